@@ -1,0 +1,31 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let package = Package(
+  name: "swiftloss",
+  products: [
+    .executable(name: "swiftloss", targets: ["swiftloss"]),
+    .library(name: "SwiftLoss", targets: ["SwiftLoss"]),
+  ],
+  targets: [
+    // MARK: - Engine, front end, executable
+    .target(name: "SwiftLoss"),
+    .target(name: "SwiftLossCLI", dependencies: ["SwiftLoss"]),
+    .executableTarget(
+      name: "swiftloss",
+      dependencies: ["SwiftLossCLI"],
+      linkerSettings: [.unsafeFlags(["-static-stdlib"], .when(configuration: .release))]
+    ),
+    // MARK: - Tests
+    .testTarget(
+      name: "SwiftLossTests",
+      dependencies: ["SwiftLoss"],
+      resources: [.copy("Fixtures")]
+    ),
+    .testTarget(
+      name: "SwiftLossCLITests",
+      dependencies: ["SwiftLossCLI", "swiftloss", "SwiftLoss"]
+    ),
+  ],
+  swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,44 @@
+/// Deterministic, accurate summation shared by every reduction.
+///
+/// Blocks of ``blockSize`` elements are summed pairwise (error O(log n · ε), like ATen's cascade
+/// sum), block sums are combined pairwise in index order. The blocks do not depend on the thread
+/// count, so a sum is bit-identical whether one or two cores computed it.
+public enum Summation {
+  static let blockSize = 1 << 12
+
+  /// Σ values.
+  public static func sum(_ values: [Double]) -> Double {
+    values.withUnsafeBufferPointer { sum($0) }
+  }
+
+  public static func sum(_ values: UnsafeBufferPointer<Double>) -> Double {
+    let n = values.count
+    if n <= blockSize { return pairwise(values) }
+    let blocks = (n + blockSize - 1) / blockSize
+    var partial = [Double](repeating: 0, count: blocks)
+    partial.withUnsafeMutableBufferPointer { out in
+      nonisolated(unsafe) let out = out, values = values
+      Parallel.forRanges(count: blocks, minimumChunk: 16) { range in
+        for block in range {
+          let start = block * blockSize
+          let end = min(n, start + blockSize)
+          out[block] = pairwise(UnsafeBufferPointer(rebasing: values[start..<end]))
+        }
+      }
+    }
+    return partial.withUnsafeBufferPointer { pairwise($0) }
+  }
+
+  /// Pairwise sum: recursion down to runs of 8 summed left to right.
+  static func pairwise(_ values: UnsafeBufferPointer<Double>) -> Double {
+    let n = values.count
+    if n <= 8 {
+      var total = 0.0
+      for value in values { total += value }
+      return n == 0 ? 0 : total
+    }
+    let half = n / 2
+    return pairwise(UnsafeBufferPointer(rebasing: values[..<half]))
+      + pairwise(UnsafeBufferPointer(rebasing: values[half...]))
+  }
+}

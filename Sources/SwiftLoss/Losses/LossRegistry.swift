@@ -1,0 +1,68 @@
+/// Every loss swiftloss computes, keyed by PyTorch name. Adding a loss is one file and one line here.
+public enum LossRegistry {
+  public static let all: [LossDefinition] = [
+    .l1Loss,
+    .mseLoss,
+    .smoothL1Loss,
+    .huberLoss,
+  ]
+
+  /// Finds a loss by any of its names: `MSELoss`, `nn.MSELoss`, `torch.nn.MSELoss`, `mse_loss`,
+  /// `F.mse_loss`, `torch.nn.functional.mse_loss`, `mse`. Case is ignored and `-` equals `_`.
+  public static func lookup(_ name: String) -> LossDefinition? {
+    let key = normalize(stripPrefix(name))
+    return all.first { definition in names(of: definition).contains { normalize($0) == key } }
+  }
+
+  /// Every name a loss answers to (without the module prefixes), for lookup, suggestions and completion.
+  public static func names(of definition: LossDefinition) -> [String] {
+    [definition.functionalName, definition.moduleName] + definition.aliases
+  }
+
+  /// The nearest known names to a misspelt one, closest first (at most three).
+  public static func suggestions(for name: String) -> [String] {
+    let key = normalize(stripPrefix(name))
+    var scored: [(String, Int)] = []
+    for definition in all {
+      for candidate in names(of: definition) {
+        let distance = EditDistance.between(key, normalize(candidate))
+        let threshold = max(2, candidate.count / 3)
+        if distance <= threshold || normalize(candidate).hasPrefix(key) && key.count >= 2 {
+          scored.append((candidate, distance))
+        }
+      }
+    }
+    var seen = Set<String>()
+    return scored.sorted { $0.1 < $1.1 }.map(\.0).filter { seen.insert($0).inserted }.prefix(3).map { $0 }
+  }
+
+  static func stripPrefix(_ name: String) -> String {
+    for prefix in ["torch.nn.functional.", "torch.nn.", "nn.functional.", "nn.", "F."] where name.hasPrefix(prefix) {
+      return String(name.dropFirst(prefix.count))
+    }
+    return name
+  }
+
+  static func normalize(_ name: String) -> String {
+    name.lowercased().replacingUnderscores()
+  }
+}
+
+/// Levenshtein distance, for "did you mean" suggestions.
+public enum EditDistance {
+  public static func between(_ a: String, _ b: String) -> Int {
+    let a = Array(a.utf8), b = Array(b.utf8)
+    if a.isEmpty { return b.count }
+    if b.isEmpty { return a.count }
+    var previous = Array(0...b.count)
+    var current = [Int](repeating: 0, count: b.count + 1)
+    for i in 1...a.count {
+      current[0] = i
+      for j in 1...b.count {
+        current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+      }
+      swap(&previous, &current)
+    }
+    return previous[b.count]
+  }
+}

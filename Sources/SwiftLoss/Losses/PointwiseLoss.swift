@@ -1,0 +1,149 @@
+/// A loss defined element by element on the broadcast of `input` and `target`:
+/// `l_i = f(x_i, y_i)` with derivatives `∂f/∂x`, `∂f/∂y`.
+///
+/// L1, MSE, SmoothL1, Huber, KLDiv, PoissonNLL, SoftMargin, BCE, BCEWithLogits, HingeEmbedding
+/// implement only their kernel; broadcasting, weighting, reduction and the un-broadcasting of
+/// gradients are done once, here.
+public protocol PointwiseKernel: Sendable {
+  /// `f(x, y)`.
+  func loss(_ x: Double, _ y: Double) -> Double
+  /// `(∂f/∂x, ∂f/∂y)` at `(x, y)`, with PyTorch's subgradient at kinks.
+  func derivatives(_ x: Double, _ y: Double) -> (input: Double, target: Double)
+}
+
+/// How a `weight` tensor enters the `mean` reduction.
+public enum WeightedMean: Sendable {
+  /// `Σ w·l / Σ w` (functional `l1_loss`, `mse_loss` with `weight`).
+  case dividesByWeightSum
+  /// `Σ w·l / numel`: weights do not change the denominator (`huber_loss`, BCE, BCEWithLogits).
+  case dividesByCount
+}
+
+/// The tensors of a pointwise loss and the names under which their gradients are reported.
+public struct PointwiseOperands {
+  public var input: Tensor
+  public var target: Tensor
+  public var weight: Tensor?
+  public var inputName = "input"
+  /// `nil` when PyTorch gives the target no gradient.
+  public var targetGradientName: String? = "target"
+  /// `nil` when PyTorch gives the weight no gradient.
+  public var weightGradientName: String? = "weight"
+  public var weightedMean = WeightedMean.dividesByCount
+
+  public init(input: Tensor, target: Tensor, weight: Tensor? = nil) {
+    self.input = input
+    self.target = target
+    self.weight = weight
+  }
+}
+
+public enum PointwiseLoss {
+  /// Computes value, elementwise loss and gradients of `kernel` over `operands`.
+  /// Throws PyTorch's broadcasting error when the shapes are incompatible.
+  public static func compute<Kernel: PointwiseKernel>(
+    _ kernel: Kernel, _ operands: PointwiseOperands, reduction: Reduction, outputs: LossOutputs,
+    warnings: [String] = []
+  ) throws(LossError) -> LossResult {
+    let input = operands.input, target = operands.target
+    let shape: [Int]
+    do { shape = try Broadcasting.shape(input.shape, target.shape) } catch { throw .shape(error) }
+    var weightShape = shape
+    if let weight = operands.weight {
+      do { weightShape = try Broadcasting.shape(shape, weight.shape) } catch { throw .shape(error) }
+      guard weightShape == shape else {
+        throw .data(
+          "output with shape \(Shape.describeList(shape)) doesn't match the broadcast shape \(Shape.describeList(weightShape))")
+      }
+    }
+    let count = Shape.elementCountIfValid(shape) ?? 0
+    let x = Broadcasting.expand(input, to: shape)
+    let y = Broadcasting.expand(target, to: shape)
+    let w = operands.weight.map { Broadcasting.expand($0, to: shape) }
+
+    // Unweighted elementwise loss, then the weighted one.
+    var raw = [Double](repeating: 0, count: count)
+    raw.withUnsafeMutableBufferPointer { out in
+      nonisolated(unsafe) let out = out
+      x.withUnsafeBufferPointer { xs in
+        y.withUnsafeBufferPointer { ys in
+          nonisolated(unsafe) let xs = xs, ys = ys
+          Parallel.forRanges(count: count) { range in
+            for i in range { out[i] = kernel.loss(xs[i], ys[i]) }
+          }
+        }
+      }
+    }
+    var elementwise = raw
+    if let w {
+      for i in 0..<count { elementwise[i] *= w[i] }
+    }
+
+    let divisor: Double? = {
+      guard let weight = operands.weight, operands.weightedMean == .dividesByWeightSum else { return nil }
+      return Summation.sum(weight.storage)
+    }()
+    let value = reduction.apply(to: elementwise, shape: shape, divisor: divisor)
+    var gradients: [(name: String, gradient: Tensor)] = []
+
+    if outputs.contains(.gradients) {
+      let scale = reduction.upstreamScale(count: count, divisor: divisor)
+      let wantsTarget = operands.targetGradientName != nil
+      var dx = [Double](repeating: 0, count: count)
+      var dy = [Double](repeating: 0, count: wantsTarget ? count : 0)
+      dx.withUnsafeMutableBufferPointer { gx in
+        dy.withUnsafeMutableBufferPointer { gy in
+          nonisolated(unsafe) let gx = gx, gy = gy
+          x.withUnsafeBufferPointer { xs in
+            y.withUnsafeBufferPointer { ys in
+              nonisolated(unsafe) let xs = xs, ys = ys
+              Parallel.forRanges(count: count) { range in
+                for i in range {
+                  let d = kernel.derivatives(xs[i], ys[i])
+                  let s = w.map { scale * $0[i] } ?? scale
+                  gx[i] = d.input * s
+                  if wantsTarget { gy[i] = d.target * s }
+                }
+              }
+            }
+          }
+        }
+      }
+      gradients.append((operands.inputName, reduceGradient(dx, from: shape, to: input.shape)))
+      if let name = operands.targetGradientName {
+        gradients.append((name, reduceGradient(dy, from: shape, to: target.shape)))
+      }
+      if let weight = operands.weight, let name = operands.weightGradientName {
+        // d/dw of the weighted reduction; for Σw·l/Σw also the quotient rule's second term.
+        let dw = raw.map { $0 * scale }
+        if reduction == .mean, operands.weightedMean == .dividesByWeightSum, let divisor {
+          // ∂(Σw·l/Σw)/∂w_j = l_j/Σw − loss/Σw, the second term once per weight element.
+          let correction = value.storage[0] / divisor
+          var reduced = Broadcasting.sumReduce(dw, from: shape, to: weight.shape)
+          for j in reduced.indices { reduced[j] -= correction }
+          gradients.append((name, Tensor(validatedShape: weight.shape, storage: reduced)))
+        } else {
+          gradients.append((name, reduceGradient(dw, from: shape, to: weight.shape)))
+        }
+      }
+    }
+    return LossResult(
+      value: value, elementwise: Tensor(validatedShape: shape, storage: elementwise), gradients: gradients,
+      warnings: warnings)
+  }
+
+  /// A gradient over the broadcast shape summed back to its operand's shape.
+  static func reduceGradient(_ values: [Double], from shape: [Int], to target: [Int]) -> Tensor {
+    Tensor(validatedShape: target, storage: Broadcasting.sumReduce(values, from: shape, to: target))
+  }
+
+  /// PyTorch's warning when a regression loss broadcasts target against input.
+  public static func sizeMismatchWarning(input: Tensor, target: Tensor) -> [String] {
+    guard input.shape != target.shape else { return [] }
+    return [
+      "Using a target size (\(Shape.describeTorchSize(target.shape))) that is different to the input size "
+        + "(\(Shape.describeTorchSize(input.shape))). This will likely lead to incorrect results due to "
+        + "broadcasting. Please ensure they have the same size."
+    ]
+  }
+}

@@ -1,0 +1,32 @@
+/// Huber: `0.5·z²` if `z = |x − y| < δ`, else `δ·(z − 0.5·δ)`; gradient `d` or `δ·sign(d)`.
+struct HuberKernel: PointwiseKernel {
+  var delta: Double
+  @inline(__always) func loss(_ x: Double, _ y: Double) -> Double {
+    let z = abs(x - y)
+    return z < delta ? 0.5 * z * z : delta * (z - 0.5 * delta)
+  }
+  @inline(__always) func derivatives(_ x: Double, _ y: Double) -> (input: Double, target: Double) {
+    let d = x - y
+    let g: Double
+    if d <= -delta { g = -delta } else if d >= delta { g = delta } else { g = d }
+    return (g, -g)
+  }
+}
+
+extension LossDefinition {
+  /// `torch.nn.HuberLoss` / `F.huber_loss`.
+  public static let huberLoss = LossDefinition(
+    functionalName: "huber_loss", moduleName: "HuberLoss", aliases: ["huber"],
+    summary: "quadratic below delta, linear above (= delta · smooth_l1 with beta = delta)",
+    tensors: RegressionLoss.tensors,
+    options: [
+      .reduction(),
+      OptionSpec("delta", .double, default: .double(1.0), help: "where the loss turns from quadratic to linear (> 0)"),
+    ],
+    acceptsLegacyReduction: false
+  ) { arguments throws(LossError) in
+    let delta = arguments.options.double("delta")
+    guard delta > 0 else { throw LossError.usage("huber_loss does not support non-positive values for delta.") }
+    return try RegressionLoss.compute(HuberKernel(delta: delta), arguments, weightedMean: .dividesByCount)
+  }
+}

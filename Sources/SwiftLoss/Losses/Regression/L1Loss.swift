@@ -1,0 +1,46 @@
+/// `|x − y|`; gradient `sgn(x − y)`, 0 where `x == y` (PyTorch's `sgn(0) = 0`).
+struct AbsoluteErrorKernel: PointwiseKernel {
+  @inline(__always) func loss(_ x: Double, _ y: Double) -> Double { abs(x - y) }
+  @inline(__always) func derivatives(_ x: Double, _ y: Double) -> (input: Double, target: Double) {
+    let d = x - y
+    let sign: Double = d > 0 ? 1 : (d < 0 ? -1 : (d.isNaN ? .nan : 0))
+    return (sign, -sign)
+  }
+}
+
+extension LossDefinition {
+  /// `torch.nn.L1Loss` / `F.l1_loss`: mean absolute error.
+  public static let l1Loss = LossDefinition(
+    functionalName: "l1_loss", moduleName: "L1Loss", aliases: ["l1"],
+    summary: "mean absolute error |x − y|",
+    tensors: RegressionLoss.tensors,
+    options: [.reduction()]
+  ) { arguments throws(LossError) in
+    try RegressionLoss.compute(AbsoluteErrorKernel(), arguments, weightedMean: .dividesByWeightSum)
+  }
+}
+
+/// The shape of every regression loss: `input`, `target` (broadcast with PyTorch's warning) and the
+/// functional's optional `weight`, which must have exactly the input's size.
+enum RegressionLoss {
+  static let tensors = [
+    TensorSpec("input", gradient: true, help: "predictions, any shape"),
+    TensorSpec("target", gradient: true, help: "targets, the input's shape (broadcast with a warning otherwise)"),
+    TensorSpec("weight", required: false, gradient: true, help: "per-element weights, exactly the input's shape"),
+  ]
+
+  static func compute<Kernel: PointwiseKernel>(
+    _ kernel: Kernel, _ arguments: LossArguments, weightedMean: WeightedMean
+  ) throws(LossError) -> LossResult {
+    let input = try arguments.tensor("input"), target = try arguments.tensor("target")
+    var operands = PointwiseOperands(input: input, target: target, weight: arguments.optionalTensor("weight"))
+    if let weight = operands.weight, weight.shape != input.shape {
+      throw LossError.data(
+        "Weights and input must have the same size (weight \(Shape.describe(weight.shape)), input \(Shape.describe(input.shape)))")
+    }
+    operands.weightedMean = weightedMean
+    return try PointwiseLoss.compute(
+      kernel, operands, reduction: arguments.reduction, outputs: arguments.outputs,
+      warnings: PointwiseLoss.sizeMismatchWarning(input: input, target: target))
+  }
+}

@@ -1,0 +1,33 @@
+/// SmoothL1: `0.5·z²/β` if `z = |x − y| < β`, else `z − 0.5·β`; gradient `d/β` or `sign(d)`.
+struct SmoothL1Kernel: PointwiseKernel {
+  var beta: Double
+  @inline(__always) func loss(_ x: Double, _ y: Double) -> Double {
+    let z = abs(x - y)
+    return z < beta ? 0.5 * z * z / beta : z - 0.5 * beta
+  }
+  @inline(__always) func derivatives(_ x: Double, _ y: Double) -> (input: Double, target: Double) {
+    let d = x - y
+    let g: Double
+    if d <= -beta { g = -1 } else if d >= beta { g = 1 } else { g = d / beta }
+    return (g, -g)
+  }
+}
+
+extension LossDefinition {
+  /// `torch.nn.SmoothL1Loss` / `F.smooth_l1_loss`.
+  public static let smoothL1Loss = LossDefinition(
+    functionalName: "smooth_l1_loss", moduleName: "SmoothL1Loss", aliases: ["smooth_l1"],
+    summary: "quadratic below beta (scaled by 1/beta), linear above; beta = 0 is exactly l1_loss",
+    tensors: Array(RegressionLoss.tensors.prefix(2)),
+    options: [
+      .reduction(),
+      OptionSpec("beta", .double, default: .double(1.0), help: "where the loss turns from quadratic to linear (≥ 0)"),
+    ]
+  ) { arguments throws(LossError) in
+    let beta = arguments.options.double("beta")
+    guard beta >= 0 else { throw LossError.usage("smooth_l1_loss does not support negative values for beta.") }
+    // PyTorch routes beta == 0 to l1_loss in Python: the same values and sgn subgradient.
+    if beta == 0 { return try RegressionLoss.compute(AbsoluteErrorKernel(), arguments, weightedMean: .dividesByCount) }
+    return try RegressionLoss.compute(SmoothL1Kernel(beta: beta), arguments, weightedMean: .dividesByCount)
+  }
+}

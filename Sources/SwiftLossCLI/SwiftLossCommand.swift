@@ -1,0 +1,2 @@
+import SwiftLoss
+public enum SwiftLossCommand { public static func main() {} }

@@ -1,0 +1,3 @@
+import SwiftLossCLI
+
+SwiftLossCommand.main()
