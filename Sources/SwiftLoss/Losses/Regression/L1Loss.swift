@@ -1,9 +1,10 @@
-/// `|x − y|`; gradient `sgn(x − y)`, 0 where `x == y` (PyTorch's `sgn(0) = 0`).
+/// `|x − y|`; gradient `sgn(x − y)`, 0 where `x == y` and also where `x − y` is NaN (PyTorch's
+/// `sgn` returns 0 for both).
 struct AbsoluteErrorKernel: PointwiseKernel {
   @inline(__always) func loss(_ x: Double, _ y: Double) -> Double { abs(x - y) }
   @inline(__always) func derivatives(_ x: Double, _ y: Double) -> (input: Double, target: Double) {
     let d = x - y
-    let sign: Double = d > 0 ? 1 : (d < 0 ? -1 : (d.isNaN ? .nan : 0))
+    let sign: Double = d > 0 ? 1 : (d < 0 ? -1 : 0)
     return (sign, -sign)
   }
 }

@@ -1,0 +1,59 @@
+import Testing
+@testable import SwiftLoss
+
+/// Every case PyTorch computed (Fixtures/pytorch/*.json) run through the registry: the value for
+/// each reduction, the reduction='none' tensor, every gradient PyTorch gives and its warnings.
+@Suite struct PyTorchFixtureTests {
+  static let fixtures = PyTorchFixture.load()
+
+  @Test func fixturesArePresent() {
+    #expect(Self.fixtures.count >= 100, "the committed PyTorch fixtures were not found")
+  }
+
+  @Test(arguments: fixtures)
+  func matchesPyTorch(_ fixture: PyTorchFixture) throws {
+    let definition = try #require(LossRegistry.lookup(fixture.loss), "no loss named \(fixture.loss)")
+    if let kind = fixture.errorKind {
+      for reduction in fixture.errorReductions {
+        var options = fixture.options
+        options["reduction"] = .string(reduction)
+        do {
+          let result = try definition.run(tensors: fixture.tensors, options: options)
+          Issue.record("expected a \(kind) error like PyTorch's \(fixture.torchError ?? ""), got \(result.value.storage)")
+        } catch {
+          switch (kind, error) {
+          case ("usage", .usage), ("data", .data): break
+          default: Issue.record("expected a \(kind) error (PyTorch: \(fixture.torchError ?? "")), got \(error)")
+          }
+        }
+      }
+      return
+    }
+    for (reduction, expected) in fixture.results {
+      var options = fixture.options
+      options["reduction"] = .string(reduction)
+      let result = try definition.run(tensors: fixture.tensors, options: options)
+      check(result.value, expected.value, "\(reduction) value")
+      if let elementwise = fixture.elementwise { check(result.elementwise, elementwise, "elementwise") }
+      for (name, gradient) in expected.gradients {
+        guard let actual = result.gradient(name) else {
+          Issue.record("\(reduction): no gradient for \(name)")
+          continue
+        }
+        check(actual, gradient, "\(reduction) gradient \(name)")
+      }
+      let extra = Set(result.gradients.map(\.name)).subtracting(expected.gradients.keys)
+      #expect(extra.isEmpty, "\(reduction): gradients PyTorch does not give: \(extra.sorted())")
+      #expect(
+        result.warnings.count == expected.warnings.count,
+        "\(reduction): warnings \(result.warnings) vs PyTorch's \(expected.warnings)")
+    }
+  }
+
+  func check(_ actual: Tensor, _ expected: Tensor, _ what: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(actual.shape == expected.shape, "\(what): shape \(actual.shape) vs PyTorch's \(expected.shape)", sourceLocation: sourceLocation)
+    if let problem = Closeness.mismatch(expected: expected.storage, actual: actual.storage) {
+      Issue.record("\(what): \(problem)", sourceLocation: sourceLocation)
+    }
+  }
+}
