@@ -47,6 +47,12 @@ extension LossDefinition {
     guard smoothing <= 1 else { throw LossError.usage("cross_entropy: label_smoothing must be between 0.0 and 1.0. Got: \(NumberText.python(smoothing))") }
     let problem = try IndexTargets.resolve(
       input: input, target: target, weight: weight, ignoreIndex: ignoreIndex, loss: "cross_entropy")
+    if smoothing > 0 && !problem.hasGradient {
+      // PyTorch fills the 0-d smoothing loss with a (1)-shaped ignore mask in place.
+      throw LossError.data(
+        "cross_entropy: output with shape [] doesn't match the broadcast shape [1] (label_smoothing with a 1-D input needs a 0-d target)",
+        tensor: "target")
+    }
     if smoothing > 0, let weight, weight.rank != 1, arguments.reduction == .mean {
       // PyTorch's weighted smoothing mean gathers the weight with the targets: it needs a 1-D weight.
       throw LossError.data(
@@ -86,7 +92,7 @@ enum CrossEntropy {
       }
     }
     var gradients: [(name: String, gradient: Tensor)] = []
-    if arguments.outputs.contains(.gradients) {
+    if arguments.outputs.contains(.gradients) && problem.hasGradient {
       let scale = IndexTargets.upstream(reduction, totalWeight: totalWeight)
       var dls = [Double](repeating: 0, count: input.count)
       for row in 0..<layout.rows where !problem.isIgnored(row) {

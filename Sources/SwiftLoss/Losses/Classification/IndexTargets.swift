@@ -14,6 +14,9 @@ struct IndexTargetProblem {
   var ignoreIndex: Int
   /// Per-class weights (length C), if given.
   var weight: [Double]?
+  /// 1-D input with a 1-D target of size 1: PyTorch computes the value, but its backward raises
+  /// ("size mismatch (got input: [C], target: [1])"), so no gradient exists to report.
+  var hasGradient = true
 
   @inline(__always) func isIgnored(_ row: Int) -> Bool { targets[row] == ignoreIndex }
   @inline(__always) func weight(ofClass c: Int) -> Double { weight?[c] ?? 1 }
@@ -101,7 +104,7 @@ enum IndexTargets {
       target, name: "target", classCount: classes, allowed: [ignoreIndex], loss: loss)
     return IndexTargetProblem(
       layout: layout, outputShape: outputShape, targets: targets, ignoreIndex: ignoreIndex,
-      weight: weight?.storage)
+      weight: weight?.storage, hasGradient: !(inputShape.count == 1 && targetShape.count == 1))
   }
 
   /// The NLL of `logp` (laid out like the input): per-row losses `−w_y·logp[row, y]` (0 when ignored).

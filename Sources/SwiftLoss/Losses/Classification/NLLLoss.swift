@@ -19,7 +19,7 @@ extension LossDefinition {
     let totalWeight = reduction == .mean ? problem.totalWeight() : 1
     let value = IndexTargets.reduce(rows, problem, reduction, totalWeight: totalWeight)
     var gradients: [(name: String, gradient: Tensor)] = []
-    if arguments.outputs.contains(.gradients) {
+    if arguments.outputs.contains(.gradients) && problem.hasGradient {
       let layout = problem.layout
       let scale = IndexTargets.upstream(reduction, totalWeight: totalWeight)
       var dx = [Double](repeating: 0, count: input.count)
@@ -41,7 +41,8 @@ enum ClassificationTensors {
       TensorSpec("input", gradient: true, help: input),
       TensorSpec(
         "target", gradient: false,
-        help: "class indices () for 1-D input, (N) or (N, d1, ..., dk): integers in [0, C) or ignore_index"),
+        help: "class indices: () or (1) for 1-D input (PyTorch gives no gradient with (1)), (N) or (N, d1, ..., dk); "
+          + "integers in [0, C) or ignore_index"),
       TensorSpec("weight", required: false, gradient: false, help: "per-class weights (C); no gradient"),
     ]
   }
