@@ -77,11 +77,20 @@ enum CrossEntropy {
     let perClass = smoothing / Double(classes)
     if smoothing > 0 {
       var smooth = [Double](repeating: 0, count: layout.rows)
-      var terms = [Double](repeating: 0, count: classes)
-      for row in 0..<layout.rows where !problem.isIgnored(row) {
-        let base = layout.start(ofRow: row)
-        for c in 0..<classes { terms[c] = ls[base + c * inner] * problem.weight(ofClass: c) }
-        smooth[row] = -Summation.sum(terms)
+      let w = problem.weight ?? [Double](repeating: 1, count: classes)
+      let targets = problem.targets, ignoreIndex = problem.ignoreIndex
+      smooth.withUnsafeMutableBufferPointer { out in
+        ls.withUnsafeBufferPointer { lp in
+          nonisolated(unsafe) let out = out, lp = lp
+          Parallel.forRanges(count: layout.rows, minimumChunk: LogSoftmax.rowsPerChunk(layout)) { range in
+            var terms = [Double](repeating: 0, count: classes)
+            for row in range where targets[row] != ignoreIndex {
+              let base = layout.start(ofRow: row)
+              for c in 0..<classes { terms[c] = lp[base + c * inner] * w[c] }
+              out[row] = -Summation.sum(terms)
+            }
+          }
+        }
       }
       let smoothValue = IndexTargets.reduce(smooth, problem, reduction, totalWeight: totalWeight)
       for row in 0..<layout.rows { elementwise[row] = (1 - smoothing) * nll[row] + smooth[row] * perClass }
@@ -120,18 +129,26 @@ enum CrossEntropy {
     let classes = layout.classes, inner = layout.inner, rows = layout.rows
     let ls = LogSoftmax.forward(input.storage, layout: layout)
     let perClass = smoothing / Double(classes)
-    @inline(__always) func smoothed(_ t: Double) -> Double { smoothing > 0 ? t * (1 - smoothing) + perClass : t }
-    let w = weight?.storage
+    @Sendable @inline(__always) func smoothed(_ t: Double) -> Double { smoothing > 0 ? t * (1 - smoothing) + perClass : t }
+    let w = weight?.storage ?? [Double](repeating: 1, count: classes)
     var losses = [Double](repeating: 0, count: rows)
-    var terms = [Double](repeating: 0, count: classes)
-    for row in 0..<rows {
-      let base = layout.start(ofRow: row)
-      for c in 0..<classes {
-        let i = base + c * inner
-        let product = ls[i] * smoothed(target.storage[i])
-        terms[c] = w.map { product * $0[c] } ?? product
+    losses.withUnsafeMutableBufferPointer { out in
+      ls.withUnsafeBufferPointer { lp in
+        target.storage.withUnsafeBufferPointer { tp in
+          nonisolated(unsafe) let out = out, lp = lp, tp = tp
+          Parallel.forRanges(count: rows, minimumChunk: LogSoftmax.rowsPerChunk(layout)) { range in
+            var terms = [Double](repeating: 0, count: classes)
+            for row in range {
+              let base = layout.start(ofRow: row)
+              for c in 0..<classes {
+                let i = base + c * inner
+                terms[c] = lp[i] * smoothed(tp[i]) * w[c]
+              }
+              out[row] = -Summation.sum(terms)
+            }
+          }
+        }
       }
-      losses[row] = -Summation.sum(terms)
     }
     let outputShape = input.rank == 1 ? [] : [input.shape[0]] + input.shape[2...]
     var value = reduction.apply(to: losses, shape: outputShape, divisor: Double(rows))
@@ -141,14 +158,28 @@ enum CrossEntropy {
       let scale = reduction == .mean ? 1 / Double(rows) : 1
       var dls = [Double](repeating: 0, count: input.count)
       var dt = [Double](repeating: 0, count: input.count)
-      var dw = [Double](repeating: 0, count: w == nil ? 0 : input.count)
+      let wantsWeight = weight != nil
+      var dw = [Double](repeating: 0, count: wantsWeight ? input.count : 0)
       let targetScale = smoothing > 0 ? 1 - smoothing : 1
-      for i in 0..<input.count {
-        let c = (i / inner) % max(classes, 1)
-        let wc = w?[c] ?? 1
-        dls[i] = -scale * wc * smoothed(target.storage[i])
-        dt[i] = -scale * wc * ls[i] * targetScale
-        if w != nil { dw[i] = -scale * ls[i] * smoothed(target.storage[i]) }
+      dls.withUnsafeMutableBufferPointer { gx in
+        dt.withUnsafeMutableBufferPointer { gt in
+          dw.withUnsafeMutableBufferPointer { gw in
+            ls.withUnsafeBufferPointer { lp in
+              target.storage.withUnsafeBufferPointer { tp in
+                nonisolated(unsafe) let gx = gx, gt = gt, gw = gw, lp = lp, tp = tp
+                Parallel.forRanges(count: input.count) { range in
+                  for i in range {
+                    let c = (i / inner) % classes
+                    let t = smoothed(tp[i])
+                    gx[i] = -scale * w[c] * t
+                    gt[i] = -scale * w[c] * lp[i] * targetScale
+                    if wantsWeight { gw[i] = -scale * lp[i] * t }
+                  }
+                }
+              }
+            }
+          }
+        }
       }
       LogSoftmax.backward(&dls, output: ls, layout: layout)
       gradients.append(("input", Tensor(validatedShape: input.shape, storage: dls)))
