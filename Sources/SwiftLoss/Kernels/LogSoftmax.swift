@@ -17,20 +17,29 @@ public struct ClassLayout: Sendable, Equatable {
 
   /// PyTorch's class dimension: 0 for a 1-D tensor `(C)`, else 1 (`(N, C, d1, ..., dk)`).
   /// `nil` for a 0-d tensor, which has no class dimension.
-  public init?(shape: [Int]) {
+  public init?(shape: [Int]) throws(ShapeError) {
     guard !shape.isEmpty else { return nil }
-    let classDim = shape.count == 1 ? 0 : 1
-    self.init(shape: shape, classDim: classDim)
+    try self.init(shape: shape, classDim: shape.count == 1 ? 0 : 1)
   }
 
-  /// The layout around an arbitrary dimension `classDim` of `shape`.
-  public init(shape: [Int], classDim: Int) {
-    outer = shape[..<classDim].reduce(1, *)
+  /// The layout around an arbitrary dimension `classDim` of `shape`. Throws when the rows (the
+  /// shape without its class dimension) are too many to hold, which an empty class dimension
+  /// allows; rows of an empty tensor are 0 however large the other dimensions are.
+  public init(shape: [Int], classDim: Int) throws(ShapeError) {
+    var others = shape
+    others.remove(at: classDim)
     classes = shape[classDim]
-    inner = shape[(classDim + 1)...].reduce(1, *)
+    if others.contains(0) {
+      outer = 0
+      inner = 0
+    } else {
+      _ = try Shape.elementCount(others)
+      outer = shape[..<classDim].reduce(1, *)
+      inner = shape[(classDim + 1)...].reduce(1, *)
+    }
   }
 
-  /// The number of rows, `outer·inner`.
+  /// The number of rows, `outer·inner` (0 for an empty tensor).
   public var rows: Int { outer * inner }
 
   /// The flat index of class 0 of row `row` (rows are numbered `o·inner + j`), and the stride

@@ -110,6 +110,21 @@ import Testing
     #expect(result.gradients.isEmpty)
   }
 
+  @Test func hugeOrEmptyShapesAreErrorsNotCrashes() throws {
+    // Empty class dimension with rows too many to hold: PyTorch's 'none' output could not exist.
+    let empty = try Tensor(shape: [1 << 40, 0, 1 << 40], storage: [])
+    if case .data? = error("ce", ["input": empty, "target": empty]) {} else { Issue.record("expected a data error") }
+    // A broadcast of two valid shapes that is too large.
+    let column = Tensor(repeating: 0.5, shape: [1 << 21, 1]), row = Tensor(repeating: 0.5, shape: [1, 1 << 21])
+    if case .data? = error("kl_div", ["input": column, "target": row]) {} else { Issue.record("expected a data error") }
+    // Zero classes: every index is out of range, all-ignored targets give NaN.
+    let noClasses = Tensor(repeating: 0, shape: [2, 0])
+    if case .data? = error("nll", ["input": noClasses, "target": tensor([2], [0, 0])]) {} else { Issue.record("expected a data error") }
+    let ignored = try #require(LossRegistry.lookup("ce")).run(
+      tensors: ["input": noClasses, "target": tensor([2], [-100, -100])], options: [:])
+    #expect(ignored.value.storage[0].isNaN)
+  }
+
   @Test func largeBatchIsDeterministicAcrossChunks() throws {
     // Exercise the parallel log_softmax paths (rows × classes above the parallel threshold).
     let rows = 600, classes = 300

@@ -33,7 +33,9 @@ extension LossDefinition {
     let smoothing = requested > 0 ? requested : 0
     if input.shape == target.shape {
       guard ignoreIndex < 0 else { throw LossError.usage("cross_entropy: ignore_index is not supported for floating point target") }
-      guard let layout = ClassLayout(shape: input.shape) else {
+      let classLayout: ClassLayout?
+      do throws(ShapeError) { classLayout = try ClassLayout(shape: input.shape) } catch { throw .data("cross_entropy: \(error.message)", tensor: "input") }
+      guard let layout = classLayout else {
         throw LossError.data("cross_entropy: Dimension specified as 1 but tensor has no dimensions", tensor: "input")
       }
       if let weight, weight.rank != 1 || weight.count != layout.classes {

@@ -36,7 +36,9 @@ enum IndexTargets {
     input: Tensor, target: Tensor, weight: Tensor?, ignoreIndex: Int, loss: String
   ) throws(LossError) -> IndexTargetProblem {
     let inputShape = input.shape, targetShape = target.shape
-    guard let layout = ClassLayout(shape: inputShape) else {
+    let classLayout: ClassLayout?
+    do throws(ShapeError) { classLayout = try ClassLayout(shape: inputShape) } catch { throw .data("\(loss): \(error.message)", tensor: "input") }
+    guard let layout = classLayout else {
       throw LossError.data("\(loss): Expected 1 or more dimensions (got 0)", tensor: "input")
     }
     let classes = layout.classes

@@ -34,6 +34,7 @@ extension LossDefinition {
     do throws(ShapeError) {
       pairShape = try Broadcasting.shape(input.shape, target.shape)
       if let weight { shape = try Broadcasting.shape(pairShape, weight.shape) } else { shape = pairShape }
+      _ = try Shape.elementCount(shape)
     } catch { throw .data("multilabel_soft_margin_loss: \(error.message)") }
     var operands = PointwiseOperands(input: input, target: target, weight: weight)
     if shape != pairShape {
@@ -44,9 +45,12 @@ extension LossDefinition {
       MultiLabelSoftMarginKernel(), operands, reduction: .none, outputs: arguments.outputs)
 
     // Sum over the class dimension (input.dim() − 1, counted in the broadcast shape), then ÷ C.
-    let layout = ClassLayout(shape: shape, classDim: input.rank - 1)
+    let layout: ClassLayout
+    do throws(ShapeError) { layout = try ClassLayout(shape: shape, classDim: input.rank - 1) } catch {
+      throw .data("multilabel_soft_margin_loss: \(error.message)")
+    }
     var perSample = [Double](repeating: 0, count: layout.rows)
-    var terms = [Double](repeating: 0, count: layout.classes)
+    var terms = [Double](repeating: 0, count: layout.rows > 0 ? layout.classes : 0)
     elementwise.elementwise.storage.withUnsafeBufferPointer { values in
       for row in 0..<layout.rows {
         let base = layout.start(ofRow: row)
