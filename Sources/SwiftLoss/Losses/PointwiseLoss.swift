@@ -102,8 +102,9 @@ public enum PointwiseLoss {
     let x = Broadcasting.expand(input, to: shape)
     let y = Broadcasting.expand(target, to: shape)
     let w = operands.weight.map { Broadcasting.expand($0, to: shape) }
-    let p = operands.parameter.map { Broadcasting.expand($0, to: shape) }
-        ?? [Double](repeating: operands.parameterDefault, count: count)
+    // The parameter is expanded only when given (no per-element copy of the default).
+    let p = operands.parameter.map { Broadcasting.expand($0, to: shape) } ?? []
+    let hasParameter = operands.parameter != nil, parameterDefault = operands.parameterDefault
 
     // Unweighted elementwise loss, then the weighted one.
     var raw = [Double](repeating: 0, count: count)
@@ -114,7 +115,7 @@ public enum PointwiseLoss {
           p.withUnsafeBufferPointer { ps in
             nonisolated(unsafe) let xs = xs, ys = ys, ps = ps
             Parallel.forRanges(count: count) { range in
-              for i in range { out[i] = kernel.loss(xs[i], ys[i], ps[i]) }
+              for i in range { out[i] = kernel.loss(xs[i], ys[i], hasParameter ? ps[i] : parameterDefault) }
             }
           }
         }
@@ -149,7 +150,7 @@ public enum PointwiseLoss {
                   nonisolated(unsafe) let xs = xs, ys = ys, ps = ps
                   Parallel.forRanges(count: count) { range in
                     for i in range {
-                      let d = kernel.derivatives(xs[i], ys[i], ps[i])
+                      let d = kernel.derivatives(xs[i], ys[i], hasParameter ? ps[i] : parameterDefault)
                       let s = w.map { scale * $0[i] } ?? scale
                       gx[i] = d.input * s
                       if wantsTarget { gy[i] = d.target * s }
