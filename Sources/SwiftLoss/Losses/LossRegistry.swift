@@ -5,6 +5,15 @@ public enum LossRegistry {
     .mseLoss,
     .smoothL1Loss,
     .huberLoss,
+    .crossEntropy,
+    .nllLoss,
+    .binaryCrossEntropy,
+    .binaryCrossEntropyWithLogits,
+    .softMarginLoss,
+    .multilabelSoftMarginLoss,
+    .klDiv,
+    .poissonNLLLoss,
+    .gaussianNLLLoss,
   ]
 
   /// Finds a loss by any of its names: `MSELoss`, `nn.MSELoss`, `torch.nn.MSELoss`, `mse_loss`,

@@ -11,6 +11,26 @@ public protocol PointwiseKernel: Sendable {
   func derivatives(_ x: Double, _ y: Double) -> (input: Double, target: Double)
 }
 
+/// A pointwise loss with a third per-element operand `p` (BCEWithLogits's `pos_weight`,
+/// GaussianNLL's `var`): `l_i = f(x_i, y_i, p_i)`. The operand broadcasts to the loss shape like
+/// `weight` (it may not enlarge it) and its gradient, when reported, is summed back to its shape.
+public protocol ParameterizedPointwiseKernel: Sendable {
+  /// `f(x, y, p)`.
+  func loss(_ x: Double, _ y: Double, _ p: Double) -> Double
+  /// `(∂f/∂x, ∂f/∂y, ∂f/∂p)` at `(x, y, p)`.
+  func derivatives(_ x: Double, _ y: Double, _ p: Double) -> (input: Double, target: Double, parameter: Double)
+}
+
+/// A two-operand kernel seen as a parameterized one that ignores `p`.
+struct IgnoringParameter<Kernel: PointwiseKernel>: ParameterizedPointwiseKernel {
+  var kernel: Kernel
+  @inline(__always) func loss(_ x: Double, _ y: Double, _ p: Double) -> Double { kernel.loss(x, y) }
+  @inline(__always) func derivatives(_ x: Double, _ y: Double, _ p: Double) -> (input: Double, target: Double, parameter: Double) {
+    let d = kernel.derivatives(x, y)
+    return (d.input, d.target, 0)
+  }
+}
+
 /// How a `weight` tensor enters the `mean` reduction.
 public enum WeightedMean: Sendable {
   /// `Σ w·l / Σ w` (functional `l1_loss`, `mse_loss` with `weight`).
@@ -30,6 +50,12 @@ public struct PointwiseOperands {
   /// `nil` when PyTorch gives the weight no gradient.
   public var weightGradientName: String? = "weight"
   public var weightedMean = WeightedMean.dividesByCount
+  /// The third operand of a ``ParameterizedPointwiseKernel`` (`pos_weight`, `var`); when `nil`
+  /// the kernel receives `parameterDefault`.
+  public var parameter: Tensor?
+  public var parameterDefault = 0.0
+  /// `nil` when PyTorch gives the parameter no gradient.
+  public var parameterGradientName: String?
 
   public init(input: Tensor, target: Tensor, weight: Tensor? = nil) {
     self.input = input
@@ -45,21 +71,40 @@ public enum PointwiseLoss {
     _ kernel: Kernel, _ operands: PointwiseOperands, reduction: Reduction, outputs: LossOutputs,
     warnings: [String] = []
   ) throws(LossError) -> LossResult {
+    var operands = operands
+    operands.parameter = nil
+    operands.parameterGradientName = nil
+    return try compute(IgnoringParameter(kernel: kernel), operands, reduction: reduction, outputs: outputs, warnings: warnings)
+  }
+
+  /// ``compute(_:_:reduction:outputs:warnings:)`` for a kernel with a third operand
+  /// (`operands.parameter`), which broadcasts like `weight` without enlarging the loss.
+  public static func compute<Kernel: ParameterizedPointwiseKernel>(
+    _ kernel: Kernel, _ operands: PointwiseOperands, reduction: Reduction, outputs: LossOutputs,
+    warnings: [String] = []
+  ) throws(LossError) -> LossResult {
     let input = operands.input, target = operands.target
     let shape: [Int]
-    do { shape = try Broadcasting.shape(input.shape, target.shape) } catch { throw .shape(error) }
-    var weightShape = shape
-    if let weight = operands.weight {
-      do { weightShape = try Broadcasting.shape(shape, weight.shape) } catch { throw .shape(error) }
-      guard weightShape == shape else {
+    do {
+      shape = try Broadcasting.shape(input.shape, target.shape)
+      _ = try Shape.elementCount(shape)  // a broadcast of valid shapes can still be too large
+    } catch { throw .shape(error) }
+    for operand in [operands.weight, operands.parameter] {
+      guard let operand else { continue }
+      let operandShape: [Int]
+      do { operandShape = try Broadcasting.shape(shape, operand.shape) } catch { throw .shape(error) }
+      guard operandShape == shape else {
         throw .data(
-          "output with shape \(Shape.describeList(shape)) doesn't match the broadcast shape \(Shape.describeList(weightShape))")
+          "output with shape \(Shape.describeList(shape)) doesn't match the broadcast shape \(Shape.describeList(operandShape))")
       }
     }
     let count = Shape.elementCountIfValid(shape) ?? 0
     let x = Broadcasting.expand(input, to: shape)
     let y = Broadcasting.expand(target, to: shape)
     let w = operands.weight.map { Broadcasting.expand($0, to: shape) }
+    // The parameter is expanded only when given (no per-element copy of the default).
+    let p = operands.parameter.map { Broadcasting.expand($0, to: shape) } ?? []
+    let hasParameter = operands.parameter != nil, parameterDefault = operands.parameterDefault
 
     // Unweighted elementwise loss, then the weighted one.
     var raw = [Double](repeating: 0, count: count)
@@ -67,9 +112,11 @@ public enum PointwiseLoss {
       nonisolated(unsafe) let out = out
       x.withUnsafeBufferPointer { xs in
         y.withUnsafeBufferPointer { ys in
-          nonisolated(unsafe) let xs = xs, ys = ys
-          Parallel.forRanges(count: count) { range in
-            for i in range { out[i] = kernel.loss(xs[i], ys[i]) }
+          p.withUnsafeBufferPointer { ps in
+            nonisolated(unsafe) let xs = xs, ys = ys, ps = ps
+            Parallel.forRanges(count: count) { range in
+              for i in range { out[i] = kernel.loss(xs[i], ys[i], hasParameter ? ps[i] : parameterDefault) }
+            }
           }
         }
       }
@@ -89,20 +136,27 @@ public enum PointwiseLoss {
     if outputs.contains(.gradients) {
       let scale = reduction.upstreamScale(count: count, divisor: divisor)
       let wantsTarget = operands.targetGradientName != nil
+      let wantsParameter = operands.parameter != nil && operands.parameterGradientName != nil
       var dx = [Double](repeating: 0, count: count)
       var dy = [Double](repeating: 0, count: wantsTarget ? count : 0)
+      var dp = [Double](repeating: 0, count: wantsParameter ? count : 0)
       dx.withUnsafeMutableBufferPointer { gx in
         dy.withUnsafeMutableBufferPointer { gy in
-          nonisolated(unsafe) let gx = gx, gy = gy
-          x.withUnsafeBufferPointer { xs in
-            y.withUnsafeBufferPointer { ys in
-              nonisolated(unsafe) let xs = xs, ys = ys
-              Parallel.forRanges(count: count) { range in
-                for i in range {
-                  let d = kernel.derivatives(xs[i], ys[i])
-                  let s = w.map { scale * $0[i] } ?? scale
-                  gx[i] = d.input * s
-                  if wantsTarget { gy[i] = d.target * s }
+          dp.withUnsafeMutableBufferPointer { gp in
+            nonisolated(unsafe) let gx = gx, gy = gy, gp = gp
+            x.withUnsafeBufferPointer { xs in
+              y.withUnsafeBufferPointer { ys in
+                p.withUnsafeBufferPointer { ps in
+                  nonisolated(unsafe) let xs = xs, ys = ys, ps = ps
+                  Parallel.forRanges(count: count) { range in
+                    for i in range {
+                      let d = kernel.derivatives(xs[i], ys[i], hasParameter ? ps[i] : parameterDefault)
+                      let s = w.map { scale * $0[i] } ?? scale
+                      gx[i] = d.input * s
+                      if wantsTarget { gy[i] = d.target * s }
+                      if wantsParameter { gp[i] = d.parameter * s }
+                    }
+                  }
                 }
               }
             }
@@ -112,6 +166,9 @@ public enum PointwiseLoss {
       gradients.append((operands.inputName, reduceGradient(dx, from: shape, to: input.shape)))
       if let name = operands.targetGradientName {
         gradients.append((name, reduceGradient(dy, from: shape, to: target.shape)))
+      }
+      if wantsParameter, let parameter = operands.parameter, let name = operands.parameterGradientName {
+        gradients.append((name, reduceGradient(dp, from: shape, to: parameter.shape)))
       }
       if let weight = operands.weight, let name = operands.weightGradientName {
         // d/dw of the weighted reduction; for Σw·l/Σw also the quotient rule's second term.

@@ -1,0 +1,53 @@
+extension LossDefinition {
+  /// `torch.nn.NLLLoss` / `F.nll_loss` (and the deprecated `nn.NLLLoss2d`, which behaves identically).
+  public static let nllLoss = LossDefinition(
+    functionalName: "nll_loss", moduleName: "NLLLoss", aliases: ["nll", "NLLLoss2d"],
+    summary: "negative log-likelihood of class indices: −weight[y]·input[n, y] (input = log-probabilities)",
+    tensors: ClassificationTensors.indexTargets(
+      input: "log-probabilities (C), (N, C) or (N, C, d1, ..., dk); used as given, not normalised"),
+    options: [
+      .reduction(),
+      ClassificationTensors.ignoreIndex,
+    ]
+  ) { arguments throws(LossError) in
+    let input = try arguments.tensor("input"), target = try arguments.tensor("target")
+    let problem = try IndexTargets.resolve(
+      input: input, target: target, weight: arguments.optionalTensor("weight"),
+      ignoreIndex: arguments.options.int("ignore_index"), loss: "nll_loss")
+    let reduction = arguments.reduction
+    let rows = IndexTargets.rowLosses(input.storage, problem)
+    let totalWeight = reduction == .mean ? problem.totalWeight() : 1
+    let value = IndexTargets.reduce(rows, problem, reduction, totalWeight: totalWeight)
+    var gradients: [(name: String, gradient: Tensor)] = []
+    if arguments.outputs.contains(.gradients) && problem.hasGradient {
+      let layout = problem.layout
+      let scale = IndexTargets.upstream(reduction, totalWeight: totalWeight)
+      var dx = [Double](repeating: 0, count: input.count)
+      for row in 0..<layout.rows where !problem.isIgnored(row) {
+        let y = problem.targets[row]
+        dx[layout.start(ofRow: row) + y * layout.inner] = problem.weight(ofClass: y) * -scale
+      }
+      gradients.append(("input", Tensor(validatedShape: input.shape, storage: dx)))
+    }
+    return LossResult(
+      value: value, elementwise: Tensor(validatedShape: problem.outputShape, storage: rows), gradients: gradients)
+  }
+}
+
+/// Tensor and option declarations shared by the classification losses.
+enum ClassificationTensors {
+  static func indexTargets(input: String) -> [TensorSpec] {
+    [
+      TensorSpec("input", gradient: true, help: input),
+      TensorSpec(
+        "target", gradient: false,
+        help: "class indices: () or (1) for 1-D input (PyTorch gives no gradient with (1)), (N) or (N, d1, ..., dk); "
+          + "integers in [0, C) or ignore_index"),
+      TensorSpec("weight", required: false, gradient: false, help: "per-class weights (C); no gradient"),
+    ]
+  }
+
+  static let ignoreIndex = OptionSpec(
+    "ignore_index", .int, default: .int(-100),
+    help: "target value that contributes nothing (not to the mean's denominator either); any integer")
+}

@@ -1,0 +1,85 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Gaussian NLL: `0.5·(log v + (x − y)²/v)` (+ `0.5·log 2π` with `full`), `v = max(var, eps)`.
+/// The clamp is applied without gradient tracking in PyTorch, so `∂var = 0.5·(1/v − (x − y)²/v²)`
+/// is evaluated at the clamped `v` and passes straight through the clamp.
+struct GaussianNLLKernel: ParameterizedPointwiseKernel {
+  var full: Bool
+  var eps: Double
+  static let halfLogTwoPi = 0.5 * log(2 * Double.pi)
+
+  @inline(__always) func clamped(_ variance: Double) -> Double {
+    variance.isNaN ? variance : (variance < eps ? eps : variance)
+  }
+
+  @inline(__always) func loss(_ x: Double, _ y: Double, _ variance: Double) -> Double {
+    let v = clamped(variance), d = x - y
+    let l = 0.5 * (log(v) + d * d / v)
+    return full ? l + Self.halfLogTwoPi : l
+  }
+
+  @inline(__always) func derivatives(_ x: Double, _ y: Double, _ variance: Double) -> (input: Double, target: Double, parameter: Double) {
+    let v = clamped(variance), d = x - y
+    let dx = 0.5 / v * 2 * d
+    return (dx, -dx, 0.5 / v - 0.5 * (d * d / v / v))
+  }
+}
+
+extension LossDefinition {
+  /// `torch.nn.GaussianNLLLoss` / `F.gaussian_nll_loss`.
+  public static let gaussianNLLLoss = LossDefinition(
+    functionalName: "gaussian_nll_loss", moduleName: "GaussianNLLLoss", aliases: ["gaussian_nll"],
+    summary: "negative log-likelihood of a Gaussian target with mean input and variance var",
+    tensors: [
+      TensorSpec("input", gradient: true, help: "means, any shape"),
+      TensorSpec("target", gradient: true, help: "samples, broadcast with the input"),
+      TensorSpec(
+        "var", gradient: true,
+        help: "variances ≥ 0: the input's shape, one dimension of size 1, or the input's shape without its last "
+          + "dimension; a bare number (0-d) is PyTorch's float var: broadcast to the input, no gradient"),
+    ],
+    options: [
+      .reduction(),
+      OptionSpec("full", .bool, default: .bool(false), help: "add the constant 0.5·log(2π)"),
+      OptionSpec("eps", .double, default: .double(1e-6), help: "var is clamped to at least eps (the clamp does not affect the var gradient)"),
+    ],
+    acceptsLegacyReduction: false
+  ) { arguments throws(LossError) in
+    let input = try arguments.tensor("input"), target = try arguments.tensor("target")
+    let variance = try arguments.tensor("var")
+    var parameter = variance
+    var parameterGradientName: String? = "var"
+    if let negative = variance.storage.firstIndex(where: { $0 < 0 }) {
+      throw LossError.data("gaussian_nll_loss: var has negative entry/entries", tensor: "var", index: negative)
+    }
+    if variance.rank == 0 {
+      // A bare number is PyTorch's Python-float var: var·ones_like(input), no gradient.
+      parameter = Tensor(repeating: variance.storage[0], shape: input.shape)
+      parameterGradientName = nil
+    } else if variance.shape != input.shape {
+      if Array(input.shape.dropLast()) == variance.shape && !input.shape.isEmpty {
+        parameter.shape = variance.shape + [1]
+      } else if input.rank == variance.rank
+        && zip(input.shape, variance.shape).reduce(0, { $0 + ($1.0 != $1.1 ? $1.1 : 0) }) == 1
+      {
+        // One mismatching dimension where var has size 1: broadcast (homoscedastic along it).
+      } else {
+        throw LossError.data(
+          "gaussian_nll_loss: var is of incorrect size (var \(Shape.describeList(variance.shape)), input \(Shape.describeList(input.shape)))",
+          tensor: "var")
+      }
+    }
+    var operands = PointwiseOperands(input: input, target: target)
+    operands.parameter = parameter
+    operands.parameterGradientName = parameterGradientName
+    let kernel = GaussianNLLKernel(full: arguments.options.bool("full"), eps: arguments.options.double("eps"))
+    var result = try PointwiseLoss.compute(kernel, operands, reduction: arguments.reduction, outputs: arguments.outputs)
+    // The var gradient was summed to the unsqueezed shape; give it var's own shape.
+    if let index = result.gradients.firstIndex(where: { $0.name == "var" }) {
+      result.gradients[index].gradient.shape = variance.shape
+    }
+    return result
+  }
+}

@@ -1,0 +1,60 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Poisson NLL: `exp(x) − y·x` (log_input) or `x − y·log(x + eps)`; `full` adds Stirling's term
+/// `y·log y − y + 0.5·log(2π·y)` where `y > 1` (masked to 0 elsewhere; its gradient through the
+/// mask is NaN for `y ≤ 0`, as in PyTorch).
+struct PoissonNLLKernel: PointwiseKernel {
+  var logInput: Bool
+  var full: Bool
+  var eps: Double
+  static let twoPi = 2 * Double.pi
+
+  @inline(__always) func loss(_ x: Double, _ y: Double) -> Double {
+    var l = logInput ? exp(x) - y * x : x - y * log(x + eps)
+    if full {
+      let stirling = y * log(y) - y + 0.5 * log(Self.twoPi * y)
+      l += y <= 1 ? 0 : stirling
+    }
+    return l
+  }
+
+  @inline(__always) func derivatives(_ x: Double, _ y: Double) -> (input: Double, target: Double) {
+    let dx = logInput ? exp(x) - y : 1 - y / (x + eps)
+    var dy = logInput ? -x : -log(x + eps)
+    if full {
+      if y > 1 {
+        dy += log(y) + y / y - 1 + 0.5 / (Self.twoPi * y) * Self.twoPi
+      } else if !(y > 0) {
+        dy = .nan  // 0·log(y), 0·y/y through the mask: NaN for y ≤ 0 (and NaN y)
+      }
+    }
+    return (dx, dy)
+  }
+}
+
+extension LossDefinition {
+  /// `torch.nn.PoissonNLLLoss` / `F.poisson_nll_loss`.
+  public static let poissonNLLLoss = LossDefinition(
+    functionalName: "poisson_nll_loss", moduleName: "PoissonNLLLoss", aliases: ["poisson_nll"],
+    summary: "negative log-likelihood of a Poisson target with rate exp(input) (or input)",
+    tensors: [
+      TensorSpec("input", gradient: true, help: "log-rates (rates with --no-log-input), any shape"),
+      TensorSpec("target", gradient: true, help: "counts, broadcast with the input (not checked)"),
+    ],
+    options: [
+      .reduction(),
+      OptionSpec("log_input", .bool, default: .bool(true), help: "the input is the log of the rate: exp(x) − y·x; false: x − y·log(x + eps)"),
+      OptionSpec("full", .bool, default: .bool(false), help: "add Stirling's approximation y·log y − y + ½·log(2πy) where y > 1"),
+      OptionSpec("eps", .double, default: .double(1e-8), help: "added to the rate inside the log when log_input is false"),
+    ]
+  ) { arguments throws(LossError) in
+    let input = try arguments.tensor("input"), target = try arguments.tensor("target")
+    let kernel = PoissonNLLKernel(
+      logInput: arguments.options.bool("log_input"), full: arguments.options.bool("full"),
+      eps: arguments.options.double("eps"))
+    return try PointwiseLoss.compute(
+      kernel, PointwiseOperands(input: input, target: target), reduction: arguments.reduction, outputs: arguments.outputs)
+  }
+}
