@@ -240,7 +240,7 @@ enum DelimitedTextReader {
       while true {
         let fieldStart = p
         var value = 0.0
-        guard FloatParser.scan(&p, end, &value) == .ok else {
+        guard FloatParser.scanInline(&p, end, &value) == .ok else {
           result.failure = .field(fieldStart - base)
           return result
         }
@@ -327,7 +327,7 @@ enum DelimitedTextReader {
     var cursor = base + field.lowerBound
     let end = base + field.upperBound
     var value = 0.0
-    let status = FloatParser.scan(&cursor, end, &value)
+    let status = FloatParser.scanInline(&cursor, end, &value)
     if status == .ok && cursor != end { return .invalid }
     return status
   }

@@ -47,8 +47,15 @@ public enum FloatParser {
   /// Parses a number starting at `cursor` (which must be `< end` or equal to it), stopping at the
   /// first byte that cannot continue it. On `.ok` and `.outOfRange` the cursor moves past the
   /// number; on `.invalid` it does not move.
-  @inlinable @inline(__always)
   public static func scan(
+    _ cursor: inout UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, _ value: inout Double
+  ) -> Status {
+    scanInline(&cursor, end, &value)
+  }
+
+  /// ``scan(_:_:_:)``, inlined into the readers' loops.
+  @_transparent
+  static func scanInline(
     _ cursor: inout UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, _ value: inout Double
   ) -> Status {
     var p = cursor
@@ -150,13 +157,13 @@ public enum FloatParser {
 
   // MARK: - Pieces
 
-  @usableFromInline @inline(__always)
+  @inline(__always)
   static func isEightDigits(_ word: UInt64) -> Bool {
     ((word &+ 0x4646_4646_4646_4646) | (word &- 0x3030_3030_3030_3030)) & 0x8080_8080_8080_8080 == 0
   }
 
   /// The value of eight ASCII digits loaded little-endian (first digit in the low byte).
-  @usableFromInline @inline(__always)
+  @inline(__always)
   static func eightDigits(_ word: UInt64) -> UInt32 {
     let mask: UInt64 = 0x0000_00FF_0000_00FF
     let mul1: UInt64 = 0x000F_4240_0000_0064  // 100 + (1000000 << 32)
@@ -167,7 +174,7 @@ public enum FloatParser {
     return UInt32(truncatingIfNeeded: v)
   }
 
-  @usableFromInline @inline(__always)
+  @inline(__always)
   static func exactPowerOfTen(_ e: Int) -> Double {
     switch e {
     case 0: return 1e0
@@ -196,7 +203,7 @@ public enum FloatParser {
     }
   }
 
-  @usableFromInline @inline(__always)
+  @inline(__always)
   static func finish(_ bits: UInt64, _ negative: Bool, _ value: inout Double) -> Status {
     let magnitude = Double(bitPattern: bits)
     guard magnitude.isFinite else { return .outOfRange }
@@ -205,7 +212,7 @@ public enum FloatParser {
   }
 
   /// `nan`, `inf`, `infinity` (any case) at `p`; the sign has been read already.
-  @usableFromInline
+  @inline(never)
   static func scanSpecial(
     _ cursor: inout UnsafePointer<UInt8>, from p: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>,
     negative: Bool, _ value: inout Double
@@ -232,7 +239,7 @@ public enum FloatParser {
 
   /// The Eisel–Lemire algorithm (as in fast_float): the bits of `w × 10^q` correctly rounded, or
   /// `decided == false` when the 128-bit product cannot settle the rounding.
-  @usableFromInline
+  @inline(__always)
   static func eiselLemire(_ q: Int, _ w: UInt64) -> (bits: UInt64, decided: Bool) {
     if w == 0 || q < PowersOfFive.smallestExponent { return (0, true) }
     if q > PowersOfFive.largestExponent { return (0x7FF << 52, true) }
@@ -280,7 +287,7 @@ public enum FloatParser {
 
   /// More than 19 significant digits: Eisel–Lemire on the first 19 digits and on that plus one
   /// unit; when both round alike that is the answer, otherwise the exact fallback.
-  @usableFromInline
+  @inline(never)
   static func slowDigits(
     start: UnsafePointer<UInt8>, integerStart: UnsafePointer<UInt8>, integerEnd: UnsafePointer<UInt8>,
     fractionStart: UnsafePointer<UInt8>, fractionEnd: UnsafePointer<UInt8>, explicitExponent: Int,
@@ -343,7 +350,7 @@ public enum FloatParser {
   }
 
   /// The exact path: `strtod` on `[-]DIGITSeEXP` (no decimal point, so no locale dependence).
-  @usableFromInline
+  @inline(never)
   static func fallback(
     start: UnsafePointer<UInt8>, integerStart: UnsafePointer<UInt8>, integerEnd: UnsafePointer<UInt8>,
     fractionStart: UnsafePointer<UInt8>, fractionEnd: UnsafePointer<UInt8>, explicitExponent: Int,

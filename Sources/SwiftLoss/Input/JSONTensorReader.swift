@@ -332,7 +332,7 @@ struct JSONTensorReader {
     let start = p
     var cursor = base + p
     var value = 0.0
-    switch FloatParser.scan(&cursor, base + count, &value) {
+    switch FloatParser.scanInline(&cursor, base + count, &value) {
     case .ok:
       p = cursor - base
       guard p == count || JSONTensorReader.isTerminator(base[p]) else { return nil }
@@ -349,7 +349,7 @@ struct JSONTensorReader {
       guard let end = stringEnd(from: p) else { return nil }
       var inner = base + p + 1
       let innerEnd = base + end - 1
-      guard FloatParser.scan(&inner, innerEnd, &value) == .ok, inner == innerEnd, !value.isFinite else {
+      guard FloatParser.scanInline(&inner, innerEnd, &value) == .ok, inner == innerEnd, !value.isFinite else {
         return nil
       }
       p = end

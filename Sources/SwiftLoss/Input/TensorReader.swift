@@ -26,6 +26,9 @@ public struct ReadOptions: Sendable {
   /// Field separator; `nil` means by extension (tab for `.tsv`, else comma). A space means runs of
   /// blanks.
   public var delimiter: UInt8?
+  /// Whether large delimited inputs may be parsed on several threads (for benchmarks and tests;
+  /// the result is the same either way).
+  package var parallel = true
   public init(delimiter: UInt8? = nil) { self.delimiter = delimiter }
 }
 
@@ -55,7 +58,7 @@ public enum TensorReader {
       return try NPYReader.read(input, label: path)
     case "csv", "txt", "tsv", "tab":
       let fallback: UInt8? = (ext == "tsv" || ext == "tab") ? 0x09 : nil
-      return try readText(input, label: path, delimiter: options.delimiter ?? fallback)
+      return try readText(input, label: path, delimiter: options.delimiter ?? fallback, parallel: options.parallel)
     default:
       return try readSniffed(input, label: path, options: options)
     }
@@ -89,17 +92,20 @@ public enum TensorReader {
     switch FormatSniffing.sniff(input) {
     case .json: return try JSONTensorReader.read(input, label: label)
     case .npy: return try NPYReader.read(input, label: label)
-    case .text: return try readText(input, label: label, delimiter: options.delimiter)
+    case .text: return try readText(input, label: label, delimiter: options.delimiter, parallel: options.parallel)
     }
   }
 
-  static func readText(_ input: InputBytes, label: String, delimiter: UInt8?) throws(InputError) -> Tensor {
+  static func readText(
+    _ input: InputBytes, label: String, delimiter: UInt8?, parallel: Bool = true
+  ) throws(InputError) -> Tensor {
     if let delimiter {
       guard FormatSniffing.isValidDelimiter(delimiter) else {
         throw InputError(label: label, message: "invalid delimiter \(ByteScanner.quoted([delimiter]))")
       }
-      return try DelimitedTextReader.read(input, label: label, delimiter: delimiter)
+      return try DelimitedTextReader.read(input, label: label, delimiter: delimiter, parallel: parallel)
     }
-    return try DelimitedTextReader.read(input, label: label, delimiter: FormatSniffing.sniffDelimiter(input))
+    return try DelimitedTextReader.read(
+      input, label: label, delimiter: FormatSniffing.sniffDelimiter(input), parallel: parallel)
   }
 }
