@@ -38,7 +38,7 @@ struct JSONTensorReader {
   // MARK: - Entry points
 
   /// Reads a whole document holding one tensor.
-  static func read(_ input: InputBytes, label: String) throws(InputError) -> Tensor {
+  static func read(_ input: InputBytes, label: String, parallel: Bool = true) throws(InputError) -> Tensor {
     let start = try input.withBytes { (buffer: UnsafeBufferPointer<UInt8>) throws(InputError) -> Int in
       guard buffer.baseAddress != nil else { throw InputError(label: label, message: "no json value") }
       return ByteScanner.hasBOM(buffer) ? 3 : 0
@@ -49,6 +49,12 @@ struct JSONTensorReader {
       reader.skipSpace()
       guard reader.p < reader.count else { throw InputError(label: label, message: "no json value") }
       let valueStart = reader.p
+      if parallel, reader.count - valueStart > DelimitedTextReader.parallelThreshold,
+        base[valueStart] == UInt8(ascii: "["),
+        let (shape, storage) = parallelArray(buffer, base: base, label: label, start: valueStart)
+      {
+        return try makeTensor(shape: shape, storage: storage, input: input, label: label, valueStart: valueStart)
+      }
       let (shape, storage) = try reader.readTensor()
       try reader.expectEnd()
       return try makeTensor(shape: shape, storage: storage, input: input, label: label, valueStart: valueStart)

@@ -53,7 +53,7 @@ public enum TensorReader {
     let ext = FormatSniffing.fileExtension(path)
     switch ext {
     case "json":
-      return try JSONTensorReader.read(input, label: path)
+      return try JSONTensorReader.read(input, label: path, parallel: options.parallel)
     case "npy":
       return try NPYReader.read(input, label: path)
     case "csv", "txt", "tsv", "tab":
@@ -90,7 +90,7 @@ public enum TensorReader {
 
   static func readSniffed(_ input: InputBytes, label: String, options: ReadOptions) throws(InputError) -> Tensor {
     switch FormatSniffing.sniff(input) {
-    case .json: return try JSONTensorReader.read(input, label: label)
+    case .json: return try JSONTensorReader.read(input, label: label, parallel: options.parallel)
     case .npy: return try NPYReader.read(input, label: label)
     case .text: return try readText(input, label: label, delimiter: options.delimiter, parallel: options.parallel)
     }

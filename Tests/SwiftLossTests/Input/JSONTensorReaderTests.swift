@@ -163,3 +163,37 @@ private func json(_ s: String, label: String = "t.json") throws(InputError) -> T
     #expect(try TensorReader.read(bytes: Array("3.5\n".utf8), label: "<stdin>").shape == [1])
   }
 }
+
+@Suite struct JSONParallelTests {
+  @Test("large arrays parsed in parallel equal the sequential parse; errors come from the sequential parser")
+  func parallel() throws {
+    var rng = SplitMix(seed: 5)
+    var rows: [String] = []
+    for _ in 0..<60_000 {
+      rows.append("[" + (0..<5).map { _ in Double(bitPattern: rng.next() >> 2).description }.joined(separator: ", ") + "]")
+    }
+    let text = "[" + rows.joined(separator: ",\n") + "]\n"
+    #expect(text.utf8.count > DelimitedTextReader.parallelThreshold)
+    let input = InputBytes(Array(text.utf8))
+    let parallel = input.withBytes { buffer in
+      buffer.baseAddress.flatMap { JSONTensorReader.parallelArray(buffer, base: $0, label: "big.json", start: 0) }
+    }
+    #expect(parallel?.shape == [60_000, 5])
+    let a = try JSONTensorReader.read(input, label: "big.json")
+    let b = try JSONTensorReader.read(input, label: "big.json", parallel: false)
+    #expect(a.shape == [60_000, 5])
+    #expect(sameBits(a.storage, b.storage))
+    #expect(sameBits(parallel?.storage ?? [], b.storage))
+
+    var bad = rows
+    bad[50_000] = "[1, 2, 3, 4]"
+    let badInput = InputBytes(Array(("[" + bad.joined(separator: ",\n") + "]").utf8))
+    expectInputError(line: 50_001, column: 1, "expected 5 elements at depth 2 (as in the first row), found 4") {
+      () throws(InputError) in try JSONTensorReader.read(badInput, label: "big.json")
+    }
+    let flat = "[" + (0..<700_000).map { String($0 % 1000) }.joined(separator: ",") + "]"
+    let flatTensor = try JSONTensorReader.read(InputBytes(Array(flat.utf8)), label: "flat.json")
+    #expect(flatTensor.shape == [700_000])
+    #expect(flatTensor.storage[699_999] == 999)
+  }
+}
