@@ -98,7 +98,10 @@ extension JSONTensorReader {
         expectValue = true
         allowClose = false
       default:
-        guard expectValue, let value = try? reader.readNumber() else { tokens.failed = true; return tokens }
+        guard expectValue, let value = reader.fastNumber() ?? (try? reader.readNumber()) else {
+          tokens.failed = true
+          return tokens
+        }
         tokens.values.append(value)
         if run == Int32.max { tokens.events.append(run); run = 0 }
         run += 1

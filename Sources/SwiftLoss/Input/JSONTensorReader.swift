@@ -323,12 +323,29 @@ struct JSONTensorReader {
   @inline(__always)
   mutating func readScalar(into values: inout DoubleBuffer) throws(InputError) {
     if values.count == targetLeaf { targetOffset = p }
+    if let value = fastNumber() {
+      values.append(value)
+      return
+    }
     let start = p
     if let value = try readNumber() {
       values.append(value)
       return
     }
     throw error("expected a number, found \(token(at: start))", at: start)
+  }
+
+  /// The common case, inlined: a plain number followed by a delimiter. `nil` (and `p` unchanged)
+  /// for anything else, which ``readNumber()`` then handles.
+  @inline(__always)
+  mutating func fastNumber() -> Double? {
+    var cursor = base + p
+    var value = 0.0
+    guard FloatParser.scanInline(&cursor, base + count, &value) == .ok else { return nil }
+    let q = cursor - base
+    guard q == count || JSONTensorReader.isTerminator(base[q]) else { return nil }
+    p = q
+    return value
   }
 
   /// A number at `p` (any of the spellings a tensor element may take), or `nil` when the token
