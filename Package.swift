@@ -16,6 +16,8 @@ let package = Package(
       dependencies: ["SwiftLossCLI"],
       linkerSettings: [.unsafeFlags(["-static-stdlib"], .when(configuration: .release))]
     ),
+    // MARK: - Benchmark (release builds only; see bench/parse-bench.sh)
+    .executableTarget(name: "swiftloss-bench", dependencies: ["SwiftLoss"], path: "bench/Sources/swiftloss-bench"),
     // MARK: - Tests
     .testTarget(
       name: "SwiftLossTests",
