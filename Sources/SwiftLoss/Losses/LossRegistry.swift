@@ -5,6 +5,7 @@ public enum LossRegistry {
     .mseLoss,
     .smoothL1Loss,
     .huberLoss,
+    .ctcLoss,
   ]
 
   /// Finds a loss by any of its names: `MSELoss`, `nn.MSELoss`, `torch.nn.MSELoss`, `mse_loss`,

@@ -94,6 +94,9 @@ struct PyTorchFixture: CustomTestStringConvertible, Sendable {
       case "-Infinity": return -.infinity
       default: return .nan
       }
+    // Foundation on Linux parses long decimals (17 significant digits) as NSDecimalNumber, whose
+    // doubleValue can be off by an ulp or more; its decimal text converts exactly.
+    case let decimal as NSDecimalNumber: return Double(decimal.stringValue) ?? decimal.doubleValue
     case let number as NSNumber: return number.doubleValue
     default: return .nan
     }
