@@ -16,6 +16,8 @@ let package = Package(
       dependencies: ["SwiftLossCLI"],
       linkerSettings: [.unsafeFlags(["-static-stdlib"], .when(configuration: .release))]
     ),
+    // MARK: - Benchmarks
+    .executableTarget(name: "swiftloss-ctc-bench", dependencies: ["SwiftLoss"], path: "bench/ctc"),
     // MARK: - Tests
     .testTarget(
       name: "SwiftLossTests",

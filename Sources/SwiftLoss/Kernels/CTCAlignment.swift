@@ -158,12 +158,16 @@ enum CTCAlignment {
     @inline(__always) func hi(_ t: Int) -> Int { banded ? min(states, 2 * t + 2) : states }
   }
 
-  /// One worker's buffers: α (banded rows), row offsets, two β rows and the extended labels.
+  /// One worker's buffers: α and β (banded rows with −∞ sentinels), their row offsets, and the
+  /// extended labels.
   struct Scratch: @unchecked Sendable {
     let alpha: UnsafeMutablePointer<Double>
-    let offsets: UnsafeMutablePointer<Int>
-    let betaRows: (UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>)
+    let alphaOffsets: UnsafeMutablePointer<Int>
+    let beta: UnsafeMutablePointer<Double>
+    let betaOffsets: UnsafeMutablePointer<Int>
     let extended: UnsafeMutablePointer<Int>
+    /// Five Ints per interleaved frame for the γ pass.
+    let lanes: UnsafeMutablePointer<Int>
 
     /// At most a quarter of physical memory for all workers together.
     static let budget: Int = {
@@ -177,37 +181,49 @@ enum CTCAlignment {
       return 1 << 32
     }()
 
+    /// β rows have two more (lower) sentinels than α rows.
+    static func betaArea(area: Int, time: Int) -> Int? {
+      let (extra, overflow) = time.multipliedReportingOverflow(by: 2)
+      let total = area.addingReportingOverflow(extra)
+      return overflow || total.overflow ? nil : total.partialValue
+    }
+
+    /// Bytes of one worker's scratch, `nil` on overflow.
     static func bytes(area: Int, states: Int, time: Int) -> Int? {
-      let doubles = area.addingReportingOverflow(2 * (states + 2))
-      let ints = time.addingReportingOverflow(states)
-      guard !doubles.overflow, !ints.overflow else { return nil }
-      let total = doubles.partialValue.addingReportingOverflow(ints.partialValue)
-      guard !total.overflow else { return nil }
-      let bytes = total.partialValue.multipliedReportingOverflow(by: 8)
+      guard let betaArea = betaArea(area: area, time: time) else { return nil }
+      var total = 0
+      for count in [area, betaArea, time, time, states] {
+        let (sum, overflow) = total.addingReportingOverflow(count)
+        if overflow { return nil }
+        total = sum
+      }
+      let bytes = total.multipliedReportingOverflow(by: 8)
       return bytes.overflow ? nil : bytes.partialValue
     }
 
     init?(area: Int, states: Int, time: Int) {
-      guard let alpha = Self.allocate(Double.self, max(1, area)) else { return nil }
-      guard let offsets = Self.allocate(Int.self, max(1, time)) else {
+      guard let betaArea = Self.betaArea(area: area, time: time) else { return nil }
+      let alpha = Self.allocate(Double.self, max(1, area))
+      let alphaOffsets = Self.allocate(Int.self, max(1, time))
+      let beta = Self.allocate(Double.self, max(1, betaArea))
+      let betaOffsets = Self.allocate(Int.self, max(1, time))
+      let extended = Self.allocate(Int.self, max(1, states))
+      let lanes = Self.allocate(Int.self, 5 * CTCAlignment.interleavedFrames)
+      guard let alpha, let alphaOffsets, let beta, let betaOffsets, let extended, let lanes else {
         free(alpha)
-        return nil
-      }
-      guard let beta = Self.allocate(Double.self, 2 * (states + 2)) else {
-        free(alpha)
-        free(offsets)
-        return nil
-      }
-      guard let extended = Self.allocate(Int.self, max(1, states)) else {
-        free(alpha)
-        free(offsets)
+        free(alphaOffsets)
         free(beta)
+        free(betaOffsets)
+        free(extended)
+        free(lanes)
         return nil
       }
       self.alpha = alpha
-      self.offsets = offsets
-      self.betaRows = (beta, beta + (states + 2))
+      self.alphaOffsets = alphaOffsets
+      self.beta = beta
+      self.betaOffsets = betaOffsets
       self.extended = extended
+      self.lanes = lanes
     }
 
     /// `malloc`, so that a failed allocation is an error instead of a trap.
@@ -219,9 +235,11 @@ enum CTCAlignment {
 
     func release() {
       free(alpha)
-      free(offsets)
-      free(betaRows.0)
+      free(alphaOffsets)
+      free(beta)
+      free(betaOffsets)
       free(extended)
+      free(lanes)
     }
   }
 
@@ -240,7 +258,7 @@ enum CTCAlignment {
     if plan.impossible { return .infinity }
     guard let logProbs else { return .nan }
     let blank = lattice.blank, rowStride = lattice.batch * lattice.classes
-    let lprime = scratch.extended, alpha = scratch.alpha, offsets = scratch.offsets
+    let lprime = scratch.extended, alpha = scratch.alpha, offsets = scratch.alphaOffsets
     fillExtended(lattice, sample: b, into: lprime)
 
     // t = 0.
@@ -265,8 +283,10 @@ enum CTCAlignment {
       for s in low..<high {
         let la1 = alpha[previous + s]
         let la2 = s > 0 ? alpha[previous + s - 1] : -.infinity
-        let la3 = s > 1 && lprime[s - 2] != lprime[s] ? alpha[previous + s - 2] : -.infinity
-        alpha[base + s] = logSumExp(la1, la2, la3) + row[lprime[s]]
+        let value =
+          s > 1 && lprime[s - 2] != lprime[s]
+          ? logSumExp(la1, la2, alpha[previous + s - 2]) : logSumExp(la1, la2)
+        alpha[base + s] = value + row[lprime[s]]
       }
       alpha[base + high] = -.infinity
       alpha[base + high + 1] = -.infinity
@@ -284,6 +304,10 @@ enum CTCAlignment {
     return -logLikelihood
   }
 
+  /// How many frames' γ accumulations are interleaved: each frame's log-adds into the blank
+  /// class form a chain of dependent exp/log calls, and independent chains overlap in the CPU.
+  static let interleavedFrames = 4
+
   /// β, γ and PyTorch's gradient for one sample, written into rows (t, b, ·) of `gradient`.
   static func backward(
     _ lattice: CTCLattice, _ plan: SamplePlan, sample b: Int, nll: Double, scale: Double,
@@ -298,41 +322,81 @@ enum CTCAlignment {
       (gradient + first + t * rowStride).update(repeating: -.infinity, count: c)
     }
     if !plan.impossible {
-      let lprime = scratch.extended, alpha = scratch.alpha, offsets = scratch.offsets
-      // β at the last frame: the two end states; γ there is assigned, not log-added.
+      let lprime = scratch.extended, alpha = scratch.alpha, alphaOffsets = scratch.alphaOffsets
+      let beta = scratch.beta, betaOffsets = scratch.betaOffsets
+      // β row t holds states lo(t)..<hi(t) at beta[betaOffsets[t] + s − lo(t)], with two −∞
+      // sentinels on each side.
+      var offset = 0
+      @inline(__always) func startRow(_ t: Int) -> Int {
+        let low = plan.lo(t), high = plan.hi(t)
+        betaOffsets[t] = offset + 2 - low
+        let base = betaOffsets[t]
+        beta[base + low - 2] = -.infinity
+        beta[base + low - 1] = -.infinity
+        beta[base + high] = -.infinity
+        beta[base + high + 1] = -.infinity
+        offset += high - low + 4
+        return base
+      }
+      // The last frame: β is the two end states, and γ there is assigned, not log-added.
       let last = frames - 1
-      var next = last & 1 == 0 ? scratch.betaRows.0 : scratch.betaRows.1
-      next.update(repeating: -.infinity, count: states + 2)
       var row = logProbs + first + last * rowStride
-      var grow = gradient + first + last * rowStride
-      next[states - 1] = row[blank]
-      grow[blank] = alphaAt(plan, alpha, offsets, t: last, s: states - 1) + next[states - 1]
+      var base = startRow(last)
+      for s in plan.lo(last)..<plan.hi(last) {
+        beta[base + s] = s == states - 1 ? row[blank] : (s == states - 2 ? row[lprime[s]] : -.infinity)
+      }
+      let grow = gradient + first + last * rowStride
+      grow[blank] = alphaAt(plan, alpha, alphaOffsets, t: last, s: states - 1) + row[blank]
       if states > 1 {
         let label = lprime[states - 2]
-        next[states - 2] = row[label]
-        grow[label] = alphaAt(plan, alpha, offsets, t: last, s: states - 2) + next[states - 2]
+        grow[label] = alphaAt(plan, alpha, alphaOffsets, t: last, s: states - 2) + row[label]
       }
+      // β for the earlier frames.
       var t = last - 1
       while t >= 0 {
-        let current = t & 1 == 0 ? scratch.betaRows.0 : scratch.betaRows.1
         row -= rowStride
-        grow -= rowStride
-        let low = plan.lo(t), high = plan.hi(t), nextLow = plan.lo(t + 1)
-        for x in max(0, nextLow - 2)..<nextLow { next[x] = -.infinity }
-        let base = offsets[t] - low
-        var s = high - 1
+        let next = base
+        base = startRow(t)
+        var s = plan.hi(t) - 1
+        let low = plan.lo(t)
         while s >= low {
           let label = lprime[s]
-          let lb1 = next[s]
-          let lb2 = s < states - 1 ? next[s + 1] : -.infinity
-          let lb3 = s < states - 2 && lprime[s + 2] != label ? next[s + 2] : -.infinity
-          let beta = logSumExp(lb1, lb2, lb3) + row[label]
-          current[s] = beta
-          logAdd(&grow[label], alpha[base + s] + beta)
+          let lb1 = beta[next + s]
+          let lb2 = s < states - 1 ? beta[next + s + 1] : -.infinity
+          let value =
+            s < states - 2 && lprime[s + 2] != label ? logSumExp(lb1, lb2, beta[next + s + 2]) : logSumExp(lb1, lb2)
+          beta[base + s] = value + row[label]
           s -= 1
         }
-        next = current
         t -= 1
+      }
+      // γ_t(c): log-adds in descending s for each frame, several frames interleaved.
+      var top = last - 1
+      while top >= 0 {
+        let count = min(interleavedFrames, top + 1)
+        // Per interleaved frame k: band, α and β row bases, gradient row.
+        let lo = scratch.lanes, hi = lo + interleavedFrames, alphaBase = hi + interleavedFrames
+        let betaBase = alphaBase + interleavedFrames, gradientRow = betaBase + interleavedFrames
+        var sHigh = 0, sLow = Int.max
+        for k in 0..<count {
+          let t = top - k
+          lo[k] = plan.lo(t)
+          hi[k] = plan.hi(t)
+          alphaBase[k] = alphaOffsets[t] - lo[k]
+          betaBase[k] = betaOffsets[t]
+          gradientRow[k] = first + t * rowStride
+          sHigh = max(sHigh, hi[k])
+          sLow = min(sLow, lo[k])
+        }
+        var s = sHigh - 1
+        while s >= sLow {
+          let label = lprime[s]
+          for k in 0..<count where s >= lo[k] && s < hi[k] {
+            logAdd(&gradient[gradientRow[k] + label], alpha[alphaBase[k] + s] + beta[betaBase[k] + s])
+          }
+          s -= 1
+        }
+        top -= count
       }
     }
     // grad = (exp(lp) − exp(γ + nll − lp)) · g for t < Tb (later frames stay zero).
@@ -372,24 +436,44 @@ enum CTCAlignment {
   }
 
   /// PyTorch's `log(exp(a − m) + exp(b − m) + exp(c − m)) + m`, `m = max(a, b, c)` (0 if all are −∞),
-  /// bit for bit: the maximum's term is exp(0) = 1 and −∞ terms are exp(−∞) = 0 without a call.
+  /// bit for bit. When `m` is finite the maximum's term is exp(0) = 1 exactly, so only the other
+  /// two need `exp` (chosen without branches); the sum keeps PyTorch's order `(e_a + e_b) + e_c`.
   @inline(__always)
   static func logSumExp(_ a: Double, _ b: Double, _ c: Double) -> Double {
     var m = a
     if b > m { m = b }
     if c > m { m = c }
     if m.isFinite {
-      var sum = a == m ? 1.0 : (a == -.infinity ? 0.0 : exp(a - m))
-      sum += b == m ? 1.0 : (b == -.infinity ? 0.0 : exp(b - m))
-      sum += c == m ? 1.0 : (c == -.infinity ? 0.0 : exp(c - m))
-      return sum == 1 ? 0.0 + m : log(sum) + m
+      let aIsMax = a == m, bIsMax = !aIsMax && b == m
+      let x = aIsMax ? b : a
+      let y = aIsMax || bIsMax ? c : b
+      let ex = exp(x - m), ey = exp(y - m)
+      // a max: (1 + e_b) + e_c; b max: (e_a + 1) + e_c; c max: (e_a + e_b) + 1.
+      let first = aIsMax || bIsMax ? 1 + ex : ex + ey
+      let sum = first + (aIsMax || bIsMax ? ey : 1)
+      return log(sum) + m
     }
     if m == -.infinity { return -.infinity }  // log(0) + 0
     return log(exp(a - m) + exp(b - m) + exp(c - m)) + m
   }
 
+  /// ``logSumExp(_:_:_:)`` with `c = −∞` (PyTorch's third term is then exp(−∞) = 0, and adding +0
+  /// changes no positive sum): one `exp`.
+  @inline(__always)
+  static func logSumExp(_ a: Double, _ b: Double) -> Double {
+    var m = a
+    if b > m { m = b }
+    if m.isFinite {
+      let other = a == m ? b : a
+      return log(1 + exp(other - m)) + m
+    }
+    if m == -.infinity { return -.infinity }
+    return log(exp(a - m) + exp(b - m) + exp(-.infinity - m)) + m
+  }
+
   /// PyTorch's γ accumulation `acc "log+=" x`: assignment onto −∞, else
-  /// `log(exp(acc − m) + exp(x − m)) + m` with `m = std::max(acc, x)`, bit for bit.
+  /// `log(exp(acc − m) + exp(x − m)) + m` with `m = std::max(acc, x)`, bit for bit (one `exp` when
+  /// `m` is finite: the maximum's term is 1).
   @inline(__always)
   static func logAdd(_ acc: inout Double, _ x: Double) {
     let current = acc
@@ -399,10 +483,8 @@ enum CTCAlignment {
     }
     let m = current < x ? x : current
     if m.isFinite {
-      let e1 = current == m ? 1.0 : exp(current - m)
-      let e2 = x == m ? 1.0 : (x == -.infinity ? 0.0 : exp(x - m))
-      let sum = e1 + e2
-      acc = sum == 1 ? 0.0 + m : log(sum) + m
+      let other = current == m ? x : current
+      acc = log(1 + exp(other - m)) + m
     } else {
       acc = log(exp(current - m) + exp(x - m)) + m
     }
