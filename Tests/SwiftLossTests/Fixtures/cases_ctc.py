@@ -51,6 +51,30 @@ def concatenate(padded, lengths):
     return torch.cat([padded[b, :int(lengths[b])] for b in range(padded.shape[0])])
 
 
+def speech_example():
+    """examples/ctc/log_probs.json: 12 frames, 2 utterances, 5 classes (blank 0), logits favouring
+    one plausible alignment of each target (`_ 1 1 _ 3 3 _ _ 2 2 _ _` and `_ 4 4 _ _ 4 _ _ _ _`)."""
+    alignments = [[0, 1, 1, 0, 3, 3, 0, 0, 2, 2, 0, 0], [0, 4, 4, 0, 0, 4, 0, 0, 0, 0, 0, 0]]
+    logits = randn(12, 2, 5, seed=seed_of("example"))
+    for b, alignment in enumerate(alignments):
+        for frame, label in enumerate(alignment):
+            logits[frame, b, label] += 3.0
+    return logits.log_softmax(-1), idx([[1, 3, 2], [4, 4, 0]]), idx([12, 10]), idx([3, 2])
+
+
+def write_speech_example(directory):
+    """Writes the example's log_probs (JSON, nested (T, N, C)) and targets (padded, JSON)."""
+    import json
+    import os
+    log_probs, targets, _, _ = speech_example()
+    rows = ["  [" + ", ".join("[" + ", ".join(repr(v) for v in frame.tolist()) + "]" for frame in step) + "]"
+            for step in log_probs]
+    with open(os.path.join(directory, "log_probs.json"), "w") as f:
+        f.write("[\n" + ",\n".join(rows) + "\n]\n")
+    with open(os.path.join(directory, "targets.json"), "w") as f:
+        f.write(json.dumps(targets.tolist()) + "\n")
+
+
 def cases():
     out = []
     # --- Basic padded / concatenated, every reduction, blank variants.
@@ -169,8 +193,7 @@ def cases():
     out.append(case("long_band_exact_fit", lp, tg, idx([60, 55]), idx([50, 41])))
 
     # --- The speech-style example (examples/ctc): T=12, C=5, blank 0, two utterances.
-    lp = log_softmax(12, 2, 5, seed=seed_of("example"), scale=2.0)
-    out.append(case("speech_example", lp, idx([[1, 3, 2], [4, 4, 0]]), idx([12, 10]), idx([3, 2])))
+    out.append(case("speech_example", *speech_example()))
 
     # --- Errors PyTorch raises: option values (usage) and tensor shapes / values (data).
     lp = log_softmax(5, 2, 4, seed=91)
@@ -208,3 +231,9 @@ def cases():
     out.append(case("label_fractional", lp, t([[1.0, 2.5, 3.0], [1.0, 1.0, 0.0]]), il, tl, error="data",
                     torch_accepts="float targets are truncated to int64"))
     return out
+
+
+if __name__ == "__main__":
+    # python cases_ctc.py examples/ctc  — rewrites the example inputs.
+    import sys
+    write_speech_example(sys.argv[1])
