@@ -38,11 +38,13 @@ struct CTCLattice: Sendable {
 /// with the same libm `exp`/`log` calls in the same order; the only shortcuts taken are exact ones
 /// (`exp(0) = 1` for the maximum, `exp(−∞) = 0`, `log(1) = 0`).
 ///
-/// Speed: samples run in parallel; α lives in one flat buffer per worker holding only the band
-/// of states that can lie on a complete alignment, `max(0, S' − 2(Tb − t)) ≤ s < min(S', 2t + 2)`
-/// (outside it α + β is exactly −∞ and PyTorch's log-adds of it change nothing); β keeps two
-/// rows. When a sample's `log_probs` hold NaN or +∞ (which PyTorch lets spread through
-/// unreachable states) the whole lattice is computed, as PyTorch does.
+/// Speed: samples run in parallel (each independent, so the result does not depend on the split);
+/// α and β live in flat per-worker buffers holding only the band of states that can lie on a
+/// complete alignment, `max(0, S' − 2(Tb − t)) ≤ s < min(S', 2t + 2)` (outside it α + β is exactly
+/// −∞ and PyTorch's log-adds of it change nothing); the γ log-adds of four frames are interleaved,
+/// since each frame's blank-class accumulation is a chain of dependent exp/log calls. When a
+/// sample's `log_probs` hold NaN or +∞ (which PyTorch lets spread through unreachable states) the
+/// whole lattice is computed, as PyTorch does.
 enum CTCAlignment {
   /// Per-sample negative log-likelihoods, and PyTorch's gradient w.r.t. `log_probs` (shape
   /// (T, N, C)) when `gradientScales` (the upstream gradient g_b of each sample) is given.
@@ -79,7 +81,7 @@ enum CTCAlignment {
         failed.withUnsafeMutableBufferPointer { failedOut in
           withOptionalMutableBuffer(&gradient) { gradOut in
             nonisolated(unsafe) let lp = lp, nllOut = nllOut, failedOut = failedOut, gradOut = gradOut
-            Parallel.forRanges(count: n, minimumChunk: max(1, (n + workers - 1) / workers)) { range in
+            Parallel.forRanges(count: n, minimumChunk: workers == 1 ? n : 1) { range in
               let chunkPlans = planList[range]
               let area = chunkPlans.map(\.area).max() ?? 0
               let states = chunkPlans.map(\.states).max() ?? 0
