@@ -16,8 +16,9 @@ let package = Package(
       dependencies: ["SwiftLossCLI"],
       linkerSettings: [.unsafeFlags(["-static-stdlib"], .when(configuration: .release))]
     ),
-    // MARK: - Benchmark (release builds only; see bench/parse-bench.sh)
+    // MARK: - Benchmarks (release builds; see bench/*.sh)
     .executableTarget(name: "swiftloss-bench", dependencies: ["SwiftLoss"], path: "bench/Sources/swiftloss-bench"),
+    .executableTarget(name: "swiftloss-ctc-bench", dependencies: ["SwiftLoss"], path: "bench/ctc"),
     // MARK: - Tests
     .testTarget(
       name: "SwiftLossTests",

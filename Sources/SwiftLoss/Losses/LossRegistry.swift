@@ -14,6 +14,7 @@ public enum LossRegistry {
     .klDiv,
     .poissonNLLLoss,
     .gaussianNLLLoss,
+    .ctcLoss,
   ]
 
   /// Finds a loss by any of its names: `MSELoss`, `nn.MSELoss`, `torch.nn.MSELoss`, `mse_loss`,
