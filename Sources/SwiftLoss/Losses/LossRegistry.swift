@@ -5,6 +5,13 @@ public enum LossRegistry {
     .mseLoss,
     .smoothL1Loss,
     .huberLoss,
+    .marginRankingLoss,
+    .hingeEmbeddingLoss,
+    .multiMarginLoss,
+    .multilabelMarginLoss,
+    .cosineEmbeddingLoss,
+    .tripletMarginLoss,
+    .tripletMarginWithDistanceLoss,
   ]
 
   /// Finds a loss by any of its names: `MSELoss`, `nn.MSELoss`, `torch.nn.MSELoss`, `mse_loss`,
