@@ -6,6 +6,10 @@ Kinks are built from small integers and dyadic numbers so that the hinge argumen
 PyTorch's clamp_min passes the gradient at exactly 0 (where(self >= min, grad, 0)); the
 multi-class margin kernels use a strict z > 0.
 """
+import json
+import os
+
+import numpy as np
 import torch
 import torch.nn.functional as F
 
@@ -643,6 +647,31 @@ def with_distance_cases():
     return out
 
 
+# --------------------------------------------------------------------------------------------
+# examples/embedding: the files the README's commands use
+
+EXAMPLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "examples", "embedding")
+
+
+def example_cases():
+    out = []
+    triplet = {name: torch.tensor(np.loadtxt(os.path.join(EXAMPLES, f"{name}.csv"), delimiter=",", skiprows=1))
+               for name in ("anchor", "positive", "negative")}
+    for opts in ({}, {"eps": 0.0}, {"swap": True}, {"p": 1.0}):
+        out.append(Case(f"example_triplet_margin{suffix(opts)}", "triplet_margin_loss", triplet, call_triplet(**opts),
+                        opts, TRIPLET_GRADS))
+    for distance in ("pairwise", "cosine"):
+        out.append(Case(f"example_triplet_margin_with_distance_{distance}", "triplet_margin_with_distance_loss",
+                        triplet, call_with_distance(distance), with_distance_options(distance), TRIPLET_GRADS))
+    with open(os.path.join(EXAMPLES, "pairs.json")) as f:
+        pairs = {k: torch.tensor(v, dtype=torch.float64) for k, v in json.load(f).items()}
+    for margin in (None, 0.2):
+        opts = {} if margin is None else {"margin": margin}
+        out.append(Case(f"example_cosine_embedding{suffix(opts)}", "cosine_embedding_loss", pairs,
+                        call_cosine(margin), opts, ("input1", "input2")))
+    return out
+
+
 def cases():
     return (ranking_cases() + hinge_cases() + multi_margin_cases() + multilabel_cases() + cosine_cases()
-            + triplet_cases() + with_distance_cases())
+            + triplet_cases() + with_distance_cases() + example_cases())
