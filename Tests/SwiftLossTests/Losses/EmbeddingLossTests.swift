@@ -136,3 +136,21 @@ import Testing
     }
   }
 }
+
+extension EmbeddingLossTests {
+  /// Distances that are each small but broadcast to an impossibly large loss are a data error.
+  @Test func hugeBroadcastIsAnErrorNotACrash() throws {
+    let big = 1 << 21
+    let anchor = tensor([1, 1, 1], [0])
+    let positive = tensor([big, 1, 1], Array(repeating: 1, count: big))
+    let negative = tensor([1, big, 1], Array(repeating: 2, count: big))
+    if case .data? = error("triplet_margin", ["anchor": anchor, "positive": positive, "negative": negative]) {} else {
+      Issue.record("expected a data error for a 2^42-element loss")
+    }
+    let row = tensor([1 << 21, 1], Array(repeating: 0, count: 1 << 21))
+    let column = tensor([1, 1 << 21], Array(repeating: 0, count: 1 << 21))
+    if case .data? = error("hinge_embedding", ["input": row, "target": column]) {} else {
+      Issue.record("expected a data error for a 2^42-element broadcast")
+    }
+  }
+}

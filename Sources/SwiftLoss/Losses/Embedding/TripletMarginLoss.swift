@@ -61,6 +61,7 @@ enum TripletMargin {
       let negativeShape = try pn.map { pair throws(ShapeError) in try Broadcasting.shape(an.outputShape, pair.outputShape) }
         ?? an.outputShape
       shape = try Broadcasting.shape(ap.outputShape, negativeShape)
+      _ = try Shape.elementCount(shape)
     } catch { throw .shape(error) }
 
     let dp = ap.distances(distance), dn = an.distances(distance), ds = pn?.distances(distance)
