@@ -15,6 +15,13 @@ public enum LossRegistry {
     .poissonNLLLoss,
     .gaussianNLLLoss,
     .ctcLoss,
+    .marginRankingLoss,
+    .hingeEmbeddingLoss,
+    .multiMarginLoss,
+    .multilabelMarginLoss,
+    .cosineEmbeddingLoss,
+    .tripletMarginLoss,
+    .tripletMarginWithDistanceLoss,
   ]
 
   /// Finds a loss by any of its names: `MSELoss`, `nn.MSELoss`, `torch.nn.MSELoss`, `mse_loss`,
