@@ -32,7 +32,7 @@ extension LossDefinition {
 /// `S` is over the broadcast of the two inputs; `A` and `B` over each input as given (so a
 /// broadcast size-1 last dimension counts once in its own norm, as in PyTorch). The gradient
 /// follows autograd through the same graph (div, sqrt, mul, sums), including clamp_min's
-/// gradient at `cos = margin` and `0·NaN = NaN` for rows with NaN; the target gets none.
+/// zero gradient at `cos = margin` (PyTorch ≥ 2.14) and `0·NaN = NaN` for rows with NaN; the target gets none.
 enum CosineEmbedding {
   /// `constexpr float EPSILON = 1e-12` in ATen's Loss.cpp, used in float64 too.
   static let epsilon = Double(Float(1e-12))
@@ -113,7 +113,7 @@ enum CosineEmbedding {
       var gradCos = [Double](repeating: 0, count: count)
       for i in 0..<count {
         let throughPositive = t[i] == 1 ? -scale : 0
-        let throughNegative = t[i] == -1 && cos[i] - margin >= 0 ? scale : 0
+        let throughNegative = t[i] == -1 && cos[i] - margin > 0 ? scale : 0
         gradCos[i] = throughPositive + throughNegative
       }
       let perRow = Broadcasting.sumReduce(gradCos, from: outputShape, to: cosineShape)

@@ -1,8 +1,8 @@
 /// PyTorch's composite `hinge_embedding_loss`:
 /// `l = where(y ≠ 1, clamp_min(margin − x, 0), 0) + where(y ≠ −1, x, 0)`.
 /// So `y = 1 → x`, `y = −1 → max(0, margin − x)`, and any other `y` (0, 2, NaN) adds both terms.
-/// Gradient: `−[y ≠ 1]·[margin − x ≥ 0] + [y ≠ −1]` (clamp_min passes the gradient at the kink,
-/// none for NaN); the target gets none.
+/// Gradient: `−[y ≠ 1]·[margin − x > 0] + [y ≠ −1]` (clamp_min gives no gradient at the kink
+/// since PyTorch 2.14, and none for NaN); the target gets none.
 struct HingeEmbeddingKernel: PointwiseKernel {
   var margin: Double
   @inline(__always) func loss(_ x: Double, _ y: Double) -> Double {
@@ -11,7 +11,7 @@ struct HingeEmbeddingKernel: PointwiseKernel {
     return (y != 1 ? clamped : 0) + (y != -1 ? x : 0)
   }
   @inline(__always) func derivatives(_ x: Double, _ y: Double) -> (input: Double, target: Double) {
-    let throughMargin: Double = y != 1 && margin - x >= 0 ? -1 : 0
+    let throughMargin: Double = y != 1 && margin - x > 0 ? -1 : 0
     let throughSelf: Double = y != -1 ? 1 : 0
     return (throughMargin + throughSelf, 0)
   }

@@ -18,7 +18,7 @@ extension LossDefinition {
 }
 
 /// `z = −y·(x1 − x2) + margin`, `l = clamp_min(z, 0)`; autograd through PyTorch's composite:
-/// with `a = [z ≥ 0]` (clamp_min passes the gradient at z = 0, and none for NaN),
+/// with `a = [z > 0]` (clamp_min gives no gradient at z = 0 since PyTorch 2.14, none for NaN),
 /// `∂x1 = −y·a`, `∂x2 = y·a`, `∂y = −(x1 − x2)·a`.
 enum MarginRanking {
   static func compute(_ arguments: LossArguments) throws(LossError) -> LossResult {
@@ -62,7 +62,7 @@ enum MarginRanking {
                       let z = negated * difference + margin
                       out[i] = z.isNaN ? z : (z < 0 ? 0 : z)
                       if wantsGradients {
-                        let gz = z >= 0 ? scale : 0
+                        let gz = z > 0 ? scale : 0
                         let gDifference = gz * negated
                         d1[i] = gDifference
                         d2[i] = -gDifference

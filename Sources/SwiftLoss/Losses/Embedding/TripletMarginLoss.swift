@@ -31,7 +31,7 @@ extension LossDefinition {
 ///
 /// The three tensors need the same rank; each distance broadcasts its own pair, and the loss is
 /// the broadcast of the distances. Gradients follow autograd: clamp_min passes the gradient where
-/// `z ≥ 0` (so also at `z = 0`, and not for NaN); `minimum` gives each side `g/2` on a tie and
+/// `z > 0` (not at `z = 0` since PyTorch 2.14, and not for NaN); `minimum` gives each side `g/2` on a tie and
 /// the smaller side `g` otherwise (both sides `g` when one is NaN); the distances' own backward
 /// runs for every row, so `0·NaN` stays NaN as in PyTorch.
 enum TripletMargin {
@@ -91,7 +91,7 @@ enum TripletMargin {
       var gNegative = gPositive
       var gSwapped = [Double](repeating: 0, count: swap ? count : 0)
       for i in 0..<count {
-        let g = hinge[i] >= 0 ? scale : 0
+        let g = hinge[i] > 0 ? scale : 0
         gPositive[i] = g
         let gMinimum = -g
         if let swapped {
