@@ -12,16 +12,8 @@ public enum ClassIndices {
   ) throws(LossError) -> [Int] {
     var indices = [Int](repeating: 0, count: tensor.count)
     for (position, value) in tensor.storage.enumerated() {
-      guard let index = Int(exactly: value) else {
-        let shown = value.isNaN ? "nan" : NumberText.python(value)
-        throw LossError.data(
-          "\(loss): \(name) \(shown) is not an integral class index", tensor: name, index: position)
-      }
-      if !allowed.contains(index) && (index < 0 || index >= classCount) {
-        throw LossError.data(
-          "\(loss): \(name) index \(index) is out of range for \(classCount) classes", tensor: name, index: position)
-      }
-      indices[position] = index
+      indices[position] = try index(
+        value, at: position, name: name, classCount: classCount, allowed: allowed, loss: loss)
     }
     return indices
   }
