@@ -13,7 +13,7 @@ enum Suggestions {
   static func nearest(_ name: String, among candidates: [String]) -> [String] {
     var scored: [(String, Int)] = []
     for candidate in candidates {
-      let distance = EditDistance.between(name, candidate)
+      let distance = Self.distance(name, candidate)
       let limit = max(2, min(candidate.count, name.count) / 3)
       if distance <= limit || (name.count >= 3 && candidate.hasPrefix(name)) {
         scored.append((candidate, distance))
@@ -22,6 +22,27 @@ enum Suggestions {
     guard let best = scored.map(\.1).min() else { return [] }
     var seen = Set<String>()
     return scored.filter { $0.1 == best }.map(\.0).filter { seen.insert($0).inserted }.prefix(2).map { $0 }
+  }
+
+  /// Optimal-string-alignment distance: Levenshtein plus adjacent transpositions (`detla` is one
+  /// edit from `delta`).
+  static func distance(_ a: String, _ b: String) -> Int {
+    let a = Array(a.utf8), b = Array(b.utf8)
+    if a.isEmpty { return b.count }
+    if b.isEmpty { return a.count }
+    var d = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
+    for i in 0...a.count { d[i][0] = i }
+    for j in 0...b.count { d[0][j] = j }
+    for i in 1...a.count {
+      for j in 1...b.count {
+        let cost = a[i - 1] == b[j - 1] ? 0 : 1
+        d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+        if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+          d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+        }
+      }
+    }
+    return d[a.count][b.count]
   }
 
   /// Every tensor and option flag of every registered loss (without dashes).

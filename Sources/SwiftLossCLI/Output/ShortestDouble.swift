@@ -242,7 +242,21 @@ struct ShortestDouble: @unchecked Sendable {
     var lastRemovedDigit: UInt64 = 0
     let output: UInt64
     if vmIsTrailingZeros || vrIsTrailingZeros {
-      // The general case, rare.
+      // The general case: values with few significant digits. Four digits at a time first: the
+      // same as four single steps (if vp/10^4 > vm/10^4 then every single step would continue).
+      while true {
+        let vpDiv = vp / 10000, vmDiv = vm / 10000
+        if vpDiv <= vmDiv { break }
+        let vrDiv = vr / 10000
+        let vrMod = vr &- 10000 &* vrDiv
+        vmIsTrailingZeros = vmIsTrailingZeros && vm &- 10000 &* vmDiv == 0
+        vrIsTrailingZeros = vrIsTrailingZeros && lastRemovedDigit == 0 && vrMod % 1000 == 0
+        lastRemovedDigit = vrMod / 1000
+        vr = vrDiv
+        vp = vpDiv
+        vm = vmDiv
+        removed += 4
+      }
       while true {
         let vpDiv10 = vp / 10, vmDiv10 = vm / 10
         if vpDiv10 <= vmDiv10 { break }
