@@ -8,7 +8,8 @@ import Dispatch
 ///   field are ignored; `\r` before `\n` is ignored, so CRLF files read as LF files.
 /// - A UTF-8 byte-order mark is skipped. Lines that are blank or whose first non-blank byte is
 ///   `#` are skipped.
-/// - The first remaining row is a header, and is skipped, when none of its fields is a number
+/// - The first remaining row is a header, and is skipped, when none of its fields is a number or
+///   starts like one (`1.5.3` is a malformed number, not a column name)
 ///   (a row mixing numbers and text is reported as bad data, not silently dropped). The header's
 ///   field count must match the data rows.
 /// - Every row has the same number of fields; every field is a number in ``FloatParser`` syntax.
@@ -110,8 +111,10 @@ enum DelimitedTextReader {
     probeValues.free()
     if case .field(let offset) = probe.failure {
       let fields = splitFields(base, from: firstRow.start, to: firstRow.end, dialect)
+      // A field that starts like a number (`1.5.3`, `-2x`, `.5e`) is a malformed number, not a
+      // column name: treating its row as a header would drop a data row silently.
       let numeric = fields.contains { field in
-        if case .invalid = classify(base, field) { return false }
+        if case .invalid = classify(base, field) { return startsLikeNumber(base, field) }
         return true
       }
       guard !numeric else { throw describe(.field(offset), buffer, label, dialect, expected: nil, reference: 0) }
@@ -320,6 +323,15 @@ enum DelimitedTextReader {
     }
     while p > offset && dialect.isBlank(buffer[p - 1]) { p -= 1 }
     return offset..<p
+  }
+
+  /// Whether a field begins as a decimal number does: a digit, or a sign or point followed by one.
+  static func startsLikeNumber(_ base: UnsafePointer<UInt8>, _ field: Range<Int>) -> Bool {
+    func isDigit(_ p: Int) -> Bool { p < field.upperBound && base[p] >= 0x30 && base[p] <= 0x39 }
+    var p = field.lowerBound
+    if p < field.upperBound && (base[p] == UInt8(ascii: "+") || base[p] == UInt8(ascii: "-")) { p += 1 }
+    if p < field.upperBound && base[p] == UInt8(ascii: ".") { p += 1 }
+    return isDigit(p)
   }
 
   static func classify(_ base: UnsafePointer<UInt8>, _ field: Range<Int>) -> FloatParser.Status {
