@@ -173,7 +173,8 @@ enum MalformedCatalogue {
     usage("flag without its value", ["mse", "--input", "1", "--target"], "--target needs a value"),
     usage("tensor given twice", ["mse", "--input", "1", "--target", "1", "--input", "2"], "given twice"),
     usage("stray operand", ["mse", "--input", "1", "--target", "1", "extra"], "'extra'"),
-    usage("two tensors from stdin", ["mse", "--input", "-", "--target", "-"], "standard input", stdin: "1\n"),
+    usage("two tensors from stdin", ["mse", "--input", "-", "--target", "-"], "--input and --target both use '-'", stdin: "1\n"),
+    usage("stdin for --data and a tensor", ["mse", "--data", "-", "--input", "-", "--target", "1"], "--data and --input both use", stdin: "{}"),
     usage("--data unknown key", ["mse", "--data", "unknown_key.json"], "'label'"),
     usage("--shape of a tensor the loss lacks", ["mse", "--input", "1", "--target", "1", "--shape", "anchor=1"], "anchor"),
     usage("--shape that is not a shape", ["mse", "--input", "1", "--target", "1", "--shape", "input=a"], "'a'"),
@@ -185,7 +186,8 @@ enum MalformedCatalogue {
     data("--shape count mismatch", ["mse", "--input", "[1,2]", "--target", "[1,2]", "--shape", "input=3"], "2 elements", "3 elements"),
     data("--shape with 65 dimensions", ["mse", "--input", "[1]", "--target", "[1]", "--shape", "input=" + Array(repeating: "1", count: 65).joined(separator: ",")],
          "65 dimensions", "64"),
-    data("broadcast of (10^5, 1) with (1, 10^5)", ["mse", "--input", "column.npy", "--target", "row.npy"], "too many elements"),
+    data("broadcast of (10^5, 1) with (1, 10^5)", ["mse", "--input", "column.npy", "--target", "row.npy"],
+         "broadcasting input (100000, 1) with target (1, 100000)", "too many elements"),
   ]
 
   // MARK: - Running
