@@ -367,3 +367,15 @@ struct TorchCrossCheckTests {
     }
   }
 }
+
+@Suite struct CatalogTests {
+  @Test func listsEveryLossWithNamesTensorsAndSummary() {
+    let text = LossCatalog.text()
+    for definition in LossRegistry.all {
+      #expect(text.contains(definition.functionalName) && text.contains(definition.moduleName) && text.contains(definition.summary))
+      for alias in definition.aliases { #expect(text.contains(alias)) }
+    }
+    #expect(text.contains("regression:") && text.contains("classification:"))
+    #expect(text.contains("input* target* [weight*]"))
+  }
+}
