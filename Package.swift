@@ -16,6 +16,11 @@ let package = Package(
       dependencies: ["SwiftLossCLI"],
       linkerSettings: [.unsafeFlags(["-static-stdlib"], .when(configuration: .release))]
     ),
+    // MARK: - Benchmarks (release builds; see bench/*.sh)
+    .executableTarget(name: "swiftloss-bench", dependencies: ["SwiftLoss"], path: "bench/Sources/swiftloss-bench"),
+    .executableTarget(name: "swiftloss-ctc-bench", dependencies: ["SwiftLoss"], path: "bench/ctc"),
+    // MARK: - Fuzzing (fuzz/fuzz.sh builds it with -sanitize=fuzzer; otherwise it replays a corpus)
+    .executableTarget(name: "swiftloss-fuzz", dependencies: ["SwiftLoss"], path: "fuzz/Sources/swiftloss-fuzz"),
     // MARK: - Tests
     .testTarget(
       name: "SwiftLossTests",

@@ -1,5 +1,3 @@
-// INTERFACE STUB — to be replaced by the real readers (owned by the readers work).
-
 /// A problem in an input, located where possible: `label:line:col: message`.
 public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
   /// The file as the user named it, `<stdin>`, or the flag of an inline literal.
@@ -28,24 +26,86 @@ public struct ReadOptions: Sendable {
   /// Field separator; `nil` means by extension (tab for `.tsv`, else comma). A space means runs of
   /// blanks.
   public var delimiter: UInt8?
+  /// Whether large delimited inputs may be parsed on several threads (for benchmarks and tests;
+  /// the result is the same either way).
+  package var parallel = true
   public init(delimiter: UInt8? = nil) { self.delimiter = delimiter }
 }
 
 /// The entry points for reading tensors from files, standard input and inline literals.
+///
+/// Formats (see ``DelimitedTextReader``, ``JSONTensorReader``, ``NPYReader``):
+/// - by extension: `.json` is JSON, `.npy` is NumPy, `.csv`/`.txt`/`.tsv`/`.tab` are delimited
+///   text (tab for `.tsv`/`.tab`); any other extension is sniffed like standard input;
+/// - sniffing: a first non-blank byte `[` or `{` means JSON, the `\x93NUMPY` magic means `.npy`,
+///   anything else is delimited text (so `3.5` on standard input is a tensor of shape `(1,)`).
+///
+/// With no explicit delimiter and no `.tsv` extension, text whose first data row holds no comma
+/// is split on tabs when it has one, else on runs of blanks (numpy `savetxt` output); otherwise
+/// on commas.
+///
+/// Every tensor returned carries a ``TensorOrigin`` whose `locate` finds an element's line and
+/// column again (nil for `.npy`).
 public enum TensorReader {
+  /// Reads the file at `path`. The label in errors and origins is `path` as given.
   public static func read(path: String, options: ReadOptions = ReadOptions()) throws(InputError) -> Tensor {
-    throw InputError(label: path, message: "not implemented")
+    let input = try InputBytes.open(path: path)
+    let ext = FormatSniffing.fileExtension(path)
+    switch ext {
+    case "json":
+      return try JSONTensorReader.read(input, label: path, parallel: options.parallel)
+    case "npy":
+      return try NPYReader.read(input, label: path)
+    case "csv", "txt", "tsv", "tab":
+      let fallback: UInt8? = (ext == "tsv" || ext == "tab") ? 0x09 : nil
+      return try readText(input, label: path, delimiter: options.delimiter ?? fallback, parallel: options.parallel)
+    default:
+      return try readSniffed(input, label: path, options: options)
+    }
   }
+
+  /// Reads bytes whose format is sniffed (standard input, files of unknown type).
   public static func read(bytes: [UInt8], label: String, options: ReadOptions = ReadOptions()) throws(InputError) -> Tensor {
-    throw InputError(label: label, message: "not implemented")
+    try readSniffed(InputBytes(bytes), label: label, options: options)
   }
+
+  /// An inline literal: a JSON number or array, or `{"shape", "data"}` (`3` is a 0-d tensor;
+  /// `nan`, `inf`, `-Infinity`... in any case). `label` is the flag, e.g. `--target`.
   public static func parseLiteral(_ text: String, label: String) throws(InputError) -> Tensor {
-    throw InputError(label: label, message: "not implemented")
+    try JSONTensorReader.read(InputBytes(Array(text.utf8)), label: label)
   }
+
+  /// `{"input": <tensor>, "target": <tensor>, ...}`: the named tensors in document order.
+  /// Duplicate keys and a document that is not an object are errors.
   public static func readObject(bytes: [UInt8], label: String) throws(InputError) -> [(key: String, tensor: Tensor)] {
-    throw InputError(label: label, message: "not implemented")
+    try JSONTensorReader.readObject(InputBytes(bytes), label: label)
   }
+
+  /// All of standard input, read with `read(2)` (works with pipes, files and terminals).
   public static func readStandardInput() throws(InputError) -> [UInt8] {
-    throw InputError(label: "<stdin>", message: "not implemented")
+    try InputBytes.readAll(fd: 0, label: "<stdin>")
+  }
+
+  // MARK: - Dispatch
+
+  static func readSniffed(_ input: InputBytes, label: String, options: ReadOptions) throws(InputError) -> Tensor {
+    switch FormatSniffing.sniff(input) {
+    case .json: return try JSONTensorReader.read(input, label: label, parallel: options.parallel)
+    case .npy: return try NPYReader.read(input, label: label)
+    case .text: return try readText(input, label: label, delimiter: options.delimiter, parallel: options.parallel)
+    }
+  }
+
+  static func readText(
+    _ input: InputBytes, label: String, delimiter: UInt8?, parallel: Bool = true
+  ) throws(InputError) -> Tensor {
+    if let delimiter {
+      guard FormatSniffing.isValidDelimiter(delimiter) else {
+        throw InputError(label: label, message: "invalid delimiter \(ByteScanner.quoted([delimiter]))")
+      }
+      return try DelimitedTextReader.read(input, label: label, delimiter: delimiter, parallel: parallel)
+    }
+    return try DelimitedTextReader.read(
+      input, label: label, delimiter: FormatSniffing.sniffDelimiter(input), parallel: parallel)
   }
 }

@@ -12,16 +12,8 @@ public enum ClassIndices {
   ) throws(LossError) -> [Int] {
     var indices = [Int](repeating: 0, count: tensor.count)
     for (position, value) in tensor.storage.enumerated() {
-      guard let index = Int(exactly: value) else {
-        let shown = value.isNaN ? "nan" : NumberText.python(value)
-        throw LossError.data(
-          "\(loss): \(name) \(shown) is not an integral class index", tensor: name, index: position)
-      }
-      if !allowed.contains(index) && (index < 0 || index >= classCount) {
-        throw LossError.data(
-          "\(loss): \(name) index \(index) is out of range for \(classCount) classes", tensor: name, index: position)
-      }
-      indices[position] = index
+      indices[position] = try index(
+        value, at: position, name: name, classCount: classCount, allowed: allowed, loss: loss)
     }
     return indices
   }
@@ -39,5 +31,25 @@ public enum ClassIndices {
       values[position] = integer
     }
     return values
+  }
+}
+
+extension ClassIndices {
+  /// One class index: the element at flat `position` of tensor `name`, checked exactly as ``check``
+  /// checks each element (integral, in `0..<classCount` or one of `allowed`). For losses that use
+  /// only some elements of a tensor as indices (CTC's padded targets beyond each target length).
+  public static func index(
+    _ value: Double, at position: Int, name: String, classCount: Int, allowed: Set<Int> = [], loss: String
+  ) throws(LossError) -> Int {
+    guard let index = Int(exactly: value) else {
+      let shown = value.isNaN ? "nan" : NumberText.python(value)
+      throw LossError.data(
+        "\(loss): \(name) \(shown) is not an integral class index", tensor: name, index: position)
+    }
+    if !allowed.contains(index) && (index < 0 || index >= classCount) {
+      throw LossError.data(
+        "\(loss): \(name) index \(index) is out of range for \(classCount) classes", tensor: name, index: position)
+    }
+    return index
   }
 }

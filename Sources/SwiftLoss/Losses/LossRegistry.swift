@@ -14,6 +14,14 @@ public enum LossRegistry {
     .klDiv,
     .poissonNLLLoss,
     .gaussianNLLLoss,
+    .ctcLoss,
+    .marginRankingLoss,
+    .hingeEmbeddingLoss,
+    .multiMarginLoss,
+    .multilabelMarginLoss,
+    .cosineEmbeddingLoss,
+    .tripletMarginLoss,
+    .tripletMarginWithDistanceLoss,
   ]
 
   /// Finds a loss by any of its names: `MSELoss`, `nn.MSELoss`, `torch.nn.MSELoss`, `mse_loss`,

@@ -1,9 +1,24 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Shape arithmetic shared by every tensor operation: element counts that cannot overflow,
 /// row-major strides, and PyTorch-style formatting.
 public enum Shape {
-  /// The largest element count swiftloss accepts for one tensor (2^40 elements, 8 TiB of float64):
-  /// anything larger cannot be backed by memory and is reported rather than attempted.
-  public static let maxElementCount = 1 << 40
+  /// The largest element count swiftloss accepts for one tensor: an eighth of physical memory in
+  /// float64 (a loss holds several tensors of the broadcast size at once). Anything larger is
+  /// reported as an error rather than attempted, so that an absurd header or a broadcast of two
+  /// long vectors never ends in an out-of-memory kill.
+  public static let maxElementCount: Int = {
+    #if canImport(Glibc)
+    let pages = sysconf(Int32(_SC_PHYS_PAGES)), pageSize = sysconf(Int32(_SC_PAGESIZE))
+    if pages > 0, pageSize > 0 {
+      let (bytes, overflow) = pages.multipliedReportingOverflow(by: pageSize)
+      if !overflow { return max(1 << 20, bytes / 8 / 8) }
+    }
+    #endif
+    return 1 << 32
+  }()
   /// The largest rank accepted, as in PyTorch (which caps at 64 dimensions).
   public static let maxRank = 64
 
@@ -19,7 +34,8 @@ public enum Shape {
       let (next, overflow) = product.multipliedReportingOverflow(by: dim)
       guard !overflow, next <= maxElementCount else {
         if dims.contains(0) { return 0 }
-        throw ShapeError("shape \(describe(dims)) has too many elements (more than \(maxElementCount))")
+        throw ShapeError(
+          "shape \(describe(dims)) has too many elements: this machine's memory allows at most \(maxElementCount) per tensor")
       }
       product = next
     }

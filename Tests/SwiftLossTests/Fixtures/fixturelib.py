@@ -54,10 +54,13 @@ class Case:
     - reductions: which reductions to record ('none' is always recorded as the elementwise tensor).
     - error: if set, PyTorch must raise for every reduction; the value is the expected exit kind
       ('data' or 'usage') of swiftloss, and PyTorch's message is recorded.
+    - torch_accepts: for an error swiftloss raises where PyTorch does not (by the contract, e.g. CTC
+      labels equal to blank or out of range, which PyTorch silently uses or reads out of bounds):
+      why PyTorch accepts it. PyTorch is then not run, and this text is recorded as its message.
     """
 
     def __init__(self, name, loss, tensors, call, options=None, grads=("input",),
-                 reductions=("mean", "sum", "none"), error=None):
+                 reductions=("mean", "sum", "none"), error=None, torch_accepts=None):
         self.name = name
         self.loss = loss
         self.tensors = tensors
@@ -66,6 +69,8 @@ class Case:
         self.grads = tuple(grads)
         self.reductions = tuple(reductions)
         self.error = error
+        self.torch_accepts = torch_accepts
+        assert torch_accepts is None or error, "torch_accepts describes an error case"
 
     def run(self):
         record = {
@@ -74,6 +79,10 @@ class Case:
             "options": {k: encode_option(v) for k, v in self.options.items()},
             "tensors": {k: encode_tensor(v) for k, v in self.tensors.items()},
         }
+        if self.error and self.torch_accepts:
+            record["error"] = {"kind": self.error, "torch": f"(PyTorch accepts this: {self.torch_accepts})"}
+            record["reductions"] = list(self.reductions)
+            return record
         if self.error:
             try:
                 self._evaluate(self.reductions[0])

@@ -2,7 +2,7 @@
 """Writes pytorch/<family>.json from cases_<family>.py using PyTorch (float64, CPU).
 
 Usage (from the repository root):
-    python3 -m venv .venv-torch && .venv-torch/bin/pip install 'torch==2.13.0+cpu' numpy
+    python3 -m venv .venv-torch && .venv-torch/bin/pip install 'torch==2.15.0' numpy
     .venv-torch/bin/python Tests/SwiftLossTests/Fixtures/make_fixtures.py [family ...]
 With no family, every cases_*.py beside this script is run.
 """

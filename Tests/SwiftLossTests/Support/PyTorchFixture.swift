@@ -94,9 +94,9 @@ struct PyTorchFixture: CustomTestStringConvertible, Sendable {
       case "-Infinity": return -.infinity
       default: return .nan
       }
-    // Foundation parses 17-digit numbers (0.9999999999999999) as NSDecimalNumber, whose
-    // doubleValue is not correctly rounded (it gives 1.0): re-parse its exact decimal text.
-    case let decimal as NSDecimalNumber: return Double(decimal.description) ?? decimal.doubleValue
+    // Foundation on Linux parses long decimals (17 significant digits) as NSDecimalNumber, whose
+    // doubleValue can be off by an ulp or more; its decimal text converts exactly.
+    case let decimal as NSDecimalNumber: return Double(decimal.stringValue) ?? decimal.doubleValue
     case let number as NSNumber: return number.doubleValue
     default: return .nan
     }

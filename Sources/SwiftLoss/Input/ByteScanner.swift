@@ -1,0 +1,154 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Byte-level helpers shared by the text readers: positions for messages, quoting of offending
+/// text, the UTF-8 byte-order mark.
+enum ByteScanner {
+  /// Whether the bytes start with a UTF-8 byte-order mark.
+  static func hasBOM(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF
+  }
+
+  /// The 1-based line and byte column of `offset`. The columns of line 1 do not count a BOM.
+  static func position(of offset: Int, in bytes: UnsafeBufferPointer<UInt8>) -> (line: Int, column: Int) {
+    let offset = max(0, min(offset, bytes.count))
+    var line = 1
+    var lineStart = 0
+    guard let base = bytes.baseAddress else { return (1, 1) }
+    var p = 0
+    while p < offset {
+      guard let hit = memchr(base + p, 0x0A, offset - p) else { break }
+      let index = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+      line += 1
+      lineStart = index + 1
+      p = index + 1
+    }
+    var column = offset - lineStart + 1
+    if line == 1 && hasBOM(bytes) && offset >= 3 { column -= 3 }
+    return (line, column)
+  }
+
+  /// An error at `offset`, with its line and column.
+  static func error(
+    _ message: String, at offset: Int, in bytes: UnsafeBufferPointer<UInt8>, label: String
+  ) -> InputError {
+    let (line, column) = position(of: offset, in: bytes)
+    return InputError(label: label, line: line, column: column, message: message)
+  }
+
+  /// The offset just past the next `\n` at or after `from`, or `end`.
+  @inline(__always)
+  static func nextLine(_ base: UnsafePointer<UInt8>, from: Int, end: Int) -> Int {
+    guard from < end, let hit = memchr(base + from, 0x0A, end - from) else { return end }
+    return UnsafeRawPointer(hit) - UnsafeRawPointer(base) + 1
+  }
+
+  /// `"text"` for a message: escaped, and cut to about `limit` characters with `...`.
+  static func quoted<C: Collection>(_ bytes: C, limit: Int = 40) -> String where C.Element == UInt8 {
+    var out = "\""
+    var shown = 0
+    var truncated = false
+    let text = Array(bytes)
+    var i = 0
+    while i < text.count {
+      if shown >= limit {
+        truncated = true
+        break
+      }
+      let byte = text[i]
+      let length: Int
+      switch byte {
+      case 0x00..<0x80: length = 1
+      case 0xC2...0xDF: length = 2
+      case 0xE0...0xEF: length = 3
+      case 0xF0...0xF4: length = 4
+      default: length = 0
+      }
+      if length == 1 {
+        switch byte {
+        case UInt8(ascii: "\""): out += "\\\""
+        case UInt8(ascii: "\\"): out += "\\\\"
+        case UInt8(ascii: "\t"): out += "\\t"
+        case UInt8(ascii: "\r"): out += "\\r"
+        case UInt8(ascii: "\n"): out += "\\n"
+        case 0x20..<0x7F: out.unicodeScalars.append(Unicode.Scalar(byte))
+        default: out += "\\u{" + String(byte, radix: 16) + "}"
+        }
+        i += 1
+      } else if length > 1, i + length <= text.count,
+        let scalar = String(validating: text[i..<(i + length)], as: UTF8.self)
+      {
+        out += scalar
+        i += length
+      } else {
+        let hex = String(byte, radix: 16)
+        out += "\\x" + (hex.count < 2 ? "0" + hex : hex)
+        i += 1
+      }
+      shown += 1
+    }
+    out += truncated ? "...\"" : "\""
+    return out
+  }
+}
+
+/// A growable buffer of doubles in malloc'd memory: cheaper to append to than an `Array` in the
+/// parsers' inner loops. The owner calls ``free()`` exactly once.
+struct DoubleBuffer {
+  private(set) var base: UnsafeMutablePointer<Double>?
+  private(set) var count = 0
+  private var capacity = 0
+  /// Whether an allocation failed (the buffer then holds fewer values than were appended).
+  private(set) var failed = false
+
+  init(capacity: Int) {
+    let capacity = max(16, capacity)
+    base = malloc(capacity * MemoryLayout<Double>.stride)?.assumingMemoryBound(to: Double.self)
+    self.capacity = base == nil ? 0 : capacity
+    failed = base == nil
+  }
+
+  @inline(__always)
+  mutating func append(_ value: Double) {
+    if count == capacity {
+      grow()
+      guard count < capacity else { return }
+    }
+    guard let base else { return }
+    base[count] = value
+    count += 1
+  }
+
+  @inline(never)
+  private mutating func grow() {
+    let newCapacity = max(16, capacity * 2)
+    guard let grown = realloc(base, newCapacity * MemoryLayout<Double>.stride) else {
+      failed = true
+      return
+    }
+    base = grown.assumingMemoryBound(to: Double.self)
+    capacity = newCapacity
+  }
+
+  func copy(into destination: UnsafeMutablePointer<Double>) {
+    guard let base, count > 0 else { return }
+    destination.update(from: base, count: count)
+  }
+
+  func toArray() -> [Double] {
+    [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
+      if let destination = buffer.baseAddress { copy(into: destination) }
+      initialized = count
+    }
+  }
+
+  mutating func free() {
+    Glibc.free(base)
+    base = nil
+    count = 0
+    capacity = 0
+  }
+}

@@ -1,0 +1,384 @@
+import Dispatch
+
+/// Reads delimited text (CSV, TSV, whitespace-separated) into a 1-D or 2-D tensor.
+///
+/// Rules:
+/// - Fields are separated by `delimiter`; a space delimiter means runs of spaces and tabs, with
+///   leading and trailing blanks ignored. Spaces (and tabs, unless tab is the delimiter) around a
+///   field are ignored; `\r` before `\n` is ignored, so CRLF files read as LF files.
+/// - A UTF-8 byte-order mark is skipped. Lines that are blank or whose first non-blank byte is
+///   `#` are skipped.
+/// - The first remaining row is a header, and is skipped, when none of its fields is a number
+///   (a row mixing numbers and text is reported as bad data, not silently dropped). The header's
+///   field count must match the data rows.
+/// - Every row has the same number of fields; every field is a number in ``FloatParser`` syntax.
+/// - Shape: one row gives `(columns,)`, one column `(rows,)`, otherwise `(rows, columns)`.
+///
+/// Inputs above ``parallelThreshold`` bytes are split at line boundaries into chunks parsed
+/// concurrently; the values, and the first error in file order, do not depend on the split.
+enum DelimitedTextReader {
+  /// Inputs larger than this many bytes are parsed in concurrent chunks.
+  static let parallelThreshold = 4 << 20
+
+  /// How fields are separated.
+  struct Dialect: Sendable {
+    var delimiter: UInt8
+    /// A space delimiter: runs of blanks separate fields.
+    var spaceMode: Bool { delimiter == 0x20 }
+    /// Whether a tab is ignorable whitespace (it is, unless it is the delimiter).
+    var tabIsBlank: Bool { delimiter != 0x09 }
+
+    @inline(__always)
+    func isBlank(_ byte: UInt8) -> Bool {
+      byte == 0x20 || byte == 0x0D || (byte == 0x09 && tabIsBlank)
+    }
+  }
+
+  /// The first problem in a chunk, by byte offset; turned into a message only when reported.
+  enum Failure: Sendable {
+    /// The field starting at this offset is empty, not a number, or out of range.
+    case field(Int)
+    /// The row starting at this offset has `found` fields.
+    case ragged(row: Int, found: Int)
+    /// A buffer could not be allocated.
+    case memory
+  }
+
+  struct ChunkResult {
+    var values: DoubleBuffer
+    var rows = 0
+    var firstRowFields = -1
+    var firstRowStart = 0
+    var failure: Failure?
+  }
+
+  /// Everything `locate` needs to find an element again.
+  struct Layout: Sendable {
+    var dialect: Dialect
+    var bodyStart: Int
+    var columns: Int
+  }
+
+  // MARK: - Entry point
+
+  static func read(
+    _ input: InputBytes, label: String, delimiter: UInt8, parallel: Bool = true
+  ) throws(InputError) -> Tensor {
+    let dialect = Dialect(delimiter: delimiter)
+    let (storage, shape, layout) = try input.withBytes {
+      (buffer: UnsafeBufferPointer<UInt8>) throws(InputError) -> ([Double], [Int], Layout) in
+      try parse(buffer, label: label, dialect: dialect, parallel: parallel)
+    }
+    let origin = TensorOrigin(label: label) { index in
+      input.withBytes { buffer in locate(index, in: buffer, layout: layout) }
+    }
+    do {
+      return try Tensor(shape: shape, storage: storage, origin: origin)
+    } catch {
+      throw InputError(label: label, message: error.message)
+    }
+  }
+
+  static func parse(
+    _ buffer: UnsafeBufferPointer<UInt8>, label: String, dialect: Dialect, parallel: Bool
+  ) throws(InputError) -> ([Double], [Int], Layout) {
+    guard let base = buffer.baseAddress, buffer.count > 0 else {
+      throw InputError(label: label, message: "no numbers")
+    }
+    let count = buffer.count
+    let start = ByteScanner.hasBOM(buffer) ? 3 : 0
+
+    // The first data row, which may be a header.
+    var rowStart = start
+    var firstRow: (start: Int, end: Int)?
+    while rowStart < count {
+      let lineEnd = ByteScanner.nextLine(base, from: rowStart, end: count)
+      var p = rowStart
+      while p < lineEnd && dialect.isBlank(base[p]) { p += 1 }
+      if p < lineEnd && base[p] != 0x0A && base[p] != UInt8(ascii: "#") {
+        firstRow = (rowStart, lineEnd)
+        break
+      }
+      rowStart = lineEnd
+    }
+    guard let firstRow else { throw InputError(label: label, message: "no numbers") }
+
+    var bodyStart = firstRow.start
+    var header: (start: Int, fields: Int)?
+    let probe = parseChunk(base, from: firstRow.start, to: firstRow.end, dialect)
+    var probeValues = probe.values
+    probeValues.free()
+    if case .field(let offset) = probe.failure {
+      let fields = splitFields(base, from: firstRow.start, to: firstRow.end, dialect)
+      let numeric = fields.contains { field in
+        if case .invalid = classify(base, field) { return false }
+        return true
+      }
+      guard !numeric else { throw describe(.field(offset), buffer, label, dialect, expected: nil, reference: 0) }
+      header = (firstRow.start, fields.count)
+      bodyStart = firstRow.end
+    }
+
+    // The body, in chunks.
+    var bounds = [bodyStart]
+    let bodyLength = count - bodyStart
+    if parallel && bodyLength > parallelThreshold {
+      let threads = max(2, Parallel.threadCount)
+      let chunkCount = max(threads, min(bodyLength / (1 << 20), threads * 4))
+      let step = bodyLength / chunkCount
+      for k in 1..<chunkCount {
+        let target = max(bounds[bounds.count - 1], bodyStart + k * step)
+        let split = ByteScanner.nextLine(base, from: target, end: count)
+        if split < count && split > bounds[bounds.count - 1] { bounds.append(split) }
+      }
+    }
+    bounds.append(count)
+    let chunkCount = bounds.count - 1
+    var results: [ChunkResult]
+    if chunkCount == 1 {
+      results = [parseChunk(base, from: bodyStart, to: count, dialect)]
+    } else {
+      let slots = UnsafeMutableBufferPointer<ChunkResult>.allocate(capacity: chunkCount)
+      nonisolated(unsafe) let shared = (base: base, slots: slots, bounds: bounds)
+      DispatchQueue.concurrentPerform(iterations: chunkCount) { k in
+        let result = parseChunk(shared.base, from: shared.bounds[k], to: shared.bounds[k + 1], dialect)
+        shared.slots.initializeElement(at: k, to: result)
+      }
+      results = Array(slots)
+      slots.deinitialize()
+      slots.deallocate()
+    }
+    defer { for k in results.indices { results[k].values.free() } }
+
+    // Stitch, reporting the first error in file order.
+    var expected = header?.fields
+    var reference = header?.start ?? 0
+    var total = 0
+    var rows = 0
+    for result in results {
+      if result.firstRowFields >= 0 {
+        if let expected, result.firstRowFields != expected {
+          throw describe(.ragged(row: result.firstRowStart, found: result.firstRowFields), buffer, label, dialect,
+                         expected: expected, reference: reference)
+        }
+        if expected == nil {
+          expected = result.firstRowFields
+          reference = result.firstRowStart
+        }
+      }
+      if let failure = result.failure {
+        throw describe(failure, buffer, label, dialect, expected: expected, reference: reference)
+      }
+      if result.values.failed {
+        throw InputError(label: label, message: "out of memory")
+      }
+      total += result.values.count
+      rows += result.rows
+    }
+    guard rows > 0, let columns = expected else {
+      if let header {
+        let line = ByteScanner.position(of: header.start, in: buffer).line
+        throw InputError(label: label, line: line, message: "no numbers after the header")
+      }
+      throw InputError(label: label, message: "no numbers")
+    }
+    var offsets: [Int] = []
+    var running = 0
+    for result in results {
+      offsets.append(running)
+      running += result.values.count
+    }
+    let storage = [Double](unsafeUninitializedCapacity: total) { destination, initialized in
+      if let target = destination.baseAddress {
+        if results.count == 1 {
+          results[0].values.copy(into: target)
+        } else {
+          nonisolated(unsafe) let shared = (target: target, results: results, offsets: offsets)
+          DispatchQueue.concurrentPerform(iterations: results.count) { k in
+            shared.results[k].values.copy(into: shared.target + shared.offsets[k])
+          }
+        }
+      }
+      initialized = total
+    }
+    let shape: [Int]
+    if rows == 1 {
+      shape = [columns]
+    } else if columns == 1 {
+      shape = [rows]
+    } else {
+      shape = [rows, columns]
+    }
+    return (storage, shape, Layout(dialect: dialect, bodyStart: bodyStart, columns: columns))
+  }
+
+  // MARK: - The hot loop
+
+  /// Parses the whole lines in `from..<to` (which starts at a line start).
+  @inline(never)
+  static func parseChunk(_ base: UnsafePointer<UInt8>, from: Int, to: Int, _ dialect: Dialect) -> ChunkResult {
+    var result = ChunkResult(values: DoubleBuffer(capacity: (to - from) / 12))
+    let end = base + to
+    var p = base + from
+    let delimiter = dialect.delimiter
+    let spaceMode = dialect.spaceMode
+    var expected = -1
+    while p < end {
+      let lineStart = p
+      while p < end && dialect.isBlank(p.pointee) { p += 1 }
+      if p == end { break }
+      var byte = p.pointee
+      if byte == 0x0A {
+        p += 1
+        continue
+      }
+      if byte == UInt8(ascii: "#") {
+        p = base + ByteScanner.nextLine(base, from: p - base, end: to)
+        continue
+      }
+      var fields = 0
+      while true {
+        let fieldStart = p
+        var value = 0.0
+        guard FloatParser.scanInline(&p, end, &value) == .ok else {
+          result.failure = .field(fieldStart - base)
+          return result
+        }
+        let afterNumber = p
+        while p < end && dialect.isBlank(p.pointee) { p += 1 }
+        result.values.append(value)
+        fields += 1
+        if p == end { break }
+        byte = p.pointee
+        if byte == 0x0A {
+          p += 1
+          break
+        }
+        if spaceMode {
+          if p > afterNumber { continue }
+        } else if byte == delimiter {
+          p += 1
+          while p < end && dialect.isBlank(p.pointee) { p += 1 }
+          continue
+        }
+        result.failure = .field(fieldStart - base)
+        return result
+      }
+      if expected < 0 {
+        expected = fields
+        result.firstRowFields = fields
+        result.firstRowStart = lineStart - base
+      } else if fields != expected {
+        result.failure = .ragged(row: lineStart - base, found: fields)
+        return result
+      }
+      result.rows += 1
+    }
+    if result.values.failed { result.failure = .memory }
+    return result
+  }
+
+  // MARK: - Slow paths: fields, messages, positions
+
+  /// The fields of one line `from..<to` as byte ranges, blanks trimmed.
+  static func splitFields(_ base: UnsafePointer<UInt8>, from: Int, to: Int, _ dialect: Dialect) -> [Range<Int>] {
+    var end = to
+    if end > from && base[end - 1] == 0x0A { end -= 1 }
+    var fields: [Range<Int>] = []
+    var p = from
+    while p < end && dialect.isBlank(base[p]) { p += 1 }
+    if dialect.spaceMode {
+      while p < end {
+        let start = p
+        while p < end && !dialect.isBlank(base[p]) { p += 1 }
+        fields.append(start..<p)
+        while p < end && dialect.isBlank(base[p]) { p += 1 }
+      }
+      return fields
+    }
+    while true {
+      let start = p
+      while p < end && base[p] != dialect.delimiter { p += 1 }
+      var stop = p
+      while stop > start && dialect.isBlank(base[stop - 1]) { stop -= 1 }
+      fields.append(start..<stop)
+      if p >= end { break }
+      p += 1
+      while p < end && dialect.isBlank(base[p]) { p += 1 }
+    }
+    return fields
+  }
+
+  /// The field that starts at `offset`: up to the delimiter (or blank, in space mode) or line end.
+  static func field(at offset: Int, _ buffer: UnsafeBufferPointer<UInt8>, _ dialect: Dialect) -> Range<Int> {
+    var p = offset
+    while p < buffer.count {
+      let byte = buffer[p]
+      if byte == 0x0A { break }
+      if dialect.spaceMode ? dialect.isBlank(byte) : byte == dialect.delimiter { break }
+      p += 1
+    }
+    while p > offset && dialect.isBlank(buffer[p - 1]) { p -= 1 }
+    return offset..<p
+  }
+
+  static func classify(_ base: UnsafePointer<UInt8>, _ field: Range<Int>) -> FloatParser.Status {
+    guard !field.isEmpty else { return .invalid }
+    var cursor = base + field.lowerBound
+    let end = base + field.upperBound
+    var value = 0.0
+    let status = FloatParser.scanInline(&cursor, end, &value)
+    if status == .ok && cursor != end { return .invalid }
+    return status
+  }
+
+  static func describe(
+    _ failure: Failure, _ buffer: UnsafeBufferPointer<UInt8>, _ label: String, _ dialect: Dialect,
+    expected: Int?, reference: Int
+  ) -> InputError {
+    switch failure {
+    case .memory:
+      return InputError(label: label, message: "out of memory")
+    case .ragged(let row, let found):
+      let referenceLine = ByteScanner.position(of: reference, in: buffer).line
+      let want = expected ?? 0
+      return ByteScanner.error(
+        "expected \(want) field\(want == 1 ? "" : "s") (as on line \(referenceLine)), found \(found)",
+        at: row, in: buffer, label: label)
+    case .field(let offset):
+      let range = field(at: offset, buffer, dialect)
+      guard let base = buffer.baseAddress, !range.isEmpty else {
+        return ByteScanner.error("expected a number, found an empty field", at: offset, in: buffer, label: label)
+      }
+      let text = ByteScanner.quoted(buffer[range])
+      if classify(base, range) == .outOfRange {
+        return ByteScanner.error("number out of range: \(text)", at: offset, in: buffer, label: label)
+      }
+      return ByteScanner.error("expected a number, found \(text)", at: offset, in: buffer, label: label)
+    }
+  }
+
+  /// The position of element `index` (row-major), found by re-scanning the text.
+  static func locate(_ index: Int, in buffer: UnsafeBufferPointer<UInt8>, layout: Layout) -> (line: Int, column: Int)? {
+    guard let base = buffer.baseAddress, index >= 0, layout.columns > 0 else { return nil }
+    let row = index / layout.columns
+    let column = index % layout.columns
+    var p = layout.bodyStart
+    var dataRow = 0
+    while p < buffer.count {
+      let lineEnd = ByteScanner.nextLine(base, from: p, end: buffer.count)
+      var q = p
+      while q < lineEnd && layout.dialect.isBlank(base[q]) { q += 1 }
+      if q < lineEnd && base[q] != 0x0A && base[q] != UInt8(ascii: "#") {
+        if dataRow == row {
+          let fields = splitFields(base, from: p, to: lineEnd, layout.dialect)
+          guard column < fields.count else { return nil }
+          return ByteScanner.position(of: fields[column].lowerBound, in: buffer)
+        }
+        dataRow += 1
+      }
+      p = lineEnd
+    }
+    return nil
+  }
+}

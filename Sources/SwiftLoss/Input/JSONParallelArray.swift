@@ -1,0 +1,149 @@
+import Dispatch
+
+/// A speculative parallel parse of a large top-level JSON array.
+///
+/// The document is cut just after commas into chunks. Each chunk is tokenized concurrently into
+/// its numbers and a compact list of structural events (array open, array close, runs of
+/// numbers); the events are then replayed in order to check rectangularity and find the shape.
+/// A comma inside a string could mislead the cut, but the only strings a tensor array may hold
+/// are non-finite spellings without commas, so any such document fails a chunk.
+///
+/// Whenever anything is irregular the result is `nil` and the caller runs the sequential parser,
+/// which produces the exact first error and position: the parallel path never decides an error.
+extension JSONTensorReader {
+  /// Events: `-1` opens an array, `-2` closes one, a positive value is a run of that many numbers.
+  private struct ChunkTokens {
+    var values: DoubleBuffer
+    var events: [Int32] = []
+    var failed = false
+  }
+
+  static func parallelArray(
+    _ buffer: UnsafeBufferPointer<UInt8>, base: UnsafePointer<UInt8>, label: String, start: Int
+  ) -> (shape: [Int], storage: [Double])? {
+    let count = buffer.count
+    let length = count - start
+    let threads = max(2, Parallel.threadCount)
+    let chunkCount = max(threads, min(length / (1 << 20), threads * 4))
+    let step = length / chunkCount
+    var bounds = [start]
+    for k in 1..<chunkCount {
+      var q = max(bounds[bounds.count - 1], start + k * step)
+      while q < count && base[q] != UInt8(ascii: ",") { q += 1 }
+      if q + 1 < count && q + 1 > bounds[bounds.count - 1] { bounds.append(q + 1) }
+    }
+    bounds.append(count)
+    let n = bounds.count - 1
+    let slots = UnsafeMutableBufferPointer<ChunkTokens>.allocate(capacity: n)
+    nonisolated(unsafe) let shared = (buffer: buffer, base: base, slots: slots, bounds: bounds)
+    DispatchQueue.concurrentPerform(iterations: n) { k in
+      let tokens = tokenize(
+        shared.buffer, base: shared.base, label: label, from: shared.bounds[k], to: shared.bounds[k + 1])
+      shared.slots.initializeElement(at: k, to: tokens)
+    }
+    var chunks = Array(slots)
+    slots.deinitialize()
+    slots.deallocate()
+    defer { for k in chunks.indices { chunks[k].values.free() } }
+    guard !chunks.contains(where: { $0.failed || $0.values.failed }) else { return nil }
+    guard let shape = replay(chunks.map(\.events)) else { return nil }
+
+    var offsets: [Int] = []
+    var total = 0
+    for chunk in chunks {
+      offsets.append(total)
+      total += chunk.values.count
+    }
+    let storage = [Double](unsafeUninitializedCapacity: total) { destination, initialized in
+      if let target = destination.baseAddress {
+        nonisolated(unsafe) let copy = (target: target, chunks: chunks, offsets: offsets)
+        DispatchQueue.concurrentPerform(iterations: copy.chunks.count) { k in
+          copy.chunks[k].values.copy(into: copy.target + copy.offsets[k])
+        }
+      }
+      initialized = total
+    }
+    return (shape, storage)
+  }
+
+  /// Numbers and structure of `from..<to`, which starts at the document's `[` or just after a comma.
+  private static func tokenize(
+    _ buffer: UnsafeBufferPointer<UInt8>, base: UnsafePointer<UInt8>, label: String, from: Int, to: Int
+  ) -> ChunkTokens {
+    var tokens = ChunkTokens(values: DoubleBuffer(capacity: (to - from) / 12))
+    var reader = JSONTensorReader(buffer, base: base, label: label, at: from)
+    var expectValue = true
+    var allowClose = false
+    var run: Int32 = 0
+    while true {
+      reader.skipSpace()
+      guard reader.p < to else { break }
+      let byte = base[reader.p]
+      switch byte {
+      case UInt8(ascii: "["):
+        guard expectValue else { tokens.failed = true; return tokens }
+        if run > 0 { tokens.events.append(run); run = 0 }
+        tokens.events.append(-1)
+        reader.p += 1
+        allowClose = true
+      case UInt8(ascii: "]"):
+        guard !expectValue || allowClose else { tokens.failed = true; return tokens }
+        if run > 0 { tokens.events.append(run); run = 0 }
+        tokens.events.append(-2)
+        reader.p += 1
+        expectValue = false
+      case UInt8(ascii: ","):
+        guard !expectValue else { tokens.failed = true; return tokens }
+        reader.p += 1
+        expectValue = true
+        allowClose = false
+      default:
+        guard expectValue, let value = reader.fastNumber() ?? (try? reader.readNumber()) else {
+          tokens.failed = true
+          return tokens
+        }
+        tokens.values.append(value)
+        if run == Int32.max { tokens.events.append(run); run = 0 }
+        run += 1
+        expectValue = false
+      }
+    }
+    if run > 0 { tokens.events.append(run) }
+    return tokens
+  }
+
+  /// Checks the structure as the sequential parser does; the shape, or `nil` if anything is off.
+  private static func replay(_ chunks: [[Int32]]) -> [Int]? {
+    var dims = [Int](repeating: -1, count: maxDepth + 1)
+    var rank = -1
+    var counts: [Int] = []
+    var closed = false
+    for events in chunks {
+      for event in events {
+        guard !closed else { return nil }
+        if event > 0 {
+          let depth = counts.count
+          guard depth > 0 else { return nil }
+          if rank < 0 { rank = depth } else if rank != depth { return nil }
+          counts[depth - 1] += Int(event)
+        } else if event == -1 {
+          let depth = counts.count
+          guard depth < maxDepth else { return nil }
+          if rank >= 0 && depth >= rank { return nil }
+          if depth > 0 { counts[depth - 1] += 1 }
+          counts.append(0)
+        } else {
+          guard let n = counts.popLast() else { return nil }
+          let depth = counts.count
+          if n == 0 {
+            if rank < 0 { rank = depth + 1 } else if rank != depth + 1 { return nil }
+          }
+          if dims[depth] < 0 { dims[depth] = n } else if dims[depth] != n { return nil }
+          closed = counts.isEmpty
+        }
+      }
+    }
+    guard closed, rank >= 0 else { return nil }
+    return Array(dims[0..<rank])
+  }
+}

@@ -1,0 +1,197 @@
+extension LossDefinition {
+  /// `torch.nn.CTCLoss` / `F.ctc_loss`: the connectionist temporal classification loss.
+  ///
+  /// Per sample b, `−log Σ_alignments Π_t exp(log_probs[t, b, π_t])` over every alignment π of
+  /// `input_lengths[b]` frames that collapses (merge repeats, drop blanks) to the first
+  /// `target_lengths[b]` labels of `targets`. `mean` divides each loss by its target length
+  /// (clamped to at least 1) and averages over the batch.
+  ///
+  /// - Note: The gradient is PyTorch's `exp(log_probs) − posterior occupancy`, not the partial
+  ///   derivative (which lacks the `exp(log_probs)` term): it is the gradient w.r.t. logits once
+  ///   chained through `log_softmax` (pytorch-losses.md §2.21).
+  /// - Note: Unlike PyTorch, labels equal to `blank` or outside `[0, C)` are data errors.
+  public static let ctcLoss = LossDefinition(
+    functionalName: "ctc_loss", moduleName: "CTCLoss", aliases: ["ctc"],
+    summary: "connectionist temporal classification: −log of the probability of the target over all alignments",
+    tensors: [
+      TensorSpec(
+        "log_probs", gradient: true, aliases: ["input"],
+        help: "(T, N, C) or unbatched (T, C) log-probabilities over C classes (e.g. log_softmax outputs)"),
+      TensorSpec(
+        "targets", gradient: false, aliases: ["target"],
+        help: "labels in [0, C) other than blank: padded (N, S) or concatenated (sum of target_lengths,)"),
+      TensorSpec("input_lengths", gradient: false, help: "(N,) frames used per sample, each in [0, T]"),
+      TensorSpec("target_lengths", gradient: false, help: "(N,) labels per sample, each ≥ 0"),
+    ],
+    options: [
+      OptionSpec(
+        "reduction", .choice(["none", "mean", "sum"]), default: .string("mean"),
+        help: "none: per-sample losses; sum; mean: each loss divided by its target length (at least 1), then averaged"),
+      OptionSpec("blank", .int, default: .int(0), help: "the blank label, in [0, C)"),
+      OptionSpec(
+        "zero_infinity", .bool, default: .bool(false),
+        help: "replace infinite losses (no alignment fits the input length) and their gradients by 0"),
+    ],
+    acceptsLegacyReduction: false
+  ) { arguments throws(LossError) in
+    try CTCLoss.compute(arguments)
+  }
+}
+
+/// Validation, reduction and gradient scaling for ``LossDefinition/ctcLoss``; the recursion is
+/// ``CTCAlignment``.
+enum CTCLoss {
+  static let name = "ctc_loss"
+
+  static func compute(_ arguments: LossArguments) throws(LossError) -> LossResult {
+    let logProbs = try arguments.tensor("log_probs")
+    let targets = try arguments.tensor("targets")
+    let inputLengthsTensor = try arguments.tensor("input_lengths")
+    let targetLengthsTensor = try arguments.tensor("target_lengths")
+    let options = arguments.options
+    let blank = options.int("blank")
+    let zeroInfinity = options.bool("zero_infinity")
+    let reduction = arguments.reduction
+
+    // Lengths are integral first (PyTorch checks their dtype before anything else).
+    let inputLengths = try ClassIndices.integers(inputLengthsTensor, name: "input_lengths", loss: name)
+    let targetLengths = try ClassIndices.integers(targetLengthsTensor, name: "target_lengths", loss: name)
+
+    guard logProbs.count > 0 else {
+      throw LossError.data(
+        "\(name): log_probs tensor must not be empty (got shape \(Shape.describe(logProbs.shape)))", tensor: "log_probs")
+    }
+    let batched: Bool
+    switch logProbs.rank {
+    case 3: batched = true
+    case 2: batched = false
+    default:
+      throw LossError.data(
+        "\(name): expected log_probs of shape (T, N, C) or unbatched (T, C), but got a \(logProbs.rank)-dimensional "
+          + "tensor of shape \(Shape.describe(logProbs.shape))", tensor: "log_probs")
+    }
+    let time = logProbs.shape[0]
+    let batch = batched ? logProbs.shape[1] : 1
+    let classes = logProbs.shape[logProbs.rank - 1]
+    guard targets.rank == 1 || targets.rank == 2 else {
+      throw LossError.data(
+        "\(name): Expected 1 to 2 dimensions, but got \(targets.rank)-dimensional tensor for argument #2 'targets' "
+          + "(shape \(Shape.describe(targets.shape)))", tensor: "targets")
+    }
+    guard blank >= 0, blank < classes else {
+      throw LossError.usage("\(name): blank must be in label range [0, \(classes)), got blank=\(blank)")
+    }
+    guard inputLengths.count == batch else {
+      throw LossError.data(
+        "\(name): input_lengths must be of size batch_size (\(batch)), got \(inputLengths.count) length(s)",
+        tensor: "input_lengths")
+    }
+    guard targetLengths.count == batch else {
+      throw LossError.data(
+        "\(name): target_lengths must be of size batch_size (\(batch)), got \(targetLengths.count) length(s)",
+        tensor: "target_lengths")
+    }
+    for (b, length) in targetLengths.enumerated() where length < 0 {
+      throw LossError.data(
+        "\(name): Expected target_lengths to have value at least 0, but got value \(length) (sample \(b))",
+        tensor: "target_lengths", index: b)
+    }
+
+    // Where each sample's labels start in `targets`, and the stride between them.
+    var starts = [Int](repeating: 0, count: batch)
+    if targets.rank == 1 {
+      var position = 0
+      for b in 0..<batch {
+        starts[b] = position
+        let (next, overflow) = position.addingReportingOverflow(targetLengths[b])
+        position = overflow ? Int.max : next
+      }
+      guard position == targets.count else {
+        let total = position == Int.max ? "more than \(Int.max)" : String(position)
+        throw LossError.data(
+          "\(name): concatenated targets must hold sum(target_lengths) = \(total) labels: Expected tensor to have "
+            + "size \(total) at dimension 0, but got size \(targets.count) for argument #2 'targets'",
+          tensor: "targets")
+      }
+    } else {
+      guard targets.shape[0] == batch else {
+        throw LossError.data(
+          "\(name): padded targets must have one row per sample: Expected tensor to have size \(batch) at "
+            + "dimension 0, but got size \(targets.shape[0]) for argument #2 'targets' "
+            + "(shape \(Shape.describe(targets.shape)))", tensor: "targets")
+      }
+      let width = targets.shape[1]
+      let longest = targetLengths.max() ?? 0
+      guard width >= longest else {
+        throw LossError.data(
+          "\(name): Expected tensor to have size at least \(longest) at dimension 1, but got size \(width) for "
+            + "argument #2 'targets' (shape \(Shape.describe(targets.shape)), max target_lengths \(longest))",
+          tensor: "targets")
+      }
+      for b in 0..<batch { starts[b] = b * width }
+    }
+    for (b, length) in inputLengths.enumerated() {
+      guard length >= 0 else {
+        throw LossError.data(
+          "\(name): Expected input_lengths to have value at least 0, but got value \(length) (sample \(b))",
+          tensor: "input_lengths", index: b)
+      }
+      guard length <= time else {
+        throw LossError.data(
+          "\(name): Expected input_lengths to have value at most \(time), but got value \(length) (sample \(b); "
+            + "log_probs has \(time) frames)", tensor: "input_lengths", index: b)
+      }
+    }
+
+    // The labels each sample uses (padding beyond target_lengths[b] is ignored, as in PyTorch).
+    var labels = [Int]()
+    var labelStarts = [Int](repeating: 0, count: batch)
+    for b in 0..<batch {
+      labelStarts[b] = labels.count
+      for i in 0..<targetLengths[b] {
+        let position = starts[b] + i
+        let label = try ClassIndices.index(
+          targets.storage[position], at: position, name: "targets", classCount: classes, loss: name)
+        guard label != blank else {
+          throw LossError.data(
+            "\(name): targets label \(label) (sample \(b), position \(i)) equals blank; a target cannot contain "
+              + "the blank label", tensor: "targets", index: position)
+        }
+        labels.append(label)
+      }
+    }
+
+    let lattice = CTCLattice(
+      time: time, batch: batch, classes: classes, blank: blank, inputLengths: inputLengths,
+      targetLengths: targetLengths, labelStarts: labelStarts, labels: labels)
+    // The upstream gradient each sample's loss receives: d(mean)/d(nll_b) = (1/N) / max(L_b, 1),
+    // in PyTorch's order (mean backward, then the division by the clamped target length).
+    let scales: [Double]? =
+      arguments.outputs.contains(.gradients)
+      ? targetLengths.map { length in
+        reduction == .mean ? (1.0 / Double(batch)) / Double(max(length, 1)) : 1.0
+      } : nil
+    let (nll, gradient) = try CTCAlignment.compute(
+      lattice, logProbs: logProbs.storage, zeroInfinity: zeroInfinity, gradientScales: scales)
+
+    let losses = zeroInfinity ? nll.map { $0 == .infinity ? 0 : $0 } : nll
+    let elementwiseShape = batched ? [batch] : []
+    let value: Tensor
+    switch reduction {
+    case .mean:
+      var perLength = losses
+      for b in 0..<batch { perLength[b] = losses[b] / Double(max(targetLengths[b], 1)) }
+      value = Reduction.mean.apply(to: perLength, shape: [batch])
+    case .sum:
+      value = Reduction.sum.apply(to: losses, shape: [batch])
+    default:
+      value = Tensor(validatedShape: elementwiseShape, storage: losses)
+    }
+    var gradients: [(name: String, gradient: Tensor)] = []
+    if let gradient {
+      gradients.append(("log_probs", Tensor(validatedShape: logProbs.shape, storage: gradient)))
+    }
+    return LossResult(
+      value: value, elementwise: Tensor(validatedShape: elementwiseShape, storage: losses), gradients: gradients)
+  }
+}

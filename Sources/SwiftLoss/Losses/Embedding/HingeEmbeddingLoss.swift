@@ -1,0 +1,45 @@
+/// PyTorch's composite `hinge_embedding_loss`:
+/// `l = where(y ≠ 1, clamp_min(margin − x, 0), 0) + where(y ≠ −1, x, 0)`.
+/// So `y = 1 → x`, `y = −1 → max(0, margin − x)`, and any other `y` (0, 2, NaN) adds both terms.
+/// Gradient: `−[y ≠ 1]·[margin − x > 0] + [y ≠ −1]` (clamp_min gives no gradient at the kink
+/// since PyTorch 2.14, and none for NaN); the target gets none.
+struct HingeEmbeddingKernel: PointwiseKernel {
+  var margin: Double
+  @inline(__always) func loss(_ x: Double, _ y: Double) -> Double {
+    let z = margin - x
+    let clamped = z.isNaN ? z : (z < 0 ? 0 : z)
+    return (y != 1 ? clamped : 0) + (y != -1 ? x : 0)
+  }
+  @inline(__always) func derivatives(_ x: Double, _ y: Double) -> (input: Double, target: Double) {
+    let throughMargin: Double = y != 1 && margin - x > 0 ? -1 : 0
+    let throughSelf: Double = y != -1 ? 1 : 0
+    return (throughMargin + throughSelf, 0)
+  }
+}
+
+extension LossDefinition {
+  /// `torch.nn.HingeEmbeddingLoss` / `F.hinge_embedding_loss`.
+  public static let hingeEmbeddingLoss = LossDefinition(
+    functionalName: "hinge_embedding_loss", moduleName: "HingeEmbeddingLoss", aliases: ["hinge_embedding"],
+    summary: "x where y = 1, max(0, margin − x) where y = −1 (other targets add both terms, as in PyTorch)",
+    tensors: [
+      TensorSpec("input", gradient: true, help: "distances or scores, any shape (broadcast with target)"),
+      TensorSpec("target", gradient: false, help: "1 (similar) or −1 (dissimilar); any other value adds both terms"),
+    ],
+    options: [
+      .reduction(),
+      OptionSpec("margin", .double, default: .double(1.0), help: "the hinge for y = −1: max(0, margin − x)"),
+    ]
+  ) { arguments throws(LossError) in
+    var operands = PointwiseOperands(input: try arguments.tensor("input"), target: try arguments.tensor("target"))
+    // Reject a broadcast too large to allocate before the shared mechanism expands the operands.
+    do throws(ShapeError) {
+      let shape = try Broadcasting.shape(operands.input.shape, operands.target.shape)
+      _ = try Shape.elementCount(shape)
+    } catch { throw .shape(error) }
+    operands.targetGradientName = nil
+    return try PointwiseLoss.compute(
+      HingeEmbeddingKernel(margin: arguments.options.double("margin")), operands,
+      reduction: arguments.reduction, outputs: arguments.outputs)
+  }
+}

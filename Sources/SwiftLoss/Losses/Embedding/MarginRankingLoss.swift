@@ -1,0 +1,92 @@
+extension LossDefinition {
+  /// `torch.nn.MarginRankingLoss` / `F.margin_ranking_loss`: `max(0, −y·(x1 − x2) + margin)`.
+  public static let marginRankingLoss = LossDefinition(
+    functionalName: "margin_ranking_loss", moduleName: "MarginRankingLoss", aliases: ["margin_ranking"],
+    summary: "max(0, −y·(x1 − x2) + margin): input1 should rank above input2 where y = 1, below where y = −1",
+    tensors: [
+      TensorSpec("input1", gradient: true, help: "first scores, any shape; input1, input2 and target need the same rank, then broadcast"),
+      TensorSpec("input2", gradient: true, help: "second scores, the same rank as input1"),
+      TensorSpec("target", gradient: true, help: "1 (input1 should be higher) or −1 (lower); other values are used as given"),
+    ],
+    options: [
+      .reduction(),
+      OptionSpec("margin", .double, default: .double(0), help: "the required gap between the two scores (any real)"),
+    ]
+  ) { arguments throws(LossError) in
+    try MarginRanking.compute(arguments)
+  }
+}
+
+/// `z = −y·(x1 − x2) + margin`, `l = clamp_min(z, 0)`; autograd through PyTorch's composite:
+/// with `a = [z > 0]` (clamp_min gives no gradient at z = 0 since PyTorch 2.14, none for NaN),
+/// `∂x1 = −y·a`, `∂x2 = y·a`, `∂y = −(x1 − x2)·a`.
+enum MarginRanking {
+  static func compute(_ arguments: LossArguments) throws(LossError) -> LossResult {
+    let x1 = try arguments.tensor("input1"), x2 = try arguments.tensor("input2"), y = try arguments.tensor("target")
+    let margin = arguments.options.double("margin")
+    guard x1.rank == x2.rank, x1.rank == y.rank else {
+      throw LossError.data(
+        "margin_ranking_loss : All input tensors should have same dimension but got sizes: "
+          + "input1: \(Shape.describeTorchSize(x1.shape)), input2: \(Shape.describeTorchSize(x2.shape)), "
+          + "target: \(Shape.describeTorchSize(y.shape))")
+    }
+    // PyTorch evaluates −target · (input1 − input2): the difference broadcasts first.
+    let shape: [Int]
+    do {
+      let difference = try Broadcasting.shape(x1.shape, x2.shape)
+      shape = try Broadcasting.shape(y.shape, difference)
+      _ = try Shape.elementCount(shape)
+    } catch { throw .shape(error) }
+    let count = Shape.elementCountIfValid(shape) ?? 0
+    let a = Broadcasting.expand(x1, to: shape), b = Broadcasting.expand(x2, to: shape)
+    let t = Broadcasting.expand(y, to: shape)
+    let reduction = arguments.reduction
+    let wantsGradients = arguments.outputs.contains(.gradients)
+    let scale = reduction.upstreamScale(count: count)
+
+    var loss = [Double](repeating: 0, count: count)
+    var g1 = [Double](repeating: 0, count: wantsGradients ? count : 0)
+    var g2 = g1, gy = g1
+    loss.withUnsafeMutableBufferPointer { out in
+      g1.withUnsafeMutableBufferPointer { d1 in
+        g2.withUnsafeMutableBufferPointer { d2 in
+          gy.withUnsafeMutableBufferPointer { dy in
+            a.withUnsafeBufferPointer { ab in
+              b.withUnsafeBufferPointer { bb in
+                t.withUnsafeBufferPointer { tb in
+                  nonisolated(unsafe) let out = out, d1 = d1, d2 = d2, dy = dy, ab = ab, bb = bb, tb = tb
+                  Parallel.forRanges(count: count) { range in
+                    for i in range {
+                      let difference = ab[i] - bb[i]
+                      let negated = -tb[i]
+                      let z = negated * difference + margin
+                      out[i] = z.isNaN ? z : (z < 0 ? 0 : z)
+                      if wantsGradients {
+                        let gz = z > 0 ? scale : 0
+                        let gDifference = gz * negated
+                        d1[i] = gDifference
+                        d2[i] = -gDifference
+                        dy[i] = -(gz * difference)
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    var gradients: [(name: String, gradient: Tensor)] = []
+    if wantsGradients {
+      gradients = [
+        ("input1", Tensor(validatedShape: x1.shape, storage: Broadcasting.sumReduce(g1, from: shape, to: x1.shape))),
+        ("input2", Tensor(validatedShape: x2.shape, storage: Broadcasting.sumReduce(g2, from: shape, to: x2.shape))),
+        ("target", Tensor(validatedShape: y.shape, storage: Broadcasting.sumReduce(gy, from: shape, to: y.shape))),
+      ]
+    }
+    return LossResult(
+      value: reduction.apply(to: loss, shape: shape), elementwise: Tensor(validatedShape: shape, storage: loss),
+      gradients: gradients)
+  }
+}

@@ -1,0 +1,114 @@
+extension LossDefinition {
+  /// `torch.nn.MultiMarginLoss` / `F.multi_margin_loss`: the multi-class hinge loss.
+  public static let multiMarginLoss = LossDefinition(
+    functionalName: "multi_margin_loss", moduleName: "MultiMarginLoss", aliases: ["multi_margin"],
+    summary: "multi-class hinge: Σ_{i≠y} w_y·max(0, margin − x_y + x_i)^p / C per sample",
+    tensors: [
+      TensorSpec("input", gradient: true, help: "scores (C), (N, C), or a 0-d score (C = 1)"),
+      TensorSpec("target", gradient: false, help: "class indices in [0, C): () or (1) for one sample, (N) for a batch"),
+      TensorSpec("weight", required: false, gradient: false, help: "per-class weights, 1-D of length C (the target class's weight scales its terms)"),
+    ],
+    options: [
+      MarginShapes.reduction,
+      OptionSpec("p", .double, default: .double(1), help: "1 or 2: the power of each hinge term"),
+      OptionSpec("margin", .double, default: .double(1), help: "the margin by which the target score should win (any real)"),
+    ]
+  ) { arguments throws(LossError) in
+    try MultiMargin.compute(arguments)
+  }
+}
+
+/// PyTorch's `LossMultiMargin.cpp` kernel. For sample n with target `y` and `z_i = margin − x_y + x_i`:
+/// `L_n = Σ_{i ≠ y, z_i > 0} w_y·z_i^p / C`; gradient `∂x_i = w_y·(1 or 2·z_i)/C` for those i and
+/// `∂x_y = −Σ_i ∂x_i`, times `1/N` for mean. `z_i = 0` contributes nothing (the kernel tests
+/// `z > 0`); NaN scores make their terms vanish (NaN > 0 is false).
+enum MultiMargin {
+  static func compute(_ arguments: LossArguments) throws(LossError) -> LossResult {
+    let input = try arguments.tensor("input"), target = try arguments.tensor("target")
+    let weight = arguments.optionalTensor("weight")
+    let p = arguments.options.double("p"), margin = arguments.options.double("margin")
+    guard p == 1 || p == 2 else { throw LossError.usage("only p == 1 and p == 2 supported") }
+    if let weight, weight.rank != 1 { throw LossError.data("weight must be one-dimensional") }
+    let (samples, classes) = try MarginShapes.samplesAndClasses(input)
+    guard target.rank <= 1, target.count == samples else {
+      throw LossError.data(
+        "multi_margin_loss: target tensor should be 1-D with size equal to the number of input samples "
+          + "(batch size). Expected target size [\(samples)], but got \(Shape.describeList(target.shape)). "
+          + "Input has shape \(Shape.describeList(input.shape)).")
+    }
+    if let weight, weight.count != classes {
+      throw LossError.data("inconsistent weight size, expected \(classes) but got \(Shape.describeList(weight.shape))")
+    }
+    let labels = try ClassIndices.check(target, name: "target", classCount: classes, loss: "multi_margin_loss")
+    let reduction = arguments.reduction
+    let wantsGradients = arguments.outputs.contains(.gradients)
+    let squared = p == 2
+    // PyTorch's per-term gradient step: 1/(N·C) for mean, else 1/C.
+    let step = reduction == .mean ? 1 / Double(samples * classes) : 1 / Double(classes)
+
+    var losses = [Double](repeating: 0, count: samples)
+    var gradient = [Double](repeating: 0, count: wantsGradients ? input.count : 0)
+    losses.withUnsafeMutableBufferPointer { out in
+      gradient.withUnsafeMutableBufferPointer { grad in
+        input.storage.withUnsafeBufferPointer { xs in
+          labels.withUnsafeBufferPointer { ys in
+            nonisolated(unsafe) let out = out, grad = grad, xs = xs, ys = ys
+            let weights = weight?.storage
+            Parallel.forRanges(count: samples, minimumChunk: max(1, Parallel.threshold / classes)) { range in
+              for n in range {
+                let row = n * classes, y = ys[n]
+                let scale = weights?[y] ?? 1
+                let target = xs[row + y]
+                var total = 0.0, targetGradient = 0.0
+                for i in 0..<classes where i != y {
+                  let z = margin - target + xs[row + i]
+                  if z > 0 {
+                    var h = squared ? z * z : z
+                    if weights != nil { h *= scale }
+                    total += h
+                    if wantsGradients {
+                      var g = squared ? 2 * step * z : step
+                      if weights != nil { g *= scale }
+                      targetGradient -= g
+                      grad[row + i] = g
+                    }
+                  }
+                }
+                out[n] = total / Double(classes)
+                if wantsGradients { grad[row + y] = targetGradient }
+              }
+            }
+          }
+        }
+      }
+    }
+    let shape = target.rank == 0 ? [] : [samples]
+    var gradients: [(name: String, gradient: Tensor)] = []
+    if wantsGradients { gradients = [("input", Tensor(validatedShape: input.shape, storage: gradient))] }
+    return LossResult(
+      value: reduction.apply(to: losses, shape: shape), elementwise: Tensor(validatedShape: shape, storage: losses),
+      gradients: gradients)
+  }
+}
+
+/// The input shapes of the multi-class margin losses (`LossMulti.h`): `()`, non-empty `(C)`, or
+/// `(N, C)` with `C > 0` (N may be 0).
+enum MarginShapes {
+  /// The reduction option, documenting the choice made for an empty batch.
+  static let reduction: OptionSpec = {
+    var spec = OptionSpec.reduction()
+    spec.help += " (an empty batch, N = 0, gives NaN for mean and 0 for sum; PyTorch returns uninitialised memory)"
+    return spec
+  }()
+
+  static func samplesAndClasses(_ input: Tensor) throws(LossError) -> (samples: Int, classes: Int) {
+    switch input.rank {
+    case 0: return (1, 1)
+    case 1 where input.shape[0] != 0: return (1, input.shape[0])
+    case 2 where input.shape[1] != 0: return (input.shape[0], input.shape[1])
+    default:
+      throw LossError.data(
+        "Expected non-empty vector or matrix with optional 0-dim batch size, but got: \(Shape.describeList(input.shape))")
+    }
+  }
+}

@@ -1,0 +1,131 @@
+extension LossDefinition {
+  /// `torch.nn.TripletMarginLoss` / `F.triplet_margin_loss`.
+  public static let tripletMarginLoss = LossDefinition(
+    functionalName: "triplet_margin_loss", moduleName: "TripletMarginLoss", aliases: ["triplet_margin"],
+    summary: "max(0, margin + d(a, p) − d(a, n)) with d(x, y) = ‖x − y + eps‖_p over the last dimension",
+    tensors: TripletMargin.tensors,
+    options: [
+      .reduction(),
+      OptionSpec("margin", .double, default: .double(1), help: "the required gap between the two distances (> 0)"),
+      OptionSpec("p", .double, default: .double(2), help: "the norm's order: any real, inf or -inf (0 counts non-zeros and has no gradient)"),
+      OptionSpec("eps", .double, default: .double(1e-6), help: "added to every component of the difference before the norm"),
+      OptionSpec("swap", .bool, default: .bool(false), help: "use min(d(a, n), d(p, n)) as the negative distance (distance swap)"),
+    ]
+  ) { arguments throws(LossError) in
+    let options = arguments.options
+    let margin = options.double("margin")
+    // `margin <= 0` as in PyTorch: a NaN margin passes and gives NaN losses.
+    if margin <= 0 { throw LossError.usage("margin must be greater than 0, got \(NumberText.python(margin))") }
+    let distance = PairwiseDistance(p: options.double("p"), eps: options.double("eps"))
+    return try TripletMargin.compute(distance, arguments, margin: margin, swap: options.bool("swap"))
+  }
+}
+
+/// The triplet loss shared by `triplet_margin_loss` and `triplet_margin_with_distance_loss`
+/// (PyTorch's `_triplet_margin_with_distance_loss` with a distance function):
+///
+/// ```
+/// dp = d(a, p),  dn = d(a, n),  swap: dn = minimum(dn, d(p, n))
+/// l  = clamp_min(margin + dp − dn, 0)
+/// ```
+///
+/// The three tensors need the same rank; each distance broadcasts its own pair, and the loss is
+/// the broadcast of the distances. Gradients follow autograd: clamp_min passes the gradient where
+/// `z > 0` (not at `z = 0` since PyTorch 2.14, and not for NaN); `minimum` gives each side `g/2` on a tie and
+/// the smaller side `g` otherwise (both sides `g` when one is NaN); the distances' own backward
+/// runs for every row, so `0·NaN` stays NaN as in PyTorch.
+enum TripletMargin {
+  static let tensors = [
+    TensorSpec("anchor", gradient: true, help: "anchors (D), (N, D) or (N, ..., D); distances are over the last dimension"),
+    TensorSpec("positive", gradient: true, help: "positives, the same rank as anchor (broadcast)"),
+    TensorSpec("negative", gradient: true, help: "negatives, the same rank as anchor (broadcast)"),
+  ]
+
+  static func compute<Distance: RowDistance>(
+    _ distance: Distance, _ arguments: LossArguments, margin: Double, swap: Bool
+  ) throws(LossError) -> LossResult {
+    let anchor = try arguments.tensor("anchor"), positive = try arguments.tensor("positive")
+    let negative = try arguments.tensor("negative")
+    guard anchor.rank == positive.rank, positive.rank == negative.rank else {
+      throw LossError.data(
+        "The anchor, positive, and negative tensors are expected to have the same number of dimensions, "
+          + "but got: anchor \(anchor.rank)D, positive \(positive.rank)D, and negative \(negative.rank)D inputs")
+    }
+    let ap: PairedRows, an: PairedRows, pn: PairedRows?
+    let shape: [Int]
+    do throws(ShapeError) {
+      ap = try PairedRows(anchor, positive)
+      an = try PairedRows(anchor, negative)
+      pn = swap ? try PairedRows(positive, negative) : nil
+      // minimum(dn, ds) broadcasts first, then margin + dp − dn.
+      let negativeShape = try pn.map { pair throws(ShapeError) in try Broadcasting.shape(an.outputShape, pair.outputShape) }
+        ?? an.outputShape
+      shape = try Broadcasting.shape(ap.outputShape, negativeShape)
+      _ = try Shape.elementCount(shape)
+    } catch { throw .shape(error) }
+
+    let dp = ap.distances(distance), dn = an.distances(distance), ds = pn?.distances(distance)
+    let positives = Broadcasting.expand(Tensor(validatedShape: ap.outputShape, storage: dp), to: shape)
+    let negatives = Broadcasting.expand(Tensor(validatedShape: an.outputShape, storage: dn), to: shape)
+    let swapped = pn.map { pair in
+      Broadcasting.expand(Tensor(validatedShape: pair.outputShape, storage: ds ?? []), to: shape)
+    }
+    let count = positives.count
+    var losses = [Double](repeating: 0, count: count)
+    var hinge = [Double](repeating: 0, count: count)
+    for i in 0..<count {
+      var negativeDistance = negatives[i]
+      if let swapped {
+        let other = swapped[i]
+        negativeDistance = negativeDistance.isNaN || other.isNaN ? .nan : min(negativeDistance, other)
+      }
+      let z = margin + positives[i] - negativeDistance
+      hinge[i] = z
+      losses[i] = z.isNaN ? z : (z < 0 ? 0 : z)
+    }
+    let reduction = arguments.reduction
+    var gradients: [(name: String, gradient: Tensor)] = []
+    if arguments.outputs.contains(.gradients) {
+      let scale = reduction.upstreamScale(count: count)
+      var gPositive = [Double](repeating: 0, count: count)
+      var gNegative = gPositive
+      var gSwapped = [Double](repeating: 0, count: swap ? count : 0)
+      for i in 0..<count {
+        let g = hinge[i] > 0 ? scale : 0
+        gPositive[i] = g
+        let gMinimum = -g
+        if let swapped {
+          // torch.minimum backward: where(a == b, g/2, g), masked where the other side is smaller.
+          let a = negatives[i], b = swapped[i]
+          let shared = a == b ? gMinimum / 2 : gMinimum
+          gNegative[i] = a > b ? 0 : shared
+          gSwapped[i] = a < b ? 0 : shared
+        } else {
+          gNegative[i] = gMinimum
+        }
+      }
+      var ga = [Double](repeating: 0, count: anchor.count)
+      var gp = [Double](repeating: 0, count: positive.count)
+      var gn = [Double](repeating: 0, count: negative.count)
+      ap.addGradients(
+        distance, distances: dp, upstream: Broadcasting.sumReduce(gPositive, from: shape, to: ap.outputShape),
+        dx: &ga, dy: &gp)
+      an.addGradients(
+        distance, distances: dn, upstream: Broadcasting.sumReduce(gNegative, from: shape, to: an.outputShape),
+        dx: &ga, dy: &gn)
+      if let pn, let ds {
+        pn.addGradients(
+          distance, distances: ds, upstream: Broadcasting.sumReduce(gSwapped, from: shape, to: pn.outputShape),
+          dx: &gp, dy: &gn)
+      }
+      gradients = [
+        ("anchor", Tensor(validatedShape: anchor.shape, storage: ga)),
+        ("positive", Tensor(validatedShape: positive.shape, storage: gp)),
+        ("negative", Tensor(validatedShape: negative.shape, storage: gn)),
+      ]
+    }
+    return LossResult(
+      value: reduction.apply(to: losses, shape: shape), elementwise: Tensor(validatedShape: shape, storage: losses),
+      gradients: gradients)
+  }
+}

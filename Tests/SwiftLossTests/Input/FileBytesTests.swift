@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+
+@testable import SwiftLoss
+
+@Suite struct FileBytesTests {
+  @Test("descriptors are read to the end with read(2), as standard input is")
+  func pipes() throws {
+    var fds: [Int32] = [0, 0]
+    #expect(pipe(&fds) == 0)
+    let payload = [UInt8]((0..<300_000).map { UInt8(truncatingIfNeeded: $0 % 251) })
+    let writer = fds[1]
+    let thread = Thread {
+      payload.withUnsafeBytes { raw in
+        guard let base = raw.baseAddress else { return }
+        var offset = 0
+        while offset < raw.count {
+          let n = write(writer, base + offset, raw.count - offset)
+          if n <= 0 { break }
+          offset += n
+        }
+      }
+      close(writer)
+    }
+    thread.start()
+    let bytes = try InputBytes.readAll(fd: fds[0], label: "<stdin>")
+    close(fds[0])
+    #expect(bytes == payload)
+  }
+
+  @Test("a FIFO path is read, not mapped")
+  func fifo() throws {
+    let path = try temporaryDirectory().appendingPathComponent("fifo.csv").path
+    #expect(mkfifo(path, 0o600) == 0)
+    let thread = Thread {
+      let fd = open(path, O_WRONLY)
+      let text = Array("1,2\n3,4\n".utf8)
+      _ = text.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+      close(fd)
+    }
+    thread.start()
+    let tensor = try TensorReader.read(path: path)
+    #expect(tensor.shape == [2, 2])
+  }
+
+  @Test("format by extension, sniffing for unknown extensions")
+  func sniffing() throws {
+    #expect(FormatSniffing.fileExtension("dir.v2/data.TSV") == "tsv")
+    #expect(FormatSniffing.fileExtension("dir.v2/data") == "")
+    #expect(FormatSniffing.fileExtension(".hidden") == "")
+    let header = Array("{'descr': '<i1', 'fortran_order': False, 'shape': (2,)}\n".utf8)
+    let npyPath = try writeTemporary(
+      "array.bin", [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.count), 0] + header + [5, 6])
+    #expect(try TensorReader.read(path: npyPath).storage == [5, 6])
+    let textPath = try writeTemporary("numbers.dat", "1 2\n3 4\n")
+    #expect(try TensorReader.read(path: textPath).shape == [2, 2])
+    let emptyPath = try writeTemporary("empty.csv", "")
+    expectInputError(label: emptyPath, line: nil, column: nil, "no numbers") { () throws(InputError) in
+      try TensorReader.read(path: emptyPath)
+    }
+    expectInputError(label: "<stdin>", line: nil, column: nil, "no json value") { () throws(InputError) in
+      try TensorReader.parseLiteral("", label: "<stdin>")
+    }
+  }
+}

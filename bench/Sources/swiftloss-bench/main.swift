@@ -1,0 +1,145 @@
+// Benchmarks for the tensor readers (release builds only): see bench/parse-bench.sh.
+//
+//   swiftloss-bench csv FILE [--single]   delimited text, parallel (default) or one thread
+//   swiftloss-bench json FILE             a JSON array
+//   swiftloss-bench float N               N random/adversarial strings vs strtod, and MB/s
+import Dispatch
+import Foundation
+import SwiftLoss
+
+func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+func cpuNow() -> Double {
+  var t = timespec()
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+  return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+}
+
+func fileSize(_ path: String) -> Double {
+  let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+  return Double((attributes?[.size] as? NSNumber)?.int64Value ?? 0)
+}
+
+func report(_ name: String, bytes: Double, times: [Double], cpu: [Double] = [], extra: String = "") {
+  let best = times.min() ?? 0
+  let median = times.sorted()[times.count / 2]
+  var line = name.padding(toLength: 30, withPad: " ", startingAt: 0)
+  line += String(format: "%7.0f MB/s best %7.0f MB/s median (%.3f s)", bytes / best / 1e6, bytes / median / 1e6, best)
+  if let cpuBest = cpu.min() { line += String(format: "  %6.0f MB per CPU-s", bytes / cpuBest / 1e6) }
+  print(line + "  " + extra)
+}
+
+func benchRead(_ name: String, path: String, options: ReadOptions, repeats: Int = 5) {
+  var times: [Double] = []
+  var cpu: [Double] = []
+  var shape: [Int] = []
+  var checksum = 0.0
+  for _ in 0..<repeats {
+    let start = now()
+    let cpuStart = cpuNow()
+    do {
+      let tensor = try TensorReader.read(path: path, options: options)
+      times.append(now() - start)
+      cpu.append(cpuNow() - cpuStart)
+      shape = tensor.shape
+      checksum = tensor.storage.reduce(0, +)
+    } catch {
+      print("error: \(error)")
+      exit(1)
+    }
+  }
+  report(name, bytes: fileSize(path), times: times, cpu: cpu, extra: "shape \(shape) sum \(checksum)")
+}
+
+struct SplitMix {
+  var state: UInt64
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+}
+
+func benchFloat(count: Int) {
+  var rng = SplitMix(state: 42)
+  var text: [UInt8] = []
+  var offsets: [Int] = []
+  for n in 0..<count {
+    let s: String
+    switch n % 5 {
+    case 0, 1:
+      // Like Python repr of a standard normal.
+      let u1 = Double(rng.next() >> 11 | 1) * 0x1p-53
+      let u2 = Double(rng.next() >> 11) * 0x1p-53
+      s = (sqrt(-2 * log(u1)) * cos(2 * Double.pi * u2)).description
+    case 2:
+      let bits = rng.next() & 0x7FEF_FFFF_FFFF_FFFF
+      s = String(format: "%.\(Int(rng.next() % 25) + 1)g", Double(bitPattern: bits))
+    case 3:
+      let digits = (0..<(Int(rng.next() % 25) + 1)).map { _ in String(rng.next() % 10) }.joined()
+      s = "\(digits)e\(Int(rng.next() % 680) - 350)"
+    default:
+      s = String(format: "%.17e", Double(bitPattern: rng.next() & 0x000F_FFFF_FFFF_FFFF))
+    }
+    offsets.append(text.count)
+    text.append(contentsOf: s.utf8)
+    text.append(0)
+  }
+  offsets.append(text.count)
+  var values = [Double](repeating: 0, count: count)
+  var times: [Double] = []
+  var cpu: [Double] = []
+  for _ in 0..<5 {
+    let start = now()
+    let cpuStart = cpuNow()
+    text.withUnsafeBufferPointer { buffer in
+      guard let base = buffer.baseAddress else { return }
+      for k in 0..<count {
+        var p = base + offsets[k]
+        var v = 0.0
+        if FloatParser.scan(&p, base + offsets[k + 1] - 1, &v) == .ok { values[k] = v } else { values[k] = .infinity }
+      }
+    }
+    times.append(now() - start)
+    cpu.append(cpuNow() - cpuStart)
+  }
+  var mismatches = 0
+  var outOfRange = 0
+  text.withUnsafeBufferPointer { buffer in
+    buffer.withMemoryRebound(to: CChar.self) { chars in
+      guard let base = chars.baseAddress else { return }
+      for k in 0..<count {
+        let reference = strtod(base + offsets[k], nil)
+        if reference.isInfinite { outOfRange += 1 }
+        if reference.isInfinite ? !values[k].isInfinite : values[k].bitPattern != reference.bitPattern {
+          mismatches += 1
+          if mismatches < 5 { print("mismatch: \(String(cString: base + offsets[k])) \(values[k]) \(reference)") }
+        }
+      }
+    }
+  }
+  report("float parser (\(count) strings)", bytes: Double(text.count), times: times, cpu: cpu,
+         extra: "mismatches vs strtod: \(mismatches) (out of range: \(outOfRange))")
+  if mismatches > 0 { exit(1) }
+}
+
+let arguments = CommandLine.arguments
+guard arguments.count >= 3 else {
+  print("usage: swiftloss-bench csv FILE [--single] | json FILE | float N")
+  exit(2)
+}
+switch arguments[1] {
+case "csv":
+  var options = ReadOptions()
+  let single = arguments.contains("--single")
+  options.parallel = !single
+  benchRead(single ? "csv, 1 thread" : "csv, parallel", path: arguments[2], options: options)
+case "json":
+  benchRead("json array", path: arguments[2], options: ReadOptions())
+case "float":
+  benchFloat(count: Int(arguments[2]) ?? 1_000_000)
+default:
+  print("unknown mode \(arguments[1])")
+  exit(2)
+}
