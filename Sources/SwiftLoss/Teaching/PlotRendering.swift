@@ -37,7 +37,9 @@ enum PlotScale {
     guard span > 0, span.isFinite else { return [range.lowerBound] }
     let raw = span / Double(max(1, target))
     let magnitude = pow(10, floor(log10(raw)))
-    let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
+    // The 1-2-5 step whose tick count is closest to the target.
+    let candidates = [0.5, 1, 2, 5, 10, 20].map { $0 * magnitude }
+    let step = candidates.min { abs(span / $0 - Double(target)) < abs(span / $1 - Double(target)) } ?? magnitude
     var ticks: [Double] = []
     var k = ceil(range.lowerBound / step)
     while k * step <= range.upperBound + step * 1e-9, ticks.count < 50 {
@@ -141,7 +143,7 @@ public enum TerminalPlot {
         }
       }
     }
-    let yTicks = PlotScale.ticks(yRange, target: max(2, height / 4))
+    let yTicks = PlotScale.ticks(yRange, target: max(2, height / 3))
     var tickRows: [Int: String] = [:]
     for tick in yTicks {
       if let row = dotRow(tick) { tickRows[row / 4] = PlotScale.label(tick) }
@@ -173,7 +175,7 @@ public enum TerminalPlot {
       lines.append(line)
     }
     // The x axis: a line with ticks, then labels under them.
-    let xTicks = PlotScale.ticks(range, target: max(2, width / 12))
+    let xTicks = PlotScale.ticks(range, target: max(2, width / 8))
     var axis = [Character](repeating: "─", count: width)
     var labelLine = [Character](repeating: " ", count: width + 8)
     for tick in xTicks {
