@@ -1,2 +1,48 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import SwiftLoss
-public enum SwiftLossCommand { public static func main() {} }
+
+/// The `swiftloss` command, callable in-process: `run` takes argv and the I/O to use and returns
+/// the exit status; it never exits or traps on bad input.
+public enum SwiftLossCommand {
+  /// Runs the command with the process's arguments and streams, and exits with its status.
+  public static func main() -> Never {
+    exit(run(arguments: Array(CommandLine.arguments.dropFirst()), io: .standard))
+  }
+
+  /// Runs `swiftloss` with `arguments` (without the program name). Output goes to
+  /// `io.standardOutput` only on success; errors are one line on `io.standardError`.
+  /// - Returns: 0 on success, 1 for bad data or a write error, 2 for a usage error.
+  public static func run(arguments: [String], io: CommandIO) -> Int32 {
+    do throws(CommandError) {
+      switch try Invocation.parse(arguments) {
+      case .version:
+        try emit("swiftloss \(Invocation.versionNumber)\n", io: io)
+      case .help(let definition):
+        try emit(definition.map(HelpText.loss) ?? HelpText.general(), io: io)
+      case .explain(let definition):
+        try emit(ExplainText.render(definition), io: io)
+      case .list(let format):
+        try emit(format == .json ? ListText.json() : ListText.text(), io: io)
+      case .compute(let request):
+        let outcome = try ComputeCommand(request: request, io: io).run()
+        for warning in outcome.warnings {
+          try? io.standardError.write(Diagnostics.warning(warning))
+        }
+        do { try outcome.output.write(to: io.standardOutput) } catch { throw CommandError.write(error) }
+      }
+      return 0
+    } catch {
+      let (message, status) = Diagnostics.describe(error)
+      try? io.standardError.write(message)
+      return status
+    }
+  }
+
+  private static func emit(_ text: String, io: CommandIO) throws(CommandError) {
+    do { try io.standardOutput.write(text) } catch { throw CommandError.write(error) }
+  }
+}

@@ -1,0 +1,123 @@
+import SwiftLoss
+
+/// A failed write to standard output or error: the `errno` of `write(2)`.
+public struct OutputError: Error, Sendable, Equatable {
+  public var code: Int32
+  public init(code: Int32) { self.code = code }
+}
+
+/// Where output bytes go. The real one writes to a file descriptor with `write(2)`; tests collect
+/// the bytes.
+public struct OutputSink {
+  public var write: (UnsafeRawBufferPointer) throws(OutputError) -> Void
+
+  public init(write: @escaping (UnsafeRawBufferPointer) throws(OutputError) -> Void) {
+    self.write = write
+  }
+
+  /// Writes everything with `write(2)`, retrying partial writes and `EINTR`.
+  public static func fileDescriptor(_ fd: Int32) -> OutputSink {
+    OutputSink { bytes throws(OutputError) in try Platform.writeAll(fd, bytes) }
+  }
+
+  func write(_ text: String) throws(OutputError) {
+    var text = text
+    let result: OutputError? = text.withUTF8 { bytes in
+      do throws(OutputError) {
+        try write(UnsafeRawBufferPointer(bytes))
+        return nil
+      } catch {
+        return error
+      }
+    }
+    if let result { throw result }
+  }
+}
+
+/// How tensors are read; by default the engine's ``TensorReader``. Tests may substitute readers.
+public struct TensorSource {
+  /// A file by path (format by extension).
+  public var readFile: (_ path: String, _ options: ReadOptions) throws(InputError) -> Tensor
+  /// Bytes already read (standard input), format sniffed.
+  public var readBytes: (_ bytes: [UInt8], _ label: String, _ options: ReadOptions) throws(InputError) -> Tensor
+  /// An inline literal: a JSON array, a number.
+  public var parseLiteral: (_ text: String, _ label: String) throws(InputError) -> Tensor
+  /// A JSON object of tensors (`--data`).
+  public var readObject: (_ bytes: [UInt8], _ label: String) throws(InputError) -> [(key: String, tensor: Tensor)]
+  /// The whole of a file, for `--data FILE`.
+  public var readFileBytes: (_ path: String) throws(InputError) -> [UInt8]
+  /// Whether a file (or anything else) exists at `path`: such a value is a path, never a literal.
+  public var fileExists: (_ path: String) -> Bool
+
+  public init(
+    readFile: @escaping (String, ReadOptions) throws(InputError) -> Tensor,
+    readBytes: @escaping ([UInt8], String, ReadOptions) throws(InputError) -> Tensor,
+    parseLiteral: @escaping (String, String) throws(InputError) -> Tensor,
+    readObject: @escaping ([UInt8], String) throws(InputError) -> [(key: String, tensor: Tensor)],
+    readFileBytes: @escaping (String) throws(InputError) -> [UInt8],
+    fileExists: @escaping (String) -> Bool
+  ) {
+    self.readFile = readFile
+    self.readBytes = readBytes
+    self.parseLiteral = parseLiteral
+    self.readObject = readObject
+    self.readFileBytes = readFileBytes
+    self.fileExists = fileExists
+  }
+
+  /// The engine's readers and the real file system.
+  public static var standard: TensorSource {
+    TensorSource(
+      readFile: { path, options throws(InputError) in try TensorReader.read(path: path, options: options) },
+      readBytes: { bytes, label, options throws(InputError) in
+        try TensorReader.read(bytes: bytes, label: label, options: options)
+      },
+      parseLiteral: { text, label throws(InputError) in try TensorReader.parseLiteral(text, label: label) },
+      readObject: { bytes, label throws(InputError) in try TensorReader.readObject(bytes: bytes, label: label) },
+      readFileBytes: { path throws(InputError) in try Platform.readFile(path) },
+      fileExists: { path in Platform.exists(path) }
+    )
+  }
+}
+
+/// Everything a run touches outside the process: standard streams, environment, files.
+public struct CommandIO {
+  /// Reads all of standard input (called at most once per run).
+  public var readStandardInput: () throws(InputError) -> [UInt8]
+  public var standardOutput: OutputSink
+  public var standardError: OutputSink
+  public var environment: [String: String]
+  public var standardInputIsTerminal: Bool
+  public var standardOutputIsTerminal: Bool
+  public var standardErrorIsTerminal: Bool
+  public var tensors: TensorSource
+
+  public init(
+    readStandardInput: @escaping () throws(InputError) -> [UInt8],
+    standardOutput: OutputSink, standardError: OutputSink, environment: [String: String] = [:],
+    standardInputIsTerminal: Bool = false, standardOutputIsTerminal: Bool = false,
+    standardErrorIsTerminal: Bool = false, tensors: TensorSource = .standard
+  ) {
+    self.readStandardInput = readStandardInput
+    self.standardOutput = standardOutput
+    self.standardError = standardError
+    self.environment = environment
+    self.standardInputIsTerminal = standardInputIsTerminal
+    self.standardOutputIsTerminal = standardOutputIsTerminal
+    self.standardErrorIsTerminal = standardErrorIsTerminal
+    self.tensors = tensors
+  }
+
+  /// The process's own streams and environment.
+  public static var standard: CommandIO {
+    CommandIO(
+      readStandardInput: { () throws(InputError) in try TensorReader.readStandardInput() },
+      standardOutput: .fileDescriptor(1),
+      standardError: .fileDescriptor(2),
+      environment: Platform.environment(),
+      standardInputIsTerminal: Platform.isTerminal(0),
+      standardOutputIsTerminal: Platform.isTerminal(1),
+      standardErrorIsTerminal: Platform.isTerminal(2)
+    )
+  }
+}

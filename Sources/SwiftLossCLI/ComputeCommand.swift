@@ -1,0 +1,177 @@
+import SwiftLoss
+
+/// Runs one loss computation: reads the tensors, resolves the options, computes, and renders.
+struct ComputeCommand {
+  let request: ComputeRequest
+  let io: CommandIO
+
+  /// What a successful run prints.
+  struct Outcome {
+    var output: ChunkedOutput
+    /// Lines for standard error, without the `swiftloss: warning:` prefix.
+    var warnings: [String]
+  }
+
+  func run() throws(CommandError) -> Outcome {
+    let definition = request.definition
+    let loss = definition.shortName
+    let global = request.global
+
+    // Usage checks first, before anything is read.
+    var stdinUsers = request.tensorArguments.values.filter { $0.value == "-" }.map(\.flag).sorted()
+    if global.data == "-" { stdinUsers.insert("--data", at: 0) }
+    if stdinUsers.count > 1 {
+      throw CommandError.usage(
+        "only one input can read standard input, but \(stdinUsers.joined(separator: " and ")) all use '-'")
+    }
+    var shapeTargets: [(spec: TensorSpec, dims: [Int], spelling: String)] = []
+    for shape in global.shapes {
+      guard let spec = definition.tensorSpec(flagName: shape.name) else {
+        throw CommandError.usage(
+          "--shape \(shape.spelling): \(definition.functionalName) has no tensor '\(shape.name)'; its tensors are "
+            + definition.tensors.map(\.name).joined(separator: ", "), loss: loss)
+      }
+      shapeTargets.append((spec, shape.dims, shape.spelling))
+    }
+    if global.data == nil { try checkRequiredTensors(given: Set(request.tensorArguments.keys)) }
+
+    // Read.
+    let readOptions = ReadOptions(delimiter: global.delimiter)
+    var tensors: [String: Tensor] = [:]
+    var labels: [String: String] = [:]
+    if let data = global.data {
+      let bytes: [UInt8]
+      let label = data == "-" ? "<stdin>" : data
+      do {
+        bytes = data == "-" ? try io.readStandardInput() : try io.tensors.readFileBytes(data)
+      } catch {
+        throw CommandError.input(error)
+      }
+      let entries: [(key: String, tensor: Tensor)]
+      do { entries = try io.tensors.readObject(bytes, label) } catch { throw CommandError.input(error) }
+      for entry in entries {
+        guard let spec = definition.tensorSpec(flagName: entry.key) else {
+          throw CommandError.usage(
+            "--data \(label): \(definition.functionalName) has no tensor '\(entry.key)'; its tensors are "
+              + definition.tensors.map(\.name).joined(separator: ", "), loss: loss)
+        }
+        if request.tensorArguments[spec.name] != nil { continue }  // the flag overrides
+        tensors[spec.name] = entry.tensor
+        labels[spec.name] = label
+      }
+      try checkRequiredTensors(given: Set(request.tensorArguments.keys).union(tensors.keys))
+    }
+    for spec in definition.tensors {
+      guard let argument = request.tensorArguments[spec.name] else { continue }
+      tensors[spec.name] = try readTensor(argument.value, flag: argument.flag, options: readOptions)
+      labels[spec.name] = argument.value == "-" ? "<stdin>" : argument.flag
+    }
+
+    // Reshape.
+    for target in shapeTargets {
+      guard let tensor = tensors[target.spec.name] else {
+        throw CommandError.usage("--shape \(target.spelling): \(target.spec.flag) was not given", loss: loss)
+      }
+      tensors[target.spec.name] = try Self.reshape(tensor, to: target.dims, spelling: target.spelling)
+    }
+
+    // Options, with PyTorch's legacy mapping.
+    var given = request.options
+    var warnings: [String] = []
+    if request.sizeAverage != nil || request.reduce != nil {
+      let reduction = Reduction.legacy(sizeAverage: request.sizeAverage, reduce: request.reduce)
+      given["reduction"] = .string(reduction.rawValue)
+      warnings.append("size_average and reduce args will be deprecated, please use reduction='\(reduction.rawValue)' instead.")
+    }
+    let resolved: LossOptions
+    do { resolved = try LossOptions(specs: definition.options, given: given) } catch {
+      throw CommandError.loss(error, tensors: tensors, flags: labels)
+    }
+
+    // Compute.
+    let result: LossResult
+    do {
+      result = try definition.run(tensors: tensors, options: given, outputs: global.show.outputs)
+    } catch {
+      throw CommandError.loss(error, tensors: tensors, flags: labels)
+    }
+    warnings += result.warnings
+
+    // Render.
+    let json = global.format == .json
+    let numbers = NumberWriter(notation: global.precision.map { .fixed($0) } ?? .shortest, json: json)
+    let output = ChunkedOutput(numbers: numbers)
+    let report = LossReport(definition: definition, options: resolved, result: result, show: global.show)
+    if json {
+      try JSONRenderer.render(report, into: output)
+    } else {
+      try TextRenderer.render(report, numbers: numbers, into: output.text)
+    }
+    return Outcome(output: output, warnings: warnings)
+  }
+
+  private func checkRequiredTensors(given: Set<String>) throws(CommandError) {
+    let definition = request.definition
+    let missing = definition.tensors.filter { $0.isRequired && !given.contains($0.name) }.map(\.flag)
+    guard missing.isEmpty else {
+      throw CommandError.usage(
+        "\(definition.functionalName) needs \(missing.joined(separator: " and "))", loss: definition.shortName)
+    }
+  }
+
+  /// A tensor flag's value: `-` (standard input), an existing file, an inline literal, or else a
+  /// path (which the reader reports as missing).
+  private func readTensor(_ value: String, flag: String, options: ReadOptions) throws(CommandError) -> Tensor {
+    do {
+      if value == "-" {
+        let bytes = try io.readStandardInput()
+        return try io.tensors.readBytes(bytes, "<stdin>", options)
+      }
+      if io.tensors.fileExists(value) { return try io.tensors.readFile(value, options) }
+      let trimmed = value.trimmingSpaces()
+      if trimmed.hasPrefix("[") || trimmed.hasPrefix("{") || OptionParsing.isNumber(trimmed) {
+        return try io.tensors.parseLiteral(value, flag)
+      }
+      return try io.tensors.readFile(value, options)
+    } catch {
+      throw CommandError.input(error)
+    }
+  }
+
+  /// `--shape`: the same elements with new dimensions; one `-1` is inferred.
+  static func reshape(_ tensor: Tensor, to dims: [Int], spelling: String) throws(CommandError) -> Tensor {
+    var dims = dims
+    if let unknown = dims.firstIndex(of: -1) {
+      var known = 1
+      for (index, dim) in dims.enumerated() where index != unknown {
+        let (product, overflow) = known.multipliedReportingOverflow(by: dim)
+        guard !overflow else { throw CommandError.data("--shape \(spelling): the shape is too large") }
+        known = product
+      }
+      guard known > 0, tensor.count % known == 0 else {
+        throw CommandError.data(
+          "--shape \(spelling): cannot reshape \(Shape.describe(tensor.shape)) (\(tensor.count) elements) to \(spelling.split(separator: "=", maxSplits: 1).last ?? "")")
+      }
+      dims[unknown] = tensor.count / known
+    }
+    do {
+      return try tensor.reshaped(dims)
+    } catch {
+      throw CommandError.data("--shape \(spelling): \(error.message)")
+    }
+  }
+}
+
+/// What the renderers print: the loss, its resolved options and its results.
+struct LossReport {
+  var definition: LossDefinition
+  var options: LossOptions
+  var result: LossResult
+  var show: ShowSet
+
+  /// The effective reduction (after legacy flags).
+  var reduction: Reduction { options.reduction }
+
+  /// Whether the value is a tensor (`none`) rather than a number.
+  var valueIsTensor: Bool { reduction == .none || result.value.rank > 0 }
+}

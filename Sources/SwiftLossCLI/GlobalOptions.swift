@@ -1,0 +1,155 @@
+import SwiftLoss
+
+/// `--format`.
+enum OutputFormat: String, CaseIterable, Sendable {
+  case text, json
+}
+
+/// `--show loss,elementwise,grad`: which results are printed (and computed).
+struct ShowSet: OptionSet, Sendable {
+  let rawValue: Int
+  static let loss = ShowSet(rawValue: 1)
+  static let elementwise = ShowSet(rawValue: 2)
+  static let gradients = ShowSet(rawValue: 4)
+  static let all: ShowSet = [.loss, .elementwise, .gradients]
+
+  /// The words `--show` takes, with their synonyms.
+  static let words: [(word: String, item: ShowSet)] = [
+    ("loss", .loss), ("value", .loss), ("elementwise", .elementwise), ("grad", .gradients),
+    ("grads", .gradients), ("gradient", .gradients), ("gradients", .gradients),
+  ]
+
+  static func parse(_ text: String) throws(CommandError) -> ShowSet {
+    var result: ShowSet = []
+    for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+      let word = part.trimmingSpaces().lowercased()
+      guard let item = words.first(where: { $0.word == word })?.item else {
+        throw CommandError.usage("invalid value '\(part)' for --show: expected a comma-separated list of loss, elementwise, grad")
+      }
+      result.insert(item)
+    }
+    return result
+  }
+
+  /// What the loss needs to compute.
+  var outputs: LossOutputs {
+    var outputs: LossOutputs = []
+    if contains(.loss) { outputs.insert(.value) }
+    if contains(.elementwise) { outputs.insert(.elementwise) }
+    if contains(.gradients) { outputs.insert(.gradients) }
+    return outputs
+  }
+}
+
+/// The flags every loss takes, whatever the loss: output and input handling.
+struct GlobalOptions {
+  var format: OutputFormat = .text
+  var show: ShowSet = .all
+  var precision: Int?
+  var delimiter: UInt8?
+  /// `--shape NAME=D1,D2,...`, in order given.
+  var shapes: [(name: String, dims: [Int], spelling: String)] = []
+  /// `--data FILE|-`.
+  var data: String?
+
+  /// The flags, without dashes, with the placeholder shown in help and a help line.
+  static let flags: [(name: String, value: String, help: String)] = [
+    ("format", "text|json", "output format (default: text)"),
+    ("show", "loss,elementwise,grad", "what to print, any subset in any order (default: all three)"),
+    ("precision", "N", "N digits after the point (default: the shortest round-trip digits)"),
+    ("delimiter", "C", "field separator of text files: one character, tab, space, comma, semicolon, pipe"),
+    ("shape", "NAME=D1,D2,...", "reshape tensor NAME after reading (repeatable; -1 infers one dimension)"),
+    ("data", "FILE|-", "a JSON object of tensors keyed by name; tensor flags override its keys"),
+  ]
+
+  static func isGlobal(_ name: String) -> Bool { flags.contains { $0.name == name } }
+
+  /// Applies one global flag and its value.
+  mutating func set(_ name: String, value: String, spelling: String) throws(CommandError) {
+    switch name {
+    case "format":
+      guard let format = OutputFormat(rawValue: value.lowercased()) else {
+        throw CommandError.usage("invalid value '\(value)' for --format: expected text or json")
+      }
+      self.format = format
+    case "show":
+      show = try ShowSet.parse(value)
+    case "precision":
+      guard let digits = Int(value), (0...NumberWriter.maxPrecision).contains(digits) else {
+        throw CommandError.usage(
+          "invalid value '\(value)' for --precision: expected an integer from 0 to \(NumberWriter.maxPrecision)")
+      }
+      precision = digits
+    case "delimiter":
+      delimiter = try Self.parseDelimiter(value)
+    case "shape":
+      shapes.append(try Self.parseShape(value))
+    case "data":
+      guard data == nil else { throw CommandError.usage("--data given twice") }
+      data = value
+    default:
+      throw CommandError.usage("unknown option '\(spelling)'")
+    }
+  }
+
+  static func parseDelimiter(_ text: String) throws(CommandError) -> UInt8 {
+    switch text.lowercased() {
+    case "tab", "\\t", "\t": return UInt8(ascii: "\t")
+    case "space", " ": return UInt8(ascii: " ")
+    case "comma": return UInt8(ascii: ",")
+    case "semicolon": return UInt8(ascii: ";")
+    case "pipe": return UInt8(ascii: "|")
+    default: break
+    }
+    let bytes = Array(text.utf8)
+    guard bytes.count == 1, bytes[0] >= 0x20, bytes[0] < 0x7f else {
+      throw CommandError.usage(
+        "invalid value '\(text)' for --delimiter: expected one ASCII character, tab, space, comma, semicolon or pipe")
+    }
+    let byte = bytes[0]
+    let isDigit = byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
+    let isLetter = (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z")
+    if isDigit || isLetter || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "+")
+      || byte == UInt8(ascii: "#") || byte == UInt8(ascii: "\"")
+    {
+      throw CommandError.usage("invalid value '\(text)' for --delimiter: it can be part of a number or comment")
+    }
+    return byte
+  }
+
+  /// `input=3,2`, `input=(3, 2)`, `input=` (0-d), `input=-1,2`.
+  static func parseShape(_ text: String) throws(CommandError) -> (name: String, dims: [Int], spelling: String) {
+    guard let equals = text.firstIndex(of: "=") else {
+      throw CommandError.usage("invalid value '\(text)' for --shape: expected NAME=D1,D2,... (e.g. input=3,2)")
+    }
+    let name = String(text[..<equals]).trimmingSpaces()
+    var body = String(text[text.index(after: equals)...]).trimmingSpaces()
+    if body.hasPrefix("(") && body.hasSuffix(")") || body.hasPrefix("[") && body.hasSuffix("]") {
+      body = String(body.dropFirst().dropLast())
+    }
+    var dims: [Int] = []
+    let parts = body.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingSpaces() }
+    for (index, part) in parts.enumerated() {
+      if part.isEmpty && (parts.count == 1 || index == parts.count - 1) { continue }  // `=` or `3,`
+      guard let dim = Int(part), dim >= -1 else {
+        throw CommandError.usage("invalid value '\(text)' for --shape: '\(part)' is not a dimension")
+      }
+      dims.append(dim)
+    }
+    guard !name.isEmpty else { throw CommandError.usage("invalid value '\(text)' for --shape: the tensor name is missing") }
+    guard dims.filter({ $0 == -1 }).count <= 1 else {
+      throw CommandError.usage("invalid value '\(text)' for --shape: only one dimension can be -1")
+    }
+    return (name, dims, text)
+  }
+}
+
+extension StringProtocol {
+  /// Without leading and trailing spaces and tabs.
+  func trimmingSpaces() -> String {
+    var slice = Substring(self)
+    while let first = slice.first, first == " " || first == "\t" { slice.removeFirst() }
+    while let last = slice.last, last == " " || last == "\t" { slice.removeLast() }
+    return String(slice)
+  }
+}

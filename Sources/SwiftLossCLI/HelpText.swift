@@ -1,0 +1,208 @@
+import SwiftLoss
+
+/// `--help`, `help LOSS`: everything comes from the registry, so new losses appear on their own.
+enum HelpText {
+  static func general() -> String {
+    var lines: [String] = []
+    lines.append("swiftloss \(Invocation.versionNumber): PyTorch's loss functions, their elementwise values and gradients, in float64")
+    lines.append("")
+    lines.append("usage:")
+    lines.append("  swiftloss LOSS [TENSORS] [OPTIONS]     compute one loss")
+    lines.append("  swiftloss list [--format json]          every loss: names, aliases, tensors, options")
+    lines.append("  swiftloss explain LOSS                  formula, shapes, options, PyTorch equivalents")
+    lines.append("  swiftloss help [LOSS]                   usage; per-loss usage")
+    lines.append("  swiftloss --help | -h | --version")
+    lines.append("")
+    lines.append("tensors:")
+    lines.append("  Each tensor is a flag named after PyTorch's argument, hyphenated (--input, --target,")
+    lines.append("  --weight, --log-probs, ...; see 'swiftloss help LOSS'). A value is a file (.csv, .tsv,")
+    lines.append("  .txt, .json, .npy), '-' for standard input (one tensor at most), or an inline literal:")
+    lines.append("  --target '[1, 0, 4]', --target 3.")
+    lines.append("")
+    lines.append("options:")
+    lines.append("  A loss's options are PyTorch's keyword arguments, hyphenated (--ignore-index N; _ works")
+    lines.append("  too). Values: --opt V or --opt=V; booleans --full, --full=false, --full false, --no-full.")
+    lines.append("  --size-average / --reduce (deprecated) where PyTorch accepts them.")
+    lines.append("")
+    lines.append("global options:")
+    let flags = GlobalOptions.flags.map { ("--\($0.name) \($0.value)", $0.help) }
+      + [("--help, -h", "usage (with a loss: that loss's usage)"), ("--version", "print the version")]
+    lines += table(flags, indent: 2)
+    lines.append("")
+    lines.append("losses:")
+    lines += table(LossRegistry.all.map { definition in
+      let names = ([definition.moduleName] + definition.aliases).joined(separator: ", ")
+      return ("\(definition.functionalName) (\(names))", definition.summary)
+    }, indent: 2)
+    lines.append("")
+    lines.append("output: the loss, the elementwise loss (reduction='none') and the gradients of every")
+    lines.append("tensor PyTorch differentiates; numbers print as the shortest decimal that round-trips.")
+    lines.append("exit status: 0 success, 1 bad data (file, parse, shape, value), 2 usage error.")
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  static func loss(_ definition: LossDefinition) -> String {
+    var lines: [String] = []
+    lines.append("usage: " + usageLine(definition))
+    lines.append("")
+    lines.append("\(definition.functionalName): \(definition.summary)")
+    lines.append("names: " + LossRegistry.names(of: definition).joined(separator: ", ")
+      + " (also torch.nn.\(definition.moduleName), F.\(definition.functionalName))")
+    lines.append("")
+    lines.append("tensors:")
+    lines += table(definition.tensors.map(tensorRow), indent: 2)
+    lines.append("")
+    lines.append("options:")
+    var rows = definition.options.map(optionRow)
+    if definition.acceptsLegacyReduction {
+      rows.append(("--size-average true|false", "deprecated: with --reduce, picks the reduction as PyTorch does"))
+      rows.append(("--reduce true|false", "deprecated: false means reduction none"))
+    }
+    lines += table(rows, indent: 2)
+    lines.append("")
+    lines.append("global options: " + GlobalOptions.flags.map { "--" + $0.name }.joined(separator: ", ")
+      + " (see 'swiftloss --help')")
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// `swiftloss mse_loss --input T --target T [--weight T] [OPTIONS]`.
+  static func usageLine(_ definition: LossDefinition) -> String {
+    var parts = ["swiftloss", definition.functionalName]
+    for spec in definition.tensors {
+      parts.append(spec.isRequired ? "\(spec.flag) T" : "[\(spec.flag) T]")
+    }
+    parts.append("[OPTIONS]")
+    return parts.joined(separator: " ")
+  }
+
+  static func tensorRow(_ spec: TensorSpec) -> (String, String) {
+    var left = "\(spec.flag) T"
+    if !spec.aliases.isEmpty { left += " (or " + spec.aliases.map { "--" + $0.replacingUnderscores() }.joined(separator: ", ") + ")" }
+    var notes: [String] = []
+    if !spec.isRequired { notes.append("optional") }
+    if spec.hasGradient { notes.append("has a gradient") }
+    return (left, spec.help + (notes.isEmpty ? "" : " (" + notes.joined(separator: "; ") + ")"))
+  }
+
+  static func optionRow(_ spec: OptionSpec) -> (String, String) {
+    ("\(spec.flag) \(placeholder(spec.kind))", "\(spec.help) (default: \(cliText(spec.defaultValue)))")
+  }
+
+  static func placeholder(_ kind: OptionKind) -> String {
+    switch kind {
+    case .double: return "X"
+    case .int: return "N"
+    case .bool: return "[true|false]"
+    case .choice(let words): return words.joined(separator: "|")
+    }
+  }
+
+  /// An option value as typed on the command line.
+  static func cliText(_ value: OptionValue) -> String {
+    switch value {
+    case .double(let x): return NumberText.python(x)
+    case .int(let n): return String(n)
+    case .bool(let b): return b ? "true" : "false"
+    case .string(let s): return s
+    }
+  }
+
+  /// Two aligned columns; a left column too wide puts its text on the next line.
+  static func table(_ rows: [(String, String)], indent: Int) -> [String] {
+    let width = min(34, rows.map { $0.0.count }.max() ?? 0)
+    let pad = String(repeating: " ", count: indent)
+    var lines: [String] = []
+    for (left, right) in rows {
+      if left.count > width {
+        lines.append(pad + left)
+        lines.append(pad + String(repeating: " ", count: width + 2) + right)
+      } else {
+        lines.append(pad + left + String(repeating: " ", count: width - left.count + 2) + right)
+      }
+    }
+    return lines
+  }
+}
+
+/// `explain LOSS`: what the loss computes, its tensors and options, and the PyTorch calls it
+/// reproduces. Built from sections so that richer teaching text can be added per loss.
+enum ExplainText {
+  struct Section {
+    var title: String
+    var lines: [String]
+  }
+
+  static func sections(_ definition: LossDefinition) -> [Section] {
+    var sections: [Section] = []
+    sections.append(Section(title: "\(definition.functionalName) (torch.nn.\(definition.moduleName))", lines: [definition.summary]))
+    sections.append(Section(title: "tensors", lines: HelpText.table(definition.tensors.map(HelpText.tensorRow), indent: 2)))
+    sections.append(Section(title: "options", lines: HelpText.table(definition.options.map(HelpText.optionRow), indent: 2)))
+    let tensorNames = definition.tensors.filter(\.isRequired).map(\.name)
+    let keywords = definition.options.map { "\($0.name)=\(pythonText($0.defaultValue))" }
+    sections.append(Section(title: "PyTorch", lines: [
+      "  torch.nn.\(definition.moduleName)(\(keywords.joined(separator: ", ")))(\(tensorNames.joined(separator: ", ")))",
+      "  torch.nn.functional.\(definition.functionalName)(\((tensorNames + keywords).joined(separator: ", ")))",
+    ]))
+    sections.append(Section(title: "output", lines: [
+      "  loss: the reduced loss; elementwise: the loss with reduction='none';",
+      "  gradients: d loss / d tensor for "
+        + (definition.tensors.filter(\.hasGradient).map(\.name).joined(separator: ", ")),
+    ]))
+    return sections
+  }
+
+  static func render(_ definition: LossDefinition) -> String {
+    sections(definition).map { section in
+      ([section.title + (section.title.hasPrefix(definition.functionalName) ? "" : ":")] + section.lines)
+        .joined(separator: "\n")
+    }.joined(separator: "\n\n") + "\n"
+  }
+
+  /// A default as Python spells it in a call: `reduction='mean'`, `delta=1.0`, `full=False`.
+  static func pythonText(_ value: OptionValue) -> String {
+    if case .string(let s) = value { return "'\(s)'" }
+    return value.description
+  }
+}
+
+/// `list` and `list --format json`.
+enum ListText {
+  static func text() -> String {
+    let rows = LossRegistry.all.map { definition -> (String, String) in
+      let names = ([definition.moduleName] + definition.aliases).joined(separator: ", ")
+      return ("\(definition.functionalName) (\(names))", definition.summary)
+    }
+    return HelpText.table(rows, indent: 0).joined(separator: "\n") + "\n"
+  }
+
+  static func json() -> String {
+    let losses = LossRegistry.all.map { definition -> String in
+      let tensors = definition.tensors.map { spec in
+        "{\"name\": \(JSONText.string(spec.name)), \"flag\": \(JSONText.string(spec.flag)), "
+          + "\"required\": \(spec.isRequired), \"gradient\": \(spec.hasGradient), "
+          + "\"aliases\": [\(spec.aliases.map(JSONText.string).joined(separator: ", "))], "
+          + "\"help\": \(JSONText.string(spec.help))}"
+      }
+      let options = definition.options.map { spec in
+        var member = "{\"name\": \(JSONText.string(spec.name)), \"flag\": \(JSONText.string(spec.flag)), "
+        switch spec.kind {
+        case .double: member += "\"type\": \"float\", "
+        case .int: member += "\"type\": \"int\", "
+        case .bool: member += "\"type\": \"bool\", "
+        case .choice(let words):
+          member += "\"type\": \"choice\", \"choices\": [\(words.map(JSONText.string).joined(separator: ", "))], "
+        }
+        return member + "\"default\": \(JSONText.value(spec.defaultValue)), \"help\": \(JSONText.string(spec.help))}"
+      }
+      return "    {\"name\": \(JSONText.string(definition.functionalName)), "
+        + "\"module\": \(JSONText.string(definition.moduleName)), "
+        + "\"aliases\": [\(definition.aliases.map(JSONText.string).joined(separator: ", "))], "
+        + "\"summary\": \(JSONText.string(definition.summary)),\n"
+        + "     \"tensors\": [\(tensors.joined(separator: ", "))],\n"
+        + "     \"options\": [\(options.joined(separator: ", "))],\n"
+        + "     \"legacy_reduction\": \(definition.acceptsLegacyReduction)}"
+    }
+    return "{\n  \"version\": \(JSONText.string(Invocation.versionNumber)),\n  \"losses\": [\n"
+      + losses.joined(separator: ",\n") + "\n  ]\n}\n"
+  }
+}

@@ -1,0 +1,110 @@
+import SwiftLoss
+
+/// `--format json`: one JSON document, as the contract shows it.
+///
+/// ```json
+/// {
+///   "loss": "mse_loss",
+///   "module": "MSELoss",
+///   "options": {"reduction": "mean"},
+///   "value": 0.875,
+///   "elementwise": {"shape": [3, 2], "data": [[0.25, 1.0], [0.0, 4.0], [0.5, 1.5]]},
+///   "gradients": {
+///     "input": {"shape": [3, 2], "data": [[...], [...], [...]]}
+///   }
+/// }
+/// ```
+///
+/// Keys `--show` leaves out are absent. Non-finite numbers are the strings `"NaN"`, `"Infinity"`,
+/// `"-Infinity"`. Data is never summarised.
+enum JSONRenderer {
+  static func render(_ report: LossReport, into out: ChunkedOutput) throws(CommandError) {
+    let definition = report.definition
+    out.append("{\n  \"loss\": ")
+    out.append(JSONText.string(definition.functionalName))
+    out.append(",\n  \"module\": ")
+    out.append(JSONText.string(definition.moduleName))
+    out.append(",\n  \"options\": ")
+    out.append(JSONText.options(definition.options, values: report.options.values))
+    if report.show.contains(.loss) {
+      out.append(",\n  \"value\": ")
+      if report.valueIsTensor {
+        try tensorObject(report.result.value, into: out)
+      } else {
+        try out.appendNested(report.result.value)
+      }
+    }
+    if report.show.contains(.elementwise) {
+      out.append(",\n  \"elementwise\": ")
+      try tensorObject(report.result.elementwise, into: out)
+    }
+    if report.show.contains(.gradients) {
+      out.append(",\n  \"gradients\": {")
+      for (index, entry) in report.result.gradients.enumerated() {
+        out.append(index == 0 ? "\n    " : ",\n    ")
+        out.append(JSONText.string(entry.name))
+        out.append(": ")
+        try tensorObject(entry.gradient, into: out)
+      }
+      out.append(report.result.gradients.isEmpty ? "}" : "\n  }")
+    }
+    out.append("\n}\n")
+  }
+
+  /// `{"shape": [3, 2], "data": [[...], ...]}`.
+  static func tensorObject(_ tensor: Tensor, into out: ChunkedOutput) throws(CommandError) {
+    out.append("{\"shape\": [")
+    out.append(tensor.shape.map(String.init).joined(separator: ", "))
+    out.append("], \"data\": ")
+    try out.appendNested(tensor)
+    out.append("}")
+  }
+}
+
+/// Small JSON values: strings, option objects, numbers outside tensors.
+enum JSONText {
+  /// A JSON string literal with the required escapes.
+  static func string(_ text: String) -> String {
+    var result = "\""
+    for scalar in text.unicodeScalars {
+      switch scalar {
+      case "\"": result += "\\\""
+      case "\\": result += "\\\\"
+      case "\n": result += "\\n"
+      case "\r": result += "\\r"
+      case "\t": result += "\\t"
+      default:
+        if scalar.value < 0x20 {
+          let hex = String(scalar.value, radix: 16)
+          result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        } else {
+          result.unicodeScalars.append(scalar)
+        }
+      }
+    }
+    return result + "\""
+  }
+
+  /// A number in shortest round-trip form (strings for non-finite).
+  static func number(_ value: Double) -> String {
+    NumberWriter(notation: .shortest, json: true).string(value)
+  }
+
+  static func value(_ value: OptionValue) -> String {
+    switch value {
+    case .double(let x): return number(x)
+    case .int(let n): return String(n)
+    case .bool(let b): return b ? "true" : "false"
+    case .string(let s): return string(s)
+    }
+  }
+
+  /// `{"reduction": "mean", "delta": 1.0}`, in declaration order.
+  static func options(_ specs: [OptionSpec], values: [String: OptionValue]) -> String {
+    let members = specs.compactMap { spec -> String? in
+      guard let value = values[spec.name] else { return nil }
+      return string(spec.name) + ": " + self.value(value)
+    }
+    return "{" + members.joined(separator: ", ") + "}"
+  }
+}

@@ -1,0 +1,87 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import SwiftLoss
+
+/// The few POSIX calls the front end needs, without Foundation (it adds milliseconds to startup).
+enum Platform {
+  /// `write(2)` until every byte is out: retries partial writes and `EINTR`, waits on `EAGAIN`.
+  static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) throws(OutputError) {
+    guard var p = bytes.baseAddress else { return }
+    var remaining = bytes.count
+    while remaining > 0 {
+      let n = write(fd, p, min(remaining, 1 << 30))
+      if n > 0 {
+        p += n
+        remaining -= n
+        continue
+      }
+      let code = n < 0 ? errno : EIO
+      if code == EINTR { continue }
+      if code == EAGAIN || code == EWOULDBLOCK {
+        var descriptor = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+        _ = poll(&descriptor, 1, -1)
+        continue
+      }
+      throw OutputError(code: code)
+    }
+  }
+
+  /// `strerror`, e.g. "No space left on device".
+  static func message(forErrno code: Int32) -> String {
+    guard let text = strerror(code) else { return "error \(code)" }
+    return String(cString: text)
+  }
+
+  static func isTerminal(_ fd: Int32) -> Bool { isatty(fd) == 1 }
+
+  static func exists(_ path: String) -> Bool {
+    var info = stat()
+    return stat(path, &info) == 0
+  }
+
+  static func environment() -> [String: String] {
+    var result: [String: String] = [:]
+    var entry: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = environ
+    guard entry != nil else { return result }
+    while let current = entry, let pointer = current.pointee {
+      let pair = String(cString: pointer)
+      if let equals = pair.firstIndex(of: "=") {
+        result[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
+      }
+      entry = current + 1
+    }
+    return result
+  }
+
+  /// The whole of a file (or pipe, or `/dev/stdin`), with errors that name it.
+  static func readFile(_ path: String) throws(InputError) -> [UInt8] {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { throw InputError(label: path, message: message(forErrno: errno)) }
+    defer { close(fd) }
+    var info = stat()
+    if fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
+      throw InputError(label: path, message: message(forErrno: EISDIR))
+    }
+    return try readAll(fd, label: path)
+  }
+
+  /// Reads `fd` to its end.
+  static func readAll(_ fd: Int32, label: String) throws(InputError) -> [UInt8] {
+    var result: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+      let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+      if n > 0 {
+        result.append(contentsOf: chunk[0..<n])
+        if n == chunk.count && chunk.count < (1 << 24) { chunk = [UInt8](repeating: 0, count: chunk.count * 4) }
+        continue
+      }
+      if n == 0 { return result }
+      if errno == EINTR { continue }
+      throw InputError(label: label, message: message(forErrno: errno))
+    }
+  }
+}
