@@ -11,6 +11,9 @@ enum HelpText {
     lines.append("  swiftloss list [--format json]          every loss: names, aliases, tensors, options")
     lines.append("  swiftloss explain LOSS                  formula, shapes, options, PyTorch equivalents")
     lines.append("  swiftloss help [LOSS]                   usage; per-loss usage")
+    lines.append("  swiftloss " + plotUsage)
+    lines.append("                                          losses as curves of the error or margin")
+    lines.append("  swiftloss completions bash|zsh|fish     print a shell completion script")
     lines.append("  swiftloss --help | -h | --version")
     lines.append("")
     lines.append("tensors:")
@@ -23,6 +26,13 @@ enum HelpText {
     lines.append("  A loss's options are PyTorch's keyword arguments, hyphenated (--ignore-index N; _ works")
     lines.append("  too). Values: --opt V or --opt=V; booleans --full, --full=false, --full false, --no-full.")
     lines.append("  --size-average / --reduce (deprecated) where PyTorch accepts them.")
+    lines.append("")
+    lines.append("teaching (instead of the results of a computation):")
+    lines += table(TeachingMode.flags.map { ("--" + $0.name, $0.help) }, indent: 2)
+    lines.append("")
+    lines.append("plot options:")
+    lines += table(PlotRequest.flags.map { ("--" + $0.name + ($0.value.isEmpty ? "" : " " + $0.value), $0.help) }
+      + [("--OPTION V1,V2,...", "a loss option (--delta, --beta, --margin, ...), one curve per value")], indent: 2)
     lines.append("")
     lines.append("global options:")
     let flags = GlobalOptions.flags.map { ("--\($0.name) \($0.value)", $0.help) }
@@ -60,10 +70,16 @@ enum HelpText {
     }
     lines += table(rows, indent: 2)
     lines.append("")
+    lines.append("teaching: " + TeachingMode.flags.map { "--" + $0.name }.joined(separator: ", ")
+      + (LossPlot.probe(for: definition) != nil ? "; swiftloss plot \(definition.shortName)" : "")
+      + "; swiftloss explain \(definition.shortName)")
     lines.append("global options: " + GlobalOptions.flags.map { "--" + $0.name }.joined(separator: ", ")
       + " (see 'swiftloss --help')")
     return lines.joined(separator: "\n") + "\n"
   }
+
+  /// `plot LOSS... [...]`.
+  static let plotUsage = "plot LOSS... [--range A:B] [--derivative] [--svg FILE] [--OPTION V1,V2,...]"
 
   /// `swiftloss mse_loss --input T --target T [--weight T] [OPTIONS]`.
   static func usageLine(_ definition: LossDefinition) -> String {

@@ -18,17 +18,17 @@ public enum LossCatalog {
       }.joined(separator: " ")
       return (definition.functionalName, aliases, tensors)
     }
-    let nameWidth = rows.map(\.name.count).max() ?? 0
-    let aliasWidth = rows.map(\.aliases.count).max() ?? 0
+    let nameWidth = max(4, rows.map(\.name.count).max() ?? 0)
     var lines: [String] = []
     func pad(_ text: String, _ width: Int) -> String { text + String(repeating: " ", count: max(0, width - text.count)) }
-    lines.append(pad("NAME", nameWidth) + "  " + pad("ALIASES", aliasWidth) + "  TENSORS (* = gets a gradient, [optional])")
+    lines.append(pad("NAME", nameWidth) + "  TENSORS (* = gets a gradient, [optional])")
+    lines.append("    OTHER NAMES — SUMMARY")
     for family in families {
       lines.append("")
       lines.append(family + ":")
       for (definition, row) in zip(losses, rows) where self.family(of: definition) == family {
-        lines.append(pad(row.name, nameWidth) + "  " + pad(row.aliases, aliasWidth) + "  " + row.tensors)
-        lines.append("    " + definition.summary)
+        lines.append(pad(row.name, nameWidth) + "  " + row.tensors)
+        lines.append("    " + row.aliases + " — " + definition.summary)
       }
     }
     lines.append("")
