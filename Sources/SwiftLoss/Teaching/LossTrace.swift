@@ -50,10 +50,12 @@ public enum TraceNumber {
       if text.hasSuffix(".0") { text.removeLast(2) }
       return text
     }
-    let mantissa = ((x / pow(10, e)) * 1e5).rounded() / 1e5
+    var exponent = e
+    var mantissa = ((x / pow(10, exponent)) * 1e5).rounded() / 1e5
+    if abs(mantissa) >= 10 { mantissa /= 10; exponent += 1 }
     var m = NumberText.python(mantissa)
     if m.hasSuffix(".0") { m.removeLast(2) }
-    return m + "e" + (e < 0 ? "-" : "+") + String(Int(abs(e)))
+    return m + "e" + (exponent < 0 ? "-" : "+") + String(Int(abs(exponent)))
   }
 
   public static func vector(_ xs: some Collection<Double>) -> String {

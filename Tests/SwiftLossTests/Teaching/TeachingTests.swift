@@ -98,6 +98,7 @@ import Testing
     #expect(TraceNumber.short(2) == "2")
     #expect(TraceNumber.short(-1234567.8) == "-1234570")
     #expect(TraceNumber.short(1.5e-9) == "1.5e-9")
+    #expect(TraceNumber.short(9.999999960041972e-13) == "1e-12")
     #expect(TraceNumber.short(-.infinity) == "−inf")
   }
 }
