@@ -213,6 +213,7 @@ enum ListText {
       return "    {\"name\": \(JSONText.string(definition.functionalName)), "
         + "\"module\": \(JSONText.string(definition.moduleName)), "
         + "\"aliases\": [\(definition.aliases.map(JSONText.string).joined(separator: ", "))], "
+        + "\"family\": \(JSONText.string(LossCatalog.family(of: definition))), "
         + "\"summary\": \(JSONText.string(definition.summary)),\n"
         + "     \"tensors\": [\(tensors.joined(separator: ", "))],\n"
         + "     \"options\": [\(options.joined(separator: ", "))],\n"
