@@ -140,57 +140,8 @@ enum HelpText {
   }
 }
 
-/// `explain LOSS`: what the loss computes, its tensors and options, and the PyTorch calls it
-/// reproduces. Built from sections so that richer teaching text can be added per loss.
-enum ExplainText {
-  struct Section {
-    var title: String
-    var lines: [String]
-  }
-
-  static func sections(_ definition: LossDefinition) -> [Section] {
-    var sections: [Section] = []
-    sections.append(Section(title: "\(definition.functionalName) (torch.nn.\(definition.moduleName))", lines: [definition.summary]))
-    sections.append(Section(title: "tensors", lines: HelpText.table(definition.tensors.map(HelpText.tensorRow), indent: 2)))
-    sections.append(Section(title: "options", lines: HelpText.table(definition.options.map(HelpText.optionRow), indent: 2)))
-    let tensorNames = definition.tensors.filter(\.isRequired).map(\.name)
-    let keywords = definition.options.map { "\($0.name)=\(pythonText($0.defaultValue))" }
-    sections.append(Section(title: "PyTorch", lines: [
-      "  torch.nn.\(definition.moduleName)(\(keywords.joined(separator: ", ")))(\(tensorNames.joined(separator: ", ")))",
-      "  torch.nn.functional.\(definition.functionalName)(\((tensorNames + keywords).joined(separator: ", ")))",
-    ]))
-    sections.append(Section(title: "output", lines: [
-      "  loss: the reduced loss; elementwise: the loss with reduction='none';",
-      "  gradients: d loss / d tensor for "
-        + (definition.tensors.filter(\.hasGradient).map(\.name).joined(separator: ", ")),
-    ]))
-    return sections
-  }
-
-  static func render(_ definition: LossDefinition) -> String {
-    sections(definition).map { section in
-      ([section.title + (section.title.hasPrefix(definition.functionalName) ? "" : ":")] + section.lines)
-        .joined(separator: "\n")
-    }.joined(separator: "\n\n") + "\n"
-  }
-
-  /// A default as Python spells it in a call: `reduction='mean'`, `delta=1.0`, `full=False`.
-  static func pythonText(_ value: OptionValue) -> String {
-    if case .string(let s) = value { return "'\(s)'" }
-    return value.description
-  }
-}
-
-/// `list` and `list --format json`.
+/// `list --format json` (the text table is the engine's `LossCatalog`).
 enum ListText {
-  static func text() -> String {
-    let rows = LossRegistry.all.map { definition -> (String, String) in
-      let names = ([definition.moduleName] + definition.aliases).joined(separator: ", ")
-      return ("\(definition.functionalName) (\(names))", definition.summary)
-    }
-    return HelpText.table(rows, indent: 0).joined(separator: "\n") + "\n"
-  }
-
   static func json() -> String {
     let losses = LossRegistry.all.map { definition -> String in
       let tensors = definition.tensors.map { spec in
