@@ -208,8 +208,11 @@ public enum SVGPlot {
   static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2"]
 
   public static func render(_ data: PlotData, title: String? = nil) -> String {
-    let width = 760.0, panelHeight = 340.0
-    let left = 64.0, right = 200.0, top = 44.0, bottom = 52.0, gap = 40.0
+    // The legend's column is as wide as its longest label (about 7 px per character at 12 px).
+    let longest = data.curves.map(\.label.count).max() ?? 0
+    let right = max(200.0, 60 + 7.2 * Double(longest))
+    let panelHeight = 340.0, left = 64.0, top = 44.0, bottom = 52.0, gap = 64.0
+    let width = 560.0 + right
     let panels = data.hasDerivative ? 2 : 1
     let height = top + Double(panels) * panelHeight + Double(panels - 1) * gap + bottom
     let plotWidth = width - left - right
@@ -261,7 +264,7 @@ public enum SVGPlot {
         "  <text x=\"16\" y=\"\(n(y0 + panelHeight / 2))\" text-anchor=\"middle\" transform=\"rotate(-90 16 \(n(y0 + panelHeight / 2)))\">\(escape(yLabel))</text>")
       svg.append(
         "  <text x=\"\(n(left + plotWidth / 2))\" y=\"\(n(y0 + panelHeight + 38))\" text-anchor=\"middle\">\(escape(data.kind.label))</text>")
-      svg.append("  <g class=\"curves\" clip-path=\"url(#\(clip))\" fill=\"none\" stroke-width=\"2\" stroke-linejoin=\"round\">")
+      svg.append("  <g class=\"curves\" clip-path=\"url(#\(clip))\" fill=\"none\" stroke-linejoin=\"round\" stroke-linecap=\"round\">")
       for (index, curve) in data.curves.enumerated() {
         let ys = series[index]
         var d = ""
@@ -274,7 +277,10 @@ public enum SVGPlot {
           penDown = true
         }
         let dash = panel == 1 ? " stroke-dasharray=\"6 3\"" : ""
-        svg.append("    <path d=\"\(d)\" stroke=\"\(palette[index % palette.count])\"\(dash)><title>\(escape(curve.label))</title></path>")
+        // Earlier curves are drawn wider so that a curve hidden under a later one still shows.
+        let width = 2 + 1.5 * Double(data.curves.count - 1 - index)
+        svg.append(
+          "    <path d=\"\(d)\" stroke=\"\(palette[index % palette.count])\" stroke-width=\"\(n(width))\"\(dash)><title>\(escape(curve.label))</title></path>")
       }
       svg.append("  </g>")
     }
