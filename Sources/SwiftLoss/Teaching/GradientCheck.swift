@@ -48,13 +48,14 @@ public enum GradientCheck {
   public static func run(
     _ definition: LossDefinition, tensors: [String: Tensor], options: [String: OptionValue]
   ) throws(LossError) -> GradientCheckReport {
-    let result = try definition.run(tensors: tensors, options: options, outputs: [.value, .gradients])
-    let total = result.gradients.reduce(0) { $0 + (tensors[$1.name]?.count ?? 0) }
+    // The tensors that can get a gradient, counted before anything is computed.
+    let total = definition.tensors.filter(\.hasGradient).reduce(0) { $0 + (tensors[$1.name]?.count ?? 0) }
     guard total <= elementLimit else {
       throw LossError.usage(
         "--check-grad checks small inputs only (at most \(elementLimit) differentiable elements; this call has \(total)); "
           + "check a slice of the data")
     }
+    let result = try definition.run(tensors: tensors, options: options, outputs: [.value, .gradients])
     func f(_ changed: [String: Tensor]) -> Double {
       guard let value = try? definition.run(tensors: changed, options: options, outputs: .value).value else { return .nan }
       return value.rank == 0 ? value.storage[0] : Summation.sum(value.storage)

@@ -177,7 +177,11 @@ struct TraceContext {
     var columns: [(String, [Double])] = []
     var separate: [String] = []
     for name in names {
-      guard let t = tensors[name] else { continue }
+      guard var t = tensors[name] else { continue }
+      // gaussian_nll_loss's var of the input's shape without its last dimension is unsqueezed.
+      if name == "var", let input = tensors["input"], t.rank > 0, t.shape == Array(input.shape.dropLast()) {
+        t = Tensor(validatedShape: t.shape + [1], storage: t.storage)
+      }
       if let common = Broadcasting.shape([t.shape, shape]), common == shape {
         columns.append((name, Broadcasting.expand(t, to: shape)))
       } else {
@@ -189,9 +193,9 @@ struct TraceContext {
       lines.append("broadcast to \(Shape.describe(shape))")
     }
     trace.step("operands", lines)
-    let formula = Teaching.explanations[definition.functionalName]?.formula.first ?? "ℓ = f(x, y)"
+    let formula = Teaching.explanations[definition.functionalName]?.formula.filter { !$0.hasPrefix("∂") } ?? ["ℓ = f(x, y)"]
     let regression = ["l1_loss", "mse_loss", "smooth_l1_loss", "huber_loss", "gaussian_nll_loss"].contains(definition.functionalName)
-    var rows: [String] = [formula]
+    var rows: [String] = formula
     let settings = definition.options.filter { $0.name != "reduction" }.map { "\($0.name) = \(options.values[$0.name].map(PythonText.option) ?? "?")" }
     if !settings.isEmpty { rows.append("with " + settings.joined(separator: ", ")) }
     let elementwise = result.elementwise.storage
