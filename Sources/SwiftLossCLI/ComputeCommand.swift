@@ -25,7 +25,8 @@ struct ComputeCommand {
     if global.data == "-" { stdinUsers.insert("--data", at: 0) }
     if stdinUsers.count > 1 {
       throw CommandError.usage(
-        "only one input can read standard input, but \(stdinUsers.joined(separator: " and ")) all use '-'")
+        "only one input can read standard input, but \(stdinUsers.joined(separator: " and ")) "
+          + (stdinUsers.count == 2 ? "both" : "all") + " use '-'")
     }
     var shapeTargets: [(spec: TensorSpec, dims: [Int], spelling: String)] = []
     for shape in global.shapes {
