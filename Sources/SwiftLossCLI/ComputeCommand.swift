@@ -18,6 +18,9 @@ struct ComputeCommand {
     let global = request.global
 
     // Usage checks first, before anything is read.
+    if let mode = request.teaching, global.format == .json {
+      throw CommandError.usage("--\(mode.rawValue) prints text; it cannot be combined with --format json", loss: loss)
+    }
     var stdinUsers = request.tensorArguments.values.filter { $0.value == "-" }.map(\.flag).sorted()
     if global.data == "-" { stdinUsers.insert("--data", at: 0) }
     if stdinUsers.count > 1 {
@@ -87,6 +90,13 @@ struct ComputeCommand {
     let resolved: LossOptions
     do { resolved = try LossOptions(specs: definition.options, given: given) } catch {
       throw CommandError.loss(error, tensors: tensors, flags: labels)
+    }
+
+    // --explain, --emit-python, --check-grad: text instead of the results.
+    if let mode = request.teaching {
+      let output = ChunkedOutput(numbers: NumberWriter(notation: .shortest, json: false))
+      output.append(try mode.text(request: request, tensors: tensors, given: given, labels: labels))
+      return Outcome(output: output, warnings: warnings)
     }
 
     // Compute.

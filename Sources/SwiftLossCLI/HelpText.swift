@@ -11,6 +11,9 @@ enum HelpText {
     lines.append("  swiftloss list [--format json]          every loss: names, aliases, tensors, options")
     lines.append("  swiftloss explain LOSS                  formula, shapes, options, PyTorch equivalents")
     lines.append("  swiftloss help [LOSS]                   usage; per-loss usage")
+    lines.append("  swiftloss " + plotUsage)
+    lines.append("                                          losses as curves of the error or margin")
+    lines.append("  swiftloss completions bash|zsh|fish     print a shell completion script")
     lines.append("  swiftloss --help | -h | --version")
     lines.append("")
     lines.append("tensors:")
@@ -23,6 +26,13 @@ enum HelpText {
     lines.append("  A loss's options are PyTorch's keyword arguments, hyphenated (--ignore-index N; _ works")
     lines.append("  too). Values: --opt V or --opt=V; booleans --full, --full=false, --full false, --no-full.")
     lines.append("  --size-average / --reduce (deprecated) where PyTorch accepts them.")
+    lines.append("")
+    lines.append("teaching (instead of the results of a computation):")
+    lines += table(TeachingMode.flags.map { ("--" + $0.name, $0.help) }, indent: 2)
+    lines.append("")
+    lines.append("plot options:")
+    lines += table(PlotRequest.flags.map { ("--" + $0.name + ($0.value.isEmpty ? "" : " " + $0.value), $0.help) }
+      + [("--OPTION V1,V2,...", "a loss option (--delta, --beta, --margin, ...), one curve per value")], indent: 2)
     lines.append("")
     lines.append("global options:")
     let flags = GlobalOptions.flags.map { ("--\($0.name) \($0.value)", $0.help) }
@@ -60,10 +70,16 @@ enum HelpText {
     }
     lines += table(rows, indent: 2)
     lines.append("")
+    lines.append("teaching: " + TeachingMode.flags.map { "--" + $0.name }.joined(separator: ", ")
+      + (LossPlot.probe(for: definition) != nil ? "; swiftloss plot \(definition.shortName)" : "")
+      + "; swiftloss explain \(definition.shortName)")
     lines.append("global options: " + GlobalOptions.flags.map { "--" + $0.name }.joined(separator: ", ")
       + " (see 'swiftloss --help')")
     return lines.joined(separator: "\n") + "\n"
   }
+
+  /// `plot LOSS... [...]`.
+  static let plotUsage = "plot LOSS... [--range A:B] [--derivative] [--svg FILE] [--OPTION V1,V2,...]"
 
   /// `swiftloss mse_loss --input T --target T [--weight T] [OPTIONS]`.
   static func usageLine(_ definition: LossDefinition) -> String {
@@ -124,57 +140,8 @@ enum HelpText {
   }
 }
 
-/// `explain LOSS`: what the loss computes, its tensors and options, and the PyTorch calls it
-/// reproduces. Built from sections so that richer teaching text can be added per loss.
-enum ExplainText {
-  struct Section {
-    var title: String
-    var lines: [String]
-  }
-
-  static func sections(_ definition: LossDefinition) -> [Section] {
-    var sections: [Section] = []
-    sections.append(Section(title: "\(definition.functionalName) (torch.nn.\(definition.moduleName))", lines: [definition.summary]))
-    sections.append(Section(title: "tensors", lines: HelpText.table(definition.tensors.map(HelpText.tensorRow), indent: 2)))
-    sections.append(Section(title: "options", lines: HelpText.table(definition.options.map(HelpText.optionRow), indent: 2)))
-    let tensorNames = definition.tensors.filter(\.isRequired).map(\.name)
-    let keywords = definition.options.map { "\($0.name)=\(pythonText($0.defaultValue))" }
-    sections.append(Section(title: "PyTorch", lines: [
-      "  torch.nn.\(definition.moduleName)(\(keywords.joined(separator: ", ")))(\(tensorNames.joined(separator: ", ")))",
-      "  torch.nn.functional.\(definition.functionalName)(\((tensorNames + keywords).joined(separator: ", ")))",
-    ]))
-    sections.append(Section(title: "output", lines: [
-      "  loss: the reduced loss; elementwise: the loss with reduction='none';",
-      "  gradients: d loss / d tensor for "
-        + (definition.tensors.filter(\.hasGradient).map(\.name).joined(separator: ", ")),
-    ]))
-    return sections
-  }
-
-  static func render(_ definition: LossDefinition) -> String {
-    sections(definition).map { section in
-      ([section.title + (section.title.hasPrefix(definition.functionalName) ? "" : ":")] + section.lines)
-        .joined(separator: "\n")
-    }.joined(separator: "\n\n") + "\n"
-  }
-
-  /// A default as Python spells it in a call: `reduction='mean'`, `delta=1.0`, `full=False`.
-  static func pythonText(_ value: OptionValue) -> String {
-    if case .string(let s) = value { return "'\(s)'" }
-    return value.description
-  }
-}
-
-/// `list` and `list --format json`.
+/// `list --format json` (the text table is the engine's `LossCatalog`).
 enum ListText {
-  static func text() -> String {
-    let rows = LossRegistry.all.map { definition -> (String, String) in
-      let names = ([definition.moduleName] + definition.aliases).joined(separator: ", ")
-      return ("\(definition.functionalName) (\(names))", definition.summary)
-    }
-    return HelpText.table(rows, indent: 0).joined(separator: "\n") + "\n"
-  }
-
   static func json() -> String {
     let losses = LossRegistry.all.map { definition -> String in
       let tensors = definition.tensors.map { spec in
@@ -197,6 +164,7 @@ enum ListText {
       return "    {\"name\": \(JSONText.string(definition.functionalName)), "
         + "\"module\": \(JSONText.string(definition.moduleName)), "
         + "\"aliases\": [\(definition.aliases.map(JSONText.string).joined(separator: ", "))], "
+        + "\"family\": \(JSONText.string(LossCatalog.family(of: definition))), "
         + "\"summary\": \(JSONText.string(definition.summary)),\n"
         + "     \"tensors\": [\(tensors.joined(separator: ", "))],\n"
         + "     \"options\": [\(options.joined(separator: ", "))],\n"

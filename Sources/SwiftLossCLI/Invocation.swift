@@ -6,6 +6,8 @@ enum Invocation {
   case list(OutputFormat)
   case explain(LossDefinition)
   case help(LossDefinition?)
+  case plot(PlotRequest)
+  case completions(Completions.Shell)
   case version
 
   static let versionNumber = "0.1.0"
@@ -41,12 +43,16 @@ enum Invocation {
       return .explain(definition)
     case "list":
       return .list(try parseList(rest))
+    case "plot":
+      return .plot(try PlotRequest.parse(rest))
+    case "completions":
+      return .completions(try CompletionsCommand.parse(rest))
     default:
       if command.hasPrefix("-") && command != "-" {
         throw CommandError.usage("unknown option '\(command)'; the loss name comes first (see 'swiftloss --help')")
       }
       let definition = try lookupLoss(command)
-      return try ComputeRequest.parse(definition: definition, arguments: rest)
+      return try ComputeRequest.parse(definition: definition, arguments: rest, commandLine: arguments)
     }
   }
 
@@ -113,14 +119,19 @@ struct ComputeRequest {
   var sizeAverage: Bool?
   var reduce: Bool?
   var global = GlobalOptions()
+  /// `--explain`, `--emit-python` or `--check-grad`: print that instead of the results.
+  var teaching: TeachingMode?
+  /// The arguments as given (for the comment at the top of `--emit-python`).
+  var commandLine: [String] = []
 
   init(definition: LossDefinition) {
     self.definition = definition
   }
 
   /// Parses the flags after the loss name; `--help` anywhere gives the loss's help.
-  static func parse(definition: LossDefinition, arguments: [String]) throws(CommandError) -> Invocation {
+  static func parse(definition: LossDefinition, arguments: [String], commandLine: [String] = []) throws(CommandError) -> Invocation {
     var request = ComputeRequest(definition: definition)
+    request.commandLine = commandLine
     var scanner = ArgumentScanner(arguments)
     let loss = definition.shortName
     while let argument = scanner.next() {
@@ -142,6 +153,14 @@ struct ComputeRequest {
     throws(CommandError)
   {
     let loss = definition.shortName
+    if let mode = TeachingMode(rawValue: name) {
+      if let inline, ArgumentScanner.boolean(inline) == false { return }
+      if let other = teaching, other != mode {
+        throw CommandError.usage("--\(other.rawValue) and --\(mode.rawValue) cannot be combined; choose one", loss: loss)
+      }
+      teaching = mode
+      return
+    }
     if GlobalOptions.isGlobal(name) {
       try global.set(name, value: try scanner.value(for: spelling, inline: inline), spelling: spelling)
       return

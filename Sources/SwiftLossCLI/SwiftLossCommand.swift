@@ -24,9 +24,13 @@ public enum SwiftLossCommand {
       case .help(let definition):
         try emit(definition.map(HelpText.loss) ?? HelpText.general(), io: io)
       case .explain(let definition):
-        try emit(ExplainText.render(definition), io: io)
+        try emit(Teaching.explain(definition), io: io)
       case .list(let format):
-        try emit(format == .json ? ListText.json() : ListText.text(), io: io)
+        try emit(format == .json ? ListText.json() : LossCatalog.text(), io: io)
+      case .plot(let request):
+        try emit(try request.run(io: io), io: io)
+      case .completions(let shell):
+        try emit(Completions.script(shell, CompletionsCommand.model), io: io)
       case .compute(let request):
         let outcome = try ComputeCommand(request: request, io: io).run()
         for warning in outcome.warnings {

@@ -192,13 +192,13 @@ import Testing
 
 /// The same runs with the real readers: they pass once `TensorReader` is implemented.
 @Suite struct RealReaderEndToEndTests {
-  @Test(.disabled("needs readers")) func inlineLiteralsThroughTheRealReaders() throws {
+  @Test func inlineLiteralsThroughTheRealReaders() throws {
     let result = run(["mse", "--input", "[1, 2, 3]", "--target", "[1, 3, 5]", "--show", "loss"], realReaders: true)
     #expect(result.status == 0)
     #expect(result.stdout == "1.6666666666666667\n")
   }
 
-  @Test(.disabled("needs readers")) func inlineNumberIsAZeroDimensionalTensor() throws {
+  @Test func inlineNumberIsAZeroDimensionalTensor() throws {
     let result = run(["l1", "--input", "3", "--target", "1", "--format", "json"], realReaders: true)
     let json = try result.json()
     let elementwise = try #require(json["elementwise"] as? [String: Any])
@@ -206,7 +206,7 @@ import Testing
     #expect(elementwise["data"] as? Double == 2)
   }
 
-  @Test(.disabled("needs readers")) func binaryShowLossIsABareNumber() throws {
+  @Test func binaryShowLossIsABareNumber() throws {
     let result = try runBinary(["mse", "--input", "[1, 2, 3]", "--target", "[1, 3, 5]", "--show", "loss"])
     #expect(result.status == 0)
     #expect(result.stdout == "1.6666666666666667\n")

@@ -50,26 +50,34 @@ enum NestedArrayWriter {
       blocks[m] = running
     }
     let room = numbers.maxLength + 2 * rank + 2
+    // Room for a block of elements is reserved at once, and the block is written through a local
+    // pointer: no per-element bookkeeping on the buffer object.
+    let block = max(1, min(4096, (1 << 20) / room))
     var column = range.lowerBound % last
+    var i = range.lowerBound
     blocks.withUnsafeBufferPointer { blocks in
-      for i in range {
-        let p = buffer.reserve(room)
-        var n = 0
-        if i > 0 {
-          if column == 0 && rank > 1 {
-            var k = 1
-            while k < rank - 1 && i % blocks[k + 1] == 0 { k += 1 }
-            for _ in 0..<k { p[n] = UInt8(ascii: "]"); n += 1 }
-            p[n] = UInt8(ascii: ","); p[n + 1] = UInt8(ascii: " "); n += 2
-            for _ in 0..<k { p[n] = UInt8(ascii: "["); n += 1 }
-          } else {
-            p[n] = UInt8(ascii: ","); p[n + 1] = UInt8(ascii: " "); n += 2
+      while i < range.upperBound {
+        let blockEnd = min(range.upperBound, i + block)
+        let start = buffer.reserve((blockEnd - i) * room)
+        var p = start
+        while i < blockEnd {
+          if i > 0 {
+            if column == 0 && rank > 1 {
+              var k = 1
+              while k < rank - 1 && i % blocks[k + 1] == 0 { k += 1 }
+              for _ in 0..<k { p.pointee = UInt8(ascii: "]"); p += 1 }
+              p[0] = UInt8(ascii: ","); p[1] = UInt8(ascii: " "); p += 2
+              for _ in 0..<k { p.pointee = UInt8(ascii: "["); p += 1 }
+            } else {
+              p[0] = UInt8(ascii: ","); p[1] = UInt8(ascii: " "); p += 2
+            }
           }
+          p += numbers.write(storage[i], to: p)
+          column += 1
+          if column == last { column = 0 }
+          i += 1
         }
-        n += numbers.write(storage[i], to: p + n)
-        buffer.advance(by: n)
-        column += 1
-        if column == last { column = 0 }
+        buffer.advance(by: p - start)
       }
     }
   }

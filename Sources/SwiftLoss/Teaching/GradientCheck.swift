@@ -1,0 +1,144 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `--check-grad`: every reported gradient against central finite differences of the loss.
+public struct GradientCheckReport: Sendable {
+  public struct Entry: Sendable {
+    public var name: String
+    public var count: Int
+    public var maxAbsoluteError: Double
+    public var maxRelativeError: Double
+    /// Elements where the two disagree (beyond the tolerance).
+    public var mismatches: Int
+    /// Of those, elements at a kink or clamp (the one-sided differences disagree): PyTorch's
+    /// subgradient there is a convention, not a derivative.
+    public var kinks: Int
+    /// For ctc_loss's log_probs: the largest error once PyTorch's exp(log_probs) term is removed.
+    public var adjustedMaxAbsoluteError: Double?
+    public var agrees: Bool { mismatches == 0 }
+  }
+
+  public var loss: String
+  public var entries: [Entry]
+  public var notes: [String]
+
+  public func render() -> String {
+    var lines = ["gradient check for \(loss): central differences, h = 1e-6·max(1, |x|)"]
+    var rows: [[String]] = [["tensor", "elements", "max abs error", "max rel error", "verdict"]]
+    for entry in entries {
+      var verdict = entry.agrees ? "agrees" : "\(entry.mismatches) element\(entry.mismatches == 1 ? "" : "s") differ"
+      if !entry.agrees && entry.kinks == entry.mismatches { verdict += " (all at kinks/clamps: PyTorch's subgradient)" }
+      else if entry.kinks > 0 { verdict += " (\(entry.kinks) at kinks/clamps)" }
+      rows.append([entry.name, String(entry.count), TraceNumber.short(entry.maxAbsoluteError), TraceNumber.short(entry.maxRelativeError), verdict])
+      if let adjusted = entry.adjustedMaxAbsoluteError {
+        rows.append(["", "", TraceNumber.short(adjusted), "", "after removing PyTorch's exp(log_probs) term"])
+      }
+    }
+    lines += TraceContext.align(rows).map { "  " + $0 }
+    for note in notes { lines += TextTable.wrap(note, width: 92, firstPrefix: "  note: ", prefix: "        ") }
+    return lines.joined(separator: "\n") + "\n"
+  }
+}
+
+public enum GradientCheck {
+  /// The most differentiable elements checked (each costs two loss evaluations).
+  public static let elementLimit = 500
+
+  public static func run(
+    _ definition: LossDefinition, tensors: [String: Tensor], options: [String: OptionValue]
+  ) throws(LossError) -> GradientCheckReport {
+    // The tensors that can get a gradient, counted before anything is computed.
+    let total = definition.tensors.filter(\.hasGradient).reduce(0) { $0 + (tensors[$1.name]?.count ?? 0) }
+    guard total <= elementLimit else {
+      throw LossError.usage(
+        "--check-grad checks small inputs only (at most \(elementLimit) differentiable elements; this call has \(total)); "
+          + "check a slice of the data")
+    }
+    let result = try definition.run(tensors: tensors, options: options, outputs: [.value, .gradients])
+    func f(_ changed: [String: Tensor]) -> Double {
+      guard let value = try? definition.run(tensors: changed, options: options, outputs: .value).value else { return .nan }
+      return value.rank == 0 ? value.storage[0] : Summation.sum(value.storage)
+    }
+    let base = f(tensors)
+    var entries: [GradientCheckReport.Entry] = []
+    var notes: [String] = []
+    for (name, gradient) in result.gradients {
+      guard let tensor = tensors[name], gradient.count == tensor.count else { continue }
+      let ctcScale = definition.functionalName == "ctc_loss" && name == "log_probs" ? ctcExpScale(tensors, options) : nil
+      var entry = GradientCheckReport.Entry(
+        name: name, count: tensor.count, maxAbsoluteError: 0, maxRelativeError: 0, mismatches: 0, kinks: 0,
+        adjustedMaxAbsoluteError: ctcScale == nil ? nil : 0)
+      for i in 0..<tensor.count {
+        let x = tensor.storage[i]
+        let h = 1e-6 * max(1, abs(x))
+        var plus = tensors, minus = tensors
+        plus[name]?.storage[i] = x + h
+        minus[name]?.storage[i] = x - h
+        let xp = x + h, xm = x - h
+        let fp = f(plus), fm = f(minus)
+        let numeric = (fp - fm) / (xp - xm)
+        let analytic = gradient.storage[i]
+        let error = abs(analytic - numeric)
+        let scale = max(abs(analytic), abs(numeric))
+        let relative = scale == 0 ? 0 : error / scale
+        if error.isNaN {
+          if !(analytic.isNaN && numeric.isNaN) { entry.mismatches += 1 }
+        } else {
+          entry.maxAbsoluteError = max(entry.maxAbsoluteError, error)
+          entry.maxRelativeError = max(entry.maxRelativeError, relative)
+          // Truncation error ~h²·f‴, rounding error ~ε·|f|/h.
+          let tolerance = 1e-6 * max(1, scale) + 1e-14 * max(1, abs(base)) / h
+          if error > tolerance {
+            entry.mismatches += 1
+            let forward = (fp - base) / (xp - x), backward = (base - fm) / (x - xm)
+            if abs(forward - backward) > 1e-4 * max(1, abs(forward), abs(backward)) || !fp.isFinite || !fm.isFinite { entry.kinks += 1 }
+          }
+        }
+        if let ctcScale {
+          let adjusted = abs(analytic - ctcScale[i] * exp(x) - numeric)
+          entry.adjustedMaxAbsoluteError = max(entry.adjustedMaxAbsoluteError ?? 0, adjusted.isNaN ? .infinity : adjusted)
+        }
+      }
+      entries.append(entry)
+    }
+    if definition.functionalName == "ctc_loss" {
+      notes.append(
+        "ctc_loss: PyTorch's log_probs gradient is exp(log_probs)·g − posterior·g, not the partial derivative ∂loss/∂log_probs "
+          + "(which lacks the exp(log_probs) term). It is the gradient with respect to the logits once chained through log_softmax "
+          + "(pytorch/pytorch#52241). swiftloss reports PyTorch's value, so a difference here is expected; the second line shows the "
+          + "error with that term removed.")
+    }
+    if entries.contains(where: { $0.kinks > 0 }) {
+      notes.append(
+        "At a kink (|x − y| = 0, a hinge exactly at its margin, a tie, a clamp) the loss has no derivative; PyTorch picks a "
+          + "subgradient (usually 0) and swiftloss reports the same, while the finite difference averages the two sides.")
+    }
+    if entries.contains(where: { $0.mismatches > $0.kinks }) && definition.functionalName != "ctc_loss" {
+      notes.append(
+        "Some elements differ away from a kink: where PyTorch's backward is not the derivative of its forward (BCE's −100 log "
+          + "clamp, GaussianNLL's var clamp that the gradient passes through, NaN targets) swiftloss follows PyTorch.")
+    }
+    if entries.isEmpty { notes.append("\(definition.functionalName) reports no gradients for this call.") }
+    return GradientCheckReport(loss: definition.functionalName, entries: entries, notes: notes)
+  }
+
+  /// For ctc_loss: the upstream scale g_b of every log_probs element (0 beyond the input length),
+  /// so that PyTorch's extra term is exp(log_probs)·scale.
+  static func ctcExpScale(_ tensors: [String: Tensor], _ options: [String: OptionValue]) -> [Double]? {
+    guard let lp = tensors["log_probs"], let inputLengths = tensors["input_lengths"], let targetLengths = tensors["target_lengths"],
+      lp.rank == 2 || lp.rank == 3
+    else { return nil }
+    let T = lp.shape[0], N = lp.rank == 3 ? lp.shape[1] : 1, C = lp.shape[lp.rank - 1]
+    guard inputLengths.count == N, targetLengths.count == N else { return nil }
+    let reduction: String
+    if case .string(let word) = options["reduction"] { reduction = word } else { reduction = "mean" }
+    var scale = [Double](repeating: 0, count: lp.count)
+    for b in 0..<N {
+      let Tb = Int(exactly: inputLengths.storage[b]) ?? 0, L = Int(exactly: targetLengths.storage[b]) ?? 0
+      let g = reduction == "mean" ? 1 / (Double(N) * Double(max(L, 1))) : 1
+      for t in 0..<min(Tb, T) { for c in 0..<C { scale[(t * N + b) * C + c] = g } }
+    }
+    return scale
+  }
+}

@@ -1,0 +1,38 @@
+/// `swiftloss list`: every loss grouped by family, with its names, tensors and summary.
+public enum LossCatalog {
+  /// The family a loss is listed under (the teaching content's family; "other" if it has none).
+  public static func family(of definition: LossDefinition) -> String {
+    Teaching.explanation(for: definition)?.family.rawValue ?? "other"
+  }
+
+  /// One line per loss (name, aliases, tensors), its summary on the next; families as headings.
+  /// Optional tensors are in brackets; a `*` marks tensors that get a gradient.
+  public static func text(_ losses: [LossDefinition] = LossRegistry.all) -> String {
+    var families: [String] = []
+    for definition in losses where !families.contains(family(of: definition)) { families.append(family(of: definition)) }
+    let rows = losses.map { definition -> (name: String, aliases: String, tensors: String) in
+      let aliases = ([definition.moduleName] + definition.aliases.filter { $0 != definition.functionalName }).joined(separator: ", ")
+      let tensors = definition.tensors.map { spec in
+        let name = spec.name + (spec.hasGradient ? "*" : "")
+        return spec.isRequired ? name : "[\(name)]"
+      }.joined(separator: " ")
+      return (definition.functionalName, aliases, tensors)
+    }
+    let nameWidth = max(4, rows.map(\.name.count).max() ?? 0)
+    var lines: [String] = []
+    func pad(_ text: String, _ width: Int) -> String { text + String(repeating: " ", count: max(0, width - text.count)) }
+    lines.append(pad("NAME", nameWidth) + "  TENSORS (* = gets a gradient, [optional])")
+    lines.append("    OTHER NAMES — SUMMARY")
+    for family in families {
+      lines.append("")
+      lines.append(family + ":")
+      for (definition, row) in zip(losses, rows) where self.family(of: definition) == family {
+        lines.append(pad(row.name, nameWidth) + "  " + row.tensors)
+        lines.append("    " + row.aliases + " — " + definition.summary)
+      }
+    }
+    lines.append("")
+    lines.append("\(losses.count) losses. 'swiftloss explain LOSS' for the formula and notes, 'swiftloss help LOSS' for its flags.")
+    return lines.joined(separator: "\n") + "\n"
+  }
+}

@@ -1,0 +1,193 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import SwiftLoss
+
+/// `--explain`, `--emit-python`, `--check-grad` on a computation: what is printed instead of the
+/// results. The work is in the engine's `Teaching` code; this is the command-line side.
+enum TeachingMode: String, CaseIterable {
+  case explain
+  case emitPython = "emit-python"
+  case checkGrad = "check-grad"
+
+  static let flags: [(name: String, help: String)] = [
+    ("explain", "print the computation step by step with your numbers (at most \(LossTracer.elementLimit) elements)"),
+    ("emit-python", "print a runnable PyTorch script making the same call, printing PyTorch's loss and gradients"),
+    ("check-grad", "compare every gradient with central finite differences (at most \(GradientCheck.elementLimit) elements)"),
+  ]
+
+  /// Runs the mode on tensors that are read and options that are resolved.
+  func text(request: ComputeRequest, tensors: [String: Tensor], given: [String: OptionValue], labels: [String: String])
+    throws(CommandError) -> String
+  {
+    let definition = request.definition
+    do {
+      switch self {
+      case .explain:
+        return try LossTracer.trace(definition, tensors: tensors, options: given).render()
+      case .checkGrad:
+        return try GradientCheck.run(definition, tensors: tensors, options: given).render()
+      case .emitPython:
+        return try PythonEmitter.script(
+          definition, tensors: tensors, options: request.options,
+          legacy: .init(sizeAverage: request.sizeAverage, reduce: request.reduce),
+          commandLine: "swiftloss " + request.commandLine.map(Self.shellQuote).joined(separator: " "))
+      }
+    } catch {
+      throw CommandError.loss(error, tensors: tensors, flags: labels)
+    }
+  }
+
+  static func shellQuote(_ word: String) -> String {
+    let safe = word.unicodeScalars.allSatisfy { scalar in
+      scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "-_./=:,+@%".unicodeScalars.contains(scalar)
+    }
+    if safe && !word.isEmpty { return word }
+    return "'" + word.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"
+  }
+}
+
+/// `swiftloss plot LOSS... [--range A:B] [--derivative] [--svg FILE] [--OPTION V1,V2,...]`.
+struct PlotRequest {
+  var losses: [LossDefinition] = []
+  var range: ClosedRange<Double>?
+  var derivative = false
+  var svg: String?
+  var width = 64
+  var height = 16
+  var color = ColorChoice.auto
+  var options: [(name: String, values: [OptionValue])] = []
+  /// Option flags as given, resolved once every loss is known.
+  var pendingOptions: [(name: String, value: String, spelling: String)] = []
+
+  static let flags: [(name: String, value: String, help: String)] = [
+    ("range", "A:B", "the horizontal range (default: the loss's natural range, e.g. -3:3 for the error)"),
+    ("derivative", "", "also plot the derivative (from the engine's gradient)"),
+    ("svg", "FILE", "write a standalone SVG to FILE ('-' for standard output) instead of drawing in the terminal"),
+    ("width", "N", "plot width in characters (default 64)"),
+    ("height", "N", "plot height in characters (default 16)"),
+    ("color", "auto|always|never", "colour the curves (auto: only on a terminal, never with NO_COLOR or TERM=dumb)"),
+  ]
+
+  static func parse(_ arguments: [String]) throws(CommandError) -> PlotRequest {
+    var request = PlotRequest()
+    var scanner = ArgumentScanner(arguments)
+    while let argument = scanner.next() {
+      switch argument {
+      case .operand(let name):
+        request.losses.append(try Invocation.lookupLoss(name))
+      case .terminator:
+        continue
+      case .shortHelp, .flag("help", _, _):
+        throw CommandError.usage("usage: " + HelpText.plotUsage)
+      case .flag("range", let inline, let spelling):
+        let text = try scanner.value(for: spelling, inline: inline)
+        do { request.range = try LossPlot.parseRange(text) } catch { throw CommandError.usage(error.description) }
+      case .flag("derivative", let inline, _):
+        request.derivative = inline.map { ArgumentScanner.boolean($0) ?? true } ?? true
+      case .flag("svg", let inline, let spelling):
+        request.svg = try scanner.value(for: spelling, inline: inline)
+      case .flag(let name, let inline, let spelling) where name == "width" || name == "height":
+        let text = try scanner.value(for: spelling, inline: inline)
+        guard let value = Int(text), (name == "width" ? 16...400 : 4...200).contains(value) else {
+          throw CommandError.usage("invalid value '\(text)' for \(spelling): expected an integer (width 16-400, height 4-200)")
+        }
+        if name == "width" { request.width = value } else { request.height = value }
+      case .flag("color", let inline, let spelling), .flag("colour", let inline, let spelling):
+        let text = try scanner.value(for: spelling, inline: inline)
+        guard let choice = ColorChoice(rawValue: text.lowercased()) else {
+          throw CommandError.usage("invalid value '\(text)' for \(spelling): expected auto, always or never")
+        }
+        request.color = choice
+      case .flag(let name, let inline, let spelling):
+        request.pendingOptions.append((name, try scanner.value(for: spelling, inline: inline), spelling))
+      }
+    }
+    guard !request.losses.isEmpty else {
+      throw CommandError.usage("plot needs at least one loss, e.g. 'swiftloss plot huber mse l1'")
+    }
+    for pending in request.pendingOptions {
+      guard let spec = request.losses.lazy.compactMap({ $0.optionSpec(flagName: pending.name) }).first, spec.name != "reduction" else {
+        let options = Set(request.losses.flatMap { $0.options.filter { $0.name != "reduction" }.map(\.flag) }).sorted()
+        throw CommandError.usage(
+          "unknown option '\(pending.spelling)' for plot; it takes " + (PlotRequest.flags.map { "--" + $0.name } + options).joined(separator: ", "))
+      }
+      do { request.options.append((spec.name, try LossPlot.parseValues(pending.value, for: spec))) } catch {
+        throw CommandError.usage(error.description)
+      }
+    }
+    return request
+  }
+
+  func run(io: CommandIO) throws(CommandError) -> String {
+    let data: PlotData
+    do {
+      data = try LossPlot.evaluate(losses, options: options, range: range, points: svg == nil ? 2 * width : 481, derivative: derivative)
+    } catch {
+      throw CommandError.usage(error.description)
+    }
+    guard let svg else {
+      let colored = color.enabled(isTerminal: io.standardOutputIsTerminal, environment: io.environment)
+      return TerminalPlot.render(data, width: width, height: height, color: colored)
+    }
+    let document = SVGPlot.render(data)
+    if svg == "-" { return document }
+    try Self.write(document, to: svg)
+    return ""
+  }
+
+  static func write(_ text: String, to path: String) throws(CommandError) {
+    guard let file = fopen(path, "wb") else {
+      throw CommandError.data("\(path): cannot write the SVG: \(Platform.message(forErrno: errno))")
+    }
+    let bytes = Array(text.utf8)
+    let written = bytes.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, file) }
+    let closed = fclose(file)
+    guard written == bytes.count, closed == 0 else {
+      throw CommandError.data("\(path): cannot write the SVG: \(Platform.message(forErrno: errno))")
+    }
+  }
+}
+
+/// `swiftloss completions bash|zsh|fish`.
+enum CompletionsCommand {
+  static func parse(_ arguments: [String]) throws(CommandError) -> Completions.Shell {
+    let words = arguments.filter { $0 != "--" }
+    guard words.count == 1, let shell = Completions.Shell(rawValue: words[0].lowercased()) else {
+      throw CommandError.usage("usage: swiftloss completions bash|zsh|fish")
+    }
+    return shell
+  }
+
+  static var model: Completions.Model {
+    var computeFlags: [Completions.Flag] = GlobalOptions.flags.map { flag in
+      let value: Completions.Value
+      switch flag.name {
+      case "format": value = .words(OutputFormat.allCases.map(\.rawValue))
+      case "data": value = .file
+      default: value = .text
+      }
+      return Completions.Flag("--" + flag.name, value, flag.help)
+    }
+    computeFlags += TeachingMode.flags.map { Completions.Flag("--" + $0.name, .none, $0.help) }
+    let plotFlags = PlotRequest.flags.map { flag -> Completions.Flag in
+      let value: Completions.Value
+      switch flag.name {
+      case "derivative": value = .none
+      case "svg": value = .file
+      case "color": value = .words(ColorChoice.allCases.map(\.rawValue))
+      default: value = .text
+      }
+      return Completions.Flag("--" + flag.name, value, flag.help)
+    }
+    return Completions.Model(
+      subcommands: [
+        ("list", "every loss: names, aliases, tensors, summary"), ("explain", "formula, shapes, options, PyTorch equivalents, notes"),
+        ("help", "usage; per-loss usage"), ("plot", "losses as curves of the error or margin"),
+        ("completions", "print a shell completion script"),
+      ],
+      computeFlags: computeFlags, plotFlags: plotFlags)
+  }
+}

@@ -1,0 +1,382 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import Testing
+@testable import SwiftLoss
+
+@Suite struct ExplanationTests {
+  static let allLosses = [
+    "l1_loss", "mse_loss", "cross_entropy", "ctc_loss", "nll_loss", "poisson_nll_loss", "gaussian_nll_loss", "kl_div",
+    "binary_cross_entropy", "binary_cross_entropy_with_logits", "margin_ranking_loss", "hinge_embedding_loss",
+    "multilabel_margin_loss", "huber_loss", "smooth_l1_loss", "soft_margin_loss", "multilabel_soft_margin_loss",
+    "cosine_embedding_loss", "multi_margin_loss", "triplet_margin_loss", "triplet_margin_with_distance_loss",
+  ]
+
+  @Test func everyLossHasAnExplanation() {
+    #expect(Set(Teaching.explanations.keys) == Set(Self.allLosses))
+    for definition in LossRegistry.all {
+      #expect(Teaching.explanation(for: definition) != nil, "no explanation for \(definition.functionalName)")
+    }
+    for explanation in Teaching.explanations.values {
+      #expect(!explanation.formula.isEmpty && !explanation.shapes.isEmpty && !explanation.notes.isEmpty)
+    }
+  }
+
+  @Test func explainShowsFormulaOptionsAndSpellings() {
+    for definition in LossRegistry.all {
+      let text = Teaching.explain(definition)
+      #expect(text.contains("torch.nn.\(definition.moduleName)("))
+      #expect(text.contains("torch.nn.functional.\(definition.functionalName)("))
+      #expect(text.contains("formula:"))
+      for option in definition.options {
+        #expect(text.contains(option.flag), "\(definition.functionalName): \(option.flag)")
+        #expect(text.contains("(default: \(PythonText.option(option.defaultValue)))"))
+      }
+      for tensor in definition.tensors { #expect(text.contains(tensor.flag)) }
+    }
+  }
+
+  @Test func keyNotesArePresent() throws {
+    let ce = try #require(LossRegistry.lookup("ce"))
+    #expect(Teaching.explain(ce).contains("log_softmax + NLLLoss"))
+    let kl = try #require(LossRegistry.lookup("kl_div"))
+    #expect(Teaching.explain(kl).contains("batchmean"))
+    let smooth = try #require(LossRegistry.lookup("smooth_l1"))
+    #expect(Teaching.explain(smooth).contains("SmoothL1 with beta and Huber with delta are not the same function"))
+    #expect(Teaching.explanations["smooth_l1_loss"]!.notes.joined().contains("huber_loss(δ) = δ · smooth_l1_loss(β = δ)"))
+    let huber = try #require(LossRegistry.lookup("huber"))
+    #expect(Teaching.explain(huber).contains("takes no size_average/reduce"))
+    #expect(Teaching.explanations["ctc_loss"]!.notes.joined().contains("not the plain partial derivative"))
+    #expect(Teaching.explanations["multilabel_margin_loss"]!.notes.joined().contains("NOT a multi-hot"))
+  }
+}
+
+@Suite struct TraceTests {
+  @Test(arguments: TeachingSamples.all.map(\.label).indices)
+  func traceMatchesEngine(_ index: Int) throws {
+    let call = TeachingSamples.all[index]
+    guard let definition = TeachingSamples.registered(call) else { return }
+    let result = try definition.run(tensors: call.tensors, options: call.options)
+    let trace = try LossTracer.trace(definition, tensors: call.tensors, options: call.options)
+    let text = trace.render()
+    #expect(text.contains("reduction"), "\(call.label)")
+    #expect(Closeness.mismatch(expected: result.elementwise.storage, actual: trace.elementwise, relative: 1e-12) == nil,
+      "\(call.label): elementwise \(trace.elementwise) vs \(result.elementwise.storage)")
+    if case .string("none") = call.options["reduction"] {
+      #expect(trace.value == nil)
+    } else {
+      let value = try #require(trace.value, "\(call.label)")
+      #expect(Closeness.mismatch(expected: result.value.storage, actual: [value], relative: 1e-12) == nil,
+        "\(call.label): trace \(value) vs engine \(result.value.storage)")
+      #expect(text.contains("loss = \(NumberText.python(value))"))
+    }
+  }
+
+  @Test func crossEntropyShowsItsSteps() throws {
+    let ce = try #require(LossRegistry.lookup("ce"))
+    let text = try LossTracer.trace(ce, tensors: ["input": TeachingSamples.logits34, "target": TeachingSamples.v([1, 0, 3])], options: [:]).render()
+    for step in ["shift by the row maximum", "log-sum-exp", "log_softmax = (x − m)", "pick the target class", "mean = Σ ℓ / Σ w[y]"] {
+      #expect(text.contains(step), "missing \(step)")
+    }
+  }
+
+  @Test func refusesLargeInputs() throws {
+    let mse = try #require(LossRegistry.lookup("mse"))
+    let big = Tensor(repeating: 1, shape: [101])
+    #expect(throws: LossError.self) { try LossTracer.trace(mse, tensors: ["input": big, "target": big], options: [:]) }
+    do {
+      _ = try LossTracer.trace(mse, tensors: ["input": big, "target": big], options: [:])
+    } catch {
+      guard case .usage(let message) = error else { Issue.record("expected a usage error"); return }
+      #expect(message.contains("--show"))
+    }
+  }
+
+  @Test func numbersAreShort() {
+    #expect(TraceNumber.short(0.123456789) == "0.123457")
+    #expect(TraceNumber.short(2) == "2")
+    #expect(TraceNumber.short(-1234567.8) == "-1234570")
+    #expect(TraceNumber.short(1.5e-9) == "1.5e-9")
+    #expect(TraceNumber.short(9.999999960041972e-13) == "1e-12")
+    #expect(TraceNumber.short(-.infinity) == "−inf")
+  }
+}
+
+@Suite struct PythonEmitterTests {
+  static let python: String? = ["/usr/bin/python3", "/usr/local/bin/python3"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+  static func run(_ executable: String, _ arguments: [String], input: String) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    let stdin = Pipe(), stdout = Pipe()
+    process.standardInput = stdin
+    process.standardOutput = stdout
+    process.standardError = stdout
+    try process.run()
+    stdin.fileHandleForWriting.write(Data(input.utf8))
+    try stdin.fileHandleForWriting.close()
+    let data = stdout.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+  }
+
+  @Test(arguments: TeachingSamples.base.indices)
+  func scriptParsesAndHoldsTheTensors(_ index: Int) throws {
+    let call = TeachingSamples.base[index]
+    guard let definition = TeachingSamples.registered(call) else { return }
+    let script = try PythonEmitter.script(definition, tensors: call.tensors, options: call.options)
+    #expect(script.contains("F.\(definition.functionalName)("))
+    let explanation = try #require(Teaching.explanation(for: definition))
+    for (name, tensor) in call.tensors where !(name == "var" && tensor.rank == 0) {
+      let integer = explanation.isIntegerTensor(name, in: call.tensors)
+      let literal = PythonEmitter.literal(tensor, integer: integer, requiresGrad: false)
+      let body = literal.prefix { $0 != "," || literal.hasPrefix("torch.tensor([") }
+      #expect(script.contains(String(body.prefix(20))), "\(call.label): \(name)")
+      #expect(script.contains(integer ? "dtype=torch.int64" : "dtype=torch.float64"))
+    }
+    if let python = Self.python {
+      let (status, output) = try Self.run(python, ["-c", "import ast,sys; ast.parse(sys.stdin.read())"], input: script)
+      #expect(status == 0, "\(call.label): \(output)\n\(script)")
+    }
+  }
+
+  @Test func floatsAreExactAndGradientsOnlyWhereReported() throws {
+    let ce = try #require(LossRegistry.lookup("ce"))
+    let input = TeachingSamples.t([1, 3], [0.1, 1.0 / 3.0, -.infinity])
+    let script = try PythonEmitter.script(ce, tensors: ["input": input, "target": TeachingSamples.v([1]), "weight": TeachingSamples.v([1, 2, 3])], options: ["ignore_index": .int(-1)])
+    #expect(script.contains("input = torch.tensor([[0.1, 0.3333333333333333, float('-inf')]], dtype=torch.float64, requires_grad=True)"))
+    #expect(script.contains("target = torch.tensor([1], dtype=torch.int64)"))
+    #expect(script.contains("weight = torch.tensor([1.0, 2.0, 3.0], dtype=torch.float64)\n"))
+    #expect(script.contains("F.cross_entropy(input, target, weight=weight, reduction='mean', ignore_index=-1)"))
+  }
+
+  @Test func legacyFlagsReplaceTheReduction() throws {
+    let mse = try #require(LossRegistry.lookup("mse"))
+    let script = try PythonEmitter.script(mse, tensors: ["input": TeachingSamples.x22, "target": TeachingSamples.y22], options: [:],
+      legacy: .init(sizeAverage: false, reduce: nil))
+    #expect(script.contains("F.mse_loss(input, target, size_average=False)"))
+    #expect(script.contains("reduction='none'"))
+  }
+
+  @Test func gaussianFloatVar() throws {
+    let gaussian = try #require(LossRegistry.lookup("gaussian_nll"))
+    let script = try PythonEmitter.script(gaussian, tensors: ["input": TeachingSamples.x22, "target": TeachingSamples.y22, "var": Tensor(scalar: 0.25)], options: [:])
+    #expect(script.contains("var = 0.25  # a Python float"))
+  }
+}
+
+@Suite struct PlotTests {
+  @Test func curvesComeFromTheEngine() throws {
+    let losses = ["huber", "smooth_l1", "mse", "l1"].compactMap(LossRegistry.lookup)
+    let data = try LossPlot.evaluate(losses, range: -3...3, points: 13, derivative: true)
+    #expect(data.kind == .error && data.curves.count == 4)
+    let huber = data.curves[0]
+    #expect(huber.xs.first == -3 && huber.xs.last == 3)
+    #expect(huber.ys[0] == 2.5 && huber.ys[6] == 0)  // δ(|d| − δ/2) at d = −3
+    #expect(huber.derivative?[0] == -1)
+    #expect(data.curves[2].ys[0] == 9 && data.curves[2].derivative?[0] == -6)
+  }
+
+  @Test func optionValuesGiveOneCurveEach() throws {
+    let huber = try #require(LossRegistry.lookup("huber"))
+    let spec = try #require(huber.optionSpec("delta"))
+    let values = try LossPlot.parseValues("0.5,1,2", for: spec)
+    let data = try LossPlot.evaluate([huber], options: [("delta", values)], points: 5)
+    #expect(data.curves.map(\.label) == ["huber (delta=0.5)", "huber (delta=1.0)", "huber (delta=2.0)"])
+    #expect(throws: LossError.self) { try LossPlot.evaluate([huber], options: [("beta", [.double(1)])]) }
+  }
+
+  @Test func refusesLossesWithoutOneVariable() throws {
+    let kl = try #require(LossRegistry.lookup("kl_div"))
+    #expect(throws: LossError.self) { try LossPlot.evaluate([kl]) }
+    let mse = try #require(LossRegistry.lookup("mse")), bce = try #require(LossRegistry.lookup("bce_with_logits"))
+    #expect(throws: LossError.self) { try LossPlot.evaluate([mse, bce]) }
+  }
+
+  @Test func marginLossesAndRanges() throws {
+    let losses = ["bce_with_logits", "soft_margin", "ce"].compactMap(LossRegistry.lookup)
+    let data = try LossPlot.evaluate(losses, range: -2...2, points: 5, derivative: true)
+    #expect(data.kind == .margin)
+    // BCEWithLogits with target 1 and soft_margin with target 1 are the same curve; so is 2-class CE.
+    for i in 0..<5 {
+      #expect(abs(data.curves[0].ys[i] - data.curves[1].ys[i]) < 1e-15)
+      #expect(abs(data.curves[0].ys[i] - data.curves[2].ys[i]) < 1e-14)
+      #expect(abs(data.curves[0].derivative![i] - data.curves[2].derivative![i]) < 1e-14)
+    }
+    #expect(try LossPlot.parseRange("-3:3") == -3...3)
+    #expect(try LossPlot.parseRange("-2.5..-1") == -2.5...(-1))
+    #expect(throws: LossError.self) { try LossPlot.parseRange("3:1") }
+  }
+
+  @Test func terminalPlotHasAxesLegendAndColourOnlyWhenAsked() throws {
+    let losses = ["huber", "mse"].compactMap(LossRegistry.lookup)
+    let data = try LossPlot.evaluate(losses, points: 128)
+    let plain = TerminalPlot.render(data, width: 64, height: 12, color: false)
+    #expect(!plain.contains("\u{1B}["))
+    #expect(plain.contains("└") && plain.contains("┤"))
+    #expect(plain.contains("[1] huber") && plain.contains("[2] mse"))
+    #expect(plain.unicodeScalars.contains { $0.value > 0x2800 && $0.value <= 0x28FF })
+    let coloured = TerminalPlot.render(data, width: 64, height: 12, color: true)
+    #expect(coloured.contains("\u{1B}[34m"))
+  }
+
+  @Test func colourPolicy() {
+    #expect(ColorChoice.auto.enabled(isTerminal: true, environment: [:]))
+    #expect(!ColorChoice.auto.enabled(isTerminal: false, environment: [:]))
+    #expect(!ColorChoice.auto.enabled(isTerminal: true, environment: ["NO_COLOR": "1"]))
+    #expect(ColorChoice.auto.enabled(isTerminal: true, environment: ["NO_COLOR": ""]))
+    #expect(!ColorChoice.auto.enabled(isTerminal: true, environment: ["TERM": "dumb"]))
+    #expect(ColorChoice.always.enabled(isTerminal: false, environment: ["NO_COLOR": "1"]))
+    #expect(!ColorChoice.never.enabled(isTerminal: true, environment: [:]))
+  }
+
+  @Test func svgIsWellFormedWithOnePathPerCurve() throws {
+    let losses = ["huber", "smooth_l1", "mse", "l1"].compactMap(LossRegistry.lookup)
+    let data = try LossPlot.evaluate(losses, range: -3...3)
+    let svg = SVGPlot.render(data)
+    let document = try XMLDocument(data: Data(svg.utf8))
+    let paths = try document.nodes(forXPath: "//*[local-name()='path']")
+    #expect(paths.count == 4)
+    #expect(svg.contains("huber") && svg.contains("prediction error x − y"))
+    let withDerivative = SVGPlot.render(try LossPlot.evaluate(losses, derivative: true))
+    let derivativeDocument = try XMLDocument(data: Data(withDerivative.utf8))
+    #expect(try derivativeDocument.nodes(forXPath: "//*[local-name()='path']").count == 8)
+  }
+}
+
+@Suite struct GradientCheckTests {
+  @Test func smoothLossesAgree() throws {
+    let mse = try #require(LossRegistry.lookup("mse"))
+    let report = try GradientCheck.run(mse, tensors: ["input": TeachingSamples.x22, "target": TeachingSamples.y22], options: [:])
+    #expect(report.entries.map(\.name) == ["input", "target"])
+    #expect(report.entries.allSatisfy { $0.agrees })
+    #expect(report.render().contains("agrees"))
+  }
+
+  @Test func symmetricKinksAgreeAndHingesAreReported() throws {
+    // Central differences of |d| at d = 0 give 0, PyTorch's subgradient too.
+    let l1 = try #require(LossRegistry.lookup("l1"))
+    let report = try GradientCheck.run(l1, tensors: ["input": TeachingSamples.x22, "target": TeachingSamples.y22], options: [:])
+    #expect(report.entries.allSatisfy { $0.agrees })
+    // A hinge exactly at its margin: PyTorch's subgradient 0, the finite difference −½.
+    guard let hinge = LossRegistry.lookup("hinge_embedding") else { return }
+    let kinked = try GradientCheck.run(hinge, tensors: ["input": TeachingSamples.v([1, 0.5]), "target": TeachingSamples.v([-1, -1])], options: [:])
+    let input = try #require(kinked.entries.first)
+    #expect(input.mismatches == 1 && input.kinks == 1)
+    #expect(kinked.render().contains("subgradient"))
+  }
+
+  @Test(arguments: TeachingSamples.base.indices)
+  func everySampleChecks(_ index: Int) throws {
+    let call = TeachingSamples.base[index]
+    guard let definition = TeachingSamples.registered(call) else { return }
+    let report = try GradientCheck.run(definition, tensors: call.tensors, options: call.options)
+    if definition.functionalName == "ctc_loss" {
+      let entry = try #require(report.entries.first)
+      #expect(try #require(entry.adjustedMaxAbsoluteError) < 1e-6, "\(report.render())")
+    } else if definition.functionalName != "binary_cross_entropy" {
+      for entry in report.entries {
+        #expect(entry.mismatches == entry.kinks, "\(call.label): \(report.render())")
+      }
+    }
+  }
+
+  @Test func refusesLargeInputs() throws {
+    let mse = try #require(LossRegistry.lookup("mse"))
+    let big = Tensor(repeating: 1, shape: [300])
+    #expect(throws: LossError.self) { try GradientCheck.run(mse, tensors: ["input": big, "target": big], options: [:]) }
+  }
+}
+
+@Suite struct CompletionTests {
+  static let model = Completions.Model(
+    subcommands: [("list", "every loss"), ("explain", "explain a loss"), ("help", "usage"), ("plot", "plot losses"), ("completions", "shell completion")],
+    computeFlags: [
+      .init("--format", .words(["text", "json"]), "output format"), .init("--show", .text, "what to print"),
+      .init("--data", .file, "a JSON object of tensors"), .init("--explain", .none, "trace the computation"),
+    ],
+    plotFlags: [.init("--range", .text, "A:B"), .init("--derivative", .none, "also the derivative"), .init("--svg", .file, "write an SVG")])
+
+  @Test(arguments: Completions.Shell.allCases)
+  func everyLossAndFlagIsThere(_ shell: Completions.Shell) {
+    let script = Completions.script(shell, Self.model)
+    for definition in LossRegistry.all {
+      #expect(script.contains(definition.functionalName) && script.contains(definition.moduleName))
+      for alias in definition.aliases { #expect(script.contains(alias)) }
+      for tensor in definition.tensors { #expect(script.contains(shell == .fish ? "-l " + tensor.flag.dropFirst(2) : tensor.flag)) }
+      for option in definition.options { #expect(script.contains(shell == .fish ? "-l " + option.flag.dropFirst(2) : option.flag)) }
+    }
+    #expect(script.contains("batchmean"))
+  }
+
+  @Test func bashScriptIsSyntacticallyValidAndCompletes() throws {
+    let script = Completions.script(.bash, Self.model)
+    let check = try PythonEmitterTests.run("/bin/bash", ["-n"], input: script)
+    #expect(check.status == 0, "\(check.output)")
+    let probe = script + """
+
+      COMP_WORDS=(swiftloss sm); COMP_CWORD=1; _swiftloss; printf '%s\\n' "${COMPREPLY[@]}"
+      COMP_WORDS=(swiftloss kl --reduction ''); COMP_CWORD=3; _swiftloss; printf '%s\\n' "${COMPREPLY[@]}"
+      COMP_WORDS=(swiftloss --format json Huber-Loss --de); COMP_CWORD=4; _swiftloss; printf '%s\\n' "${COMPREPLY[@]}"
+      COMP_WORDS=(swiftloss plot hu); COMP_CWORD=2; _swiftloss; printf '%s\\n' "${COMPREPLY[@]}"
+      """
+    let run = try PythonEmitterTests.run("/bin/bash", [], input: probe)
+    #expect(run.status == 0, "\(run.output)")
+    let lines = Set(run.output.split(separator: "\n").map(String.init))
+    #expect(lines.contains("smooth_l1_loss") && lines.contains("batchmean") && lines.contains("--delta") && lines.contains("huber"))
+  }
+
+  @Test func zshAndFishParseWhenInstalled() throws {
+    for (shell, path, flag) in [(Completions.Shell.zsh, "/usr/bin/zsh", "-n"), (.fish, "/usr/bin/fish", "--no-execute")]
+    where FileManager.default.isExecutableFile(atPath: path) {
+      let check = try PythonEmitterTests.run(path, [flag], input: Completions.script(shell, Self.model))
+      #expect(check.status == 0, "\(shell): \(check.output)")
+    }
+  }
+}
+
+/// Runs every emitted script with PyTorch and compares its numbers with the engine's. Enabled only
+/// when `SWIFTLOSS_TORCH_PYTHON` names a Python with torch (e.g. /work/main/.venv-torch/bin/python).
+@Suite(.enabled(if: ProcessInfo.processInfo.environment["SWIFTLOSS_TORCH_PYTHON"] != nil))
+struct TorchCrossCheckTests {
+  /// The numbers of one printed line (`loss: [[1.0, nan], ...]`).
+  static func numbers(_ line: Substring) -> [Double] {
+    let body = line.drop { $0 != ":" }.dropFirst()
+    return body.split { "[], ".contains($0) }.compactMap { Double($0) }
+  }
+
+  @Test(arguments: TeachingSamples.all.indices)
+  func pytorchAgrees(_ index: Int) throws {
+    let call = TeachingSamples.all[index]
+    guard let definition = TeachingSamples.registered(call),
+      let python = ProcessInfo.processInfo.environment["SWIFTLOSS_TORCH_PYTHON"]
+    else { return }
+    let script = try PythonEmitter.script(definition, tensors: call.tensors, options: call.options)
+    let (status, output) = try PythonEmitterTests.run(python, ["-W", "ignore", "-"], input: script)
+    try #require(status == 0, "\(call.label): \(output)")
+    let result = try definition.run(tensors: call.tensors, options: call.options)
+    var printed: [String: [Double]] = [:]
+    for line in output.split(separator: "\n") {
+      printed[String(line.prefix { $0 != ":" })] = Self.numbers(line)
+    }
+    #expect(Closeness.mismatch(expected: printed["loss"] ?? [], actual: result.value.storage) == nil, "\(call.label) loss")
+    #expect(Closeness.mismatch(expected: printed["elementwise"] ?? [], actual: result.elementwise.storage) == nil, "\(call.label) elementwise")
+    for (name, gradient) in result.gradients {
+      #expect(Closeness.mismatch(expected: printed["grad \(name)"] ?? [], actual: gradient.storage) == nil, "\(call.label) grad \(name)\n\(script)")
+    }
+  }
+}
+
+@Suite struct CatalogTests {
+  @Test func listsEveryLossWithNamesTensorsAndSummary() {
+    let text = LossCatalog.text()
+    for definition in LossRegistry.all {
+      #expect(text.contains(definition.functionalName) && text.contains(definition.moduleName) && text.contains(definition.summary))
+      for alias in definition.aliases { #expect(text.contains(alias)) }
+    }
+    #expect(text.contains("regression:") && text.contains("classification:"))
+    #expect(text.contains("input* target* [weight*]"))
+  }
+}
