@@ -90,3 +90,17 @@ for name, data in losses.items():
     with open(os.path.join(root, "losses", name), "wb") as f:
         f.write(bytes(b % 256 for b in data))
 print(f"{len(args)} args seeds, {len(losses)} losses seeds")
+
+# Commands that came later (plot, completions, teaching flags).
+more = {
+    "plot": ["plot", "mse", "huber", "--range", "-2:2", "--delta", "0.5,1"],
+    "plot_svg": ["plot", "bce_with_logits", "--derivative", "--svg", "-"],
+    "completions": ["completions", "zsh"],
+    "explain_flag": ["ce", "--input", "[[1,2],[3,4]]", "--target", "[1,0]", "--explain"],
+    "emit_python": ["ctc", "--log-probs", "[[[-1.2,-0.9,-1.3]],[[-1,-1.1,-1.2]]]", "--targets", "[[1]]",
+                    "--input-lengths", "[2]", "--target-lengths", "[1]", "--emit-python"],
+    "check_grad": ["triplet_margin", "--anchor", M, "--positive", T, "--negative", P, "--check-grad"],
+}
+for name, argv in more.items():
+    with open(os.path.join(root, "args", name), "wb") as f:
+        f.write(b"\0".join(a.encode() for a in argv))

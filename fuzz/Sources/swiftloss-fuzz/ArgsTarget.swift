@@ -6,7 +6,7 @@ import SwiftLossCLI
 /// The input is split on NUL bytes into argv (without the program name). When the last argument
 /// starts with `<<`, the rest of it is standard input; otherwise standard input is a small fixed
 /// matrix. No file is ever touched: every path reads as a missing file, while inline literals,
-/// standard input and `--data -` go through the real readers, so the parser, option validation,
+/// standard input and `--data -` go through the real readers (and `plot --svg` only to `-`), so the parser, option validation,
 /// literal parsing, every loss's compute path and both renderers are exercised.
 ///
 /// Checks the contract on every run: status 0, 1 or 2; on an error, exactly one line on standard
@@ -19,6 +19,13 @@ enum ArgsTarget {
       String(decoding: $0, as: UTF8.self)
     }
     if bytes.isEmpty { arguments = [] }
+    // `plot --svg FILE` is the one thing that writes a file: never let the fuzzer pick a path to
+    // overwrite (SVG rendering to standard output, `--svg -`, is still exercised).
+    if let svg = arguments.firstIndex(where: { $0.lowercased().contains("svg") }) {
+      let next = svg + 1 < arguments.count ? arguments[svg + 1] : ""
+      guard arguments[svg].lowercased().hasSuffix("=-") || (!arguments[svg].contains("=") && next == "-") else { return }
+      if arguments[(svg + 1)...].contains(where: { $0.lowercased().contains("svg") }) { return }
+    }
     var standardInput = defaultStandardInput
     if let last = arguments.last, last.hasPrefix("<<") {
       standardInput = Array(last.utf8.dropFirst(2))
