@@ -125,7 +125,9 @@ enum DelimitedTextReader {
     // The body, in chunks.
     var bounds = [bodyStart]
     let bodyLength = count - bodyStart
-    if parallel && bodyLength > parallelThreshold {
+    // Parallel chunks each hold their own values: only when the body cannot hold more numbers
+    // (one per two bytes at most) than one tensor may have, so that memory stays bounded.
+    if parallel && bodyLength > parallelThreshold && bodyLength / 2 < Shape.maxElementCount {
       let threads = max(2, Parallel.threadCount)
       let chunkCount = max(threads, min(bodyLength / (1 << 20), threads * 4))
       let step = bodyLength / chunkCount
@@ -173,7 +175,7 @@ enum DelimitedTextReader {
         throw describe(failure, buffer, label, dialect, expected: expected, reference: reference)
       }
       if result.values.failed {
-        throw InputError(label: label, message: "out of memory")
+        throw InputError(label: label, message: DoubleBuffer.memoryMessage)
       }
       total += result.values.count
       rows += result.rows
@@ -350,7 +352,7 @@ enum DelimitedTextReader {
   ) -> InputError {
     switch failure {
     case .memory:
-      return InputError(label: label, message: "out of memory")
+      return InputError(label: label, message: DoubleBuffer.memoryMessage)
     case .ragged(let row, let found):
       let referenceLine = ByteScanner.position(of: reference, in: buffer).line
       let want = expected ?? 0
