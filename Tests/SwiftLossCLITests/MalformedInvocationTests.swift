@@ -259,6 +259,10 @@ enum MalformedCatalogue {
   static let directory: String = {
     let path = NSTemporaryDirectory() + "swiftloss-malformed-\(getpid())"
     try? FileManager.default.removeItem(atPath: path)
+    // About 25 MB of files: removed when the test process exits.
+    atexit {
+      try? FileManager.default.removeItem(atPath: NSTemporaryDirectory() + "swiftloss-malformed-\(getpid())")
+    }
     try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     func write(_ name: String, _ bytes: [UInt8]) {
       _ = FileManager.default.createFile(atPath: path + "/" + name, contents: Data(bytes))
