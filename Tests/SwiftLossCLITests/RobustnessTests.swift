@@ -74,6 +74,23 @@ import Testing
     #expect(stderr == "swiftloss: error: write error: Bad file descriptor\n")
   }
 
+  // MARK: - Fuzzer findings
+
+  /// args fuzzer: `plot` with a range of ~1e77 trapped converting tick labels to Int
+  /// (PlotRendering `String(format3:)`); fuzz/corpus/args/crash-plot-huge-range.
+  @Test func plotWithAHugeRangeDoesNotTrap() throws {
+    let range = "-" + String(repeating: "8", count: 77) + ":12"
+    for extra in [[], ["--svg", "-"], ["--derivative"]] {
+      let result = run(["plot", "mse", "huber", "--range", range, "--delta", "5.5,1"] + extra)
+      #expect(result.status == 0, "\(extra): \(result.stderr)")
+      #expect(result.stdout.contains("e+76"), "\(extra)")
+    }
+    let tiny = run(["plot", "l1", "--range", "1e-300:2e-300"])
+    #expect(tiny.status == 0, "\(tiny.stderr)")
+    // A range whose width overflows is a usage error, like any other bad range.
+    expectError(run(["plot", "mse", "--range", "-1e308:1e308"]), status: 2, containing: ["--range"])
+  }
+
   // MARK: - NaN and inf propagate
 
   /// Expected values from PyTorch 2.15 (Scripts/nonfinite_expectations.py),
