@@ -103,12 +103,22 @@ struct DoubleBuffer {
   private var capacity = 0
   /// Whether an allocation failed (the buffer then holds fewer values than were appended).
   private(set) var failed = false
+  /// Whether `base` is malloc'd by this buffer (else it is a caller's slot, never freed here).
+  private var owned = true
 
   init(capacity: Int) {
     let capacity = max(16, capacity)
     base = malloc(capacity * MemoryLayout<Double>.stride)?.assumingMemoryBound(to: Double.self)
     self.capacity = base == nil ? 0 : capacity
     failed = base == nil
+  }
+
+  /// Appends go straight into `slot` (room for `capacity` values); should more come, the values
+  /// move to a buffer of their own, so `base` then differs from `slot`.
+  init(slot: UnsafeMutablePointer<Double>, capacity: Int) {
+    base = slot
+    self.capacity = capacity
+    owned = false
   }
 
   @inline(__always)
@@ -125,6 +135,17 @@ struct DoubleBuffer {
   @inline(never)
   private mutating func grow() {
     let newCapacity = max(16, capacity * 2)
+    if !owned {
+      guard let moved = malloc(newCapacity * MemoryLayout<Double>.stride)?.assumingMemoryBound(to: Double.self) else {
+        failed = true
+        return
+      }
+      if let base, count > 0 { moved.update(from: base, count: count) }
+      base = moved
+      capacity = newCapacity
+      owned = true
+      return
+    }
     guard let grown = realloc(base, newCapacity * MemoryLayout<Double>.stride) else {
       failed = true
       return
@@ -146,7 +167,7 @@ struct DoubleBuffer {
   }
 
   mutating func free() {
-    Glibc.free(base)
+    if owned { Glibc.free(base) }
     base = nil
     count = 0
     capacity = 0

@@ -1,4 +1,9 @@
 import Dispatch
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Reads delimited text (CSV, TSV, whitespace-separated) into a 1-D or 2-D tensor.
 ///
@@ -134,23 +139,100 @@ enum DelimitedTextReader {
     }
     bounds.append(count)
     let chunkCount = bounds.count - 1
-    var results: [ChunkResult]
-    if chunkCount == 1 {
-      results = [parseChunk(base, from: bodyStart, to: count, dialect)]
-    } else {
-      let slots = UnsafeMutableBufferPointer<ChunkResult>.allocate(capacity: chunkCount)
-      nonisolated(unsafe) let shared = (base: base, slots: slots, bounds: bounds)
-      DispatchQueue.concurrentPerform(iterations: chunkCount) { k in
-        let result = parseChunk(shared.base, from: shared.bounds[k], to: shared.bounds[k + 1], dialect)
-        shared.slots.initializeElement(at: k, to: result)
+
+    // Every number but the last is followed by a delimiter or a newline, so counting those bounds
+    // each chunk's numbers: the chunks parse straight into their slots of the result, which for a
+    // plain file (no blank lines, comments or short last chunk) are already contiguous. Runs of
+    // blanks (space mode) have no such bound; those chunks go to buffers of their own.
+    var slots: [Int]? = nil
+    if !dialect.spaceMode && chunkCount > 1 {
+      slots = countFieldEnds(base, bounds: bounds, delimiter: dialect.delimiter)
+    } else if !dialect.spaceMode && bodyLength >= 1 << 16 {
+      slots = [countFieldEnds(base, from: bodyStart, to: count, delimiter: dialect.delimiter)]
+    }
+    let capacity = slots?.reduce(0, +) ?? 0
+    var results: [ChunkResult] = []
+    var storage = [Double](unsafeUninitializedCapacity: capacity) { destination, initialized in
+      initialized = 0
+      var offsets: [Int] = []
+      var running = 0
+      for slot in slots ?? [] {
+        offsets.append(running)
+        running += slot
       }
-      results = Array(slots)
-      slots.deinitialize()
-      slots.deallocate()
+      let target = destination.baseAddress
+      func buffer(_ k: Int) -> DoubleBuffer? {
+        guard let target, let slots else { return nil }
+        return DoubleBuffer(slot: target + offsets[k], capacity: slots[k])
+      }
+      if chunkCount == 1 {
+        results = [parseChunk(base, from: bodyStart, to: count, dialect, into: buffer(0))]
+      } else {
+        let parsed = UnsafeMutableBufferPointer<ChunkResult>.allocate(capacity: chunkCount)
+        nonisolated(unsafe) let shared = (base: base, parsed: parsed, bounds: bounds, buffers: (0..<chunkCount).map(buffer))
+        DispatchQueue.concurrentPerform(iterations: chunkCount) { k in
+          let result = parseChunk(shared.base, from: shared.bounds[k], to: shared.bounds[k + 1], dialect, into: shared.buffers[k])
+          shared.parsed.initializeElement(at: k, to: result)
+        }
+        results = Array(parsed)
+        parsed.deinitialize()
+        parsed.deallocate()
+      }
+      // Errors are reported below, from the buffers.
+      guard let target, !results.contains(where: { $0.failure != nil || $0.values.failed }) else { return }
+      let total = results.reduce(0) { $0 + $1.values.count }
+      guard total <= capacity else { return }
+      // Close the gaps left by slots that were not filled, in order (memmove: ranges overlap).
+      var position = 0
+      for result in results where result.values.count > 0 {
+        if let source = result.values.base, source != target + position {
+          memmove(target + position, source, result.values.count * MemoryLayout<Double>.stride)
+        }
+        position += result.values.count
+      }
+      initialized = total
     }
     defer { for k in results.indices { results[k].values.free() } }
+    let (total, rows, columns) = try stitch(results, header: header, buffer, label, dialect)
+    if storage.count != total {
+      // No slots (space mode, small inputs), or more numbers than slots: gather the buffers.
+      storage = [Double](unsafeUninitializedCapacity: total) { destination, initialized in
+        if let target = destination.baseAddress {
+          var offsets: [Int] = []
+          var running = 0
+          for result in results {
+            offsets.append(running)
+            running += result.values.count
+          }
+          if results.count == 1 {
+            results[0].values.copy(into: target)
+          } else {
+            nonisolated(unsafe) let shared = (target: target, results: results, offsets: offsets)
+            DispatchQueue.concurrentPerform(iterations: results.count) { k in
+              shared.results[k].values.copy(into: shared.target + shared.offsets[k])
+            }
+          }
+        }
+        initialized = total
+      }
+    }
+    let shape: [Int]
+    if rows == 1 {
+      shape = [columns]
+    } else if columns == 1 {
+      shape = [rows]
+    } else {
+      shape = [rows, columns]
+    }
+    return (storage, shape, Layout(dialect: dialect, bodyStart: bodyStart, columns: columns))
+  }
 
-    // Stitch, reporting the first error in file order.
+  /// Checks the chunks in file order (field counts, the first failure) and returns the number of
+  /// values, rows and columns.
+  static func stitch(
+    _ results: [ChunkResult], header: (start: Int, fields: Int)?, _ buffer: UnsafeBufferPointer<UInt8>,
+    _ label: String, _ dialect: Dialect
+  ) throws(InputError) -> (total: Int, rows: Int, columns: Int) {
     var expected = header?.fields
     var reference = header?.start ?? 0
     var total = 0
@@ -182,42 +264,62 @@ enum DelimitedTextReader {
       }
       throw InputError(label: label, message: "no numbers")
     }
-    var offsets: [Int] = []
-    var running = 0
-    for result in results {
-      offsets.append(running)
-      running += result.values.count
+    return (total, rows, columns)
+  }
+
+  /// For each chunk `bounds[k]..<bounds[k+1]`, an upper bound of the numbers it holds (see
+  /// ``countFieldEnds(_:from:to:delimiter:)``), counted on all cores.
+  static func countFieldEnds(_ base: UnsafePointer<UInt8>, bounds: [Int], delimiter: UInt8) -> [Int] {
+    let chunkCount = bounds.count - 1
+    let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: chunkCount)
+    defer { counts.deallocate() }
+    nonisolated(unsafe) let shared = (base: base, counts: counts, bounds: bounds)
+    DispatchQueue.concurrentPerform(iterations: chunkCount) { k in
+      shared.counts[k] = countFieldEnds(shared.base, from: shared.bounds[k], to: shared.bounds[k + 1], delimiter: delimiter)
     }
-    let storage = [Double](unsafeUninitializedCapacity: total) { destination, initialized in
-      if let target = destination.baseAddress {
-        if results.count == 1 {
-          results[0].values.copy(into: target)
-        } else {
-          nonisolated(unsafe) let shared = (target: target, results: results, offsets: offsets)
-          DispatchQueue.concurrentPerform(iterations: results.count) { k in
-            shared.results[k].values.copy(into: shared.target + shared.offsets[k])
-          }
-        }
-      }
-      initialized = total
+    return Array(counts)
+  }
+
+  /// The delimiters and newlines in `from..<to`, plus one if the range does not end with a
+  /// newline: every number is followed by one of them or by the end, so this bounds the count of
+  /// numbers (and equals it for a file of plain rows).
+  @inline(never)
+  static func countFieldEnds(_ base: UnsafePointer<UInt8>, from: Int, to: Int, delimiter: UInt8) -> Int {
+    guard to > from else { return 0 }
+    var p = UnsafeRawPointer(base + from)
+    let end = UnsafeRawPointer(base + to)
+    // SWAR: a byte of `x` is zero exactly when the high bit of `~(((x & 0x7F..) + 0x7F..) | x)` is set.
+    let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+    let delimiters = UInt64(delimiter) &* 0x0101_0101_0101_0101
+    let newlines: UInt64 = 0x0A0A_0A0A_0A0A_0A0A
+    @inline(__always) func matches(_ word: UInt64) -> Int {
+      let a = word ^ delimiters, b = word ^ newlines
+      let zeroA = ~(((a & low7) &+ low7) | a), zeroB = ~(((b & low7) &+ low7) | b)
+      return ((zeroA | zeroB) & ~low7).nonzeroBitCount
     }
-    let shape: [Int]
-    if rows == 1 {
-      shape = [columns]
-    } else if columns == 1 {
-      shape = [rows]
-    } else {
-      shape = [rows, columns]
+    var total = 0
+    while end - p >= 32 {
+      total += matches(p.loadUnaligned(as: UInt64.self)) + matches(p.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+        + matches(p.loadUnaligned(fromByteOffset: 16, as: UInt64.self)) + matches(p.loadUnaligned(fromByteOffset: 24, as: UInt64.self))
+      p += 32
     }
-    return (storage, shape, Layout(dialect: dialect, bodyStart: bodyStart, columns: columns))
+    while p < end {
+      let byte = p.load(as: UInt8.self)
+      if byte == delimiter || byte == 0x0A { total += 1 }
+      p += 1
+    }
+    if base[to - 1] != 0x0A { total += 1 }
+    return total
   }
 
   // MARK: - The hot loop
 
   /// Parses the whole lines in `from..<to` (which starts at a line start).
   @inline(never)
-  static func parseChunk(_ base: UnsafePointer<UInt8>, from: Int, to: Int, _ dialect: Dialect) -> ChunkResult {
-    var result = ChunkResult(values: DoubleBuffer(capacity: (to - from) / 12))
+  static func parseChunk(
+    _ base: UnsafePointer<UInt8>, from: Int, to: Int, _ dialect: Dialect, into values: DoubleBuffer? = nil
+  ) -> ChunkResult {
+    var result = ChunkResult(values: values ?? DoubleBuffer(capacity: (to - from) / 12))
     let end = base + to
     var p = base + from
     let delimiter = dialect.delimiter
