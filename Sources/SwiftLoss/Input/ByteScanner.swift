@@ -154,6 +154,21 @@ struct DoubleBuffer {
     capacity = newCapacity
   }
 
+  /// Room for appends without growing: where the next value goes and how many fit.
+  var room: (next: UnsafeMutablePointer<Double>?, count: Int) {
+    (base.map { $0 + count }, capacity - count)
+  }
+
+  /// Records that `n` values were written at ``room`` (`n ≤ room.count`).
+  @inline(__always)
+  mutating func commit(_ n: Int) { count &+= n }
+
+  /// Grows (after committing what was written), so that at least one more value fits unless
+  /// ``failed``.
+  mutating func makeRoom() {
+    if count == capacity { grow() }
+  }
+
   func copy(into destination: UnsafeMutablePointer<Double>) {
     guard let base, count > 0 else { return }
     destination.update(from: base, count: count)

@@ -320,12 +320,17 @@ enum DelimitedTextReader {
     _ base: UnsafePointer<UInt8>, from: Int, to: Int, _ dialect: Dialect, into values: DoubleBuffer? = nil
   ) -> ChunkResult {
     var result = ChunkResult(values: values ?? DoubleBuffer(capacity: (to - from) / 12))
+    // The output cursor and the room left live in registers; the buffer is synced on growth.
+    var (next, room) = result.values.room
+    var written = 0
     let end = base + to
     var p = base + from
     let delimiter = dialect.delimiter
     let spaceMode = dialect.spaceMode
     var expected = -1
-    while p < end {
+    var rows = 0
+    var failure: Failure?
+    lines: while p < end {
       let lineStart = p
       while p < end && dialect.isBlank(p.pointee) { p += 1 }
       if p == end { break }
@@ -343,13 +348,24 @@ enum DelimitedTextReader {
         let fieldStart = p
         var value = 0.0
         guard FloatParser.scanInline(&p, end, &value) == .ok else {
-          result.failure = .field(fieldStart - base)
-          return result
+          failure = .field(fieldStart - base)
+          break lines
         }
         let afterNumber = p
         while p < end && dialect.isBlank(p.pointee) { p += 1 }
-        result.values.append(value)
-        fields += 1
+        if room == 0 {
+          result.values.commit(written)
+          written = 0
+          result.values.makeRoom()
+          (next, room) = result.values.room
+        }
+        if let out = next, room > 0 {
+          out.pointee = value
+          next = out + 1
+          room &-= 1
+          written &+= 1
+        }
+        fields &+= 1
         if p == end { break }
         byte = p.pointee
         if byte == 0x0A {
@@ -363,20 +379,23 @@ enum DelimitedTextReader {
           while p < end && dialect.isBlank(p.pointee) { p += 1 }
           continue
         }
-        result.failure = .field(fieldStart - base)
-        return result
+        failure = .field(fieldStart - base)
+        break lines
       }
       if expected < 0 {
         expected = fields
         result.firstRowFields = fields
         result.firstRowStart = lineStart - base
       } else if fields != expected {
-        result.failure = .ragged(row: lineStart - base, found: fields)
-        return result
+        failure = .ragged(row: lineStart - base, found: fields)
+        break lines
       }
-      result.rows += 1
+      rows &+= 1
     }
-    if result.values.failed { result.failure = .memory }
+    result.values.commit(written)
+    result.rows = rows
+    result.failure = failure
+    if failure == nil && result.values.failed { result.failure = .memory }
     return result
   }
 
