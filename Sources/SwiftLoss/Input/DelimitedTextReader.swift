@@ -334,7 +334,7 @@ enum DelimitedTextReader {
       let lineStart = p
       while p < end && dialect.isBlank(p.pointee) { p += 1 }
       if p == end { break }
-      var byte = p.pointee
+      let byte = p.pointee
       if byte == 0x0A {
         p += 1
         continue
@@ -345,14 +345,28 @@ enum DelimitedTextReader {
       }
       var fields = 0
       while true {
-        let fieldStart = p
+        var fieldStart = p
         var value = 0.0
-        guard FloatParser.scanInline(&p, end, &value) == .ok else {
-          failure = .field(fieldStart - base)
-          break lines
+        let status = FloatParser.scanInline(&p, end, &value)
+        if status != .ok {
+          // Blanks before a field (after a delimiter) are skipped here, off the fast path.
+          guard status == .invalid else {
+            failure = .field(fieldStart - base)
+            break lines
+          }
+          var q = p
+          while q < end && dialect.isBlank(q.pointee) { q += 1 }
+          fieldStart = q
+          guard q > p else {
+            failure = .field(fieldStart - base)
+            break lines
+          }
+          p = q
+          guard FloatParser.scanInline(&p, end, &value) == .ok else {
+            failure = .field(fieldStart - base)
+            break lines
+          }
         }
-        let afterNumber = p
-        while p < end && dialect.isBlank(p.pointee) { p += 1 }
         if room == 0 {
           result.values.commit(written)
           written = 0
@@ -366,8 +380,22 @@ enum DelimitedTextReader {
           written &+= 1
         }
         fields &+= 1
+        // The common case: the delimiter or the newline right after the number.
+        if p < end {
+          let byte = p.pointee
+          if byte == delimiter && !spaceMode {
+            p += 1
+            continue
+          }
+          if byte == 0x0A {
+            p += 1
+            break
+          }
+        }
+        let afterNumber = p
+        while p < end && dialect.isBlank(p.pointee) { p += 1 }
         if p == end { break }
-        byte = p.pointee
+        let byte = p.pointee
         if byte == 0x0A {
           p += 1
           break
@@ -376,7 +404,6 @@ enum DelimitedTextReader {
           if p > afterNumber { continue }
         } else if byte == delimiter {
           p += 1
-          while p < end && dialect.isBlank(p.pointee) { p += 1 }
           continue
         }
         failure = .field(fieldStart - base)
