@@ -82,6 +82,12 @@ struct ComputeCommand {
     // Options, with PyTorch's legacy mapping.
     var given = request.options
     var warnings: [String] = []
+    if let typed = request.commandLine.first, LossRegistry.isDeprecatedNLLLoss2d(typed) {
+      // PyTorch's FutureWarning on constructing nn.NLLLoss2d.
+      warnings.append(
+        "`NLLLoss2d` has been deprecated. Please use `NLLLoss` instead as a drop-in replacement and see "
+          + "https://pytorch.org/docs/main/nn.html#torch.nn.NLLLoss for more details.")
+    }
     if request.sizeAverage != nil || request.reduce != nil {
       let reduction = Reduction.legacy(sizeAverage: request.sizeAverage, reduce: request.reduce)
       given["reduction"] = .string(reduction.rawValue)
@@ -102,7 +108,9 @@ struct ComputeCommand {
     // Compute.
     let result: LossResult
     do {
-      result = try definition.run(tensors: tensors, options: given, outputs: global.show.outputs)
+      result = try definition.run(
+        tensors: tensors, options: given, outputs: global.show.outputs,
+        reductionFromLegacyFlags: request.sizeAverage != nil || request.reduce != nil)
     } catch {
       throw CommandError.loss(error, tensors: tensors, flags: labels)
     }

@@ -104,6 +104,21 @@ import Testing
     }
   }
 
+  @Test func warningsFollowPyTorchsConstructionAndLegacyPaths() throws {
+    // nn.NLLLoss2d warns when constructed (FutureWarning); nll_loss by any other name does not.
+    let nll2d = run(["NLLLoss2d", "--input", "[[0.1, 0.2]]", "--target", "[1]", "--show", "loss"])
+    #expect(nll2d.status == 0)
+    #expect(nll2d.stderrLines.count == 1)
+    #expect(nll2d.stderr.hasPrefix("swiftloss: warning: `NLLLoss2d` has been deprecated. Please use `NLLLoss` instead"))
+    #expect(run(["nll", "--input", "[[0.1, 0.2]]", "--target", "[1]"]).stderr.isEmpty)
+    // F.kl_div warns about 'mean' only when 'mean' is asked for by name, not via legacy flags.
+    let klArguments = ["kl_div", "--input", "[-1, -2]", "--target", "[0.5, 0.5]", "--show", "loss"]
+    #expect(run(klArguments).stderr.contains("reduction: 'mean' divides the total loss"))
+    let legacy = run(klArguments + ["--size-average", "true"])
+    #expect(legacy.stderrLines.count == 1)
+    #expect(legacy.stderr.contains("size_average and reduce args will be deprecated"))
+  }
+
   @Test func jsonOptionsIncludeDefaults() throws {
     let json = try run(["huber", "--input", "[1]", "--target", "[3]", "--format", "json"]).json()
     let options = try #require(json["options"] as? [String: Any])

@@ -38,11 +38,17 @@ public struct LossArguments: Sendable {
   public var tensors: [String: Tensor]
   public var options: LossOptions
   public var outputs: LossOutputs
+  /// Whether the reduction came from the deprecated `size_average`/`reduce` flags: PyTorch's
+  /// functionals then skip some warnings (kl_div's 'mean' warning).
+  public var reductionFromLegacyFlags: Bool
 
-  public init(tensors: [String: Tensor], options: LossOptions, outputs: LossOutputs = .all) {
+  public init(
+    tensors: [String: Tensor], options: LossOptions, outputs: LossOutputs = .all, reductionFromLegacyFlags: Bool = false
+  ) {
     self.tensors = tensors
     self.options = options
     self.outputs = outputs
+    self.reductionFromLegacyFlags = reductionFromLegacyFlags
   }
 
   public var reduction: Reduction { options.reduction }
@@ -120,11 +126,16 @@ public struct LossDefinition: Sendable {
   public func optionSpec(_ name: String) -> OptionSpec? { options.first { $0.name == name } }
 
   /// Resolves options and runs the computation: the one entry point for the CLI and the tests.
-  public func run(tensors: [String: Tensor], options given: [String: OptionValue], outputs: LossOutputs = .all) throws(LossError) -> LossResult {
+  public func run(
+    tensors: [String: Tensor], options given: [String: OptionValue], outputs: LossOutputs = .all,
+    reductionFromLegacyFlags: Bool = false
+  ) throws(LossError) -> LossResult {
     let options = try LossOptions(specs: options, given: given)
     for spec in self.tensors where spec.isRequired && tensors[spec.name] == nil {
       throw LossError.usage("\(functionalName) needs \(spec.flag)")
     }
-    return try compute(LossArguments(tensors: tensors, options: options, outputs: outputs))
+    return try compute(
+      LossArguments(
+        tensors: tensors, options: options, outputs: outputs, reductionFromLegacyFlags: reductionFromLegacyFlags))
   }
 }

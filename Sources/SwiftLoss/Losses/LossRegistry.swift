@@ -53,6 +53,11 @@ public enum LossRegistry {
     return scored.sorted { $0.1 < $1.1 }.map(\.0).filter { seen.insert($0).inserted }.prefix(3).map { $0 }
   }
 
+  /// Whether `name` is the deprecated module name `NLLLoss2d` (PyTorch warns when it is constructed).
+  public static func isDeprecatedNLLLoss2d(_ name: String) -> Bool {
+    normalize(stripPrefix(name)) == "nllloss2d"
+  }
+
   static func stripPrefix(_ name: String) -> String {
     for prefix in ["torch.nn.functional.", "torch.nn.", "nn.functional.", "nn.", "F."] where name.hasPrefix(prefix) {
       return String(name.dropFirst(prefix.count))

@@ -42,7 +42,8 @@ extension LossDefinition {
     let input = try arguments.tensor("input"), target = try arguments.tensor("target")
     let reduction = arguments.reduction
     var warnings: [String] = []
-    if reduction == .mean {
+    // PyTorch warns only when 'mean' was asked for by name, not when legacy flags produced it.
+    if reduction == .mean && !arguments.reductionFromLegacyFlags {
       warnings.append(
         "reduction: 'mean' divides the total loss by both the batch size and the support size."
           + "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
