@@ -144,11 +144,13 @@ enum DelimitedTextReader {
     // each chunk's numbers: the chunks parse straight into their slots of the result, which for a
     // plain file (no blank lines, comments or short last chunk) are already contiguous. Runs of
     // blanks (space mode) have no such bound; those chunks go to buffers of their own.
+    // With wide rows, lines × the first row's field count is as good a bound and much cheaper
+    // to count (memchr); a chunk whose rows are wider overflows its slot into a buffer of its
+    // own, and is then reported as ragged anyway.
+    let width = header?.fields ?? max(probe.firstRowFields, 0)
     var slots: [Int]? = nil
-    if !dialect.spaceMode && chunkCount > 1 {
-      slots = countFieldEnds(base, bounds: bounds, delimiter: dialect.delimiter)
-    } else if !dialect.spaceMode && bodyLength >= 1 << 16 {
-      slots = [countFieldEnds(base, from: bodyStart, to: count, delimiter: dialect.delimiter)]
+    if !dialect.spaceMode && (chunkCount > 1 || bodyLength >= 1 << 16) {
+      slots = countFieldEnds(base, bounds: bounds, delimiter: dialect.delimiter, rowWidth: width)
     }
     let capacity = slots?.reduce(0, +) ?? 0
     var results: [ChunkResult] = []
@@ -269,15 +271,35 @@ enum DelimitedTextReader {
 
   /// For each chunk `bounds[k]..<bounds[k+1]`, an upper bound of the numbers it holds (see
   /// ``countFieldEnds(_:from:to:delimiter:)``), counted on all cores.
-  static func countFieldEnds(_ base: UnsafePointer<UInt8>, bounds: [Int], delimiter: UInt8) -> [Int] {
+  static func countFieldEnds(_ base: UnsafePointer<UInt8>, bounds: [Int], delimiter: UInt8, rowWidth: Int) -> [Int] {
     let chunkCount = bounds.count - 1
     let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: chunkCount)
     defer { counts.deallocate() }
     nonisolated(unsafe) let shared = (base: base, counts: counts, bounds: bounds)
-    DispatchQueue.concurrentPerform(iterations: chunkCount) { k in
-      shared.counts[k] = countFieldEnds(shared.base, from: shared.bounds[k], to: shared.bounds[k + 1], delimiter: delimiter)
+    let count = { @Sendable (k: Int) in
+      let from = shared.bounds[k], to = shared.bounds[k + 1]
+      shared.counts[k] = rowWidth >= 8
+        ? countLines(shared.base, from: from, to: to) * rowWidth
+        : countFieldEnds(shared.base, from: from, to: to, delimiter: delimiter)
+    }
+    if chunkCount == 1 {
+      count(0)
+    } else {
+      DispatchQueue.concurrentPerform(iterations: chunkCount, execute: count)
     }
     return Array(counts)
+  }
+
+  /// The lines in `from..<to`: newlines, plus one for a last line without one.
+  static func countLines(_ base: UnsafePointer<UInt8>, from: Int, to: Int) -> Int {
+    guard to > from else { return 0 }
+    var lines = 0
+    var p = from
+    while p < to, let hit = memchr(base + p, 0x0A, to - p) {
+      lines += 1
+      p = UnsafeRawPointer(hit) - UnsafeRawPointer(base) + 1
+    }
+    return base[to - 1] == 0x0A ? lines : lines + 1
   }
 
   /// The delimiters and newlines in `from..<to`, plus one if the range does not end with a

@@ -45,14 +45,17 @@ import Testing
 
   /// Parallel chunks parse into slots sized by counting delimiters and newlines; blank lines,
   /// comments and a missing final newline leave gaps that are closed up.
-  @Test func slottedParallelParseMatchesSerialParse() throws {
+  /// Wide rows (≥ 8 fields) are bounded by lines × width instead.
+  @Test(arguments: [6, 12])
+  func slottedParallelParseMatchesSerialParse(columns: Int) throws {
     var text = "# header comment, with, commas\n"
-    let numbers = Self.values(600_000, seed: 9)
-    for row in 0..<100_000 {
+    let rows = 600_000 / columns
+    let numbers = Self.values(rows * columns, seed: 9)
+    for row in 0..<rows {
       if row % 997 == 0 { text += "\n" }
       if row % 1499 == 0 { text += "# a comment, here\n" }
-      text += numbers[(row * 6)..<(row * 6 + 6)].map { "\($0)" }.joined(separator: ",")
-      text += row == 99_999 ? "" : (row % 2 == 0 ? "\r\n" : "\n")
+      text += numbers[(row * columns)..<(row * columns + columns)].map { "\($0)" }.joined(separator: ",")
+      text += row == rows - 1 ? "" : (row % 2 == 0 ? "\r\n" : "\n")
     }
     let bytes = Array(text.utf8)
     #expect(bytes.count > 2 * DelimitedTextReader.parallelThreshold)
@@ -60,9 +63,31 @@ import Testing
     serial.parallel = false
     let a = try TensorReader.read(bytes: bytes, label: "x", options: ReadOptions())
     let b = try TensorReader.read(bytes: bytes, label: "x", options: serial)
-    #expect(a.shape == [100_000, 6])
+    #expect(a.shape == [rows, columns])
     #expect(a.shape == b.shape)
     #expect(a.storage == b.storage)
     #expect(a.storage == numbers)
+  }
+
+  /// A row wider than the first overflows its slot: still the ragged-row error, on its line.
+  @Test func widerRowInALargeFileIsReported() throws {
+    var lines: [String] = []
+    for row in 0..<60_000 {
+      let width = row == 45_000 ? 30 : 10
+      lines.append((0..<width).map { "\(Double(row * 10 + $0) / 7)" }.joined(separator: ","))
+    }
+    let bytes = Array((lines.joined(separator: "\n") + "\n").utf8)
+    #expect(bytes.count > 2 * DelimitedTextReader.parallelThreshold)
+    for parallel in [true, false] {
+      var options = ReadOptions()
+      options.parallel = parallel
+      #expect(throws: InputError.self) { try TensorReader.read(bytes: bytes, label: "w.csv", options: options) }
+      do {
+        _ = try TensorReader.read(bytes: bytes, label: "w.csv", options: options)
+      } catch {
+        #expect(error.line == 45_001, "\(error)")
+        #expect(error.message.contains("expected 10 fields"), "\(error)")
+      }
+    }
   }
 }
