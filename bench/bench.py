@@ -148,6 +148,7 @@ def main():
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--cols", type=int, default=100)
     parser.add_argument("--quick", action="store_true", help="skip the slow numpy.loadtxt runs")
+    parser.add_argument("--tasks", default="abcd", help="which tasks to run, e.g. 'ad' (default abcd)")
     parser.add_argument("--python-repeat", type=int, default=1,
                         help="repeats for the slow Python runs of tasks b and c (default 1)")
     args = parser.parse_args()
@@ -165,6 +166,8 @@ def main():
 
     readers = [r for r in PYTHON_READERS if not (args.quick and r == "numpy.loadtxt")]
     for task, size in (("a", size_a), ("b", size_a), ("c", size_c)):
+        if task not in args.tasks:
+            continue
         cmd = swift_command(task, paths, out)
         if isinstance(cmd, tuple):
             add(task, "swiftloss", timed(cmd[0], args.repeat, cmd[1]), size / 1e6)
@@ -176,8 +179,9 @@ def main():
         if task == "a":
             add("a", "polars.read_csv alone (no torch)",
                 timed(python_script("polars.read_csv", "alone", paths, out), args.repeat), size / 1e6)
-    add("d", "swiftloss (per call, 100 calls)", timed(swift_command("d", paths, out), args.repeat, loops=100), 0)
-    add("d", "python -c 'import torch' (per call)", timed([PY, "-c", "import torch"], args.repeat), 0)
+    if "d" in args.tasks:
+        add("d", "swiftloss (per call, 100 calls)", timed(swift_command("d", paths, out), args.repeat, loops=100), 0)
+        add("d", "python -c 'import torch' (per call)", timed([PY, "-c", "import torch"], args.repeat), 0)
 
     print()
     print(f"Machine: {machine()}; load average before the run: {load_before}, after: {os.getloadavg()[0]:.2f}")

@@ -173,6 +173,9 @@ enum DelimitedTextReader {
         let parsed = UnsafeMutableBufferPointer<ChunkResult>.allocate(capacity: chunkCount)
         nonisolated(unsafe) let shared = (base: base, parsed: parsed, bounds: bounds, buffers: (0..<chunkCount).map(buffer))
         DispatchQueue.concurrentPerform(iterations: chunkCount) { k in
+          if let buffer = shared.buffers[k], let slot = buffer.base {
+            LargeArray.prefault(slot, byteCount: buffer.room.count * MemoryLayout<Double>.stride)
+          }
           let result = parseChunk(shared.base, from: shared.bounds[k], to: shared.bounds[k + 1], dialect, into: shared.buffers[k])
           shared.parsed.initializeElement(at: k, to: result)
         }

@@ -33,4 +33,19 @@ public enum LargeArray {
   public static func make(count: Int, _ body: (UnsafeMutablePointer<Double>) -> Void) -> [Double] {
     make(count: count, arrays: 1) { body($0[0]) }[0]
   }
+
+  /// Maps the pages of fresh memory about to be written, `[pointer, pointer + byteCount)`, in one
+  /// system call (`MADV_POPULATE_WRITE`, Linux 5.14+) rather than one page fault per 4 KiB page.
+  /// Called by each thread for its own part, so the work is spread like the writing. Only whole
+  /// pages inside the range are touched; elsewhere (and on older kernels) it does nothing.
+  public static func prefault(_ pointer: UnsafeMutableRawPointer, byteCount: Int) {
+    #if os(Linux)
+    guard byteCount >= 1 << 20 else { return }
+    let page = 4096
+    let start = (Int(bitPattern: pointer) + page - 1) & ~(page - 1)
+    let end = (Int(bitPattern: pointer) + byteCount) & ~(page - 1)
+    guard end > start, let aligned = UnsafeMutableRawPointer(bitPattern: start) else { return }
+    _ = madvise(aligned, end - start, 23)  // MADV_POPULATE_WRITE
+    #endif
+  }
 }

@@ -140,6 +140,10 @@ public enum PointwiseLoss {
             ws.withUnsafeBufferPointer { wv in
               nonisolated(unsafe) let xs = xs, ys = ys, ps = ps, wv = wv
               Parallel.forRanges(count: count) { range in
+                for pointer in [out.e, out.gx, out.gy, out.gp, out.gw] {
+                  guard let pointer else { continue }
+                  LargeArray.prefault(pointer + range.lowerBound, byteCount: range.count * MemoryLayout<Double>.stride)
+                }
                 for i in range {
                   let parameter = hasParameter ? ps[i] : parameterDefault
                   let weight = hasWeight ? wv[i] : 1
