@@ -286,9 +286,15 @@ enum DelimitedTextReader {
     nonisolated(unsafe) let shared = (base: base, counts: counts, bounds: bounds)
     let count = { @Sendable (k: Int) in
       let from = shared.bounds[k], to = shared.bounds[k + 1]
-      shared.counts[k] = rowWidth >= 8
-        ? countLines(shared.base, from: from, to: to) * rowWidth
-        : countFieldEnds(shared.base, from: from, to: to, delimiter: delimiter)
+      // A number and what ends it take two bytes: never more than (bytes + 1) / 2 numbers, however
+      // blank lines multiply by the width.
+      let most = (to - from + 1) / 2
+      if rowWidth >= 8 {
+        let (bound, overflow) = countLines(shared.base, from: from, to: to).multipliedReportingOverflow(by: rowWidth)
+        shared.counts[k] = overflow ? most : min(most, bound)
+      } else {
+        shared.counts[k] = countFieldEnds(shared.base, from: from, to: to, delimiter: delimiter)
+      }
     }
     if chunkCount == 1 {
       count(0)
