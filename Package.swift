@@ -20,7 +20,7 @@ let package = Package(
     .executableTarget(name: "swiftloss-bench", dependencies: ["SwiftLoss"], path: "bench/Sources/swiftloss-bench"),
     .executableTarget(name: "swiftloss-ctc-bench", dependencies: ["SwiftLoss"], path: "bench/ctc"),
     // MARK: - Fuzzing (fuzz/fuzz.sh builds it with -sanitize=fuzzer; otherwise it replays a corpus)
-    .executableTarget(name: "swiftloss-fuzz", dependencies: ["SwiftLoss"], path: "fuzz/Sources/swiftloss-fuzz"),
+    .executableTarget(name: "swiftloss-fuzz", dependencies: ["SwiftLoss", "SwiftLossCLI"], path: "fuzz/Sources/swiftloss-fuzz"),
     // MARK: - Tests
     .testTarget(
       name: "SwiftLossTests",

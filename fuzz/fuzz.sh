@@ -4,6 +4,8 @@
 #   fuzz/fuzz.sh                 # every target, 10^6 executions each (the issue's bar)
 #   fuzz/fuzz.sh --runs 20000    # a short bounded pass (CI)
 #   fuzz/fuzz.sh --targets "json npy" --runs 100000
+#   fuzz/fuzz.sh --update-corpus  # also merge new coverage into fuzz/corpus/<target> (-merge=1)
+#   fuzz/fuzz.sh --max-time 600   # stop each target after 600 s even if --runs is not reached
 #
 # Builds the `swiftloss-fuzz` product with -sanitize=fuzzer,address into .build-fuzz, starts each
 # target from its committed seed corpus in fuzz/corpus/<target> (new inputs go to a scratch copy, so
@@ -14,14 +16,18 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 runs=1000000
-targets="delimited json npy object literal sniff args"
+targets="delimited json npy object literal sniff args losses"
 max_len=4096
+update=0
+max_time=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs="$2"; shift 2 ;;
     --targets) targets="$2"; shift 2 ;;
     --max-len) max_len="$2"; shift 2 ;;
-    *) echo "usage: fuzz/fuzz.sh [--runs N] [--targets \"t1 t2\"] [--max-len N]" >&2; exit 2 ;;
+    --update-corpus) update=1; shift ;;
+    --max-time) max_time="$2"; shift 2 ;;
+    *) echo "usage: fuzz/fuzz.sh [--runs N] [--targets \"t1 t2\"] [--max-len N] [--update-corpus] [--max-time S]" >&2; exit 2 ;;
   esac
 done
 
@@ -39,7 +45,7 @@ for target in $targets; do
   log="$scratch/$target.log"
   start=$(date +%s)
   set +e
-  FUZZ_TARGET=$target "$binary" "$scratch/$target" -runs="$runs" -max_len="$max_len" -rss_limit_mb=4096 \
+  FUZZ_TARGET=$target "$binary" "$scratch/$target" -runs="$runs" -max_total_time="$max_time" -max_len="$max_len" -rss_limit_mb=4096 \
     -timeout=10 -artifact_prefix="fuzz/findings/$target/" -print_final_stats=1 >"$log" 2>&1
   rc=$?
   set -e
@@ -53,5 +59,8 @@ for target in $targets; do
     result=ok
   fi
   printf '%-10s %12s %8s %8s %s\n' "$target" "$executions" "$seconds" "$crashes" "$result"
+  if [ "$update" = 1 ] && [ "$rc" -eq 0 ]; then
+    FUZZ_TARGET=$target "$binary" -merge=1 -max_len="$max_len" "fuzz/corpus/$target" "$scratch/$target" >"$log.merge" 2>&1 || true
+  fi
 done
 exit $status

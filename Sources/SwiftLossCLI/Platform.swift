@@ -66,20 +66,9 @@ enum Platform {
     return try readAll(fd, label: path)
   }
 
-  /// Reads `fd` to its end.
+  /// Reads `fd` to its end (at most ``InputBytes/maxStreamBytes``).
   static func readAll(_ fd: Int32, label: String) throws(InputError) -> [UInt8] {
-    var result: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 1 << 16)
-    while true {
-      let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-      if n > 0 {
-        result.append(contentsOf: chunk[0..<n])
-        if n == chunk.count && chunk.count < (1 << 24) { chunk = [UInt8](repeating: 0, count: chunk.count * 4) }
-        continue
-      }
-      if n == 0 { return result }
-      if errno == EINTR { continue }
-      throw InputError(label: label, message: message(forErrno: errno))
-    }
+    try InputBytes.readAll(fd: fd, label: label)
   }
+
 }

@@ -97,17 +97,28 @@ enum ByteScanner {
 
 /// A growable buffer of doubles in malloc'd memory: cheaper to append to than an `Array` in the
 /// parsers' inner loops. The owner calls ``free()`` exactly once.
+///
+/// It never grows beyond `limit` values (``Shape/maxElementCount``): a huge input is refused
+/// with ``memoryMessage`` instead of growing until the process is killed for lack of memory.
 struct DoubleBuffer {
   private(set) var base: UnsafeMutablePointer<Double>?
   private(set) var count = 0
   private var capacity = 0
-  /// Whether an allocation failed (the buffer then holds fewer values than were appended).
+  private let limit: Int
+  /// Whether an allocation failed or `limit` was reached (the buffer then holds fewer values than
+  /// were appended).
   private(set) var failed = false
   /// Whether `base` is malloc'd by this buffer (else it is a caller's slot, never freed here).
   private var owned = true
 
-  init(capacity: Int) {
-    let capacity = max(16, capacity)
+  /// What a reader reports when ``failed``.
+  static var memoryMessage: String {
+    "too many numbers: this machine's memory allows at most \(Shape.maxElementCount) per tensor"
+  }
+
+  init(capacity: Int, limit: Int = Shape.maxElementCount) {
+    self.limit = limit
+    let capacity = min(max(16, capacity), max(limit, 1))
     base = malloc(capacity * MemoryLayout<Double>.stride)?.assumingMemoryBound(to: Double.self)
     self.capacity = base == nil ? 0 : capacity
     failed = base == nil
@@ -115,7 +126,8 @@ struct DoubleBuffer {
 
   /// Appends go straight into `slot` (room for `capacity` values); should more come, the values
   /// move to a buffer of their own, so `base` then differs from `slot`.
-  init(slot: UnsafeMutablePointer<Double>, capacity: Int) {
+  init(slot: UnsafeMutablePointer<Double>, capacity: Int, limit: Int = Shape.maxElementCount) {
+    self.limit = limit
     base = slot
     self.capacity = capacity
     owned = false
@@ -134,7 +146,11 @@ struct DoubleBuffer {
 
   @inline(never)
   private mutating func grow() {
-    let newCapacity = max(16, capacity * 2)
+    guard capacity < limit else {
+      failed = true
+      return
+    }
+    let newCapacity = min(max(16, capacity * 2), limit)
     if !owned {
       guard let moved = malloc(newCapacity * MemoryLayout<Double>.stride)?.assumingMemoryBound(to: Double.self) else {
         failed = true

@@ -13,7 +13,8 @@ import Darwin
 ///   field are ignored; `\r` before `\n` is ignored, so CRLF files read as LF files.
 /// - A UTF-8 byte-order mark is skipped. Lines that are blank or whose first non-blank byte is
 ///   `#` are skipped.
-/// - The first remaining row is a header, and is skipped, when none of its fields is a number
+/// - The first remaining row is a header, and is skipped, when none of its fields is a number or
+///   starts like one (`1.5.3` is a malformed number, not a column name)
 ///   (a row mixing numbers and text is reported as bad data, not silently dropped). The header's
 ///   field count must match the data rows.
 /// - Every row has the same number of fields; every field is a number in ``FloatParser`` syntax.
@@ -115,8 +116,10 @@ enum DelimitedTextReader {
     probeValues.free()
     if case .field(let offset) = probe.failure {
       let fields = splitFields(base, from: firstRow.start, to: firstRow.end, dialect)
+      // A field that starts like a number (`1.5.3`, `-2x`, `.5e`) is a malformed number, not a
+      // column name: treating its row as a header would drop a data row silently.
       let numeric = fields.contains { field in
-        if case .invalid = classify(base, field) { return false }
+        if case .invalid = classify(base, field) { return startsLikeNumber(base, field) }
         return true
       }
       guard !numeric else { throw describe(.field(offset), buffer, label, dialect, expected: nil, reference: 0) }
@@ -127,7 +130,9 @@ enum DelimitedTextReader {
     // The body, in chunks.
     var bounds = [bodyStart]
     let bodyLength = count - bodyStart
-    if parallel && bodyLength > parallelThreshold {
+    // Parallel chunks each hold their own values: only when the body cannot hold more numbers
+    // (one per two bytes at most) than one tensor may have, so that memory stays bounded.
+    if parallel && bodyLength > parallelThreshold && bodyLength / 2 < Shape.maxElementCount {
       let threads = max(2, Parallel.threadCount)
       let chunkCount = max(threads, min(bodyLength / (1 << 20), threads * 4))
       let step = bodyLength / chunkCount
@@ -257,7 +262,7 @@ enum DelimitedTextReader {
         throw describe(failure, buffer, label, dialect, expected: expected, reference: reference)
       }
       if result.values.failed {
-        throw InputError(label: label, message: "out of memory")
+        throw InputError(label: label, message: DoubleBuffer.memoryMessage)
       }
       total += result.values.count
       rows += result.rows
@@ -501,6 +506,15 @@ enum DelimitedTextReader {
     return offset..<p
   }
 
+  /// Whether a field begins as a decimal number does: a digit, or a sign or point followed by one.
+  static func startsLikeNumber(_ base: UnsafePointer<UInt8>, _ field: Range<Int>) -> Bool {
+    func isDigit(_ p: Int) -> Bool { p < field.upperBound && base[p] >= 0x30 && base[p] <= 0x39 }
+    var p = field.lowerBound
+    if p < field.upperBound && (base[p] == UInt8(ascii: "+") || base[p] == UInt8(ascii: "-")) { p += 1 }
+    if p < field.upperBound && base[p] == UInt8(ascii: ".") { p += 1 }
+    return isDigit(p)
+  }
+
   static func classify(_ base: UnsafePointer<UInt8>, _ field: Range<Int>) -> FloatParser.Status {
     guard !field.isEmpty else { return .invalid }
     var cursor = base + field.lowerBound
@@ -517,7 +531,7 @@ enum DelimitedTextReader {
   ) -> InputError {
     switch failure {
     case .memory:
-      return InputError(label: label, message: "out of memory")
+      return InputError(label: label, message: DoubleBuffer.memoryMessage)
     case .ragged(let row, let found):
       let referenceLine = ByteScanner.position(of: reference, in: buffer).line
       let want = expected ?? 0

@@ -74,7 +74,8 @@ public final class InputBytes: @unchecked Sendable {
     if type == S_IFDIR { throw InputError(label: label, message: errnoMessage(EISDIR)) }
     if type == S_IFREG {
       let size = Int(info.st_size)
-      if size == 0 { return InputBytes([]) }
+      // Size 0 may be an empty file or one whose size is unknown (/proc): read it.
+      if size == 0 { return InputBytes(try readAll(fd: fd, label: label)) }
       if let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED {
         // Advice values are not flags: one call each.
         _ = madvise(base, size, MADV_SEQUENTIAL)
@@ -85,14 +86,26 @@ public final class InputBytes: @unchecked Sendable {
     return InputBytes(try readAll(fd: fd, label: label))
   }
 
-  /// Reads a descriptor to its end with `read(2)` (works on pipes and terminals).
-  static func readAll(fd: Int32, label: String) throws(InputError) -> [UInt8] {
+  /// The most bytes read from a pipe, device or standard input: a quarter of physical memory
+  /// (16 bytes per element of the largest tensor). An endless stream (`/dev/zero`, `yes |`) is
+  /// refused with a clear error instead of growing until the process is killed.
+  public static let maxStreamBytes: Int = {
+    let (bytes, overflow) = Shape.maxElementCount.multipliedReportingOverflow(by: 16)
+    return overflow ? Int.max : bytes
+  }()
+
+  /// Reads a descriptor to its end with `read(2)` (works on pipes and terminals), at most `limit`
+  /// bytes.
+  public static func readAll(fd: Int32, label: String, limit: Int = maxStreamBytes) throws(InputError) -> [UInt8] {
     var result: [UInt8] = []
     let chunk = 1 << 16
     var buffer = [UInt8](repeating: 0, count: chunk)
     while true {
       let n = buffer.withUnsafeMutableBytes { raw in Glibc.read(fd, raw.baseAddress, chunk) }
       if n > 0 {
+        guard n <= limit - result.count else {
+          throw InputError(label: label, message: "input larger than this machine's memory allows (more than \(limit) bytes)")
+        }
         result.append(contentsOf: buffer[0..<n])
       } else if n == 0 {
         return result

@@ -50,6 +50,7 @@ struct JSONTensorReader {
       guard reader.p < reader.count else { throw InputError(label: label, message: "no json value") }
       let valueStart = reader.p
       if parallel, reader.count - valueStart > DelimitedTextReader.parallelThreshold,
+        (reader.count - valueStart) / 2 < Shape.maxElementCount,  // bounded memory, as for text
         base[valueStart] == UInt8(ascii: "["),
         let (shape, storage) = parallelArray(buffer, base: base, label: label, start: valueStart)
       {
@@ -132,7 +133,7 @@ struct JSONTensorReader {
     var values = DoubleBuffer(capacity: min(count - p, 1 << 20) / 8)
     defer { values.free() }
     let shape = try readArray(into: &values)
-    guard !values.failed else { throw InputError(label: label, message: "out of memory") }
+    guard !values.failed else { throw InputError(label: label, message: DoubleBuffer.memoryMessage) }
     return (shape, values.toArray())
   }
 
@@ -166,7 +167,7 @@ struct JSONTensorReader {
         var values = DoubleBuffer(capacity: min(count - p, 1 << 20) / 8)
         defer { values.free() }
         let dataShape = try readArray(into: &values)
-        guard !values.failed else { throw InputError(label: label, message: "out of memory") }
+        guard !values.failed else { throw InputError(label: label, message: DoubleBuffer.memoryMessage) }
         data = (dataShape, values.toArray())
       default:
         try skipValue()

@@ -85,10 +85,13 @@ public enum PointwiseLoss {
   ) throws(LossError) -> LossResult {
     let input = operands.input, target = operands.target
     let shape: [Int]
+    do { shape = try Broadcasting.shape(input.shape, target.shape) } catch { throw .shape(error) }
     do {
-      shape = try Broadcasting.shape(input.shape, target.shape)
       _ = try Shape.elementCount(shape)  // a broadcast of valid shapes can still be too large
-    } catch { throw .shape(error) }
+    } catch {
+      throw .data(
+        "broadcasting input \(Shape.describe(input.shape)) with target \(Shape.describe(target.shape)): \(error.message)")
+    }
     for operand in [operands.weight, operands.parameter] {
       guard let operand else { continue }
       let operandShape: [Int]

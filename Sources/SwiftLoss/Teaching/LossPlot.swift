@@ -212,7 +212,7 @@ public enum LossPlot {
         if rest.hasPrefix(separator) {
           let low = String(characters[..<index]), high = String(rest.dropFirst(separator.count))
           if let a = Double(low.trimmingCharacters(in: " ")), let b = Double(high.trimmingCharacters(in: " ")),
-            a.isFinite, b.isFinite, a < b
+            a.isFinite, b.isFinite, a < b, (b - a).isFinite
           {
             return a...b
           }

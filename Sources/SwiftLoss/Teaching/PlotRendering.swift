@@ -52,6 +52,8 @@ enum PlotScale {
 
   /// A tick label: integers without a point, else up to 3 significant decimals.
   static func label(_ value: Double) -> String {
+    // Huge (or non-finite) values in exponent notation: never through Int, never trimmed.
+    guard abs(value) < 1e12 else { return TraceNumber.short(value) }
     if value == value.rounded() && abs(value) < 1e9 { return String(Int(value)) }
     var text = String(format3: value)
     while text.contains(".") && (text.hasSuffix("0") || text.hasSuffix(".")) { text.removeLast() }
@@ -62,6 +64,11 @@ enum PlotScale {
 extension String {
   /// `value` with 3 digits after the point (no Foundation).
   init(format3 value: Double) {
+    // Beyond Int's range (or non-finite), the value is shown in exponent notation instead.
+    guard abs(value) < 1e12 else {
+      self = TraceNumber.short(value)
+      return
+    }
     let scaled = (value * 1000).rounded()
     let negative = scaled < 0
     let magnitude = Int(abs(scaled))
@@ -179,8 +186,9 @@ public enum TerminalPlot {
     var axis = [Character](repeating: "─", count: width)
     var labelLine = [Character](repeating: " ", count: width + 8)
     for tick in xTicks {
-      let cellX = Int(((tick - range.lowerBound) / (range.upperBound - range.lowerBound) * Double(width - 1)).rounded())
-      guard cellX >= 0, cellX < width else { continue }
+      let position = ((tick - range.lowerBound) / (range.upperBound - range.lowerBound) * Double(width - 1)).rounded()
+      guard position >= 0, position < Double(width) else { continue }  // also false for NaN
+      let cellX = Int(position)
       axis[cellX] = "┬"
       let text = Array(PlotScale.label(tick))
       let start = max(0, min(width + 8 - text.count, cellX - text.count / 2))
@@ -301,6 +309,7 @@ public enum SVGPlot {
   /// A coordinate with at most 2 decimals.
   static func n(_ value: Double) -> String {
     let rounded = (value * 100).rounded() / 100
+    guard abs(rounded) < 1e12 else { return rounded.isFinite ? NumberText.python(rounded) : "0" }
     if rounded == rounded.rounded() { return String(Int(rounded)) }
     var text = String(format3: rounded)
     while text.hasSuffix("0") { text.removeLast() }

@@ -42,6 +42,18 @@ private func text(_ s: String, label: String = "data.csv", delimiter: UInt8? = n
     }
   }
 
+  @Test("a malformed number in the first row is an error, not a header (no data row dropped silently)")
+  func malformedFirstNumberIsNotAHeader() throws {
+    expectInputError(label: "data.csv", line: 1, column: 1, "expected a number, found \"1.5.3\"") { () throws(InputError) in
+      try text("1.5.3\n2\n3\n")
+    }
+    expectInputError(label: "data.csv", line: 1, column: 3, "expected a number, found \"-.5x\"") { () throws(InputError) in
+      try text("2,-.5x\n2,3\n")
+    }
+    // Names that do not start like numbers are still a header.
+    #expect(try text("x1,.y,-z,+\n1,2,3,4\n").shape == [4])
+  }
+
   @Test("tsv, explicit delimiters and space-separated text")
   func delimiters() throws {
     let path = try writeTemporary("t.tsv", "a\tb\n1\t2\n 3 \t 4\n")

@@ -62,4 +62,45 @@ import Testing
       try TensorReader.parseLiteral("", label: "<stdin>")
     }
   }
+
+  @Test("an endless or oversized stream is refused at the limit, not read until memory runs out")
+  func streamLimit() throws {
+    var fds: [Int32] = [0, 0]
+    #expect(pipe(&fds) == 0)
+    let payload = [UInt8](repeating: UInt8(ascii: "1"), count: 5000)
+    #expect(payload.withUnsafeBytes { write(fds[1], $0.baseAddress, $0.count) } == 5000)
+    close(fds[1])
+    defer { close(fds[0]) }
+    do {
+      _ = try InputBytes.readAll(fd: fds[0], label: "<stdin>", limit: 4096)
+      Issue.record("expected an error")
+    } catch {
+      #expect(error.description == "<stdin>: input larger than this machine's memory allows (more than 4096 bytes)")
+    }
+    #expect(InputBytes.maxStreamBytes >= 16 << 20)
+  }
+
+  @Test("a value buffer stops at its limit and reports it")
+  func valueLimit() {
+    var values = DoubleBuffer(capacity: 4, limit: 100)
+    defer { values.free() }
+    for i in 0..<100 { values.append(Double(i)) }
+    #expect(!values.failed && values.count == 100)
+    values.append(100)
+    #expect(values.failed && values.count == 100)
+    #expect(DoubleBuffer.memoryMessage.contains("at most \(Shape.maxElementCount) per tensor"))
+  }
+
+  @Test("a file whose size reads as 0 but has content (/proc) is read, not taken for empty")
+  func zeroSizeFiles() throws {
+    let path = "/proc/sys/kernel/pid_max"
+    guard FileManager.default.fileExists(atPath: path) else { return }
+    let tensor = try TensorReader.read(path: path)
+    #expect(tensor.shape == [1])
+    #expect((tensor.storage.first ?? 0) > 0)
+    let empty = NSTemporaryDirectory() + "swiftloss-empty-\(getpid()).csv"
+    #expect(FileManager.default.createFile(atPath: empty, contents: Data()))
+    defer { try? FileManager.default.removeItem(atPath: empty) }
+    #expect(throws: InputError(label: empty, message: "no numbers")) { try TensorReader.read(path: empty) }
+  }
 }

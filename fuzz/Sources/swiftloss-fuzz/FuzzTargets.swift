@@ -1,7 +1,13 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import SwiftLoss
+import SwiftLossCLI
 
 /// The fuzzing targets: each takes arbitrary bytes and must return without trapping, whatever the
-/// bytes are. `FUZZ_TARGET` picks one: `delimited`, `json`, `npy`, `object`, `literal`, `sniff`.
+/// bytes are. `FUZZ_TARGET` picks one: `delimited`, `json`, `npy`, `object`, `literal`, `sniff`,
+/// `args` (a whole command line, see ``ArgsTarget``) or `losses` (every loss's compute path on
+/// decoded tensors and options, see ``LossesTarget``).
 enum FuzzTargets {
   static func run(_ target: String, _ bytes: [UInt8]) {
     switch target {
@@ -20,6 +26,10 @@ enum FuzzTargets {
       _ = try? TensorReader.readObject(bytes: bytes, label: "fuzz.json")
     case "literal":
       _ = try? TensorReader.parseLiteral(String(decoding: bytes, as: UTF8.self), label: "--input")
+    case "args":
+      ArgsTarget.run(bytes)
+    case "losses":
+      LossesTarget.run(bytes)
     default:
       _ = try? TensorReader.read(bytes: bytes, label: "<stdin>")
     }
