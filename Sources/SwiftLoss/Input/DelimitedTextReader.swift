@@ -157,6 +157,8 @@ enum DelimitedTextReader {
     if !dialect.spaceMode && (chunkCount > 1 || bodyLength >= 1 << 16) {
       slots = countFieldEnds(base, bounds: bounds, delimiter: dialect.delimiter, rowWidth: width)
     }
+    // More slots than a tensor may hold: the buffers, which stop at that bound, report it.
+    if let counted = slots, counted.reduce(0, +) > Shape.maxElementCount { slots = nil }
     let capacity = slots?.reduce(0, +) ?? 0
     var results: [ChunkResult] = []
     var storage = [Double](unsafeUninitializedCapacity: capacity) { destination, initialized in
@@ -293,7 +295,7 @@ enum DelimitedTextReader {
         let (bound, overflow) = countLines(shared.base, from: from, to: to).multipliedReportingOverflow(by: rowWidth)
         shared.counts[k] = overflow ? most : min(most, bound)
       } else {
-        shared.counts[k] = countFieldEnds(shared.base, from: from, to: to, delimiter: delimiter)
+        shared.counts[k] = min(most, countFieldEnds(shared.base, from: from, to: to, delimiter: delimiter))
       }
     }
     if chunkCount == 1 {
