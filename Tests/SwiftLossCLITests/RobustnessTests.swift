@@ -91,6 +91,14 @@ import Testing
     expectError(run(["plot", "mse", "--range", "-1e308:1e308"]), status: 2, containing: ["--range"])
   }
 
+  /// Corpus replay (debug build): with 10 or more curves the curve number `10` was made a
+  /// `Character`, which traps in debug builds (and is malformed in release ones).
+  @Test func plotWithTenOrMoreCurvesDoesNotTrap() {
+    let result = run(["plot", "l1", "mse", "huber", "--delta", "0.5,1,2,3,4,5,6,7,8,9,10"])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("[9] huber (delta=6.0)") && result.stdout.contains("[d] huber (delta=10.0)"))
+  }
+
   // MARK: - NaN and inf propagate
 
   /// Expected values from PyTorch 2.15 (Scripts/nonfinite_expectations.py),

@@ -102,11 +102,11 @@ public enum TerminalPlot {
     return out.joined(separator: "\n") + "\n"
   }
 
-  /// The one-character mark of curve `index` in a plot without colour: 1–9, then a–z, then `*`
-  /// (a mark must fit one terminal cell, so the 10th curve cannot be "10").
-  static func marker(_ index: Int) -> String {
+  /// The one-character mark of curve `index` inside the plot and in the legend: `1`…`9`, then
+  /// `a`…`z`, then `*` (a multi-digit number would not fit one cell).
+  static func marker(_ index: Int) -> Character {
     let marks = Array("123456789abcdefghijklmnopqrstuvwxyz")
-    return index >= 0 && index < marks.count ? String(marks[index]) : "*"
+    return index >= 0 && index < marks.count ? marks[index] : "*"
   }
 
   /// One chart. The curves are sampled at every dot column (`2·width` columns).
@@ -150,7 +150,7 @@ public enum TerminalPlot {
         var cellX = (curveIndex * 3 + stride / 2) % stride
         while cellX < width {
           let sample = Int((Double(cellX * 2) / Double(dotsX - 1) * Double(ys.count - 1)).rounded())
-          if sample < ys.count, let row = dotRow(ys[sample]) { labels[row / 4][cellX] = marker(curveIndex).first ?? "*" }
+          if sample < ys.count, let row = dotRow(ys[sample]) { labels[row / 4][cellX] = marker(curveIndex) }
           cellX += stride
         }
       }
