@@ -2,14 +2,17 @@
 """End-to-end benchmark: swiftloss against Python pipelines (numpy / pandas / polars + torch).
 
 Run from the repository root:  bench/bench.sh  (builds release, installs the Python side into
-.venv-torch if needed, then runs this).  Every timing is a whole process, as a user in a shell
-pipeline sees it (start-up, import, read, compute, write), median of --repeat runs, warm cache.
+.venv-torch if needed -- or uses $PYTHON -- then runs this).  Every timing is a whole process, as a
+user in a shell pipeline sees it (start-up, import, read, compute, write), median of --repeat runs,
+warm cache.  Wall time depends on what else runs on the machine; CPU time (user + sys of the
+process and its threads) much less, so both are reported, with the peak RSS.
 
 Tasks:
   (a) mse on two 10^7-number CSVs, loss only
   (b) (a) with elementwise and gradients written as JSON to a file
   (c) cross_entropy on a 10^5 x 100 logits CSV with index targets, gradients to JSON
   (d) a 3-number inline case (start-up), run 100 times
+plus "polars alone": polars reading the two CSVs of (a) and numpy's mean, without torch.
 """
 import argparse
 import os
@@ -70,10 +73,13 @@ def tensor(t):
 
 
 def python_script(reader, task, paths, out):
+    if task == "alone":
+        # The reader by itself, no torch: read both files, mean squared difference in numpy.
+        body = PYTHON_READERS[reader] + (f"x = read({paths['a']!r}); y = read({paths['b']!r})\n"
+                                         "print(repr(float(((x - y) ** 2).mean())))\n")
+        return [PY, "-c", body]
     body = PYTHON_READERS[reader] + "import torch\nimport torch.nn.functional as F\n" + WRITE_JSON
-    if task == "read":
-        body += f"x = read({paths['a']!r})\nprint(x.shape)\n"
-    elif task == "a":
+    if task == "a":
         body += (f"x = torch.from_numpy(read({paths['a']!r})); y = torch.from_numpy(read({paths['b']!r}))\n"
                  "print(repr(F.mse_loss(x, y).item()))\n")
     elif task == "b":
@@ -106,18 +112,34 @@ def swift_command(task, paths, out):
         return [SWIFTLOSS, "mse", "--input", "[1, 2, 3]", "--target", "[1.5, 2, 2]", "--show", "loss"]
 
 
-def timed(command, repeat, stdout_path=None, loops=1):
-    times = []
-    for _ in range(repeat):
+def run_once(command, stdout_path=None):
+    """Runs a process; returns (wall seconds, CPU seconds user+sys, peak RSS in MB)."""
+    out = open(stdout_path, "wb") if stdout_path else subprocess.DEVNULL
+    try:
         start = time.perf_counter()
+        process = subprocess.Popen(command, stdout=out)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+    finally:
+        if stdout_path:
+            out.close()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"failed ({process.returncode}): {' '.join(command)[:200]}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def timed(command, repeat, stdout_path=None, loops=1):
+    """Median over `repeat` of (wall, CPU) per call, each the mean over `loops` calls; max RSS."""
+    walls, cpus, rss = [], [], 0.0
+    for _ in range(repeat):
+        wall = cpu = 0.0
         for _ in range(loops):
-            if stdout_path:
-                with open(stdout_path, "wb") as f:
-                    subprocess.run(command, stdout=f, check=True)
-            else:
-                subprocess.run(command, stdout=subprocess.DEVNULL, check=True)
-        times.append((time.perf_counter() - start) / loops)
-    return statistics.median(times)
+            w, c, r = run_once(command, stdout_path)
+            wall, cpu, rss = wall + w, cpu + c, max(rss, r)
+        walls.append(wall / loops)
+        cpus.append(cpu / loops)
+    return statistics.median(walls), statistics.median(cpus), rss
 
 
 def main():
@@ -126,41 +148,68 @@ def main():
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--cols", type=int, default=100)
     parser.add_argument("--quick", action="store_true", help="skip the slow numpy.loadtxt runs")
+    parser.add_argument("--tasks", default="abcd", help="which tasks to run, e.g. 'ad' (default abcd)")
+    parser.add_argument("--python-repeat", type=int, default=1,
+                        help="repeats for the slow Python runs of tasks b and c (default 1)")
     args = parser.parse_args()
     paths = generate(args.rows, args.cols, seed=7)
     size_a = os.path.getsize(paths["a"]) + os.path.getsize(paths["b"])
     size_c = os.path.getsize(paths["logits"]) + os.path.getsize(paths["labels"])
     out = os.path.join(DATA, "out.json")
     rows = []
+    load_before = f"{os.getloadavg()[0]:.2f}"
 
-    def add(task, tool, seconds, megabytes):
-        rows.append((task, tool, seconds, megabytes / seconds if megabytes else None))
-        print(f"{task:4} {tool:32} {seconds:8.3f} s", flush=True)
+    def add(task, tool, timing, megabytes):
+        wall, cpu, rss = timing
+        rows.append((task, tool, wall, cpu, rss, megabytes / wall if megabytes else None))
+        print(f"{task:4} {tool:36} {wall:8.3f} s wall {cpu:8.3f} s CPU {rss:7.0f} MB", flush=True)
 
     readers = [r for r in PYTHON_READERS if not (args.quick and r == "numpy.loadtxt")]
     for task, size in (("a", size_a), ("b", size_a), ("c", size_c)):
+        if task not in args.tasks:
+            continue
         cmd = swift_command(task, paths, out)
         if isinstance(cmd, tuple):
             add(task, "swiftloss", timed(cmd[0], args.repeat, cmd[1]), size / 1e6)
         else:
             add(task, "swiftloss", timed(cmd, args.repeat), size / 1e6)
         for reader in readers:
-            add(task, f"{reader} + torch", timed(python_script(reader, task, paths, out), args.repeat), size / 1e6)
+            repeat = args.repeat if task == "a" else max(1, min(args.repeat, args.python_repeat))
+            add(task, f"{reader} + torch", timed(python_script(reader, task, paths, out), repeat), size / 1e6)
         if task == "a":
-            add("a", "polars.read_csv alone (1 file)", timed(python_script("polars.read_csv", "read", paths, out),
-                                                             args.repeat), size / 2e6)
-    add("d", "swiftloss (per call, 100 calls)", timed(swift_command("d", paths, out), args.repeat, loops=100), 0)
-    add("d", "python -c 'import torch' (per call)", timed([PY, "-c", "import torch"], args.repeat), 0)
+            add("a", "polars.read_csv alone (no torch)",
+                timed(python_script("polars.read_csv", "alone", paths, out), args.repeat), size / 1e6)
+    if "d" in args.tasks:
+        add("d", "swiftloss (per call, 100 calls)", timed(swift_command("d", paths, out), args.repeat, loops=100), 0)
+        add("d", "python -c 'import torch' (per call)", timed([PY, "-c", "import torch"], args.repeat), 0)
 
     print()
-    print("| task | tool | seconds (median) | MB/s | swiftloss speed-up |")
-    print("|---|---|---:|---:|---:|")
-    best = {task: seconds for task, tool, seconds, _ in rows if tool.startswith("swiftloss")}
-    for task, tool, seconds, rate in rows:
-        ratio = seconds / best[task]
+    print(f"Machine: {machine()}; load average before the run: {load_before}, after: {os.getloadavg()[0]:.2f}")
+    print()
+    print("| task | tool | wall (median) | CPU user+sys | peak RSS | MB/s (wall) | swiftloss speed-up: wall | CPU |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    ours = {task: (wall, cpu) for task, tool, wall, cpu, _, _ in rows if tool.startswith("swiftloss")}
+    for task, tool, wall, cpu, rss, rate in rows:
         rate_text = f"{rate:.0f}" if rate else "–"
-        shown = f"{seconds * 1000:.2f} ms" if seconds < 0.1 else f"{seconds:.3f} s"
-        print(f"| {task} | {tool} | {shown} | {rate_text} | {ratio:.1f}× |")
+        print(f"| {task} | {tool} | {seconds_text(wall)} | {seconds_text(cpu)} | {rss:.0f} MB | {rate_text} | "
+              f"{wall / ours[task][0]:.1f}× | {cpu / ours[task][1]:.1f}× |")
+
+
+def seconds_text(seconds):
+    return f"{seconds * 1000:.2f} ms" if seconds < 0.1 else f"{seconds:.3f} s"
+
+
+def machine():
+    model = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} × {model}"
 
 
 if __name__ == "__main__":

@@ -125,18 +125,7 @@ enum HelpText {
 
   /// Two aligned columns; a left column too wide puts its text on the next line.
   static func table(_ rows: [(String, String)], indent: Int) -> [String] {
-    let width = min(34, rows.map { $0.0.count }.max() ?? 0)
-    let pad = String(repeating: " ", count: indent)
-    var lines: [String] = []
-    for (left, right) in rows {
-      if left.count > width {
-        lines.append(pad + left)
-        lines.append(pad + String(repeating: " ", count: width + 2) + right)
-      } else {
-        lines.append(pad + left + String(repeating: " ", count: width - left.count + 2) + right)
-      }
-    }
-    return lines
+    TextTable.rows(rows, indent: indent, maxWidth: 34)
   }
 }
 

@@ -42,16 +42,14 @@ enum Platform {
     return stat(path, &info) == 0
   }
 
+  /// The environment variables swiftloss reads (`NO_COLOR`, `TERM`; add any new one here). Only
+  /// these are copied: building a dictionary of the whole environment costs start-up time.
+  static let variablesRead = ["NO_COLOR", "TERM"]
+
   static func environment() -> [String: String] {
     var result: [String: String] = [:]
-    var entry: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = environ
-    guard entry != nil else { return result }
-    while let current = entry, let pointer = current.pointee {
-      let pair = String(cString: pointer)
-      if let equals = pair.firstIndex(of: "=") {
-        result[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
-      }
-      entry = current + 1
+    for name in variablesRead {
+      if let value = getenv(name) { result[name] = String(cString: value) }
     }
     return result
   }

@@ -116,6 +116,16 @@ import FoundationXML
     #expect(refused.status == 2 && refused.err.contains("--check-grad checks small inputs only"))
   }
 
+  /// Regression (found by the args fuzzer): a 10th curve's mark was "10", which trapped when made a
+  /// Character. Marks are one cell each: 1–9, then a–z, then `*`.
+  @Test func plotWithMoreThanNineCurvesHasOneCharacterMarks() {
+    let deltas = (1...40).map { String(Double($0) / 10) }.joined(separator: ",")
+    let plot = Self.run(["plot", "huber", "--delta", deltas, "--color", "never"])
+    #expect(plot.status == 0)
+    #expect(plot.out.contains("[9] huber (delta=0.9)") && plot.out.contains("[a] huber (delta=1.0)"))
+    #expect(plot.out.contains("[*] huber (delta=4.0)"))
+  }
+
   @Test func plotInTheTerminalWithColourOnlyWhereAllowed() {
     let plain = Self.run(["plot", "huber", "mse", "--range", "-2:2"])
     #expect(plain.status == 0 && !plain.out.contains("\u{1B}[") && plain.out.contains("[1] huber"))

@@ -108,6 +108,8 @@ struct DoubleBuffer {
   /// Whether an allocation failed or `limit` was reached (the buffer then holds fewer values than
   /// were appended).
   private(set) var failed = false
+  /// Whether `base` is malloc'd by this buffer (else it is a caller's slot, never freed here).
+  private var owned = true
 
   /// What a reader reports when ``failed``.
   static var memoryMessage: String {
@@ -120,6 +122,15 @@ struct DoubleBuffer {
     base = malloc(capacity * MemoryLayout<Double>.stride)?.assumingMemoryBound(to: Double.self)
     self.capacity = base == nil ? 0 : capacity
     failed = base == nil
+  }
+
+  /// Appends go straight into `slot` (room for `capacity` values); should more come, the values
+  /// move to a buffer of their own, so `base` then differs from `slot`.
+  init(slot: UnsafeMutablePointer<Double>, capacity: Int, limit: Int = Shape.maxElementCount) {
+    self.limit = limit
+    base = slot
+    self.capacity = capacity
+    owned = false
   }
 
   @inline(__always)
@@ -140,12 +151,38 @@ struct DoubleBuffer {
       return
     }
     let newCapacity = min(max(16, capacity * 2), limit)
+    if !owned {
+      guard let moved = malloc(newCapacity * MemoryLayout<Double>.stride)?.assumingMemoryBound(to: Double.self) else {
+        failed = true
+        return
+      }
+      if let base, count > 0 { moved.update(from: base, count: count) }
+      base = moved
+      capacity = newCapacity
+      owned = true
+      return
+    }
     guard let grown = realloc(base, newCapacity * MemoryLayout<Double>.stride) else {
       failed = true
       return
     }
     base = grown.assumingMemoryBound(to: Double.self)
     capacity = newCapacity
+  }
+
+  /// Room for appends without growing: where the next value goes and how many fit.
+  var room: (next: UnsafeMutablePointer<Double>?, count: Int) {
+    (base.map { $0 + count }, capacity - count)
+  }
+
+  /// Records that `n` values were written at ``room`` (`n ≤ room.count`).
+  @inline(__always)
+  mutating func commit(_ n: Int) { count &+= n }
+
+  /// Grows (after committing what was written), so that at least one more value fits unless
+  /// ``failed``.
+  mutating func makeRoom() {
+    if count == capacity { grow() }
   }
 
   func copy(into destination: UnsafeMutablePointer<Double>) {
@@ -161,7 +198,7 @@ struct DoubleBuffer {
   }
 
   mutating func free() {
-    Glibc.free(base)
+    if owned { Glibc.free(base) }
     base = nil
     count = 0
     capacity = 0

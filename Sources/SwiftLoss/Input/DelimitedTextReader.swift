@@ -1,4 +1,9 @@
 import Dispatch
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Reads delimited text (CSV, TSV, whitespace-separated) into a 1-D or 2-D tensor.
 ///
@@ -139,23 +144,107 @@ enum DelimitedTextReader {
     }
     bounds.append(count)
     let chunkCount = bounds.count - 1
-    var results: [ChunkResult]
-    if chunkCount == 1 {
-      results = [parseChunk(base, from: bodyStart, to: count, dialect)]
-    } else {
-      let slots = UnsafeMutableBufferPointer<ChunkResult>.allocate(capacity: chunkCount)
-      nonisolated(unsafe) let shared = (base: base, slots: slots, bounds: bounds)
-      DispatchQueue.concurrentPerform(iterations: chunkCount) { k in
-        let result = parseChunk(shared.base, from: shared.bounds[k], to: shared.bounds[k + 1], dialect)
-        shared.slots.initializeElement(at: k, to: result)
+
+    // Every number but the last is followed by a delimiter or a newline, so counting those bounds
+    // each chunk's numbers: the chunks parse straight into their slots of the result, which for a
+    // plain file (no blank lines, comments or short last chunk) are already contiguous. Runs of
+    // blanks (space mode) have no such bound; those chunks go to buffers of their own.
+    // With wide rows, lines × the first row's field count is as good a bound and much cheaper
+    // to count (memchr); a chunk whose rows are wider overflows its slot into a buffer of its
+    // own, and is then reported as ragged anyway.
+    let width = header?.fields ?? max(probe.firstRowFields, 0)
+    var slots: [Int]? = nil
+    if !dialect.spaceMode && (chunkCount > 1 || bodyLength >= 1 << 16) {
+      slots = countFieldEnds(base, bounds: bounds, delimiter: dialect.delimiter, rowWidth: width)
+    }
+    // More slots than a tensor may hold: the buffers, which stop at that bound, report it.
+    if let counted = slots, counted.reduce(0, +) > Shape.maxElementCount { slots = nil }
+    let capacity = slots?.reduce(0, +) ?? 0
+    var results: [ChunkResult] = []
+    var storage = [Double](unsafeUninitializedCapacity: capacity) { destination, initialized in
+      initialized = 0
+      var offsets: [Int] = []
+      var running = 0
+      for slot in slots ?? [] {
+        offsets.append(running)
+        running += slot
       }
-      results = Array(slots)
-      slots.deinitialize()
-      slots.deallocate()
+      let target = destination.baseAddress
+      func buffer(_ k: Int) -> DoubleBuffer? {
+        guard let target, let slots else { return nil }
+        return DoubleBuffer(slot: target + offsets[k], capacity: slots[k])
+      }
+      if chunkCount == 1 {
+        results = [parseChunk(base, from: bodyStart, to: count, dialect, into: buffer(0))]
+      } else {
+        let parsed = UnsafeMutableBufferPointer<ChunkResult>.allocate(capacity: chunkCount)
+        nonisolated(unsafe) let shared = (base: base, parsed: parsed, bounds: bounds, buffers: (0..<chunkCount).map(buffer))
+        DispatchQueue.concurrentPerform(iterations: chunkCount) { k in
+          if let buffer = shared.buffers[k], let slot = buffer.base {
+            LargeArray.prefault(slot, byteCount: buffer.room.count * MemoryLayout<Double>.stride)
+          }
+          let result = parseChunk(shared.base, from: shared.bounds[k], to: shared.bounds[k + 1], dialect, into: shared.buffers[k])
+          shared.parsed.initializeElement(at: k, to: result)
+        }
+        results = Array(parsed)
+        parsed.deinitialize()
+        parsed.deallocate()
+      }
+      // Errors are reported below, from the buffers.
+      guard let target, !results.contains(where: { $0.failure != nil || $0.values.failed }) else { return }
+      let total = results.reduce(0) { $0 + $1.values.count }
+      guard total <= capacity else { return }
+      // Close the gaps left by slots that were not filled, in order (memmove: ranges overlap).
+      var position = 0
+      for result in results where result.values.count > 0 {
+        if let source = result.values.base, source != target + position {
+          memmove(target + position, source, result.values.count * MemoryLayout<Double>.stride)
+        }
+        position += result.values.count
+      }
+      initialized = total
     }
     defer { for k in results.indices { results[k].values.free() } }
+    let (total, rows, columns) = try stitch(results, header: header, buffer, label, dialect)
+    if storage.count != total {
+      // No slots (space mode, small inputs), or more numbers than slots: gather the buffers.
+      storage = [Double](unsafeUninitializedCapacity: total) { destination, initialized in
+        if let target = destination.baseAddress {
+          var offsets: [Int] = []
+          var running = 0
+          for result in results {
+            offsets.append(running)
+            running += result.values.count
+          }
+          if results.count == 1 {
+            results[0].values.copy(into: target)
+          } else {
+            nonisolated(unsafe) let shared = (target: target, results: results, offsets: offsets)
+            DispatchQueue.concurrentPerform(iterations: results.count) { k in
+              shared.results[k].values.copy(into: shared.target + shared.offsets[k])
+            }
+          }
+        }
+        initialized = total
+      }
+    }
+    let shape: [Int]
+    if rows == 1 {
+      shape = [columns]
+    } else if columns == 1 {
+      shape = [rows]
+    } else {
+      shape = [rows, columns]
+    }
+    return (storage, shape, Layout(dialect: dialect, bodyStart: bodyStart, columns: columns))
+  }
 
-    // Stitch, reporting the first error in file order.
+  /// Checks the chunks in file order (field counts, the first failure) and returns the number of
+  /// values, rows and columns.
+  static func stitch(
+    _ results: [ChunkResult], header: (start: Int, fields: Int)?, _ buffer: UnsafeBufferPointer<UInt8>,
+    _ label: String, _ dialect: Dialect
+  ) throws(InputError) -> (total: Int, rows: Int, columns: Int) {
     var expected = header?.fields
     var reference = header?.start ?? 0
     var total = 0
@@ -187,52 +276,103 @@ enum DelimitedTextReader {
       }
       throw InputError(label: label, message: "no numbers")
     }
-    var offsets: [Int] = []
-    var running = 0
-    for result in results {
-      offsets.append(running)
-      running += result.values.count
-    }
-    let storage = [Double](unsafeUninitializedCapacity: total) { destination, initialized in
-      if let target = destination.baseAddress {
-        if results.count == 1 {
-          results[0].values.copy(into: target)
-        } else {
-          nonisolated(unsafe) let shared = (target: target, results: results, offsets: offsets)
-          DispatchQueue.concurrentPerform(iterations: results.count) { k in
-            shared.results[k].values.copy(into: shared.target + shared.offsets[k])
-          }
-        }
+    return (total, rows, columns)
+  }
+
+  /// For each chunk `bounds[k]..<bounds[k+1]`, an upper bound of the numbers it holds (see
+  /// ``countFieldEnds(_:from:to:delimiter:)``), counted on all cores.
+  static func countFieldEnds(_ base: UnsafePointer<UInt8>, bounds: [Int], delimiter: UInt8, rowWidth: Int) -> [Int] {
+    let chunkCount = bounds.count - 1
+    let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: chunkCount)
+    defer { counts.deallocate() }
+    nonisolated(unsafe) let shared = (base: base, counts: counts, bounds: bounds)
+    let count = { @Sendable (k: Int) in
+      let from = shared.bounds[k], to = shared.bounds[k + 1]
+      // A number and what ends it take two bytes: never more than (bytes + 1) / 2 numbers, however
+      // blank lines multiply by the width.
+      let most = (to - from + 1) / 2
+      if rowWidth >= 8 {
+        let (bound, overflow) = countLines(shared.base, from: from, to: to).multipliedReportingOverflow(by: rowWidth)
+        shared.counts[k] = overflow ? most : min(most, bound)
+      } else {
+        shared.counts[k] = min(most, countFieldEnds(shared.base, from: from, to: to, delimiter: delimiter))
       }
-      initialized = total
     }
-    let shape: [Int]
-    if rows == 1 {
-      shape = [columns]
-    } else if columns == 1 {
-      shape = [rows]
+    if chunkCount == 1 {
+      count(0)
     } else {
-      shape = [rows, columns]
+      DispatchQueue.concurrentPerform(iterations: chunkCount, execute: count)
     }
-    return (storage, shape, Layout(dialect: dialect, bodyStart: bodyStart, columns: columns))
+    return Array(counts)
+  }
+
+  /// The lines in `from..<to`: newlines, plus one for a last line without one.
+  static func countLines(_ base: UnsafePointer<UInt8>, from: Int, to: Int) -> Int {
+    guard to > from else { return 0 }
+    var lines = 0
+    var p = from
+    while p < to, let hit = memchr(base + p, 0x0A, to - p) {
+      lines += 1
+      p = UnsafeRawPointer(hit) - UnsafeRawPointer(base) + 1
+    }
+    return base[to - 1] == 0x0A ? lines : lines + 1
+  }
+
+  /// The delimiters and newlines in `from..<to`, plus one if the range does not end with a
+  /// newline: every number is followed by one of them or by the end, so this bounds the count of
+  /// numbers (and equals it for a file of plain rows).
+  @inline(never)
+  static func countFieldEnds(_ base: UnsafePointer<UInt8>, from: Int, to: Int, delimiter: UInt8) -> Int {
+    guard to > from else { return 0 }
+    var p = UnsafeRawPointer(base + from)
+    let end = UnsafeRawPointer(base + to)
+    // SWAR: a byte of `x` is zero exactly when the high bit of `~(((x & 0x7F..) + 0x7F..) | x)` is set.
+    let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+    let delimiters = UInt64(delimiter) &* 0x0101_0101_0101_0101
+    let newlines: UInt64 = 0x0A0A_0A0A_0A0A_0A0A
+    @inline(__always) func matches(_ word: UInt64) -> Int {
+      let a = word ^ delimiters, b = word ^ newlines
+      let zeroA = ~(((a & low7) &+ low7) | a), zeroB = ~(((b & low7) &+ low7) | b)
+      return ((zeroA | zeroB) & ~low7).nonzeroBitCount
+    }
+    var total = 0
+    while end - p >= 32 {
+      total += matches(p.loadUnaligned(as: UInt64.self)) + matches(p.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+        + matches(p.loadUnaligned(fromByteOffset: 16, as: UInt64.self)) + matches(p.loadUnaligned(fromByteOffset: 24, as: UInt64.self))
+      p += 32
+    }
+    while p < end {
+      let byte = p.load(as: UInt8.self)
+      if byte == delimiter || byte == 0x0A { total += 1 }
+      p += 1
+    }
+    if base[to - 1] != 0x0A { total += 1 }
+    return total
   }
 
   // MARK: - The hot loop
 
   /// Parses the whole lines in `from..<to` (which starts at a line start).
   @inline(never)
-  static func parseChunk(_ base: UnsafePointer<UInt8>, from: Int, to: Int, _ dialect: Dialect) -> ChunkResult {
-    var result = ChunkResult(values: DoubleBuffer(capacity: (to - from) / 12))
+  static func parseChunk(
+    _ base: UnsafePointer<UInt8>, from: Int, to: Int, _ dialect: Dialect, into values: DoubleBuffer? = nil
+  ) -> ChunkResult {
+    var result = ChunkResult(values: values ?? DoubleBuffer(capacity: (to - from) / 12))
+    // The output cursor and the room left live in registers; the buffer is synced on growth.
+    var (next, room) = result.values.room
+    var written = 0
     let end = base + to
     var p = base + from
     let delimiter = dialect.delimiter
     let spaceMode = dialect.spaceMode
     var expected = -1
-    while p < end {
+    var rows = 0
+    var failure: Failure?
+    lines: while p < end {
       let lineStart = p
       while p < end && dialect.isBlank(p.pointee) { p += 1 }
       if p == end { break }
-      var byte = p.pointee
+      let byte = p.pointee
       if byte == 0x0A {
         p += 1
         continue
@@ -243,18 +383,57 @@ enum DelimitedTextReader {
       }
       var fields = 0
       while true {
-        let fieldStart = p
+        var fieldStart = p
         var value = 0.0
-        guard FloatParser.scanInline(&p, end, &value) == .ok else {
-          result.failure = .field(fieldStart - base)
-          return result
+        let status = FloatParser.scanInline(&p, end, &value)
+        if status != .ok {
+          // Blanks before a field (after a delimiter) are skipped here, off the fast path.
+          guard status == .invalid else {
+            failure = .field(fieldStart - base)
+            break lines
+          }
+          var q = p
+          while q < end && dialect.isBlank(q.pointee) { q += 1 }
+          fieldStart = q
+          guard q > p else {
+            failure = .field(fieldStart - base)
+            break lines
+          }
+          p = q
+          guard FloatParser.scanInline(&p, end, &value) == .ok else {
+            failure = .field(fieldStart - base)
+            break lines
+          }
+        }
+        if room == 0 {
+          result.values.commit(written)
+          written = 0
+          result.values.makeRoom()
+          (next, room) = result.values.room
+        }
+        if let out = next, room > 0 {
+          out.pointee = value
+          next = out + 1
+          room &-= 1
+          written &+= 1
+        }
+        fields &+= 1
+        // The common case: the delimiter or the newline right after the number.
+        if p < end {
+          let byte = p.pointee
+          if byte == delimiter && !spaceMode {
+            p += 1
+            continue
+          }
+          if byte == 0x0A {
+            p += 1
+            break
+          }
         }
         let afterNumber = p
         while p < end && dialect.isBlank(p.pointee) { p += 1 }
-        result.values.append(value)
-        fields += 1
         if p == end { break }
-        byte = p.pointee
+        let byte = p.pointee
         if byte == 0x0A {
           p += 1
           break
@@ -263,23 +442,25 @@ enum DelimitedTextReader {
           if p > afterNumber { continue }
         } else if byte == delimiter {
           p += 1
-          while p < end && dialect.isBlank(p.pointee) { p += 1 }
           continue
         }
-        result.failure = .field(fieldStart - base)
-        return result
+        failure = .field(fieldStart - base)
+        break lines
       }
       if expected < 0 {
         expected = fields
         result.firstRowFields = fields
         result.firstRowStart = lineStart - base
       } else if fields != expected {
-        result.failure = .ragged(row: lineStart - base, found: fields)
-        return result
+        failure = .ragged(row: lineStart - base, found: fields)
+        break lines
       }
-      result.rows += 1
+      rows &+= 1
     }
-    if result.values.failed { result.failure = .memory }
+    result.values.commit(written)
+    result.rows = rows
+    result.failure = failure
+    if failure == nil && result.values.failed { result.failure = .memory }
     return result
   }
 

@@ -46,6 +46,14 @@ public final class InputBytes: @unchecked Sendable {
     return try result.get()
   }
 
+  /// Drops a mapped file's pages from the process once it is parsed (`MADV_DONTNEED`): memory use
+  /// then counts the tensor, not the text. The mapping stays valid; a later look (an error's
+  /// position) reads the page cache again. Does nothing for owned bytes.
+  public func releaseResidentPages() {
+    guard let mapping, mappedCount > 0 else { return }
+    _ = madvise(mapping, mappedCount, Int32(MADV_DONTNEED))
+  }
+
   /// The first `n` bytes (fewer if the input is shorter), for sniffing.
   func prefix(_ n: Int) -> [UInt8] {
     withBytes { (buffer: UnsafeBufferPointer<UInt8>) -> [UInt8] in Array(buffer.prefix(n)) }
@@ -69,7 +77,9 @@ public final class InputBytes: @unchecked Sendable {
       // Size 0 may be an empty file or one whose size is unknown (/proc): read it.
       if size == 0 { return InputBytes(try readAll(fd: fd, label: label)) }
       if let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED {
-        _ = madvise(base, size, MADV_SEQUENTIAL | MADV_WILLNEED)
+        // Advice values are not flags: one call each.
+        _ = madvise(base, size, MADV_SEQUENTIAL)
+        _ = madvise(base, size, MADV_WILLNEED)
         return InputBytes(mapping: base, count: size)
       }
     }

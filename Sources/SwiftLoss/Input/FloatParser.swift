@@ -61,27 +61,17 @@ public enum FloatParser {
     var p = cursor
     let start = p
     guard p < end else { return .invalid }
-    var negative = false
-    if p.pointee == UInt8(ascii: "-") {
-      negative = true
-      p += 1
-    } else if p.pointee == UInt8(ascii: "+") {
-      p += 1
-    }
+    // Branch-free sign: random signs would otherwise mispredict half the time.
+    let first = p.pointee
+    // The sign bit by arithmetic (`first ^ '-'` is 0 only for '-'): a comparison here lets the
+    // compiler duplicate the rest of the parser per sign, a branch random data mispredicts.
+    let sign = (UInt64(truncatingIfNeeded: first ^ UInt8(ascii: "-")) &- 1) & (1 << 63)
+    let negative = sign != 0
+    // '+' is 0x2B and '-' 0x2D: one test for either, no short-circuit branch.
+    p += (first &- UInt8(ascii: "+")) & 0xFD == 0 ? 1 : 0
     let integerStart = p
     var mantissa: UInt64 = 0
-    while end - p >= 8 {
-      let word = UnsafeRawPointer(p).loadUnaligned(as: UInt64.self)
-      guard isEightDigits(word) else { break }
-      mantissa = mantissa &* 100_000_000 &+ UInt64(eightDigits(word))
-      p += 8
-    }
-    while p < end {
-      let digit = p.pointee &- UInt8(ascii: "0")
-      guard digit < 10 else { break }
-      mantissa = mantissa &* 10 &+ UInt64(digit)
-      p += 1
-    }
+    digitRun(&p, end, &mantissa)
     let integerEnd = p
     var digitCount = integerEnd - integerStart
     var fractionStart = p
@@ -89,18 +79,7 @@ public enum FloatParser {
     if p < end && p.pointee == UInt8(ascii: ".") {
       p += 1
       fractionStart = p
-      while end - p >= 8 {
-        let word = UnsafeRawPointer(p).loadUnaligned(as: UInt64.self)
-        guard isEightDigits(word) else { break }
-        mantissa = mantissa &* 100_000_000 &+ UInt64(eightDigits(word))
-        p += 8
-      }
-      while p < end {
-        let digit = p.pointee &- UInt8(ascii: "0")
-        guard digit < 10 else { break }
-        mantissa = mantissa &* 10 &+ UInt64(digit)
-        p += 1
-      }
+      digitRun(&p, end, &mantissa)
       fractionEnd = p
       digitCount += fractionEnd - fractionStart
     }
@@ -136,14 +115,14 @@ public enum FloatParser {
         fractionEnd: fractionEnd, explicitExponent: explicitExponent, negative: negative, &value)
     }
     if mantissa == 0 {
-      value = negative ? -0.0 : 0.0
+      value = Double(bitPattern: sign)
       return .ok
     }
     // Clinger's fast path: both the mantissa and the power of ten are exact doubles.
     if exponent >= -22 && exponent <= 22 && mantissa <= 1 << 53 {
       var d = Double(mantissa)
       if exponent < 0 { d /= exactPowerOfTen(-exponent) } else { d *= exactPowerOfTen(exponent) }
-      value = negative ? -d : d
+      value = Double(bitPattern: d.bitPattern | sign)
       return .ok
     }
     let (bits, decided) = eiselLemire(exponent, mantissa)
@@ -152,10 +131,56 @@ public enum FloatParser {
                       fractionStart: fractionStart, fractionEnd: fractionEnd,
                       explicitExponent: explicitExponent, negative: negative, &value)
     }
-    return finish(bits, negative, &value)
+    return finish(bits, sign: sign, &value)
   }
 
   // MARK: - Pieces
+
+  /// Reads a run of digits into `mantissa` (wrapping past 19 digits; the caller then re-reads
+  /// them), eight at a time: a word of eight digits, then the partial word that ends the run.
+  /// The partial word is read without branching on its length, so runs of 16, 17 or 18 digits
+  /// take the same path.
+  @inline(__always)
+  static func digitRun(_ p: inout UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, _ mantissa: inout UInt64) {
+    while end - p >= 8 {
+      let word = UnsafeRawPointer(p).loadUnaligned(as: UInt64.self)
+      let nonDigits = ((word &+ 0x4646_4646_4646_4646) | (word &- 0x3030_3030_3030_3030)) & 0x8080_8080_8080_8080
+      if nonDigits == 0 {
+        mantissa = mantissa &* 100_000_000 &+ UInt64(eightDigits(word))
+        p += 8
+        continue
+      }
+      // The first non-digit's high bit is the lowest set bit; the digits before it move to the
+      // top of the word, '0's fill the bottom.
+      let length = nonDigits.trailingZeroBitCount >> 3
+      let shift = UInt64(64 - 8 * length)
+      let padded = (word << shift) | (0x3030_3030_3030_3030 & ((1 << shift) &- 1))
+      mantissa = mantissa &* powerOfTen(length) &+ UInt64(eightDigits(padded))
+      p += length
+      return
+    }
+    while p < end {
+      let digit = p.pointee &- UInt8(ascii: "0")
+      guard digit < 10 else { break }
+      mantissa = mantissa &* 10 &+ UInt64(digit)
+      p += 1
+    }
+  }
+
+  /// 10^n for 0 ≤ n ≤ 7 (a switch the compiler turns into a table lookup).
+  @inline(__always)
+  static func powerOfTen(_ n: Int) -> UInt64 {
+    switch n {
+    case 0: return 1
+    case 1: return 10
+    case 2: return 100
+    case 3: return 1000
+    case 4: return 10000
+    case 5: return 100_000
+    case 6: return 1_000_000
+    default: return 10_000_000
+    }
+  }
 
   @inline(__always)
   static func isEightDigits(_ word: UInt64) -> Bool {
@@ -205,9 +230,13 @@ public enum FloatParser {
 
   @inline(__always)
   static func finish(_ bits: UInt64, _ negative: Bool, _ value: inout Double) -> Status {
-    let magnitude = Double(bitPattern: bits)
-    guard magnitude.isFinite else { return .outOfRange }
-    value = negative ? -magnitude : magnitude
+    finish(bits, sign: negative ? 1 << 63 : 0, &value)
+  }
+
+  @inline(__always)
+  static func finish(_ bits: UInt64, sign: UInt64, _ value: inout Double) -> Status {
+    guard bits & (0x7FF << 52) != 0x7FF << 52 else { return .outOfRange }
+    value = Double(bitPattern: bits | sign)
     return .ok
   }
 

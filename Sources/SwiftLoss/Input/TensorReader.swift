@@ -50,6 +50,7 @@ public enum TensorReader {
   /// Reads the file at `path`. The label in errors and origins is `path` as given.
   public static func read(path: String, options: ReadOptions = ReadOptions()) throws(InputError) -> Tensor {
     let input = try InputBytes.open(path: path)
+    defer { input.releaseResidentPages() }
     let ext = FormatSniffing.fileExtension(path)
     switch ext {
     case "json":

@@ -29,6 +29,37 @@ public enum Summation {
     return partial.withUnsafeBufferPointer { pairwise($0) }
   }
 
+  /// Σ of `count` values that are generated rather than stored: `fill(range, buffer)` writes the
+  /// values of `range` (at most ``blockSize`` of them) to `buffer`. Bit-identical to
+  /// ``sum(_:)-(UnsafeBufferPointer<Double>)`` over the materialised values, without the array.
+  public static func sum(count n: Int, _ fill: @Sendable (Range<Int>, UnsafeMutablePointer<Double>) -> Void) -> Double {
+    guard n > 0 else { return 0 }
+    if n <= blockSize {
+      return withUnsafeTemporaryAllocation(of: Double.self, capacity: n) { buffer in
+        guard let base = buffer.baseAddress else { return 0 }
+        fill(0..<n, base)
+        return pairwise(UnsafeBufferPointer(buffer))
+      }
+    }
+    let blocks = (n + blockSize - 1) / blockSize
+    var partial = [Double](repeating: 0, count: blocks)
+    partial.withUnsafeMutableBufferPointer { out in
+      nonisolated(unsafe) let out = out
+      Parallel.forRanges(count: blocks, minimumChunk: 16) { range in
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: blockSize) { buffer in
+          guard let base = buffer.baseAddress else { return }
+          for block in range {
+            let start = block * blockSize
+            let end = min(n, start + blockSize)
+            fill(start..<end, base)
+            out[block] = pairwise(UnsafeBufferPointer(rebasing: buffer[0..<(end - start)]))
+          }
+        }
+      }
+    }
+    return partial.withUnsafeBufferPointer { pairwise($0) }
+  }
+
   /// Pairwise sum: recursion down to runs of 8 summed left to right.
   static func pairwise(_ values: UnsafeBufferPointer<Double>) -> Double {
     let n = values.count

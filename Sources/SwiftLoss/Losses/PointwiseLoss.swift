@@ -109,56 +109,58 @@ public enum PointwiseLoss {
     let p = operands.parameter.map { Broadcasting.expand($0, to: shape) } ?? []
     let hasParameter = operands.parameter != nil, parameterDefault = operands.parameterDefault
 
-    // Unweighted elementwise loss, then the weighted one.
-    var raw = [Double](repeating: 0, count: count)
-    raw.withUnsafeMutableBufferPointer { out in
-      nonisolated(unsafe) let out = out
-      x.withUnsafeBufferPointer { xs in
-        y.withUnsafeBufferPointer { ys in
-          p.withUnsafeBufferPointer { ps in
-            nonisolated(unsafe) let xs = xs, ys = ys, ps = ps
-            Parallel.forRanges(count: count) { range in
-              for i in range { out[i] = kernel.loss(xs[i], ys[i], hasParameter ? ps[i] : parameterDefault) }
-            }
-          }
-        }
-      }
-    }
-    var elementwise = raw
-    if let w {
-      for i in 0..<count { elementwise[i] *= w[i] }
-    }
-
     let divisor: Double? = {
       guard let weight = operands.weight, operands.weightedMean == .dividesByWeightSum else { return nil }
       return Summation.sum(weight.storage)
     }()
-    let value = reduction.apply(to: elementwise, shape: shape, divisor: divisor)
-    var gradients: [(name: String, gradient: Tensor)] = []
+    let hasWeight = w != nil
+    let ws = w ?? []
+    let wantsGradients = outputs.contains(.gradients)
+    // `none` returns the elementwise loss as its value.
+    let wantsElementwise = outputs.contains(.elementwise) || reduction == .none
+    let wantsTarget = wantsGradients && operands.targetGradientName != nil
+    let wantsParameter = wantsGradients && operands.parameter != nil && operands.parameterGradientName != nil
+    let wantsWeight = wantsGradients && operands.weight != nil && operands.weightGradientName != nil
+    let scale = reduction.upstreamScale(count: count, divisor: divisor)
 
-    if outputs.contains(.gradients) {
-      let scale = reduction.upstreamScale(count: count, divisor: divisor)
-      let wantsTarget = operands.targetGradientName != nil
-      let wantsParameter = operands.parameter != nil && operands.parameterGradientName != nil
-      var dx = [Double](repeating: 0, count: count)
-      var dy = [Double](repeating: 0, count: wantsTarget ? count : 0)
-      var dp = [Double](repeating: 0, count: wantsParameter ? count : 0)
-      dx.withUnsafeMutableBufferPointer { gx in
-        dy.withUnsafeMutableBufferPointer { gy in
-          dp.withUnsafeMutableBufferPointer { gp in
-            nonisolated(unsafe) let gx = gx, gy = gy, gp = gp
-            x.withUnsafeBufferPointer { xs in
-              y.withUnsafeBufferPointer { ys in
-                p.withUnsafeBufferPointer { ps in
-                  nonisolated(unsafe) let xs = xs, ys = ys, ps = ps
-                  Parallel.forRanges(count: count) { range in
-                    for i in range {
-                      let d = kernel.derivatives(xs[i], ys[i], hasParameter ? ps[i] : parameterDefault)
-                      let s = w.map { scale * $0[i] } ?? scale
-                      gx[i] = d.input * s
-                      if wantsTarget { gy[i] = d.target * s }
-                      if wantsParameter { gp[i] = d.parameter * s }
-                    }
+    // One pass computes every requested array: the (weighted) elementwise loss, the gradients
+    // over the broadcast shape, and for the weight's gradient the unweighted loss times the scale.
+    let slots = (elementwise: wantsElementwise, dx: wantsGradients, dy: wantsTarget, dp: wantsParameter, dw: wantsWeight)
+    let order = [slots.elementwise, slots.dx, slots.dy, slots.dp, slots.dw]
+    let arrays = LargeArray.make(count: count, arrays: order.filter { $0 }.count) { pointers in
+      var next = 0
+      func pointer(_ wanted: Bool) -> UnsafeMutablePointer<Double>? {
+        guard wanted else { return nil }
+        defer { next += 1 }
+        return pointers[next]
+      }
+      nonisolated(unsafe) let out = (
+        e: pointer(slots.elementwise), gx: pointer(slots.dx), gy: pointer(slots.dy), gp: pointer(slots.dp),
+        gw: pointer(slots.dw))
+      x.withUnsafeBufferPointer { xs in
+        y.withUnsafeBufferPointer { ys in
+          p.withUnsafeBufferPointer { ps in
+            ws.withUnsafeBufferPointer { wv in
+              nonisolated(unsafe) let xs = xs, ys = ys, ps = ps, wv = wv
+              Parallel.forRanges(count: count) { range in
+                for pointer in [out.e, out.gx, out.gy, out.gp, out.gw] {
+                  guard let pointer else { continue }
+                  LargeArray.prefault(pointer + range.lowerBound, byteCount: range.count * MemoryLayout<Double>.stride)
+                }
+                for i in range {
+                  let parameter = hasParameter ? ps[i] : parameterDefault
+                  let weight = hasWeight ? wv[i] : 1
+                  if out.e != nil || out.gw != nil {
+                    let raw = kernel.loss(xs[i], ys[i], parameter)
+                    if let e = out.e { e[i] = hasWeight ? raw * weight : raw }
+                    if let gw = out.gw { gw[i] = raw * scale }
+                  }
+                  if let gx = out.gx {
+                    let d = kernel.derivatives(xs[i], ys[i], parameter)
+                    let s = hasWeight ? scale * weight : scale
+                    gx[i] = d.input * s
+                    if let gy = out.gy { gy[i] = d.target * s }
+                    if let gp = out.gp { gp[i] = d.parameter * s }
                   }
                 }
               }
@@ -166,6 +168,44 @@ public enum PointwiseLoss {
           }
         }
       }
+    }
+    var taken = 0
+    func take(_ wanted: Bool) -> [Double] {
+      guard wanted else { return [] }
+      defer { taken += 1 }
+      return arrays[taken]
+    }
+    let elementwise = take(slots.elementwise), dx = take(slots.dx), dy = take(slots.dy), dp = take(slots.dp)
+    let dw = take(slots.dw)
+
+    let value: Tensor
+    if wantsElementwise {
+      value = reduction.apply(to: elementwise, shape: shape, divisor: divisor)
+    } else {
+      // The value alone: losses are summed block by block as they are computed (the same blocks,
+      // hence the same bits, as summing the elementwise array).
+      let total = x.withUnsafeBufferPointer { xs in
+        y.withUnsafeBufferPointer { ys in
+          p.withUnsafeBufferPointer { ps in
+            ws.withUnsafeBufferPointer { wv in
+              nonisolated(unsafe) let xs = xs, ys = ys, ps = ps, wv = wv
+              return Summation.sum(count: count) { range, out in
+                var o = out
+                for i in range {
+                  let raw = kernel.loss(xs[i], ys[i], hasParameter ? ps[i] : parameterDefault)
+                  o.pointee = hasWeight ? raw * wv[i] : raw
+                  o += 1
+                }
+              }
+            }
+          }
+        }
+      }
+      value = reduction.reduce(sum: total, count: count, divisor: divisor)
+    }
+    var gradients: [(name: String, gradient: Tensor)] = []
+
+    if wantsGradients {
       gradients.append((operands.inputName, reduceGradient(dx, from: shape, to: input.shape)))
       if let name = operands.targetGradientName {
         gradients.append((name, reduceGradient(dy, from: shape, to: target.shape)))
@@ -173,9 +213,8 @@ public enum PointwiseLoss {
       if wantsParameter, let parameter = operands.parameter, let name = operands.parameterGradientName {
         gradients.append((name, reduceGradient(dp, from: shape, to: parameter.shape)))
       }
-      if let weight = operands.weight, let name = operands.weightGradientName {
+      if wantsWeight, let weight = operands.weight, let name = operands.weightGradientName {
         // d/dw of the weighted reduction; for Σw·l/Σw also the quotient rule's second term.
-        let dw = raw.map { $0 * scale }
         if reduction == .mean, operands.weightedMean == .dividesByWeightSum, let divisor {
           // ∂(Σw·l/Σw)/∂w_j = l_j/Σw − loss/Σw, the second term once per weight element.
           let correction = value.storage[0] / divisor
@@ -187,8 +226,10 @@ public enum PointwiseLoss {
         }
       }
     }
+    // Without `.elementwise` requested the elementwise tensor is left empty.
+    let elementwiseShape = wantsElementwise ? shape : [0]
     return LossResult(
-      value: value, elementwise: Tensor(validatedShape: shape, storage: elementwise), gradients: gradients,
+      value: value, elementwise: Tensor(validatedShape: elementwiseShape, storage: elementwise), gradients: gradients,
       warnings: warnings)
   }
 

@@ -12,6 +12,17 @@ extension Reduction {
     }
   }
 
+  /// The value of a `sum`/`mean`/`batchmean` reduction whose elementwise sum (``Summation``) is
+  /// `sum` over `count` elements: what ``apply(to:shape:divisor:batchSize:)`` gives, without the
+  /// array. Not for `none`.
+  public func reduce(sum: Double, count: Int, divisor: Double? = nil, batchSize: Int = 1) -> Tensor {
+    switch self {
+    case .none, .sum: return Tensor(scalar: sum)
+    case .mean: return Tensor(scalar: sum / (divisor ?? Double(count)))
+    case .batchmean: return Tensor(scalar: sum / Double(batchSize))
+    }
+  }
+
   /// d value / d elementwise[i] for a reduction over `count` elements: `1/count` for mean,
   /// `1/batchSize` for batchmean, else 1 (for `none`, the gradient of the sum of the elementwise loss).
   public func upstreamScale(count: Int, divisor: Double? = nil, batchSize: Int = 1) -> Double {

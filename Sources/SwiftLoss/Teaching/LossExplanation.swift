@@ -183,9 +183,10 @@ enum PythonText {
 }
 
 /// Aligned two-column text and word wrapping for teaching output.
-enum TextTable {
-  static func rows(_ rows: [(String, String)], indent: Int) -> [String] {
-    let width = min(30, rows.map { $0.0.count }.max() ?? 0)
+public enum TextTable {
+  /// Two aligned columns; a left column wider than `maxWidth` puts its text on the next line.
+  public static func rows(_ rows: [(String, String)], indent: Int, maxWidth: Int = 30) -> [String] {
+    let width = min(maxWidth, rows.map { $0.0.count }.max() ?? 0)
     let pad = String(repeating: " ", count: indent)
     var lines: [String] = []
     for (left, right) in rows {

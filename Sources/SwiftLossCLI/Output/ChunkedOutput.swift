@@ -46,14 +46,36 @@ final class ChunkedOutput {
   }
 
   /// Formats what is deferred and writes everything to `sink`, in order.
+  ///
+  /// Element ranges are formatted in waves of a few per core; while a wave is formatted, the
+  /// previous one is written (one more work item of the same parallel loop), so writing overlaps
+  /// formatting. Two sets of buffers alternate between the waves.
   func write(to sink: OutputSink) throws(OutputError) {
     pieces.append(.bytes(current))
     current = OutputBuffer(capacity: 64)
     let threads = max(1, Parallel.threadCount)
     let wave = 2 * threads
-    var pool: [OutputBuffer] = []
+    var pools: [[OutputBuffer]] = [[], []]
+    var which = 0
+    // The wave formatted last, waiting to be written: its pieces and its buffers.
+    var pending: (pieces: Range<Int>, buffers: [OutputBuffer])?
     var index = 0
-    while index < pieces.count {
+    let pieces = self.pieces
+    let numbers = self.numbers
+    nonisolated(unsafe) let sink = sink
+    func writeOut(_ range: Range<Int>, _ buffers: [OutputBuffer]) throws(OutputError) {
+      var job = 0
+      for position in range {
+        switch pieces[position] {
+        case .bytes(let buffer):
+          try sink.write(buffer.bytes)
+        case .elements:
+          try sink.write(buffers[job].bytes)
+          job += 1
+        }
+      }
+    }
+    while index < pieces.count || pending != nil {
       // The next run of pieces holding at most `wave` element ranges.
       var end = index
       var jobs: [(piece: Int, storage: [Double], shape: [Int], range: Range<Int>)] = []
@@ -64,31 +86,34 @@ final class ChunkedOutput {
         }
         end += 1
       }
-      while pool.count < jobs.count { pool.append(OutputBuffer(capacity: Self.chunkSize * 24)) }
-      let buffers = pool
+      while pools[which].count < jobs.count { pools[which].append(OutputBuffer(capacity: Self.chunkSize * 24)) }
+      let buffers = pools[which]
       for buffer in buffers { buffer.removeAll() }
-      let numbers = self.numbers
       let work = jobs
-      if work.count == 1 {
-        Self.format(work[0], numbers: numbers, into: buffers[0])
-      } else if !work.isEmpty {
-        DispatchQueue.concurrentPerform(iterations: work.count) { job in
-          Self.format(work[job], numbers: numbers, into: buffers[job])
+      let previous = pending
+      nonisolated(unsafe) var failure: OutputError?
+      let extra = previous == nil ? 0 : 1
+      let formatAndWrite = { (item: Int) in
+        if let previous, item == 0 {
+          do throws(OutputError) { try writeOut(previous.pieces, previous.buffers) } catch { failure = error }
+          return
         }
+        let job = item - extra
+        Self.format(work[job], numbers: numbers, into: buffers[job])
       }
-      var job = 0
-      for position in index..<end {
-        switch pieces[position] {
-        case .bytes(let buffer):
-          try sink.write(buffer.bytes)
-        case .elements:
-          try sink.write(buffers[job].bytes)
-          job += 1
-        }
+      nonisolated(unsafe) let body = formatAndWrite
+      let items = work.count + extra
+      if items == 1 {
+        body(0)
+      } else if items > 1 {
+        DispatchQueue.concurrentPerform(iterations: items) { body($0) }
       }
+      if let failure { throw failure }
+      pending = index < end ? (index..<end, buffers) : nil
+      which = 1 - which
       index = end
     }
-    pieces.removeAll()
+    self.pieces.removeAll()
   }
 
   private static func format(

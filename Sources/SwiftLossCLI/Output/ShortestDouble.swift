@@ -73,23 +73,19 @@ struct ShortestDouble: @unchecked Sendable {
     let point = n + Int(e10)
     if point >= -3 && value.magnitude <= 0x1p53 {
       if point <= 0 {
-        p[pos] = UInt8(ascii: "0")
-        p[pos + 1] = UInt8(ascii: ".")
-        pos += 2
-        if point < 0 {
-          (p + pos).update(repeating: UInt8(ascii: "0"), count: -point)
-          pos += -point
-        }
-        writeDigits(output, count: n, endingAt: p + pos + n)
+        // 0.000ddd: "0." and three zeros are stored at once, the digits overwrite the extra zeros.
+        UnsafeMutableRawPointer(p + pos).storeBytes(of: 0x3030_3030_2E30 as UInt64, as: UInt64.self)
+        pos += 2 - point
+        Self.writeDigits(output, count: n, at: p + pos)
         return pos + n
       }
       if point < n {
-        writeDigits(output, count: n, endingAt: p + pos + 1 + n)
+        Self.writeDigits(output, count: n, at: p + pos + 1)
         for i in 0..<point { p[pos + i] = p[pos + 1 + i] }
         p[pos + point] = UInt8(ascii: ".")
         return pos + n + 1
       }
-      writeDigits(output, count: n, endingAt: p + pos + n)
+      Self.writeDigits(output, count: n, at: p + pos)
       pos += n
       if point > n {
         (p + pos).update(repeating: UInt8(ascii: "0"), count: point - n)
@@ -100,7 +96,7 @@ struct ShortestDouble: @unchecked Sendable {
       return pos + 2
     }
     // d.ddde±XX
-    writeDigits(output, count: n, endingAt: p + pos + 1 + n)
+    Self.writeDigits(output, count: n, at: p + pos + 1)
     p[pos] = p[pos + 1]
     if n > 1 {
       p[pos + 1] = UInt8(ascii: ".")
@@ -133,46 +129,55 @@ struct ShortestDouble: @unchecked Sendable {
     return text.utf8CodeUnitCount
   }
 
-  /// Writes the `count` decimal digits of `value` so that the last one is just before `end`.
+  /// Writes the `count` (1...17) decimal digits of `value` at `p`, eight at a time. The digits
+  /// are left-aligned to 17 and all 17 bytes are stored: up to 16 bytes after the last digit are
+  /// overwritten with `0`s, which the caller's room (``maxLength``) allows and later bytes replace.
   @inline(__always)
-  private func writeDigits(_ value: UInt64, count: Int, endingAt end: UnsafeMutablePointer<UInt8>) {
-    var q = end
-    var output = value
-    if output >> 32 != 0 {
-      let upper = output / 100_000_000
-      var lower = UInt32(truncatingIfNeeded: output &- 100_000_000 &* upper)
-      output = upper
-      let c = lower % 10000
-      lower /= 10000
-      let d = lower % 10000
-      let c0 = Int(c / 100) << 1, c1 = Int(c % 100) << 1
-      let d0 = Int(d / 100) << 1, d1 = Int(d % 100) << 1
-      q[-1] = digitPairs[c1 + 1]; q[-2] = digitPairs[c1]
-      q[-3] = digitPairs[c0 + 1]; q[-4] = digitPairs[c0]
-      q[-5] = digitPairs[d1 + 1]; q[-6] = digitPairs[d1]
-      q[-7] = digitPairs[d0 + 1]; q[-8] = digitPairs[d0]
-      q -= 8
-    }
-    var output2 = UInt32(truncatingIfNeeded: output)
-    while output2 >= 10000 {
-      let c = output2 % 10000
-      output2 /= 10000
-      let c0 = Int(c / 100) << 1, c1 = Int(c % 100) << 1
-      q[-1] = digitPairs[c1 + 1]; q[-2] = digitPairs[c1]
-      q[-3] = digitPairs[c0 + 1]; q[-4] = digitPairs[c0]
-      q -= 4
-    }
-    if output2 >= 100 {
-      let c = Int(output2 % 100) << 1
-      output2 /= 100
-      q[-1] = digitPairs[c + 1]; q[-2] = digitPairs[c]
-      q -= 2
-    }
-    if output2 >= 10 {
-      let c = Int(output2) << 1
-      q[-1] = digitPairs[c + 1]; q[-2] = digitPairs[c]
-    } else {
-      q[-1] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: output2)
+  static func writeDigits(_ value: UInt64, count: Int, at p: UnsafeMutablePointer<UInt8>) {
+    let aligned = value &* powerOfTen(17 &- count)
+    let first = aligned / 10_000_000_000_000_000
+    let rest = aligned &- first &* 10_000_000_000_000_000
+    let high = rest / 100_000_000
+    let low = rest &- high &* 100_000_000
+    p[0] = UInt8(truncatingIfNeeded: first) &+ UInt8(ascii: "0")
+    let raw = UnsafeMutableRawPointer(p + 1)
+    raw.storeBytes(of: eightDigits(UInt32(truncatingIfNeeded: high)).littleEndian, as: UInt64.self)
+    raw.storeBytes(of: eightDigits(UInt32(truncatingIfNeeded: low)).littleEndian, toByteOffset: 8, as: UInt64.self)
+  }
+
+  /// The eight ASCII digits of `v < 10^8` (with leading zeros), first digit in the low byte.
+  @inline(__always)
+  static func eightDigits(_ v: UInt32) -> UInt64 {
+    let merged = UInt64(v / 10000) | (UInt64(v % 10000) << 32)
+    let hundreds = ((merged &* 10486) >> 20) & 0x0000_007F_0000_007F
+    let pairs = hundreds | ((merged &- hundreds &* 100) << 16)
+    let tens = ((pairs &* 103) >> 10) & 0x000F_000F_000F_000F
+    let digits = tens | ((pairs &- tens &* 10) << 8)
+    return digits &+ 0x3030_3030_3030_3030
+  }
+
+  /// 10^n for 0 ≤ n ≤ 17 (a switch the compiler turns into a table).
+  @inline(__always)
+  static func powerOfTen(_ n: Int) -> UInt64 {
+    switch n {
+    case 0: return 1
+    case 1: return 10
+    case 2: return 100
+    case 3: return 1000
+    case 4: return 10000
+    case 5: return 100_000
+    case 6: return 1_000_000
+    case 7: return 10_000_000
+    case 8: return 100_000_000
+    case 9: return 1_000_000_000
+    case 10: return 10_000_000_000
+    case 11: return 100_000_000_000
+    case 12: return 1_000_000_000_000
+    case 13: return 10_000_000_000_000
+    case 14: return 100_000_000_000_000
+    case 15: return 1_000_000_000_000_000
+    case 16: return 10_000_000_000_000_000
+    default: return 100_000_000_000_000_000
     }
   }
 
@@ -320,25 +325,13 @@ struct ShortestDouble: @unchecked Sendable {
     return (output, e10 + removed)
   }
 
+  /// The number of decimal digits of `1 ≤ v < 10^17`, without branches: a guess from the bit
+  /// length (`⌊log10 2^bits⌋`), corrected by one comparison.
   @inline(__always)
   static func decimalLength17(_ v: UInt64) -> Int {
-    if v >= 10_000_000_000_000_000 { return 17 }
-    if v >= 1_000_000_000_000_000 { return 16 }
-    if v >= 100_000_000_000_000 { return 15 }
-    if v >= 10_000_000_000_000 { return 14 }
-    if v >= 1_000_000_000_000 { return 13 }
-    if v >= 100_000_000_000 { return 12 }
-    if v >= 10_000_000_000 { return 11 }
-    if v >= 1_000_000_000 { return 10 }
-    if v >= 100_000_000 { return 9 }
-    if v >= 10_000_000 { return 8 }
-    if v >= 1_000_000 { return 7 }
-    if v >= 100_000 { return 6 }
-    if v >= 10_000 { return 5 }
-    if v >= 1_000 { return 4 }
-    if v >= 100 { return 3 }
-    if v >= 10 { return 2 }
-    return 1
+    let bits = 64 - (v | 1).leadingZeroBitCount
+    let guess = (bits &* 1233) >> 12  // ⌊log10(2^bits)⌋, ≤ the digit count
+    return guess &+ (v >= powerOfTen(guess) ? 1 : 0)
   }
 
   /// `ceil(log2(5^e))` for `0 ≤ e ≤ 3528` (1 for `e = 0`).

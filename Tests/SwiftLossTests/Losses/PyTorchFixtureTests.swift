@@ -50,6 +50,37 @@ import Testing
     }
   }
 
+  /// Asking for fewer results (the CLI's `--show`) lets a loss skip work, but never changes a bit
+  /// of what is still computed: the value alone is summed in the same blocks as the full path.
+  @Test(arguments: fixtures)
+  func partialOutputsAreBitIdentical(_ fixture: PyTorchFixture) throws {
+    guard fixture.errorKind == nil, let definition = LossRegistry.lookup(fixture.loss) else { return }
+    func same(_ a: Tensor, _ b: Tensor) -> Bool {
+      a.shape == b.shape && zip(a.storage, b.storage).allSatisfy { $0.bitPattern == $1.bitPattern || ($0.isNaN && $1.isNaN) }
+    }
+    for (reduction, _) in fixture.results {
+      var options = fixture.options
+      options["reduction"] = .string(reduction)
+      let full = try definition.run(tensors: fixture.tensors, options: options)
+      for outputs: LossOutputs in [.value, [.value, .gradients], [.value, .elementwise], .gradients] {
+        let partial = try definition.run(tensors: fixture.tensors, options: options, outputs: outputs)
+        if outputs.contains(.value) {
+          #expect(same(partial.value, full.value), "\(reduction) \(outputs.rawValue): value \(partial.value.storage) vs \(full.value.storage)")
+        }
+        if outputs.contains(.elementwise) {
+          #expect(same(partial.elementwise, full.elementwise), "\(reduction) \(outputs.rawValue): elementwise differs")
+        }
+        if outputs.contains(.gradients) {
+          #expect(partial.gradients.map(\.name) == full.gradients.map(\.name), "\(reduction): gradient names")
+          for (name, gradient) in full.gradients {
+            guard let other = partial.gradient(name) else { continue }
+            #expect(same(other, gradient), "\(reduction) \(outputs.rawValue): gradient \(name) differs")
+          }
+        }
+      }
+    }
+  }
+
   func check(_ actual: Tensor, _ expected: Tensor, _ what: String, sourceLocation: SourceLocation = #_sourceLocation) {
     #expect(actual.shape == expected.shape, "\(what): shape \(actual.shape) vs PyTorch's \(expected.shape)", sourceLocation: sourceLocation)
     if let problem = Closeness.mismatch(expected: expected.storage, actual: actual.storage) {
