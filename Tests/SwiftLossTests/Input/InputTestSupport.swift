@@ -28,9 +28,18 @@ func strtodReference(_ text: String) -> (value: Double, consumed: Bool, overflow
   }
 }
 
-/// A fresh temporary directory for one test.
+/// One directory for this test process's temporary files, removed when the process exits.
+enum ReaderTestFiles {
+  static let root: URL = {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("swiftloss-readers-\(getpid())")
+    atexit { try? FileManager.default.removeItem(at: ReaderTestFiles.root) }
+    return url
+  }()
+}
+
+/// A fresh temporary directory for one test (inside ``ReaderTestFiles/root``).
 func temporaryDirectory() throws -> URL {
-  let url = FileManager.default.temporaryDirectory.appendingPathComponent("swiftloss-readers-\(UUID().uuidString)")
+  let url = ReaderTestFiles.root.appendingPathComponent(UUID().uuidString)
   try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
   return url
 }
