@@ -8,13 +8,7 @@ import Testing
   }
 
   func error(_ loss: String, _ tensors: [String: Tensor], _ options: [String: OptionValue] = [:]) -> LossError? {
-    guard let definition = LossRegistry.lookup(loss) else { return nil }
-    do {
-      _ = try definition.run(tensors: tensors, options: options)
-      return nil
-    } catch {
-      return error
-    }
+    lossError(loss, tensors, options)
   }
 
   @Test func namesResolve() {
