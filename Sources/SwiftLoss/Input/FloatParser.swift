@@ -58,6 +58,7 @@ public enum FloatParser {
   static func scanInline(
     _ cursor: inout UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, _ value: inout Double
   ) -> Status {
+    if scanPlain(&cursor, end, &value) { return .ok }
     var p = cursor
     let start = p
     guard p < end else { return .invalid }
@@ -134,6 +135,107 @@ public enum FloatParser {
     return finish(bits, sign: sign, &value)
   }
 
+  // MARK: - The plain-decimal fast path
+
+  /// Reads the shape almost every machine-written number has, `[-]D.DDD` or `[-]D` with 1–7
+  /// integer digits, at most 19 digits in all and no exponent, in a straight line: one word for
+  /// the integer digits, three for the fraction, the digit values of all four converted whatever
+  /// their lengths (no branch on how many digits there are), then Clinger or Eisel–Lemire.
+  /// The mantissa, exponent and rounding are exactly those of the general path below, so the
+  /// result is bit-identical; anything else (a `+`, an exponent, more digits, fewer than 40 bytes
+  /// before `end`, an undecided Eisel–Lemire) returns `false` with the cursor unmoved, and the
+  /// general path takes over.
+  @_transparent
+  static func scanPlain(
+    _ cursor: inout UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, _ value: inout Double
+  ) -> Bool {
+    let start = cursor
+    // Loads reach at most 1 (sign) + 8 (integer word, or 7 digits and '.') + 24 bytes ahead.
+    guard end - start >= 40 else { return false }
+    let sign = (UInt64(truncatingIfNeeded: start.pointee ^ UInt8(ascii: "-")) &- 1) & (1 << 63)
+    let p = start + Int(truncatingIfNeeded: sign >> 63)
+    let word = UnsafeRawPointer(p).loadUnaligned(as: UInt64.self)
+    let integerDigits = firstNonDigit(word)
+    // 1...7 integer digits: none is `.5`, `+1`, `nan`; eight or more go the general way.
+    guard UInt(bitPattern: integerDigits &- 1) < 7 else { return false }
+    let integerValue = UInt64(digitValues(leading: integerDigits, of: word &- asciiZeros))
+    var mantissa = integerValue
+    var fractionDigits = 0
+    var numberEnd = p + integerDigits
+    if numberEnd.pointee == UInt8(ascii: ".") {
+      let fraction = numberEnd + 1
+      let first = UnsafeRawPointer(fraction).loadUnaligned(as: UInt64.self)
+      let second = UnsafeRawPointer(fraction).loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+      let third = UnsafeRawPointer(fraction).loadUnaligned(fromByteOffset: 16, as: UInt64.self)
+      // The digits each word contributes: the run stops at the first non-digit of the three.
+      let inFirst = firstNonDigit(first)
+      let inSecond = inFirst == 8 ? firstNonDigit(second) : 0
+      let inThird = inFirst == 8 && inSecond == 8 ? firstNonDigit(third) : 0
+      fractionDigits = inFirst + inSecond + inThird
+      guard fractionDigits > 0 && integerDigits + fractionDigits <= 19 else { return false }
+      var fractionValue = UInt64(digitValues(leading: inFirst, of: first &- asciiZeros))
+      fractionValue = fractionValue &* wordPowersOfTen[inSecond]
+        &+ UInt64(digitValues(leading: inSecond, of: second &- asciiZeros))
+      fractionValue = fractionValue &* wordPowersOfTen[inThird]
+        &+ UInt64(digitValues(leading: inThird, of: third &- asciiZeros))
+      mantissa = integerValue &* wordPowersOfTen[fractionDigits] &+ fractionValue
+      numberEnd = fraction + fractionDigits
+    }
+    // An exponent follows: the general path reads it.
+    guard numberEnd.pointee | 0x20 != UInt8(ascii: "e") else { return false }
+    // Eisel–Lemire for every nonzero mantissa: a Clinger branch would mispredict on data whose
+    // digit counts vary, and both give the one correctly rounded result.
+    let bits = mantissa == 0 ? 0 : eiselLemireNormal(-fractionDigits, mantissa)
+    value = Double(bitPattern: bits | sign)
+    cursor = numberEnd
+    return true
+  }
+
+  @inline(__always) static var asciiZeros: UInt64 { 0x3030_3030_3030_3030 }
+
+  /// The index (0–8) of the first byte of `word` (in memory order) that is not an ASCII digit;
+  /// 8 when all are digits. Bytes after the first non-digit may be misjudged (borrows), which is
+  /// why only the first one is asked for.
+  @inline(__always)
+  static func firstNonDigit(_ word: UInt64) -> Int {
+    let nonDigits = ((word &+ 0x4646_4646_4646_4646) | (word &- asciiZeros)) & 0x8080_8080_8080_8080
+    return nonDigits.trailingZeroBitCount >> 3
+  }
+
+  /// The value of the first `count` (0–8) digits of `values`, a word of digit values (each byte
+  /// 0–9 up to `count`): shifting the rest out leaves zeros in front, which do not count.
+  @inline(__always)
+  static func digitValues(leading count: Int, of values: UInt64) -> UInt32 {
+    let kept = count == 0 ? 0 : values &<< UInt64(truncatingIfNeeded: 64 &- 8 &* count)
+    return eightDigitValues(kept)
+  }
+
+  /// 10^0 … 10^19, in memory: an indexed load, where a `switch` over a small range compiles to
+  /// an indirect jump that random digit counts mispredict.
+  /// (A literal, so that it is laid out statically, with no lazy initialisation to check.)
+  static let wordPowersOfTen: [UInt64] = [
+    1,
+    10,
+    100,
+    1_000,
+    10_000,
+    100_000,
+    1_000_000,
+    10_000_000,
+    100_000_000,
+    1_000_000_000,
+    10_000_000_000,
+    100_000_000_000,
+    1_000_000_000_000,
+    10_000_000_000_000,
+    100_000_000_000_000,
+    1_000_000_000_000_000,
+    10_000_000_000_000_000,
+    100_000_000_000_000_000,
+    1_000_000_000_000_000_000,
+    10_000_000_000_000_000_000,
+  ]
+
   // MARK: - Pieces
 
   /// Reads a run of digits into `mantissa` (wrapping past 19 digits; the caller then re-reads
@@ -190,10 +292,16 @@ public enum FloatParser {
   /// The value of eight ASCII digits loaded little-endian (first digit in the low byte).
   @inline(__always)
   static func eightDigits(_ word: UInt64) -> UInt32 {
+    eightDigitValues(word &- asciiZeros)
+  }
+
+  /// The value of eight digit values (bytes 0–9, first digit in the low byte).
+  @inline(__always)
+  static func eightDigitValues(_ values: UInt64) -> UInt32 {
     let mask: UInt64 = 0x0000_00FF_0000_00FF
     let mul1: UInt64 = 0x000F_4240_0000_0064  // 100 + (1000000 << 32)
     let mul2: UInt64 = 0x0000_2710_0000_0001  // 1 + (10000 << 32)
-    var v = word &- 0x3030_3030_3030_3030
+    var v = values
     v = (v &* 10) &+ (v >> 8)
     v = (((v & mask) &* mul1) &+ (((v >> 16) & mask) &* mul2)) >> 32
     return UInt32(truncatingIfNeeded: v)
@@ -312,6 +420,38 @@ public enum FloatParser {
     mantissa &= ~(1 << 52)
     if power2 >= 0x7FF { return (0x7FF << 52, true) }
     return (mantissa | (UInt64(power2) << 52), true)
+  }
+
+  /// ``eiselLemire(_:_:)`` for `0 < w < 10^19` and `-19 ≤ q ≤ 0`, the plain fast path's range,
+  /// with the same arithmetic and so the same bits. There the result is always a normal double
+  /// and the 128-bit product always decides (the undecided case needs q < -27 or q > 55), so the
+  /// range checks, the subnormal and overflow branches and the undecided outcome fall away.
+  @inline(__always)
+  static func eiselLemireNormal(_ q: Int, _ w: UInt64) -> UInt64 {
+    let leadingZeros = w.leadingZeroBitCount
+    let normalized = w &<< UInt64(leadingZeros)
+    let index = 2 * (q - PowersOfFive.smallestExponent)
+    let table = PowersOfFive.table
+    var (high, low) = normalized.multipliedFullWidth(by: table[index])
+    if high & 0x1FF == 0x1FF {
+      let (secondHigh, _) = normalized.multipliedFullWidth(by: table[index + 1])
+      let (sum, carry) = low.addingReportingOverflow(secondHigh)
+      low = sum
+      if carry { high &+= 1 }
+    }
+    let upperBit = Int(high >> 63)
+    let shift = UInt64(upperBit + 9)
+    var mantissa = high >> shift
+    var power2 = (((152_170 + 65_536) * q) >> 16) + 63 + upperBit - leadingZeros + 1023
+    // A product exactly halfway between two doubles: round to even.
+    if low <= 1 && q >= -4 && mantissa & 3 == 1 && mantissa << shift == high { mantissa &= ~1 }
+    mantissa += mantissa & 1
+    mantissa >>= 1
+    if mantissa >= 2 << 52 {
+      mantissa = 1 << 52
+      power2 += 1
+    }
+    return (mantissa & ~(1 << 52)) | (UInt64(truncatingIfNeeded: power2) << 52)
   }
 
   /// More than 19 significant digits: Eisel–Lemire on the first 19 digits and on that plus one

@@ -88,6 +88,8 @@ private func corpus(count: Int, seed: UInt64) -> [String] {
     "2.2250738585072011e-308", "2.2250738585072012e-308", "2.2250738585072014e-308",
     "1.7976931348623157e308", "1.7976931348623158e308", "1.797693134862315807e308",
     "9007199254740993", "9007199254740992.5", "9007199254740993.0000000000000000001",
+    // Plain decimals whose first 128-bit product is inconclusive (the second product decides).
+    "-0.2590949159568047", "92094.27271836", "0.1588262443149316", "900.7199254741452",
     "0.1", "0.2", "0.3", "3.141592653589793238462643383279", "2.718281828459045235360287471352",
     "7.2057594037927933e16", "1.00000000000000011102230246251565404236316680908203125",
     "1.00000000000000011102230246251565404236316680908203124", "1.00000000000000011102230246251565404236316680908203126",
@@ -131,6 +133,24 @@ private func corpus(count: Int, seed: UInt64) -> [String] {
     }
     out += exactDecimals(2 * mantissa + 1, exponent - 1)
   }
+  // Plain decimals, the fast path's shape: 1–8 integer digits, 0–21 fraction digits.
+  for _ in 0..<(count / 8) {
+    let integer = (0..<(Int(rng.next() % 8) + 1)).map { _ in String(rng.next() % 10) }.joined()
+    let fraction = (0..<Int(rng.next() % 22)).map { _ in String(rng.next() % 10) }.joined()
+    out.append((rng.next() % 2 == 0 ? "-" : "") + integer + (fraction.isEmpty ? "" : "." + fraction))
+  }
+  // Shortest forms of doubles from 1e-20 to 1e20 (plain decimals from 1e-4 to 1e16).
+  for _ in 0..<(count / 8) {
+    let magnitude = Double(sign: .plus, exponent: Int(rng.next() % 133) - 66, significand: 1)
+    out.append((magnitude * (1 + Double(rng.next() >> 11) * 0x1p-53)).description)
+  }
+  // Near 2^53 and 10^19, where Clinger's range and the 19-digit limit end.
+  for n in 0..<(count / 40) {
+    let base: UInt64 = n % 2 == 0 ? 9_007_199_254_740_992 : 9_999_999_999_999_999_999
+    let digits = String(base &- rng.next() % 1000 &+ 500)
+    let point = Int(rng.next() % UInt64(min(digits.count, 8))) + 1
+    out.append(String(digits.prefix(point)) + "." + String(digits.dropFirst(point)))
+  }
   // 17–25 digit mantissas near powers of ten, and huge/small exponents.
   for _ in 0..<(count / 8) {
     let length = 17 + Int(rng.next() % 9)
@@ -161,10 +181,24 @@ private func corpus(count: Int, seed: UInt64) -> [String] {
         cursor = p - base
         return status
       }
+      // Inside a longer buffer, as in a file: the plain fast path (which reads ahead) takes over.
+      var embedded = 0.0
+      var embeddedCursor = 0
+      let embeddedStatus = Array((text + "," + String(repeating: "9", count: 48)).utf8).withUnsafeBufferPointer {
+        buffer -> FloatParser.Status in
+        guard let base = buffer.baseAddress else { return .invalid }
+        var p = base
+        let status = FloatParser.scan(&p, base + buffer.count, &embedded)
+        embeddedCursor = p - base
+        return status
+      }
       if reference.overflow {
         if status != .outOfRange || cursor != text.utf8.count { mismatches.append("\(text): expected out of range") }
+        if embeddedStatus != .outOfRange { mismatches.append("\(text): expected out of range in a buffer") }
       } else if parsed?.bitPattern != reference.value.bitPattern {
         mismatches.append("\(text): \(String(describing: parsed)) != \(reference.value)")
+      } else if embeddedStatus != .ok || embeddedCursor != text.utf8.count || embedded.bitPattern != reference.value.bitPattern {
+        mismatches.append("\(text): \(embedded) (ending at \(embeddedCursor)) in a buffer != \(reference.value)")
       }
     }
     #expect(mismatches.isEmpty, "\(mismatches.count) mismatches, first: \(mismatches.prefix(5))")
