@@ -369,19 +369,37 @@ enum DelimitedTextReader {
     var rows = 0
     var failure: Failure?
     lines: while p < end {
-      let lineStart = p
-      while p < end && dialect.isBlank(p.pointee) { p += 1 }
-      if p == end { break }
-      let byte = p.pointee
-      if byte == 0x0A {
-        p += 1
-        continue
-      }
-      if byte == UInt8(ascii: "#") {
-        p = base + ByteScanner.nextLine(base, from: p - base, end: to)
-        continue
-      }
+      var lineStart = p
       var fields = 0
+      // The bulk of a file goes through `plainRows`; the rest of a row it stops in, from the
+      // number where it stopped, continues below.
+      if !spaceMode && expected > 0 && room >= expected, let output = next {
+        let run = plainRows(&p, end, output, room: room, width: expected, delimiter: delimiter)
+        next = output + run.stored
+        room &-= run.stored
+        written &+= run.stored
+        rows &+= run.rows
+        if run.partial > 0 {
+          fields = run.partial
+          lineStart = run.partialRowStart
+        } else if run.rows > 0 {
+          continue lines
+        }
+      }
+      if fields == 0 {
+        lineStart = p
+        while p < end && dialect.isBlank(p.pointee) { p += 1 }
+        if p == end { break }
+        let byte = p.pointee
+        if byte == 0x0A {
+          p += 1
+          continue
+        }
+        if byte == UInt8(ascii: "#") {
+          p = base + ByteScanner.nextLine(base, from: p - base, end: to)
+          continue
+        }
+      }
       while true {
         var fieldStart = p
         var value = 0.0
@@ -462,6 +480,64 @@ enum DelimitedTextReader {
     result.failure = failure
     if failure == nil && result.values.failed { result.failure = .memory }
     return result
+  }
+
+  /// Rows of plain numbers (``FloatParser/scanPlain(_:_:_:)``), `width` to a row, separated by
+  /// `delimiter` and ended by a newline or CRLF, stored at `output` while `room` holds a whole
+  /// row: the bulk of a machine-written file, in a loop small enough to keep its state in
+  /// registers. It stops at the first row that is anything else, after that row's leading plain
+  /// numbers (`partial` of them, stored too); `p` is then where the general loop goes on.
+  @inline(never)
+  static func plainRows(
+    _ p: inout UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, _ output: UnsafeMutablePointer<Double>,
+    room: Int, width: Int, delimiter: UInt8
+  ) -> (stored: Int, rows: Int, partial: Int, partialRowStart: UnsafePointer<UInt8>) {
+    var cursor = p
+    var row = output
+    let last = output + room
+    var rows = 0
+    while last - row >= width {
+      let rowStart = cursor
+      var fields = 0
+      var complete = false
+      while true {
+        let numberStart = cursor
+        var value = 0.0
+        guard FloatParser.scanPlain(&cursor, end, &value) else { break }
+        row[fields] = value
+        fields &+= 1
+        // In bounds: a plain number leaves at least 6 of the 40 bytes it needed.
+        let byte = cursor.pointee
+        if byte == delimiter && fields < width {
+          cursor += 1
+          continue
+        }
+        if fields == width {
+          if byte == 0x0A {
+            cursor += 1
+            complete = true
+            break
+          }
+          if byte == 0x0D && cursor[1] == 0x0A {
+            cursor += 2
+            complete = true
+            break
+          }
+        }
+        // Not a plain ending: the general loop reads this number again.
+        cursor = numberStart
+        fields &-= 1
+        break
+      }
+      guard complete else {
+        p = cursor
+        return (row - output + fields, rows, fields, rowStart)
+      }
+      row += width
+      rows &+= 1
+    }
+    p = cursor
+    return (row - output, rows, 0, cursor)
   }
 
   // MARK: - Slow paths: fields, messages, positions
