@@ -73,7 +73,7 @@ enum DelimitedTextReader {
     let dialect = Dialect(delimiter: delimiter)
     let (storage, shape, layout) = try input.withBytes {
       (buffer: UnsafeBufferPointer<UInt8>) throws(InputError) -> ([Double], [Int], Layout) in
-      try parse(buffer, label: label, dialect: dialect, parallel: parallel)
+      try parse(buffer, label: label, dialect: dialect, parallel: parallel, mapped: input.isMapped)
     }
     let origin = TensorOrigin(label: label) { index in
       input.withBytes { buffer in locate(index, in: buffer, layout: layout) }
@@ -86,7 +86,7 @@ enum DelimitedTextReader {
   }
 
   static func parse(
-    _ buffer: UnsafeBufferPointer<UInt8>, label: String, dialect: Dialect, parallel: Bool
+    _ buffer: UnsafeBufferPointer<UInt8>, label: String, dialect: Dialect, parallel: Bool, mapped: Bool = false
   ) throws(InputError) -> ([Double], [Int], Layout) {
     guard let base = buffer.baseAddress, buffer.count > 0 else {
       throw InputError(label: label, message: "no numbers")
@@ -185,6 +185,9 @@ enum DelimitedTextReader {
           }
           let result = parseChunk(shared.base, from: shared.bounds[k], to: shared.bounds[k + 1], dialect, into: shared.buffers[k])
           shared.parsed.initializeElement(at: k, to: result)
+          if mapped {
+            InputBytes.dropPages(shared.base + shared.bounds[k], count: shared.bounds[k + 1] - shared.bounds[k])
+          }
         }
         results = Array(parsed)
         parsed.deinitialize()

@@ -54,6 +54,22 @@ public final class InputBytes: @unchecked Sendable {
     _ = madvise(mapping, mappedCount, Int32(MADV_DONTNEED))
   }
 
+  /// Whether the bytes are a file mapping (whose parsed pages ``dropPages(_:count:)`` may release).
+  public var isMapped: Bool { mapping != nil }
+
+  /// Releases the whole pages inside `[start, start + count)` of a file mapping (`MADV_DONTNEED`):
+  /// a reader calls it for each part it has parsed, on the thread that parsed it, so that the
+  /// release is spread over the cores rather than done at the end on one. The mapping stays
+  /// valid; a later look reads the page cache again. Never call it on memory that is not a
+  /// read-only file mapping: anonymous pages would read back as zeros.
+  static func dropPages(_ start: UnsafeRawPointer, count: Int) {
+    let page = 4096
+    let first = (Int(bitPattern: start) + page - 1) & ~(page - 1)
+    let last = (Int(bitPattern: start) + count) & ~(page - 1)
+    guard last > first, let aligned = UnsafeMutableRawPointer(bitPattern: first) else { return }
+    _ = madvise(aligned, last - first, Int32(MADV_DONTNEED))
+  }
+
   /// The first `n` bytes (fewer if the input is shorter), for sniffing.
   func prefix(_ n: Int) -> [UInt8] {
     withBytes { (buffer: UnsafeBufferPointer<UInt8>) -> [UInt8] in Array(buffer.prefix(n)) }
