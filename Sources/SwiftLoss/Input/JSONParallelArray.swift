@@ -106,6 +106,46 @@ extension JSONTensorReader {
         if run == Int32.max { tokens.events.append(run); run = 0 }
         run += 1
         expectValue = false
+        // The rest of a run of plain numbers (`, 1.5, -0.25 ...`), the bulk of a tensor, in a
+        // loop of its own; anything else is left to the loop above.
+        // A row boundary, `], [`, is taken in stride (after a number it is always well formed).
+        var cursor = base + reader.p
+        let end = base + to
+        @inline(__always) func skipSpace(_ q: inout UnsafePointer<UInt8>) {
+          while q < end && (q.pointee == 0x20 || q.pointee == 0x0A || q.pointee == 0x0D || q.pointee == 0x09) { q += 1 }
+        }
+        while cursor < end {
+          var q = cursor
+          var newRow = false
+          skipSpace(&q)
+          if q < end && q.pointee == UInt8(ascii: "]") {
+            q += 1
+            skipSpace(&q)
+            guard q < end && q.pointee == UInt8(ascii: ",") else { break }
+            q += 1
+            skipSpace(&q)
+            guard q < end && q.pointee == UInt8(ascii: "[") else { break }
+            newRow = true
+          } else if !(q < end && q.pointee == UInt8(ascii: ",")) {
+            break
+          }
+          q += 1
+          skipSpace(&q)
+          var number = 0.0
+          // In bounds after a plain number: it needed 40 bytes before `end`.
+          guard FloatParser.scanPlain(&q, end, &number), JSONTensorReader.isTerminator(q.pointee) else { break }
+          if newRow {
+            if run > 0 { tokens.events.append(run) }
+            tokens.events.append(-2)
+            tokens.events.append(-1)
+            run = 0
+          }
+          tokens.values.append(number)
+          if run == Int32.max { tokens.events.append(run); run = 0 }
+          run += 1
+          cursor = q
+        }
+        reader.p = cursor - base
       }
     }
     if run > 0 { tokens.events.append(run) }

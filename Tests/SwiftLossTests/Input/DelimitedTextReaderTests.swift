@@ -174,6 +174,55 @@ private func text(_ s: String, label: String = "data.csv", delimiter: UInt8? = n
     }
   }
 
+  @Test("rows of plain numbers (the fast loop) mixed with other forms and line endings match strtod")
+  func plainRows() throws {
+    var rng = SplitMix(seed: 2026)
+    var lines: [String] = []
+    var expected: [Double] = []
+    for row in 0..<40_000 {
+      let fields = (0..<12).map { _ in mixedNumberField(&rng) }
+      expected += fields.map(\.value)
+      var line = fields.map(\.text).joined(separator: ",")
+      // Irregular rows between plain ones: CRLF, blanks around a field, a comment, a blank line.
+      switch row % 97 {
+      case 5: line += "\r"
+      case 11: line = " " + line.replacingOccurrences(of: ",", with: " , ")
+      case 23: line = "# note\n\n" + line
+      default: break
+      }
+      lines.append(line)
+    }
+    let body = lines.joined(separator: "\n") + "\n"
+    #expect(body.utf8.count > DelimitedTextReader.parallelThreshold)
+    let path = try writeTemporary("plain.csv", body)
+    var single = ReadOptions()
+    single.parallel = false
+    for options in [ReadOptions(), single] {
+      let tensor = try TensorReader.read(path: path, options: options)
+      #expect(tensor.shape == [40_000, 12])
+      #expect(sameBits(tensor.storage, expected))
+    }
+
+    // Errors inside plain rows: a short row, a long row, a number run into text.
+    let index = 30_000
+    let physicalLine = 1 + index + 2 * (0..<index).filter { $0 % 97 == 23 }.count
+    let rest = String(repeating: ",0.5", count: 10)
+    for (text, column, message) in [
+      ("0.5,0.25", 1, "expected 12 fields (as on line 1), found 2"),
+      (lines[0] + ",0.5", 1, "expected 12 fields (as on line 1), found 13"),
+      ("0.5,1.5x" + rest, 5, "expected a number, found \"1.5x\""),
+    ] {
+      var bad = lines
+      bad[index] = text
+      let badPath = try writeTemporary("plain-bad.csv", bad.joined(separator: "\n") + "\n")
+      for options in [ReadOptions(), single] {
+        expectInputError(line: physicalLine, column: column, message) { () throws(InputError) in
+          try TensorReader.read(path: badPath, options: options)
+        }
+      }
+    }
+  }
+
   @Test("a large file parsed in parallel equals the single-threaded result, errors on the right line")
   func parallel() throws {
     var rng = SplitMix(seed: 99)

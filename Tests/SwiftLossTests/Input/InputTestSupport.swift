@@ -92,3 +92,22 @@ func expectInputError(
 func sameBits(_ a: [Double], _ b: [Double]) -> Bool {
   a.count == b.count && zip(a, b).allSatisfy { $0.bitPattern == $1.bitPattern }
 }
+
+/// Fields of the forms machine-written files hold, most of them plain decimals (the readers' fast
+/// loops) and some not (exponents, long mantissas, integers, signed zeros): the text, and its
+/// value by `strtod` as the independent reference.
+func mixedNumberField(_ rng: inout SplitMix) -> (text: String, value: Double) {
+  let text: String
+  switch rng.next() % 16 {
+  case 0: text = String(format: "%.6e", Double(Int64(bitPattern: rng.next() >> 1)) * 0x1p-70)
+  case 1: text = String(Int(rng.next() % 2_000_000) - 1_000_000)
+  case 2: text = rng.next() % 2 == 0 ? "-0.0" : "0"
+  case 3: text = "0." + (0..<(18 + Int(rng.next() % 4))).map { _ in String(rng.next() % 10) }.joined()
+  case 4: text = (Double(rng.next() >> 11) * 0x1p-53 * 1e-5).description
+  default:
+    // Like Python's repr of a normal sample: shortest digits, mostly `-0.123...` or `1.23...`.
+    let value = (Double(rng.next() >> 11) * 0x1p-53 - 0.5) * Double(1 << (rng.next() % 6))
+    text = value.description
+  }
+  return (text, strtodReference(text).value)
+}

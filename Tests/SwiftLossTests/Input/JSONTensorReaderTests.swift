@@ -165,6 +165,47 @@ private func json(_ s: String, label: String = "t.json") throws(InputError) -> T
 }
 
 @Suite struct JSONParallelTests {
+  @Test("rows of plain numbers (the fast loop) in any layout match strtod, in parallel and not")
+  func plainRows() throws {
+    var rng = SplitMix(seed: 77)
+    var rows: [String] = []
+    var expected: [Double] = []
+    for row in 0..<50_000 {
+      let fields = (0..<6).map { _ in mixedNumberField(&rng) }
+      expected += fields.map(\.value)
+      // Separators with and without blanks and newlines between and inside rows.
+      let separator = [", ", ",", " ,\n  "][row % 3]
+      rows.append("[" + fields.map(\.text).joined(separator: separator) + "]")
+    }
+    let text = "[" + rows.enumerated().map { $0.offset % 5 == 0 ? $0.element : " " + $0.element }
+      .joined(separator: ",\n") + "]\n"
+    #expect(text.utf8.count > DelimitedTextReader.parallelThreshold)
+    let input = InputBytes(Array(text.utf8))
+    let parallel = input.withBytes { buffer in
+      buffer.baseAddress.flatMap { JSONTensorReader.parallelArray(buffer, base: $0, label: "plain.json", start: 0) }
+    }
+    #expect(parallel?.shape == [50_000, 6])
+    #expect(sameBits(parallel?.storage ?? [], expected))
+    let sequential = try JSONTensorReader.read(input, label: "plain.json", parallel: false)
+    #expect(sameBits(sequential.storage, expected))
+
+    // A ragged row and a nested row among plain rows: the parallel path declines, the
+    // sequential parser reports them.
+    var ragged = rows
+    ragged[40_000] = "[0.5, 0.25]"
+    let raggedText = "[" + ragged.joined(separator: ",\n") + "]"
+    // The row's line: one more than the newlines before it (rows hold newlines of their own).
+    let line = 1 + ragged[0..<40_000].reduce(0) { $0 + $1.filter { $0 == "\n" }.count } + 40_000
+    expectInputError(line: line, column: 1, "expected 6 elements at depth 2 (as in the first row), found 2") {
+      () throws(InputError) in try JSONTensorReader.read(InputBytes(Array(raggedText.utf8)), label: "r.json")
+    }
+    var nested = rows
+    nested[40_000] = "[0.5, [0.25], 0.5, 0.5, 0.5, 0.5]"
+    #expect(throws: InputError.self) {
+      try JSONTensorReader.read(InputBytes(Array(("[" + nested.joined(separator: ",\n") + "]").utf8)), label: "n.json")
+    }
+  }
+
   @Test("large arrays parsed in parallel equal the sequential parse; errors come from the sequential parser")
   func parallel() throws {
     var rng = SplitMix(seed: 5)
