@@ -78,7 +78,9 @@ def python_script(reader, task, paths, out):
         body = PYTHON_READERS[reader] + (f"x = read({paths['a']!r}); y = read({paths['b']!r})\n"
                                          "print(repr(float(((x - y) ** 2).mean())))\n")
         return [PY, "-c", body]
-    body = PYTHON_READERS[reader] + "import torch\nimport torch.nn.functional as F\n" + WRITE_JSON
+    # polars hands out read-only arrays; torch.from_numpy warns about that on every run.
+    body = (PYTHON_READERS[reader] + "import warnings\nwarnings.filterwarnings('ignore', 'The given NumPy array is not writable')\n"
+            "import torch\nimport torch.nn.functional as F\n" + WRITE_JSON)
     if task == "a":
         body += (f"x = torch.from_numpy(read({paths['a']!r})); y = torch.from_numpy(read({paths['b']!r}))\n"
                  "print(repr(F.mse_loss(x, y).item()))\n")

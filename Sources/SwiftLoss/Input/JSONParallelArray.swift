@@ -47,6 +47,10 @@ extension JSONTensorReader {
     defer { for k in chunks.indices { chunks[k].values.free() } }
     guard !chunks.contains(where: { $0.failed || $0.values.failed }) else { return nil }
     guard let shape = replay(chunks.map(\.events)) else { return nil }
+    // Commas leave no event: one after the closing bracket (`[1, 2],`) would otherwise pass.
+    var last = count - 1
+    while last > start && [0x20, 0x0A, 0x0D, 0x09].contains(base[last]) { last -= 1 }
+    guard base[last] == UInt8(ascii: "]") else { return nil }
 
     var offsets: [Int] = []
     var total = 0

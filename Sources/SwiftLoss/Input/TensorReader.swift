@@ -87,6 +87,23 @@ public enum TensorReader {
     try InputBytes.readAll(fd: 0, label: "<stdin>")
   }
 
+  /// For the fuzzer: whether the parallel parse of a JSON array (cut into chunks however small
+  /// `bytes` is), when it accepts `bytes`, gives exactly the sequential parser's shape and bits.
+  package static func jsonParallelAgreesWithSequential(_ bytes: [UInt8]) -> Bool {
+    let input = InputBytes(bytes)
+    return input.withBytes { (buffer: UnsafeBufferPointer<UInt8>) -> Bool in
+      guard let base = buffer.baseAddress else { return true }
+      var start = ByteScanner.hasBOM(buffer) ? 3 : 0
+      while start < buffer.count && [0x20, 0x0A, 0x0D, 0x09].contains(base[start]) { start += 1 }
+      guard start < buffer.count, base[start] == UInt8(ascii: "["),
+        let parallel = JSONTensorReader.parallelArray(buffer, base: base, label: "fuzz.json", start: start)
+      else { return true }
+      guard let sequential = try? JSONTensorReader.read(input, label: "fuzz.json", parallel: false) else { return false }
+      return sequential.shape == parallel.shape && sequential.storage.count == parallel.storage.count
+        && zip(sequential.storage, parallel.storage).allSatisfy { $0.bitPattern == $1.bitPattern }
+    }
+  }
+
   // MARK: - Dispatch
 
   static func readSniffed(_ input: InputBytes, label: String, options: ReadOptions) throws(InputError) -> Tensor {

@@ -226,6 +226,19 @@ private func json(_ s: String, label: String = "t.json") throws(InputError) -> T
     #expect(sameBits(a.storage, b.storage))
     #expect(sameBits(parallel?.storage ?? [], b.storage))
 
+    // A comma after the closing bracket (found by fuzzing the parallel path against the
+    // sequential one): an error, the same one either way.
+    let trailing = InputBytes(Array((String(text.dropLast()) + ",\n").utf8))
+    var messages: [String] = []
+    for parallel in [true, false] {
+      do {
+        _ = try JSONTensorReader.read(trailing, label: "big.json", parallel: parallel)
+      } catch {
+        messages.append(error.description)
+      }
+    }
+    #expect(messages.count == 2 && messages[0] == messages[1], "\(messages)")
+
     var bad = rows
     bad[50_000] = "[1, 2, 3, 4]"
     let badInput = InputBytes(Array(("[" + bad.joined(separator: ",\n") + "]").utf8))

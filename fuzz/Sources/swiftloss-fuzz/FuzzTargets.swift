@@ -20,6 +20,10 @@ enum FuzzTargets {
     case "json":
       _ = try? TensorReader.read(bytes: [UInt8(ascii: "[")] + bytes, label: "fuzz.json")
       _ = try? TensorReader.read(bytes: bytes, label: "fuzz.json")
+      // The parallel path (with its fast loop) must agree with the sequential parser.
+      for document in [[UInt8(ascii: "[")] + bytes, bytes] where !TensorReader.jsonParallelAgreesWithSequential(document) {
+        preconditionFailure("the parallel JSON parse disagrees with the sequential one")
+      }
     case "npy":
       _ = try? TensorReader.read(bytes: [0x93] + Array("NUMPY".utf8) + bytes, label: "fuzz.npy")
     case "object":
