@@ -48,6 +48,20 @@ enum Diagnostics {
     }
   }
 
+  /// Messages echo what was typed, so a huge argument would make a huge line: past
+  /// `longestMessage` characters the middle gives way to a marker that says how much is left out.
+  static let longestMessage = 1000
+
+  static func shortened(_ message: String) -> String {
+    let scalars = Array(message.unicodeScalars)
+    guard scalars.count > longestMessage else { return message }
+    let head = 600, tail = 300
+    var text = String.UnicodeScalarView(scalars[..<head])
+    text.append(contentsOf: " … [\(scalars.count - head - tail) characters left out] … ".unicodeScalars)
+    text.append(contentsOf: scalars[(scalars.count - tail)...])
+    return String(text)
+  }
+
   /// `swiftloss: warning: ...`.
   static func warning(_ message: String) -> String {
     line("warning", message)
@@ -57,7 +71,7 @@ enum Diagnostics {
   /// that it stays one line.
   static func line(_ kind: String, _ message: String) -> String {
     var text = "\(program): \(kind): "
-    for scalar in message.unicodeScalars {
+    for scalar in shortened(message).unicodeScalars {
       switch scalar {
       case "\n": text += "\\n"
       case "\r": text += "\\r"

@@ -11,6 +11,14 @@ import Testing
     #expect(result.stderr == "swiftloss: error: unknown loss 'msee'; did you mean 'mse'?\n")
   }
 
+  @Test func aHugeArgumentGivesAShortLineThatSaysWhatIsLeftOut() {
+    let value = "x" + String(repeating: "9", count: 100_000) + "y"
+    let result = run(["huber", "--input", "[1]", "--target", "[1]", "--delta", value])
+    expectError(result, status: 2, containing: ["invalid value 'x999", "999y' for --delta: expected a number",
+                                                 "[99149 characters left out]"])
+    #expect(result.stderr.count < 1100)
+  }
+
   @Test func unknownLossWithoutSuggestion() {
     expectError(run(["zzzzzzzzzz"]), status: 2, containing: ["unknown loss 'zzzzzzzzzz'", "swiftloss list"])
   }
