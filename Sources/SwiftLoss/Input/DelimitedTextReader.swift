@@ -509,7 +509,7 @@ enum DelimitedTextReader {
         guard FloatParser.scanPlain(&cursor, end, &value) else { break }
         row[fields] = value
         fields &+= 1
-        // In bounds: a plain number leaves at least 6 of the 40 bytes it needed.
+        // In bounds: a plain number takes at most 27 of the 40 bytes it needs before `end`.
         let byte = cursor.pointee
         if byte == delimiter && fields < width {
           cursor += 1
