@@ -506,10 +506,18 @@ enum DelimitedTextReader {
       while true {
         let numberStart = cursor
         var value = 0.0
-        guard FloatParser.scanPlain(&cursor, end, &value) else { break }
+        if !FloatParser.scanPlain(&cursor, end, &value) {
+          // Another form (`1e-05`, long mantissas): read here, so that the rest of the row stays
+          // in this loop; what is not a number goes to the general loop.
+          guard FloatParser.scanOther(&cursor, end, &value) == .ok, end - cursor >= 2 else {
+            cursor = numberStart
+            break
+          }
+        }
         row[fields] = value
         fields &+= 1
-        // In bounds: a plain number takes at most 27 of the 40 bytes it needs before `end`.
+        // In bounds: a plain number takes at most 33 of the 40 bytes it needs before `end`, and
+        // other numbers are checked above.
         let byte = cursor.pointee
         if byte == delimiter && fields < width {
           cursor += 1

@@ -59,6 +59,23 @@ public enum FloatParser {
     _ cursor: inout UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, _ value: inout Double
   ) -> Status {
     if scanPlain(&cursor, end, &value) { return .ok }
+    return scanGeneral(&cursor, end, &value)
+  }
+
+  /// Everything but the plain fast path: for loops that have tried ``scanPlain(_:_:_:)`` already
+  /// and meet other numbers rarely.
+  @inline(never)
+  static func scanOther(
+    _ cursor: inout UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, _ value: inout Double
+  ) -> Status {
+    scanGeneral(&cursor, end, &value)
+  }
+
+  /// The general path: any number in the syntax above.
+  @inline(__always)
+  static func scanGeneral(
+    _ cursor: inout UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, _ value: inout Double
+  ) -> Status {
     var p = cursor
     let start = p
     guard p < end else { return .invalid }
@@ -138,13 +155,13 @@ public enum FloatParser {
   // MARK: - The plain-decimal fast path
 
   /// Reads the shape almost every machine-written number has, `[-]D.DDD` or `[-]D` with 1–7
-  /// integer digits, at most 19 digits in all and no exponent, in a straight line: one word for
-  /// the integer digits, three for the fraction, the digit values of all four converted whatever
-  /// their lengths (no branch on how many digits there are), then Clinger or Eisel–Lemire.
-  /// The mantissa, exponent and rounding are exactly those of the general path below, so the
-  /// result is bit-identical; anything else (a `+`, an exponent, more digits, fewer than 40 bytes
-  /// before `end`, an undecided Eisel–Lemire) returns `false` with the cursor unmoved, and the
-  /// general path takes over.
+  /// integer digits, at most 24 fraction digits and 19 significant ones, and no exponent, in a
+  /// straight line: one word for the integer digits, three for the fraction, the digit values of
+  /// all four converted whatever their lengths (no branch on how many digits there are), then
+  /// Eisel–Lemire. The value `mantissa × 10^-fractionDigits` is the general path's exactly, and
+  /// both round it correctly, so the result is bit-identical; anything else (a `+`, an exponent,
+  /// more digits, fewer than 40 bytes before `end`) returns `false` with the cursor unmoved, and
+  /// the general path takes over.
   @_transparent
   static func scanPlain(
     _ cursor: inout UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, _ value: inout Double
@@ -172,13 +189,21 @@ public enum FloatParser {
       let inSecond = inFirst == 8 ? firstNonDigit(second) : 0
       let inThird = inFirst == 8 && inSecond == 8 ? firstNonDigit(third) : 0
       fractionDigits = inFirst + inSecond + inThird
-      guard fractionDigits > 0 && integerDigits + fractionDigits <= 19 else { return false }
+      guard fractionDigits > 0 else { return false }
+      // More than 19 digits fit when the integer part is zero and the fraction starts with zeros
+      // (`0.0012301533574825742`, frequent in shortest-digit output): at most 19 significant.
+      // (24 means that the run goes on past the three words.)
+      if integerDigits + fractionDigits > 19 {
+        guard fractionDigits < 24 && integerValue == 0 && fractionDigits - leadingZeros(first &- asciiZeros) <= 19
+        else { return false }
+      }
       var fractionValue = UInt64(digitValues(leading: inFirst, of: first &- asciiZeros))
       fractionValue = fractionValue &* wordPowersOfTen[inSecond]
         &+ UInt64(digitValues(leading: inSecond, of: second &- asciiZeros))
       fractionValue = fractionValue &* wordPowersOfTen[inThird]
         &+ UInt64(digitValues(leading: inThird, of: third &- asciiZeros))
-      mantissa = integerValue &* wordPowersOfTen[fractionDigits] &+ fractionValue
+      // (With more than 19 digits the integer part is zero, and so is its term.)
+      mantissa = integerValue &* wordPowersOfTen[min(fractionDigits, 19)] &+ fractionValue
       numberEnd = fraction + fractionDigits
     }
     // An exponent follows: the general path reads it.
@@ -192,6 +217,13 @@ public enum FloatParser {
   }
 
   @inline(__always) static var asciiZeros: UInt64 { 0x3030_3030_3030_3030 }
+
+  /// The number of leading zero digits (0–8) in a word of digit values.
+  @inline(__always)
+  static func leadingZeros(_ values: UInt64) -> Int {
+    // A byte's high bit is set by adding 0x7F exactly when it is nonzero (bytes are 0–9 here).
+    (((values &+ 0x7F7F_7F7F_7F7F_7F7F) | values) & 0x8080_8080_8080_8080).trailingZeroBitCount >> 3
+  }
 
   /// The index (0–8) of the first byte of `word` (in memory order) that is not an ASCII digit;
   /// 8 when all are digits. Bytes after the first non-digit may be misjudged (borrows), which is
@@ -422,7 +454,7 @@ public enum FloatParser {
     return (mantissa | (UInt64(power2) << 52), true)
   }
 
-  /// ``eiselLemire(_:_:)`` for `0 < w < 10^19` and `-19 ≤ q ≤ 0`, the plain fast path's range,
+  /// ``eiselLemire(_:_:)`` for `0 < w < 10^19` and `-24 ≤ q ≤ 0`, the plain fast path's range,
   /// with the same arithmetic and so the same bits. There the result is always a normal double
   /// and the 128-bit product always decides (the undecided case needs q < -27 or q > 55), so the
   /// range checks, the subnormal and overflow branches and the undecided outcome fall away.

@@ -136,7 +136,7 @@ extension JSONTensorReader {
           q += 1
           skipSpace(&q)
           var number = 0.0
-          // In bounds: a plain number takes at most 27 of the 40 bytes it needs before `end`.
+          // In bounds: a plain number takes at most 33 of the 40 bytes it needs before `end`.
           guard FloatParser.scanPlain(&q, end, &number), JSONTensorReader.isTerminator(q.pointee) else { break }
           if newRow {
             if run > 0 { tokens.events.append(run) }

@@ -45,7 +45,6 @@ public enum LargeArray {
     let start = (Int(bitPattern: pointer) + page - 1) & ~(page - 1)
     let end = (Int(bitPattern: pointer) + byteCount) & ~(page - 1)
     guard end > start, let aligned = UnsafeMutableRawPointer(bitPattern: start) else { return }
-    _ = madvise(aligned, end - start, 14)  // MADV_HUGEPAGE
     _ = madvise(aligned, end - start, 23)  // MADV_POPULATE_WRITE
     #endif
   }

@@ -88,6 +88,10 @@ private func corpus(count: Int, seed: UInt64) -> [String] {
     "2.2250738585072011e-308", "2.2250738585072012e-308", "2.2250738585072014e-308",
     "1.7976931348623157e308", "1.7976931348623158e308", "1.797693134862315807e308",
     "9007199254740993", "9007199254740992.5", "9007199254740993.0000000000000000001",
+    // More than 19 digits, but leading zeros: the fast path's limit is 19 significant digits.
+    "0.0012301533574825742", "-0.00012301533574825742", "00.0012301533574825742", "0.000000000000000000000",
+    "0.00001234567890123456789", "0.000000001234567890123456", "-0.00000012345678901234567891",
+    "0.0000000000000000000000001", "0.12345678901234567890",
     // Plain decimals whose first 128-bit product is inconclusive (the second product decides).
     "-0.2590949159568047", "92094.27271836", "0.1588262443149316", "900.7199254741452",
     "0.1", "0.2", "0.3", "3.141592653589793238462643383279", "2.718281828459045235360287471352",
@@ -138,6 +142,12 @@ private func corpus(count: Int, seed: UInt64) -> [String] {
     let integer = (0..<(Int(rng.next() % 8) + 1)).map { _ in String(rng.next() % 10) }.joined()
     let fraction = (0..<Int(rng.next() % 22)).map { _ in String(rng.next() % 10) }.joined()
     out.append((rng.next() % 2 == 0 ? "-" : "") + integer + (fraction.isEmpty ? "" : "." + fraction))
+  }
+  // Fractions with leading zeros and 10–21 more digits (19 significant digits or more).
+  for _ in 0..<(count / 16) {
+    let zeros = String(repeating: "0", count: Int(rng.next() % 7))
+    let digits = (0..<(10 + Int(rng.next() % 12))).map { _ in String(rng.next() % 10) }.joined()
+    out.append((rng.next() % 2 == 0 ? "-" : "") + "0." + zeros + digits)
   }
   // Shortest forms of doubles from 1e-20 to 1e20 (plain decimals from 1e-4 to 1e16).
   for _ in 0..<(count / 8) {

@@ -81,6 +81,11 @@ func benchFloat(count: Int) {
       s = "\(digits)e\(Int(rng.next() % 680) - 350)"
     case 4:
       s = String(format: "%.17e", Double(bitPattern: rng.next() & 0x000F_FFFF_FFFF_FFFF))
+    case 5 where n % 16 == 5:
+      // Fractions with leading zeros and 10–21 more digits (19 significant digits or more).
+      let zeros = String(repeating: "0", count: Int(rng.next() % 7))
+      let digits = (0..<(10 + Int(rng.next() % 12))).map { _ in String(rng.next() % 10) }.joined()
+      s = (rng.next() % 2 == 0 ? "-" : "") + "0." + zeros + digits
     case 5:
       // Plain decimals the fast path reads: 1–8 integer digits, 0–21 fraction digits.
       let integer = (0..<(Int(rng.next() % 8) + 1)).map { _ in String(rng.next() % 10) }.joined()
