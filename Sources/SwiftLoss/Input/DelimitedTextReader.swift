@@ -134,7 +134,7 @@ enum DelimitedTextReader {
     // (one per two bytes at most) than one tensor may have, so that memory stays bounded.
     if parallel && bodyLength > parallelThreshold && bodyLength / 2 < Shape.maxElementCount {
       let threads = max(2, Parallel.threadCount)
-      let chunkCount = max(threads, min(bodyLength / (1 << 20), threads * 4))
+      let chunkCount = max(threads, min(bodyLength / (1 << 20), threads * 16))
       let step = bodyLength / chunkCount
       for k in 1..<chunkCount {
         let target = max(bounds[bounds.count - 1], bodyStart + k * step)

@@ -24,7 +24,7 @@ extension JSONTensorReader {
     let count = buffer.count
     let length = count - start
     let threads = max(2, Parallel.threadCount)
-    let chunkCount = max(threads, min(length / (1 << 20), threads * 4))
+    let chunkCount = max(threads, min(length / (1 << 20), threads * 16))
     let step = length / chunkCount
     var bounds = [start]
     for k in 1..<chunkCount {
