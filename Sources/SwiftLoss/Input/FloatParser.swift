@@ -175,7 +175,9 @@ public enum FloatParser {
     let integerDigits = firstNonDigit(word)
     // 1...7 integer digits: none is `.5`, `+1`, `nan`; eight or more go the general way.
     guard UInt(bitPattern: integerDigits &- 1) < 7 else { return false }
-    let integerValue = UInt64(digitValues(leading: integerDigits, of: word &- asciiZeros))
+    // One integer digit is the common case (`-0.37`, `1.25`): no word conversion for it.
+    let integerValue = integerDigits == 1
+      ? (word & 0xFF) &- 0x30 : UInt64(digitValues(leading: integerDigits, of: word &- asciiZeros))
     var mantissa = integerValue
     var fractionDigits = 0
     var numberEnd = p + integerDigits
