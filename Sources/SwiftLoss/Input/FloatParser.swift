@@ -240,8 +240,9 @@ public enum FloatParser {
   /// 0–9 up to `count`): shifting the rest out leaves zeros in front, which do not count.
   @inline(__always)
   static func digitValues(leading count: Int, of values: UInt64) -> UInt32 {
-    let kept = count == 0 ? 0 : values &<< UInt64(truncatingIfNeeded: 64 &- 8 &* count)
-    return eightDigitValues(kept)
+    // A shift by 64 − 8·count in two halves, each below 64: no test for count 0.
+    let half = UInt64(truncatingIfNeeded: 32 &- 4 &* count)
+    return eightDigitValues((values &<< half) &<< half)
   }
 
   /// 10^0 … 10^19, in memory: an indexed load, where a `switch` over a small range compiles to
