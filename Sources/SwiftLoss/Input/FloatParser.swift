@@ -281,18 +281,13 @@ public enum FloatParser {
   static func digitRun(_ p: inout UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, _ mantissa: inout UInt64) {
     while end - p >= 8 {
       let word = UnsafeRawPointer(p).loadUnaligned(as: UInt64.self)
-      let nonDigits = ((word &+ 0x4646_4646_4646_4646) | (word &- 0x3030_3030_3030_3030)) & 0x8080_8080_8080_8080
-      if nonDigits == 0 {
+      let length = firstNonDigit(word)
+      if length == 8 {
         mantissa = mantissa &* 100_000_000 &+ UInt64(eightDigits(word))
         p += 8
         continue
       }
-      // The first non-digit's high bit is the lowest set bit; the digits before it move to the
-      // top of the word, '0's fill the bottom.
-      let length = nonDigits.trailingZeroBitCount >> 3
-      let shift = UInt64(64 - 8 * length)
-      let padded = (word << shift) | (0x3030_3030_3030_3030 & ((1 << shift) &- 1))
-      mantissa = mantissa &* powerOfTen(length) &+ UInt64(eightDigits(padded))
+      mantissa = mantissa &* wordPowersOfTen[length] &+ UInt64(digitValues(leading: length, of: word &- asciiZeros))
       p += length
       return
     }
@@ -302,26 +297,6 @@ public enum FloatParser {
       mantissa = mantissa &* 10 &+ UInt64(digit)
       p += 1
     }
-  }
-
-  /// 10^n for 0 ≤ n ≤ 7 (a switch the compiler turns into a table lookup).
-  @inline(__always)
-  static func powerOfTen(_ n: Int) -> UInt64 {
-    switch n {
-    case 0: return 1
-    case 1: return 10
-    case 2: return 100
-    case 3: return 1000
-    case 4: return 10000
-    case 5: return 100_000
-    case 6: return 1_000_000
-    default: return 10_000_000
-    }
-  }
-
-  @inline(__always)
-  static func isEightDigits(_ word: UInt64) -> Bool {
-    ((word &+ 0x4646_4646_4646_4646) | (word &- 0x3030_3030_3030_3030)) & 0x8080_8080_8080_8080 == 0
   }
 
   /// The value of eight ASCII digits loaded little-endian (first digit in the low byte).
