@@ -12,10 +12,12 @@ import Darwin
 /// sign and at least one digit, or one of `nan`, `inf`, `infinity` in any case. Hexadecimal
 /// floats, `_` separators, decimal commas and empty input are not numbers.
 ///
-/// Algorithm: Clinger's exact fast path for small mantissas and exponents, then the Eisel–Lemire
-/// algorithm with a 128-bit table of powers of five (``PowersOfFive``), and for the rare inputs it
-/// cannot decide (more than 19 significant digits near a halfway point) an exact fallback through
-/// `strtod` on a canonical, locale-independent copy (`digits` `e` `exponent`, no decimal point).
+/// Algorithm: plain decimals (`-0.123…`, what most writers produce) take a straight-line path,
+/// ``scanPlain(_:_:_:)``. Other numbers: Clinger's exact fast path for small mantissas and
+/// exponents, then the Eisel–Lemire algorithm with a 128-bit table of powers of five
+/// (``PowersOfFive``), and for the rare inputs it cannot decide (more than 19 significant digits
+/// near a halfway point) an exact fallback through `strtod` on a canonical, locale-independent
+/// copy (`digits` `e` `exponent`, no decimal point).
 ///
 /// A finite-looking number whose value rounds beyond the double range (`1e400`) is reported as
 /// ``Status/outOfRange`` rather than turned into infinity; underflow gives subnormals or zero, as
@@ -157,8 +159,8 @@ public enum FloatParser {
   /// Reads the shape almost every machine-written number has, `[-]D.DDD` or `[-]D` with 1–7
   /// integer digits, at most 24 fraction digits and 19 significant ones, and no exponent, in a
   /// straight line: one word for the integer digits, three for the fraction, the digit values of
-  /// all four converted whatever their lengths (no branch on how many digits there are), then
-  /// Eisel–Lemire. The value `mantissa × 10^-fractionDigits` is the general path's exactly, and
+  /// all four converted whatever their lengths (no branch on how many digits there are, beyond a
+  /// one-digit integer part), then Eisel–Lemire. The value `mantissa × 10^-fractionDigits` is the general path's exactly, and
   /// both round it correctly, so the result is bit-identical; anything else (a `+`, an exponent,
   /// more digits, fewer than 40 bytes before `end`) returns `false` with the cursor unmoved, and
   /// the general path takes over.
