@@ -48,6 +48,9 @@ public struct TensorSource {
   public var readFileBytes: (_ path: String) throws(InputError) -> [UInt8]
   /// Whether a file (or anything else) exists at `path`: such a value is a path, never a literal.
   public var fileExists: (_ path: String) -> Bool
+  /// `input` and `target` files that a pointwise loss may read together, for its value alone
+  /// (``TensorReader/openTextPair(_:_:options:)``); nil to always read tensors one by one.
+  public var openTextPair: ((_ input: String, _ target: String, _ options: ReadOptions) -> DelimitedTextPair?)?
 
   public init(
     readFile: @escaping (String, ReadOptions) throws(InputError) -> Tensor,
@@ -55,8 +58,10 @@ public struct TensorSource {
     parseLiteral: @escaping (String, String) throws(InputError) -> Tensor,
     readObject: @escaping ([UInt8], String) throws(InputError) -> [(key: String, tensor: Tensor)],
     readFileBytes: @escaping (String) throws(InputError) -> [UInt8],
-    fileExists: @escaping (String) -> Bool
+    fileExists: @escaping (String) -> Bool,
+    openTextPair: ((String, String, ReadOptions) -> DelimitedTextPair?)? = nil
   ) {
+    self.openTextPair = openTextPair
     self.readFile = readFile
     self.readBytes = readBytes
     self.parseLiteral = parseLiteral
@@ -75,7 +80,8 @@ public struct TensorSource {
       parseLiteral: { text, label throws(InputError) in try TensorReader.parseLiteral(text, label: label) },
       readObject: { bytes, label throws(InputError) in try TensorReader.readObject(bytes: bytes, label: label) },
       readFileBytes: { path throws(InputError) in try Platform.readFile(path) },
-      fileExists: { path in Platform.exists(path) }
+      fileExists: { path in Platform.exists(path) },
+      openTextPair: { input, target, options in TensorReader.openTextPair(input, target, options: options) }
     )
   }
 }

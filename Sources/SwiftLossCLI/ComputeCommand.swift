@@ -39,8 +39,10 @@ struct ComputeCommand {
     }
     if global.data == nil { try checkRequiredTensors(given: Set(request.tensorArguments.keys)) }
 
-    // Read.
     let readOptions = ReadOptions(delimiter: global.delimiter)
+    if shapeTargets.isEmpty, let outcome = try valueOfTextPair(readOptions) { return outcome }
+
+    // Read.
     var tensors: [String: Tensor] = [:]
     var labels: [String: String] = [:]
     if let data = global.data {
@@ -79,20 +81,7 @@ struct ComputeCommand {
       tensors[target.spec.name] = try Self.reshape(tensor, to: target.dims, spelling: target.spelling)
     }
 
-    // Options, with PyTorch's legacy mapping.
-    var given = request.options
-    var warnings: [String] = []
-    if let typed = request.commandLine.first, LossRegistry.isDeprecatedNLLLoss2d(typed) {
-      // PyTorch's FutureWarning on constructing nn.NLLLoss2d.
-      warnings.append(
-        "`NLLLoss2d` has been deprecated. Please use `NLLLoss` instead as a drop-in replacement and see "
-          + "https://pytorch.org/docs/main/nn.html#torch.nn.NLLLoss for more details.")
-    }
-    if request.sizeAverage != nil || request.reduce != nil {
-      let reduction = Reduction.legacy(sizeAverage: request.sizeAverage, reduce: request.reduce)
-      given["reduction"] = .string(reduction.rawValue)
-      warnings.append("size_average and reduce args will be deprecated, please use reduction='\(reduction.rawValue)' instead.")
-    }
+    var (given, warnings) = givenOptions()
     let resolved: LossOptions
     do { resolved = try LossOptions(specs: definition.options, given: given) } catch {
       throw CommandError.loss(error, tensors: tensors, flags: labels)
@@ -115,12 +104,52 @@ struct ComputeCommand {
       throw CommandError.loss(error, tensors: tensors, flags: labels)
     }
     warnings += result.warnings
+    return try render(result, options: resolved, warnings: warnings)
+  }
 
-    // Render.
+  /// The options as given, with PyTorch's legacy mapping of `size_average`/`reduce`, and the
+  /// warnings PyTorch prints for how the loss was named and configured.
+  private func givenOptions() -> (options: [String: OptionValue], warnings: [String]) {
+    var given = request.options
+    var warnings: [String] = []
+    if let typed = request.commandLine.first, LossRegistry.isDeprecatedNLLLoss2d(typed) {
+      // PyTorch's FutureWarning on constructing nn.NLLLoss2d.
+      warnings.append(
+        "`NLLLoss2d` has been deprecated. Please use `NLLLoss` instead as a drop-in replacement and see "
+          + "https://pytorch.org/docs/main/nn.html#torch.nn.NLLLoss for more details.")
+    }
+    if request.sizeAverage != nil || request.reduce != nil {
+      let reduction = Reduction.legacy(sizeAverage: request.sizeAverage, reduce: request.reduce)
+      given["reduction"] = .string(reduction.rawValue)
+      warnings.append("size_average and reduce args will be deprecated, please use reduction='\(reduction.rawValue)' instead.")
+    }
+    return (given, warnings)
+  }
+
+  /// The loss alone of a pointwise loss on two large delimited-text files, read together without
+  /// storing them (``DelimitedTextPair``): the same output as the ordinary path, which is taken
+  /// (returning nil) whenever this one does not apply or fails, and which reports every error.
+  private func valueOfTextPair(_ readOptions: ReadOptions) throws(CommandError) -> Outcome? {
+    let definition = request.definition
+    guard definition.readsTextPairs, request.teaching == nil, request.global.data == nil,
+      request.global.show.outputs == .value, Set(request.tensorArguments.keys) == ["input", "target"],
+      let input = request.tensorArguments["input"]?.value, let target = request.tensorArguments["target"]?.value,
+      input != "-", target != "-", io.tensors.fileExists(input), io.tensors.fileExists(target),
+      let open = io.tensors.openTextPair, let pair = open(input, target, readOptions)
+    else { return nil }
+    let (given, warnings) = givenOptions()
+    guard let resolved = try? LossOptions(specs: definition.options, given: given),
+      let result = definition.value(of: pair, options: given)
+    else { return nil }
+    return try render(result, options: resolved, warnings: warnings + result.warnings)
+  }
+
+  private func render(_ result: LossResult, options: LossOptions, warnings: [String]) throws(CommandError) -> Outcome {
+    let global = request.global
     let json = global.format == .json
     let numbers = NumberWriter(notation: global.precision.map { .fixed($0) } ?? .shortest, json: json)
     let output = ChunkedOutput(numbers: numbers)
-    let report = LossReport(definition: definition, options: resolved, result: result, show: global.show)
+    let report = LossReport(definition: request.definition, options: options, result: result, show: global.show)
     if json {
       try JSONRenderer.render(report, into: output)
     } else {

@@ -92,57 +92,14 @@ enum DelimitedTextReader {
       throw InputError(label: label, message: "no numbers")
     }
     let count = buffer.count
-    let start = ByteScanner.hasBOM(buffer) ? 3 : 0
-
-    // The first data row, which may be a header.
-    var rowStart = start
-    var firstRow: (start: Int, end: Int)?
-    while rowStart < count {
-      let lineEnd = ByteScanner.nextLine(base, from: rowStart, end: count)
-      var p = rowStart
-      while p < lineEnd && dialect.isBlank(base[p]) { p += 1 }
-      if p < lineEnd && base[p] != 0x0A && base[p] != UInt8(ascii: "#") {
-        firstRow = (rowStart, lineEnd)
-        break
-      }
-      rowStart = lineEnd
-    }
-    guard let firstRow else { throw InputError(label: label, message: "no numbers") }
-
-    var bodyStart = firstRow.start
-    var header: (start: Int, fields: Int)?
-    let probe = parseChunk(base, from: firstRow.start, to: firstRow.end, dialect)
-    var probeValues = probe.values
-    probeValues.free()
-    if case .field(let offset) = probe.failure {
-      let fields = splitFields(base, from: firstRow.start, to: firstRow.end, dialect)
-      // A field that starts like a number (`1.5.3`, `-2x`, `.5e`) is a malformed number, not a
-      // column name: treating its row as a header would drop a data row silently.
-      let numeric = fields.contains { field in
-        if case .invalid = classify(base, field) { return startsLikeNumber(base, field) }
-        return true
-      }
-      guard !numeric else { throw describe(.field(offset), buffer, label, dialect, expected: nil, reference: 0) }
-      header = (firstRow.start, fields.count)
-      bodyStart = firstRow.end
-    }
+    let (bodyStart, header, width) = try locateBody(buffer, label: label, dialect: dialect)
 
     // The body, in chunks.
-    var bounds = [bodyStart]
     let bodyLength = count - bodyStart
     // Parallel chunks each hold their own values: only when the body cannot hold more numbers
     // (one per two bytes at most) than one tensor may have, so that memory stays bounded.
-    if parallel && bodyLength > parallelThreshold && bodyLength / 2 < Shape.maxElementCount {
-      let threads = max(2, Parallel.threadCount)
-      let chunkCount = max(threads, min(bodyLength / (1 << 20), threads * 16))
-      let step = bodyLength / chunkCount
-      for k in 1..<chunkCount {
-        let target = max(bounds[bounds.count - 1], bodyStart + k * step)
-        let split = ByteScanner.nextLine(base, from: target, end: count)
-        if split < count && split > bounds[bounds.count - 1] { bounds.append(split) }
-      }
-    }
-    bounds.append(count)
+    let split = parallel && bodyLength > parallelThreshold && bodyLength / 2 < Shape.maxElementCount
+    let bounds = split ? chunkBounds(base, from: bodyStart, to: count) : [bodyStart, count]
     let chunkCount = bounds.count - 1
 
     // Every number but the last is followed by a delimiter or a newline, so counting those bounds
@@ -152,7 +109,6 @@ enum DelimitedTextReader {
     // With wide rows, lines × the first row's field count is as good a bound and much cheaper
     // to count (memchr); a chunk whose rows are wider overflows its slot into a buffer of its
     // own, and is then reported as ragged anyway.
-    let width = header?.fields ?? max(probe.firstRowFields, 0)
     var slots: [Int]? = nil
     if !dialect.spaceMode && (chunkCount > 1 || bodyLength >= 1 << 16) {
       slots = countFieldEnds(base, bounds: bounds, delimiter: dialect.delimiter, rowWidth: width)
@@ -240,6 +196,71 @@ enum DelimitedTextReader {
       shape = [rows, columns]
     }
     return (storage, shape, Layout(dialect: dialect, bodyStart: bodyStart, columns: columns))
+  }
+
+  /// `from..<to` (from a line start) cut at line starts into about a megabyte per chunk, at least
+  /// two and at most 16 per thread (`chunks` overrides the count): the bounds, `from` first and
+  /// `to` last. A line longer than a chunk makes fewer chunks.
+  static func chunkBounds(_ base: UnsafePointer<UInt8>, from: Int, to: Int, chunks: Int? = nil) -> [Int] {
+    let length = to - from
+    let threads = max(2, Parallel.threadCount)
+    let chunkCount = chunks ?? max(threads, min(length / (1 << 20), threads * 16))
+    var bounds = [from]
+    let step = length / max(chunkCount, 1)
+    for k in 1..<max(chunkCount, 1) {
+      let target = max(bounds[bounds.count - 1], from + k * step)
+      let split = ByteScanner.nextLine(base, from: target, end: to)
+      if split < to && split > bounds[bounds.count - 1] { bounds.append(split) }
+    }
+    bounds.append(to)
+    return bounds
+  }
+
+  /// Where the rows start: after a byte-order mark, leading blank and comment lines and the header
+  /// (see the rules above), with the header and the number of fields of a row (the header's, or
+  /// the first data row's).
+  static func locateBody(
+    _ buffer: UnsafeBufferPointer<UInt8>, label: String, dialect: Dialect
+  ) throws(InputError) -> (bodyStart: Int, header: (start: Int, fields: Int)?, width: Int) {
+    guard let base = buffer.baseAddress, buffer.count > 0 else {
+      throw InputError(label: label, message: "no numbers")
+    }
+    let count = buffer.count
+    let start = ByteScanner.hasBOM(buffer) ? 3 : 0
+
+    // The first data row, which may be a header.
+    var rowStart = start
+    var firstRow: (start: Int, end: Int)?
+    while rowStart < count {
+      let lineEnd = ByteScanner.nextLine(base, from: rowStart, end: count)
+      var p = rowStart
+      while p < lineEnd && dialect.isBlank(base[p]) { p += 1 }
+      if p < lineEnd && base[p] != 0x0A && base[p] != UInt8(ascii: "#") {
+        firstRow = (rowStart, lineEnd)
+        break
+      }
+      rowStart = lineEnd
+    }
+    guard let firstRow else { throw InputError(label: label, message: "no numbers") }
+
+    var bodyStart = firstRow.start
+    var header: (start: Int, fields: Int)?
+    let probe = parseChunk(base, from: firstRow.start, to: firstRow.end, dialect)
+    var probeValues = probe.values
+    probeValues.free()
+    if case .field(let offset) = probe.failure {
+      let fields = splitFields(base, from: firstRow.start, to: firstRow.end, dialect)
+      // A field that starts like a number (`1.5.3`, `-2x`, `.5e`) is a malformed number, not a
+      // column name: treating its row as a header would drop a data row silently.
+      let numeric = fields.contains { field in
+        if case .invalid = classify(base, field) { return startsLikeNumber(base, field) }
+        return true
+      }
+      guard !numeric else { throw describe(.field(offset), buffer, label, dialect, expected: nil, reference: 0) }
+      header = (firstRow.start, fields.count)
+      bodyStart = firstRow.end
+    }
+    return (bodyStart, header, header?.fields ?? max(probe.firstRowFields, 0))
   }
 
   /// Checks the chunks in file order (field counts, the first failure) and returns the number of

@@ -51,18 +51,39 @@ public enum TensorReader {
   public static func read(path: String, options: ReadOptions = ReadOptions()) throws(InputError) -> Tensor {
     let input = try InputBytes.open(path: path)
     defer { input.releaseResidentPages() }
+    switch format(of: input, path: path, options: options) {
+    case .json: return try JSONTensorReader.read(input, label: path, parallel: options.parallel)
+    case .npy: return try NPYReader.read(input, label: path)
+    case .text(let delimiter): return try readText(input, label: path, delimiter: delimiter, parallel: options.parallel)
+    }
+  }
+
+  /// A file's format, from its extension, else sniffed; for text, the delimiter given or implied
+  /// by the extension (tab for `.tsv`/`.tab`), nil to sniff it from the data.
+  enum FileFormat: Equatable { case json, npy, text(delimiter: UInt8?) }
+
+  static func format(of input: InputBytes, path: String, options: ReadOptions) -> FileFormat {
     let ext = FormatSniffing.fileExtension(path)
     switch ext {
-    case "json":
-      return try JSONTensorReader.read(input, label: path, parallel: options.parallel)
-    case "npy":
-      return try NPYReader.read(input, label: path)
+    case "json": return .json
+    case "npy": return .npy
     case "csv", "txt", "tsv", "tab":
-      let fallback: UInt8? = (ext == "tsv" || ext == "tab") ? 0x09 : nil
-      return try readText(input, label: path, delimiter: options.delimiter ?? fallback, parallel: options.parallel)
+      return .text(delimiter: options.delimiter ?? ((ext == "tsv" || ext == "tab") ? 0x09 : nil))
     default:
-      return try readSniffed(input, label: path, options: options)
+      switch FormatSniffing.sniff(input) {
+      case .json: return .json
+      case .npy: return .npy
+      case .text: return .text(delimiter: options.delimiter)
+      }
     }
+  }
+
+  /// Two delimited-text files of one shape, to be read together by a pointwise loss that wants
+  /// only its value (see ``DelimitedTextPair``); nil for anything else, which is then read the
+  /// ordinary way.
+  public static func openTextPair(_ first: String, _ second: String, options: ReadOptions = ReadOptions()) -> DelimitedTextPair? {
+    guard options.parallel else { return nil }
+    return DelimitedTextPair.open(first, second, options: options)
   }
 
   /// Reads bytes whose format is sniffed (standard input, files of unknown type).

@@ -26,7 +26,7 @@ public enum Summation {
         }
       }
     }
-    return partial.withUnsafeBufferPointer { pairwise($0) }
+    return partial.withUnsafeBufferPointer { total(ofBlockSums: $0) }
   }
 
   /// Σ of `count` values that are generated rather than stored: `fill(range, buffer)` writes the
@@ -57,7 +57,14 @@ public enum Summation {
         }
       }
     }
-    return partial.withUnsafeBufferPointer { pairwise($0) }
+    return partial.withUnsafeBufferPointer { total(ofBlockSums: $0) }
+  }
+
+  /// The sum of all values from their block sums (block `k` summed ``pairwise(_:)`` over elements
+  /// `k · blockSize ..< (k + 1) · blockSize`): what ``sum(_:)-(UnsafeBufferPointer<Double>)``
+  /// returns for those values.
+  static func total(ofBlockSums sums: UnsafeBufferPointer<Double>) -> Double {
+    sums.count == 1 ? sums[0] : pairwise(sums)
   }
 
   /// Pairwise sum: recursion down to runs of 8 summed left to right.

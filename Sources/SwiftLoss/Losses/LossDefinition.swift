@@ -41,6 +41,9 @@ public struct LossArguments: Sendable {
   /// Whether the reduction came from the deprecated `size_average`/`reduce` flags: PyTorch's
   /// functionals then skip some warnings (kl_div's 'mean' warning).
   public var reductionFromLegacyFlags: Bool
+  /// Instead of `input` and `target` tensors: two files a pointwise loss reads itself (only for a
+  /// definition that ``LossDefinition/readsTextPairs``, only for the value).
+  package var textPair: DelimitedTextPair?
 
   public init(
     tensors: [String: Tensor], options: LossOptions, outputs: LossOutputs = .all, reductionFromLegacyFlags: Bool = false
@@ -101,14 +104,18 @@ public struct LossDefinition: Sendable {
   public var options: [OptionSpec]
   /// Whether PyTorch accepts the deprecated `size_average`/`reduce` arguments for this loss.
   public var acceptsLegacyReduction: Bool
+  /// Whether `compute` can take its `input` and `target` as a ``DelimitedTextPair`` (see
+  /// ``value(of:options:)``).
+  public var readsTextPairs: Bool
   /// Computes the loss. Throws `.data` for bad tensors and `.usage` for bad option values.
   public var compute: @Sendable (LossArguments) throws(LossError) -> LossResult
 
   public init(
     functionalName: String, moduleName: String, aliases: [String] = [], summary: String,
-    tensors: [TensorSpec], options: [OptionSpec], acceptsLegacyReduction: Bool = true,
+    tensors: [TensorSpec], options: [OptionSpec], acceptsLegacyReduction: Bool = true, readsTextPairs: Bool = false,
     compute: @escaping @Sendable (LossArguments) throws(LossError) -> LossResult
   ) {
+    self.readsTextPairs = readsTextPairs
     self.functionalName = functionalName
     self.moduleName = moduleName
     self.aliases = aliases
@@ -124,6 +131,19 @@ public struct LossDefinition: Sendable {
 
   public func tensorSpec(_ name: String) -> TensorSpec? { tensors.first { $0.name == name } }
   public func optionSpec(_ name: String) -> OptionSpec? { options.first { $0.name == name } }
+
+  /// The value alone, for `input` and `target` given as two delimited-text files read together
+  /// (``TensorReader/openTextPair(_:_:options:)``): bit-identical to ``run(tensors:options:outputs:reductionFromLegacyFlags:)``
+  /// with `outputs: .value` on the tensors the files hold. Nil when this loss cannot read a pair, the
+  /// reduction is `none`, or anything fails (options, files): the ordinary path, run then, reports it.
+  public func value(of pair: DelimitedTextPair, options given: [String: OptionValue]) -> LossResult? {
+    guard readsTextPairs, let options = try? LossOptions(specs: options, given: given),
+      options.reduction == .mean || options.reduction == .sum
+    else { return nil }
+    var arguments = LossArguments(tensors: [:], options: options, outputs: .value)
+    arguments.textPair = pair
+    return try? compute(arguments)
+  }
 
   /// Resolves options and runs the computation: the one entry point for the CLI and the tests.
   public func run(

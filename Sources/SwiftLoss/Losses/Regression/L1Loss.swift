@@ -15,7 +15,8 @@ extension LossDefinition {
     functionalName: "l1_loss", moduleName: "L1Loss", aliases: ["l1"],
     summary: "mean absolute error |x − y|",
     tensors: RegressionLoss.tensors,
-    options: [.reduction()]
+    options: [.reduction()],
+    readsTextPairs: true
   ) { arguments throws(LossError) in
     try RegressionLoss.compute(AbsoluteErrorKernel(), arguments, weightedMean: .dividesByWeightSum)
   }
@@ -33,6 +34,7 @@ enum RegressionLoss {
   static func compute<Kernel: PointwiseKernel>(
     _ kernel: Kernel, _ arguments: LossArguments, weightedMean: WeightedMean
   ) throws(LossError) -> LossResult {
+    if let pair = arguments.textPair { return try PointwiseLoss.value(kernel, of: pair, reduction: arguments.reduction) }
     let input = try arguments.tensor("input"), target = try arguments.tensor("target")
     var operands = PointwiseOperands(input: input, target: target, weight: arguments.optionalTensor("weight"))
     if let weight = operands.weight, weight.shape != input.shape {

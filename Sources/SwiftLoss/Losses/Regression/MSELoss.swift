@@ -13,7 +13,8 @@ extension LossDefinition {
     functionalName: "mse_loss", moduleName: "MSELoss", aliases: ["mse"],
     summary: "mean squared error (x − y)²",
     tensors: RegressionLoss.tensors,
-    options: [.reduction()]
+    options: [.reduction()],
+    readsTextPairs: true
   ) { arguments throws(LossError) in
     try RegressionLoss.compute(SquaredErrorKernel(), arguments, weightedMean: .dividesByWeightSum)
   }

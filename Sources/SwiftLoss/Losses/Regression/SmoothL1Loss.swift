@@ -22,7 +22,8 @@ extension LossDefinition {
     options: [
       .reduction(),
       OptionSpec("beta", .double, default: .double(1.0), help: "where the loss turns from quadratic to linear (≥ 0)"),
-    ]
+    ],
+    readsTextPairs: true
   ) { arguments throws(LossError) in
     let beta = arguments.options.double("beta")
     guard beta >= 0 else { throw LossError.usage("smooth_l1_loss does not support negative values for beta.") }
