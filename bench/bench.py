@@ -3,9 +3,9 @@
 
 Run from the repository root:  bench/bench.sh  (builds release, installs the Python side into
 .venv-torch if needed -- or uses $PYTHON -- then runs this).  Every timing is a whole process, as a
-user in a shell pipeline sees it (start-up, import, read, compute, write), median of --repeat runs,
-warm cache.  Wall time depends on what else runs on the machine; CPU time (user + sys of the
-process and its threads) much less, so both are reported, with the peak RSS.
+user in a shell pipeline sees it (start-up, import, read, compute, write), median of --repeat runs
+after one untimed run, warm cache.  Wall time depends on what else runs on the machine; CPU time
+(user + sys of the process and its threads) much less, so both are reported, with the peak RSS.
 
 Tasks:
   (a) mse on two 10^7-number CSVs, loss only
@@ -132,7 +132,11 @@ def run_once(command, stdout_path=None):
 
 
 def timed(command, repeat, stdout_path=None, loops=1):
-    """Median over `repeat` of (wall, CPU) per call, each the mean over `loops` calls; max RSS."""
+    """Median over `repeat` of (wall, CPU) per call, each the mean over `loops` calls; max RSS.
+    With more than one repeat, one untimed run first: the first run after a build or another
+    tool's run is often slower on a VM (caches, CPU boost), for every tool alike."""
+    if repeat > 1:
+        run_once(command, stdout_path)
     walls, cpus, rss = [], [], 0.0
     for _ in range(repeat):
         wall = cpu = 0.0

@@ -82,6 +82,54 @@ import Testing
     }
   }
 
+  /// Non-finite and extreme numbers, in any spelling the reader takes, read as the ordinary reader
+  /// reads them: the sums agree bit for bit, NaN and infinity included.
+  @Test(arguments: [["4.9e-324", "-0.0", "1e-310", "2.5E+3"], ["1e308", "-1.7976931348623157e308"], ["nan", "-Infinity", "inf"]])
+  func nonFiniteAndExtremeValues(_ specials: [String]) throws {
+    var lines = Self.text(rows: 300, width: 9, seed: 11, layout: Layout()).split(separator: "\n").map { $0.split(separator: ",").map(String.init) }
+    for (k, special) in specials.enumerated() { lines[37 * k + 5][k % 9] = special }
+    let first = try writeTemporary("a.csv", lines.map { $0.joined(separator: ",") }.joined(separator: "\n") + "\n")
+    let second = try writeTemporary("b.csv", Self.text(rows: 300, width: 9, seed: 12, layout: Layout()))
+    let tensors = ["input": try TensorReader.read(path: first), "target": try TensorReader.read(path: second)]
+    for units in [1, 3] {
+      let pair = try #require(DelimitedTextPair.open(first, second, options: ReadOptions(), minimumBytes: 0, units: units))
+      for (loss, options) in Self.losses {
+        let ordinary = try loss.run(tensors: tensors, options: options, outputs: .value).value.storage[0]
+        let value = loss.value(of: pair, options: options)?.value.storage[0]
+        #expect(value?.bitPattern == ordinary.bitPattern, "\(specials) \(loss.functionalName): \(String(describing: value)) vs \(ordinary)")
+      }
+    }
+  }
+
+  /// The regression fixtures PyTorch produced, written as CSV files and read as a pair: PyTorch's
+  /// value for every case with two same-shaped tensors and no weight.
+  @Test func pytorchFixturesThroughCSVFiles() throws {
+    var checked = 0
+    for fixture in PyTorchFixture.load(family: "regression") where fixture.errorKind == nil {
+      guard let input = fixture.tensors["input"], let target = fixture.tensors["target"], fixture.tensors.count == 2,
+        input.shape == target.shape, input.rank <= 2, input.count > 0,
+        let definition = LossRegistry.lookup(fixture.loss)
+      else { continue }
+      func csv(_ tensor: Tensor) -> String {
+        let width = tensor.rank == 2 ? tensor.shape[1] : 1
+        return stride(from: 0, to: tensor.count, by: width).map { start in
+          tensor.storage[start..<(start + width)].map(\.description).joined(separator: ",")
+        }.joined(separator: "\n") + "\n"
+      }
+      let first = try writeTemporary("input.csv", csv(input)), second = try writeTemporary("target.csv", csv(target))
+      let pair = try #require(DelimitedTextPair.open(first, second, options: ReadOptions(), minimumBytes: 0, units: 2))
+      for (reduction, expected) in fixture.results where reduction != "none" {
+        var options = fixture.options
+        options["reduction"] = .string(reduction)
+        let value = try #require(definition.value(of: pair, options: options), "\(fixture.name) \(reduction)")
+        #expect(Closeness.mismatch(expected: expected.value.storage, actual: value.value.storage) == nil,
+          "\(fixture.name) \(reduction)")
+        checked += 1
+      }
+    }
+    #expect(checked >= 20)
+  }
+
   @Test func largeFilesOpenWithTheDefaultThreshold() throws {
     let layout = Layout()
     let first = try writeTemporary("a.csv", Self.text(rows: 30_000, width: 20, seed: 1, layout: layout))
