@@ -64,11 +64,35 @@ public final class DelimitedTextPair: @unchecked Sendable {
     guard let (first, firstDialect) = side(firstPath), let (second, secondDialect) = side(secondPath) else {
       return nil
     }
-    return first.withBytes { (a: UnsafeBufferPointer<UInt8>) -> DelimitedTextPair? in
+    return make(first, firstDialect, second, secondDialect, minimumBytes: minimumBytes, units: unitCount)
+  }
+
+  /// For the fuzzer: whether the pair of `first` and `second` (comma-separated, cut into `units`),
+  /// when it gives a value, gives exactly the bits of reading both the ordinary way; the pair must
+  /// decline whatever the ordinary readers refuse.
+  package static func agreesWithOrdinaryReaders(_ first: [UInt8], _ second: [UInt8], units: Int) -> Bool {
+    let dialect = Dialect(delimiter: UInt8(ascii: ","))
+    guard let pair = make(InputBytes(first), dialect, InputBytes(second), dialect, minimumBytes: 0, units: units),
+      let value = LossDefinition.mseLoss.value(of: pair, options: ["reduction": .string("sum")])
+    else { return true }
+    guard let input = try? DelimitedTextReader.read(InputBytes(first), label: "a.csv", delimiter: UInt8(ascii: ",")),
+      let target = try? DelimitedTextReader.read(InputBytes(second), label: "b.csv", delimiter: UInt8(ascii: ",")),
+      input.shape == pair.shape, target.shape == pair.shape,
+      let ordinary = try? LossDefinition.mseLoss.run(
+        tensors: ["input": input, "target": target], options: ["reduction": .string("sum")], outputs: .value)
+    else { return false }
+    return value.value.storage[0].bitPattern == ordinary.value.storage[0].bitPattern
+  }
+
+  private static func make(
+    _ first: InputBytes, _ firstDialect: Dialect, _ second: InputBytes, _ secondDialect: Dialect,
+    minimumBytes: Int, units unitCount: Int?
+  ) -> DelimitedTextPair? {
+    first.withBytes { (a: UnsafeBufferPointer<UInt8>) -> DelimitedTextPair? in
       second.withBytes { (b: UnsafeBufferPointer<UInt8>) -> DelimitedTextPair? in
         guard let baseA = a.baseAddress, let baseB = b.baseAddress,
-          let bodyA = try? DelimitedTextReader.locateBody(a, label: firstPath, dialect: firstDialect),
-          let bodyB = try? DelimitedTextReader.locateBody(b, label: secondPath, dialect: secondDialect),
+          let bodyA = try? DelimitedTextReader.locateBody(a, label: "", dialect: firstDialect),
+          let bodyB = try? DelimitedTextReader.locateBody(b, label: "", dialect: secondDialect),
           bodyA.width == bodyB.width, bodyA.width >= 1, bodyA.width <= maximumWidth,
           a.count - bodyA.bodyStart >= minimumBytes, b.count - bodyB.bodyStart >= minimumBytes
         else { return nil }

@@ -6,8 +6,9 @@ import SwiftLossCLI
 
 /// The fuzzing targets: each takes arbitrary bytes and must return without trapping, whatever the
 /// bytes are. `FUZZ_TARGET` picks one: `delimited`, `json`, `npy`, `object`, `literal`, `sniff`,
-/// `args` (a whole command line, see ``ArgsTarget``) or `losses` (every loss's compute path on
-/// decoded tensors and options, see ``LossesTarget``).
+/// `pair` (two files read together for a loss value), `args` (a whole command line, see
+/// ``ArgsTarget``) or `losses` (every loss's compute path on decoded tensors and options, see
+/// ``LossesTarget``).
 enum FuzzTargets {
   static func run(_ target: String, _ bytes: [UInt8]) {
     switch target {
@@ -23,6 +24,18 @@ enum FuzzTargets {
       // The parallel path (with its fast loop) must agree with the sequential parser.
       for document in [[UInt8(ascii: "[")] + bytes, bytes] where !TensorReader.jsonParallelAgreesWithSequential(document) {
         preconditionFailure("the parallel JSON parse disagrees with the sequential one")
+      }
+    case "pair":
+      // Two comma-separated files, split at the first 0xFF byte (else the same bytes twice); the
+      // first byte cuts the work into 1–8 units. Reading them as a pair must give the ordinary
+      // readers' value, or decline.
+      let units = Int(bytes.first ?? 0) % 8 + 1
+      let body = Array(bytes.dropFirst())
+      let split = body.firstIndex(of: 0xFF)
+      let first = split.map { Array(body[..<$0]) } ?? body
+      let second = split.map { Array(body[($0 + 1)...]) } ?? body
+      if !DelimitedTextPair.agreesWithOrdinaryReaders(first, second, units: units) {
+        preconditionFailure("reading two files as a pair disagrees with reading them one by one")
       }
     case "npy":
       _ = try? TensorReader.read(bytes: [0x93] + Array("NUMPY".utf8) + bytes, label: "fuzz.npy")
