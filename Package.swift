@@ -3,6 +3,8 @@ import PackageDescription
 
 let package = Package(
   name: "swiftloss",
+  // (Linux is the target; on macOS the engine's `Atomic` needs macOS 15.)
+  platforms: [.macOS(.v15)],
   products: [
     .executable(name: "swiftloss", targets: ["swiftloss"]),
     .library(name: "SwiftLoss", targets: ["SwiftLoss"]),
