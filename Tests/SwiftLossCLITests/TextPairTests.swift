@@ -60,7 +60,8 @@ import Testing
   @Test(arguments: [
     ["mse"], ["mse", "--format", "json"], ["MSELoss", "--reduction", "sum", "--precision", "6"],
     ["l1", "--size-average", "false"], ["F.smooth_l1_loss", "--beta", "0"], ["smooth_l1", "--beta", "0.25"],
-    ["huber", "--delta", "0.5", "--format", "json"],
+    ["huber", "--delta", "0.5", "--format", "json"], ["soft_margin"], ["hinge_embedding", "--margin", "0.3"],
+    ["poisson_nll", "--log-input", "false", "--full", "--eps", "0.01"], ["BCEWithLogitsLoss", "--reduction", "sum"],
   ])
   func sameOutputAsReadingTheTensors(_ command: [String]) {
     let files = Self.files
@@ -76,6 +77,7 @@ import Testing
   /// Anything more than the value, or a loss or option the pair does not take: the tensors are read.
   @Test(arguments: [
     ["mse", "--show", "loss,grad"], ["mse", "--reduction", "none", "--show", "loss"], ["bce", "--show", "loss"],
+    ["kl_div", "--show", "loss"], ["kl_div", "--reduction", "sum", "--show", "loss"],
     ["mse", "--show", "loss", "--shape", "input=-1"],
   ])
   func otherRunsReadTheTensors(_ command: [String]) {

@@ -31,6 +31,18 @@ struct IgnoringParameter<Kernel: PointwiseKernel>: ParameterizedPointwiseKernel 
   }
 }
 
+/// A kernel with a third operand seen as a two-operand one, the operand fixed (its default, when
+/// no tensor is given).
+struct FixedParameter<Kernel: ParameterizedPointwiseKernel>: PointwiseKernel {
+  var kernel: Kernel
+  var parameter: Double
+  @inline(__always) func loss(_ x: Double, _ y: Double) -> Double { kernel.loss(x, y, parameter) }
+  @inline(__always) func derivatives(_ x: Double, _ y: Double) -> (input: Double, target: Double) {
+    let d = kernel.derivatives(x, y, parameter)
+    return (d.input, d.target)
+  }
+}
+
 /// How a `weight` tensor enters the `mean` reduction.
 public enum WeightedMean: Sendable {
   /// `Σ w·l / Σ w` (functional `l1_loss`, `mse_loss` with `weight`).

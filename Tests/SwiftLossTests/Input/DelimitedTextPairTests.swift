@@ -40,7 +40,9 @@ import Testing
 
   static let losses: [(LossDefinition, [String: OptionValue])] = [
     (.mseLoss, [:]), (.l1Loss, [:]), (.smoothL1Loss, ["beta": .double(0.37)]), (.smoothL1Loss, ["beta": .double(0)]),
-    (.huberLoss, ["delta": .double(0.61)]),
+    (.huberLoss, ["delta": .double(0.61)]), (.softMarginLoss, [:]), (.hingeEmbeddingLoss, ["margin": .double(0.7)]),
+    (.poissonNLLLoss, [:]), (.poissonNLLLoss, ["log_input": .bool(false), "full": .bool(true), "eps": .double(1e-3)]),
+    (.binaryCrossEntropyWithLogits, [:]),
   ]
 
   @Test(arguments: [
@@ -101,14 +103,15 @@ import Testing
     }
   }
 
-  /// The regression fixtures PyTorch produced, written as CSV files and read as a pair: PyTorch's
-  /// value for every case with two same-shaped tensors and no weight.
+  /// The fixtures PyTorch produced for the losses that read pairs, written as CSV files and read as
+  /// a pair: PyTorch's value for every case with two same-shaped tensors and nothing else.
   @Test func pytorchFixturesThroughCSVFiles() throws {
     var checked = 0
-    for fixture in PyTorchFixture.load(family: "regression") where fixture.errorKind == nil {
+    let fixtures = ["regression", "classification", "embedding", "probabilistic"].flatMap { PyTorchFixture.load(family: $0) }
+    for fixture in fixtures where fixture.errorKind == nil {
       guard let input = fixture.tensors["input"], let target = fixture.tensors["target"], fixture.tensors.count == 2,
         input.shape == target.shape, input.rank <= 2, input.count > 0,
-        let definition = LossRegistry.lookup(fixture.loss)
+        let definition = LossRegistry.lookup(fixture.loss), definition.readsTextPairs
       else { continue }
       func csv(_ tensor: Tensor) -> String {
         let width = tensor.rank == 2 ? tensor.shape[1] : 1
@@ -127,7 +130,7 @@ import Testing
         checked += 1
       }
     }
-    #expect(checked >= 20)
+    #expect(checked >= 40)
   }
 
   @Test func largeFilesOpenWithTheDefaultThreshold() throws {
@@ -199,7 +202,10 @@ import Testing
     #expect(LossDefinition.mseLoss.value(of: pair, options: ["reduction": .string("none")]) == nil)
     #expect(LossDefinition.smoothL1Loss.value(of: pair, options: ["beta": .double(-1)]) == nil)
     #expect(LossDefinition.huberLoss.value(of: pair, options: ["delta": .double(0)]) == nil)
+    // Losses that check values, warn or use the batch size: read the ordinary way.
     #expect(LossDefinition.binaryCrossEntropy.value(of: pair, options: [:]) == nil)
+    #expect(LossDefinition.klDiv.value(of: pair, options: ["reduction": .string("sum")]) == nil)
+    #expect(LossDefinition.gaussianNLLLoss.value(of: pair, options: [:]) == nil)
     #expect(LossDefinition.mseLoss.value(of: pair, options: [:]) != nil)
   }
 }

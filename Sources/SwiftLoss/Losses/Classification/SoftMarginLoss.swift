@@ -23,8 +23,10 @@ extension LossDefinition {
         "target", gradient: false,
         help: "labels (±1 intended, any real accepted), broadcast to the input's shape (may not enlarge it); no gradient"),
     ],
-    options: [.reduction()]
+    options: [.reduction()],
+    readsTextPairs: true
   ) { arguments throws(LossError) in
+    if let pair = arguments.textPair { return try PointwiseLoss.value(SoftMarginKernel(), of: pair, reduction: arguments.reduction) }
     let input = try arguments.tensor("input"), target = try arguments.tensor("target")
     // ATen writes into an input-shaped output in place: the target may broadcast but not enlarge.
     let shape: [Int]

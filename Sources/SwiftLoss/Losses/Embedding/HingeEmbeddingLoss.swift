@@ -29,8 +29,11 @@ extension LossDefinition {
     options: [
       .reduction(),
       OptionSpec("margin", .double, default: .double(1.0), help: "the hinge for y = −1: max(0, margin − x)"),
-    ]
+    ],
+    readsTextPairs: true
   ) { arguments throws(LossError) in
+    let kernel = HingeEmbeddingKernel(margin: arguments.options.double("margin"))
+    if let pair = arguments.textPair { return try PointwiseLoss.value(kernel, of: pair, reduction: arguments.reduction) }
     var operands = PointwiseOperands(input: try arguments.tensor("input"), target: try arguments.tensor("target"))
     // Reject a broadcast too large to allocate before the shared mechanism expands the operands.
     do throws(ShapeError) {
@@ -38,8 +41,6 @@ extension LossDefinition {
       _ = try Shape.elementCount(shape)
     } catch { throw .shape(error) }
     operands.targetGradientName = nil
-    return try PointwiseLoss.compute(
-      HingeEmbeddingKernel(margin: arguments.options.double("margin")), operands,
-      reduction: arguments.reduction, outputs: arguments.outputs)
+    return try PointwiseLoss.compute(kernel, operands, reduction: arguments.reduction, outputs: arguments.outputs)
   }
 }

@@ -48,12 +48,14 @@ extension LossDefinition {
       OptionSpec("log_input", .bool, default: .bool(true), help: "the input is the log of the rate: exp(x) − y·x; false: x − y·log(x + eps)"),
       OptionSpec("full", .bool, default: .bool(false), help: "add Stirling's approximation y·log y − y + ½·log(2πy) where y > 1"),
       OptionSpec("eps", .double, default: .double(1e-8), help: "added to the rate inside the log when log_input is false"),
-    ]
+    ],
+    readsTextPairs: true
   ) { arguments throws(LossError) in
-    let input = try arguments.tensor("input"), target = try arguments.tensor("target")
     let kernel = PoissonNLLKernel(
       logInput: arguments.options.bool("log_input"), full: arguments.options.bool("full"),
       eps: arguments.options.double("eps"))
+    if let pair = arguments.textPair { return try PointwiseLoss.value(kernel, of: pair, reduction: arguments.reduction) }
+    let input = try arguments.tensor("input"), target = try arguments.tensor("target")
     return try PointwiseLoss.compute(
       kernel, PointwiseOperands(input: input, target: target), reduction: arguments.reduction, outputs: arguments.outputs)
   }
