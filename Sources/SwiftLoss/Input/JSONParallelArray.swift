@@ -11,12 +11,16 @@ import Dispatch
 /// Whenever anything is irregular the result is `nil` and the caller runs the sequential parser,
 /// which produces the exact first error and position: the parallel path never decides an error.
 extension JSONTensorReader {
-  /// Events: `-1` opens an array, `-2` closes one, a positive value is a run of that many numbers.
+  /// Events: `-1` opens an array, `-2` closes one, a positive value is a run of that many numbers;
+  /// ``repeatedRows`` is followed by a count and a width: that many times a run of `width` numbers,
+  /// a close and an open (rows of one width, the bulk of a matrix).
   private struct ChunkTokens {
     var values: DoubleBuffer
     var events: [Int32] = []
     var failed = false
   }
+
+  private static let repeatedRows: Int32 = -3
 
   static func parallelArray(
     _ buffer: UnsafeBufferPointer<UInt8>, base: UnsafePointer<UInt8>, label: String, start: Int
@@ -113,12 +117,23 @@ extension JSONTensorReader {
         // The rest of a run of plain numbers (`, 1.5, -0.25 ...`), the bulk of a tensor, in a
         // loop of its own; anything else is left to the loop above.
         // A row boundary, `], [`, is taken in stride (after a number it is always well formed).
+        // Values go through a cursor kept in registers; whole rows of one width become a single
+        // `repeatedRows` event rather than three events each.
         var cursor = base + reader.p
         let end = base + to
+        var (next, room) = tokens.values.room
+        var written = 0
+        var rowStartedHere = false
+        var repeated: (count: Int32, width: Int32) = (0, 0)
+        @inline(__always) func flushRepeated() {
+          guard repeated.count > 0 else { return }
+          tokens.events.append(contentsOf: [Self.repeatedRows, repeated.count, repeated.width])
+          repeated.count = 0
+        }
         @inline(__always) func skipSpace(_ q: inout UnsafePointer<UInt8>) {
           while q < end && (q.pointee == 0x20 || q.pointee == 0x0A || q.pointee == 0x0D || q.pointee == 0x09) { q += 1 }
         }
-        while cursor < end {
+        while cursor < end, room > 0, let output = next {
           var q = cursor
           var newRow = false
           skipSpace(&q)
@@ -139,16 +154,35 @@ extension JSONTensorReader {
           // In bounds: a plain number takes at most 33 of the 40 bytes it needs before `end`.
           guard FloatParser.scanPlain(&q, end, &number), JSONTensorReader.isTerminator(q.pointee) else { break }
           if newRow {
-            if run > 0 { tokens.events.append(run) }
-            tokens.events.append(-2)
-            tokens.events.append(-1)
+            if rowStartedHere && run == repeated.width && repeated.count < Int32.max {
+              repeated.count += 1
+            } else if rowStartedHere {
+              flushRepeated()
+              repeated = (1, run)
+            } else {
+              flushRepeated()
+              if run > 0 { tokens.events.append(run) }
+              tokens.events.append(-2)
+              tokens.events.append(-1)
+            }
+            rowStartedHere = true
             run = 0
           }
-          tokens.values.append(number)
-          if run == Int32.max { tokens.events.append(run); run = 0 }
+          output.pointee = number
+          next = output + 1
+          room &-= 1
+          written &+= 1
+          if run == Int32.max {
+            flushRepeated()
+            tokens.events.append(run)
+            run = 0
+            rowStartedHere = false
+          }
           run += 1
           cursor = q
         }
+        flushRepeated()
+        tokens.values.commit(written)
         reader.p = cursor - base
       }
     }
@@ -162,28 +196,43 @@ extension JSONTensorReader {
     var rank = -1
     var counts: [Int] = []
     var closed = false
+    func apply(_ event: Int32) -> Bool {
+      guard !closed else { return false }
+      if event > 0 {
+        let depth = counts.count
+        guard depth > 0 else { return false }
+        if rank < 0 { rank = depth } else if rank != depth { return false }
+        counts[depth - 1] += Int(event)
+      } else if event == -1 {
+        let depth = counts.count
+        guard depth < maxDepth else { return false }
+        if rank >= 0 && depth >= rank { return false }
+        if depth > 0 { counts[depth - 1] += 1 }
+        counts.append(0)
+      } else {
+        guard let n = counts.popLast() else { return false }
+        let depth = counts.count
+        if n == 0 {
+          if rank < 0 { rank = depth + 1 } else if rank != depth + 1 { return false }
+        }
+        if dims[depth] < 0 { dims[depth] = n } else if dims[depth] != n { return false }
+        closed = counts.isEmpty
+      }
+      return true
+    }
     for events in chunks {
-      for event in events {
-        guard !closed else { return nil }
-        if event > 0 {
-          let depth = counts.count
-          guard depth > 0 else { return nil }
-          if rank < 0 { rank = depth } else if rank != depth { return nil }
-          counts[depth - 1] += Int(event)
-        } else if event == -1 {
-          let depth = counts.count
-          guard depth < maxDepth else { return nil }
-          if rank >= 0 && depth >= rank { return nil }
-          if depth > 0 { counts[depth - 1] += 1 }
-          counts.append(0)
-        } else {
-          guard let n = counts.popLast() else { return nil }
-          let depth = counts.count
-          if n == 0 {
-            if rank < 0 { rank = depth + 1 } else if rank != depth + 1 { return nil }
+      var i = 0
+      while i < events.count {
+        let event = events[i]
+        if event == repeatedRows {
+          guard i + 2 < events.count else { return nil }
+          for _ in 0..<events[i + 1] {
+            guard apply(events[i + 2]), apply(-2), apply(-1) else { return nil }
           }
-          if dims[depth] < 0 { dims[depth] = n } else if dims[depth] != n { return nil }
-          closed = counts.isEmpty
+          i += 3
+        } else {
+          guard apply(event) else { return nil }
+          i += 1
         }
       }
     }
