@@ -136,23 +136,32 @@ extension JSONTensorReader {
         while cursor < end, room > 0, let output = next {
           var q = cursor
           var newRow = false
-          skipSpace(&q)
-          if q < end && q.pointee == UInt8(ascii: "]") {
+          // The common separators first: `,` then at most one space.
+          if q < end && q.pointee == UInt8(ascii: ",") {
+            q += 1
+            if q < end && q.pointee == 0x20 { q += 1 }
+            skipSpace(&q)
+          } else {
+            skipSpace(&q)
+            if q < end && q.pointee == UInt8(ascii: "]") {
+              q += 1
+              skipSpace(&q)
+              guard q < end && q.pointee == UInt8(ascii: ",") else { break }
+              q += 1
+              skipSpace(&q)
+              guard q < end && q.pointee == UInt8(ascii: "[") else { break }
+              newRow = true
+            } else if !(q < end && q.pointee == UInt8(ascii: ",")) {
+              break
+            }
             q += 1
             skipSpace(&q)
-            guard q < end && q.pointee == UInt8(ascii: ",") else { break }
-            q += 1
-            skipSpace(&q)
-            guard q < end && q.pointee == UInt8(ascii: "[") else { break }
-            newRow = true
-          } else if !(q < end && q.pointee == UInt8(ascii: ",")) {
-            break
           }
-          q += 1
-          skipSpace(&q)
           var number = 0.0
           // In bounds: a plain number takes at most 33 of the 40 bytes it needs before `end`.
-          guard FloatParser.scanPlain(&q, end, &number), JSONTensorReader.isTerminator(q.pointee) else { break }
+          // Whatever follows it is the next iteration's or the general loop's to judge: anything
+          // but a separator fails the chunk there.
+          guard FloatParser.scanPlain(&q, end, &number) else { break }
           if newRow {
             if rowStartedHere && run == repeated.width && repeated.count < Int32.max {
               repeated.count += 1
