@@ -115,7 +115,6 @@ public struct LossDefinition: Sendable {
     tensors: [TensorSpec], options: [OptionSpec], acceptsLegacyReduction: Bool = true, readsTextPairs: Bool = false,
     compute: @escaping @Sendable (LossArguments) throws(LossError) -> LossResult
   ) {
-    self.readsTextPairs = readsTextPairs
     self.functionalName = functionalName
     self.moduleName = moduleName
     self.aliases = aliases
@@ -123,6 +122,7 @@ public struct LossDefinition: Sendable {
     self.tensors = tensors
     self.options = options
     self.acceptsLegacyReduction = acceptsLegacyReduction
+    self.readsTextPairs = readsTextPairs
     self.compute = compute
   }
 
