@@ -110,6 +110,7 @@ enum HelpText {
     case .int: return "N"
     case .bool: return "[true|false]"
     case .choice(let words): return words.joined(separator: "|")
+    case .integers: return "D1,..."
     }
   }
 
@@ -120,6 +121,7 @@ enum HelpText {
     case .int(let n): return String(n)
     case .bool(let b): return b ? "true" : "false"
     case .string(let s): return s
+    case .integers(let values): return values.map(String.init).joined(separator: ",")
     }
   }
 
@@ -147,6 +149,7 @@ enum ListText {
         case .bool: member += "\"type\": \"bool\", "
         case .choice(let words):
           member += "\"type\": \"choice\", \"choices\": [\(words.map(JSONText.string).joined(separator: ", "))], "
+        case .integers: member += "\"type\": \"ints\", "
         }
         return member + "\"default\": \(JSONText.value(spec.defaultValue)), \"help\": \(JSONText.string(spec.help))}"
       }

@@ -50,6 +50,29 @@ enum OptionParsing {
           "invalid value '\(text)' for \(spec.flag): expected one of \(words.joined(separator: ", "))")
       }
       return .string(text)
+    case .integers:
+      // `2,3`, `(2, 3)`, `[2, 3]` or empty: the tuple as typed or as Python prints it.
+      let inner = text.trimmingSpaces().trimmingBrackets()
+      var values: [Int] = []
+      for part in inner.split(separator: ",", omittingEmptySubsequences: true) {
+        let word = String(part).trimmingSpaces()
+        if word.isEmpty { continue }
+        guard let value = Int(word), value >= 0 else {
+          throw CommandError.usage("invalid value '\(text)' for \(spec.flag): expected non-negative integers D1,D2,...")
+        }
+        values.append(value)
+      }
+      return .integers(values)
     }
+  }
+}
+
+extension String {
+  /// Without one pair of enclosing `()` or `[]`.
+  fileprivate func trimmingBrackets() -> String {
+    guard let first = first, let last = last, count >= 2,
+      (first == "(" && last == ")") || (first == "[" && last == "]")
+    else { return self }
+    return String(dropFirst().dropLast())
   }
 }

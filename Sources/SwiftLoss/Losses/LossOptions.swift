@@ -4,6 +4,8 @@ public enum OptionValue: Sendable, Equatable, CustomStringConvertible {
   case int(Int)
   case bool(Bool)
   case string(String)
+  /// A tuple of integers (`out_features`), written `D1,D2,...` on the command line.
+  case integers([Int])
 
   public var description: String {
     switch self {
@@ -11,6 +13,7 @@ public enum OptionValue: Sendable, Equatable, CustomStringConvertible {
     case .int(let value): return String(value)
     case .bool(let value): return value ? "True" : "False"
     case .string(let value): return value
+    case .integers(let values): return values.count == 1 ? "(\(values[0]),)" : "(" + values.map(String.init).joined(separator: ", ") + ")"
     }
   }
 }
@@ -22,6 +25,8 @@ public enum OptionKind: Sendable, Equatable {
   case bool
   /// One of a fixed set of words (`reduction`, `distance_function`).
   case choice([String])
+  /// Comma-separated non-negative integers (`--out-features 2,3`; empty for `()`).
+  case integers
 }
 
 /// One keyword argument of a loss, as declared in the registry.
@@ -73,6 +78,12 @@ public struct LossOptions: Sendable {
   static func coerce(_ value: OptionValue, to spec: OptionSpec) throws(LossError) -> OptionValue {
     switch (spec.kind, value) {
     case (.double, .double), (.int, .int), (.bool, .bool): return value
+    case (.integers, .integers(let values)):
+      guard values.allSatisfy({ $0 >= 0 }) else {
+        throw LossError.usage("invalid value '\(value)' for \(spec.flag): expected non-negative integers")
+      }
+      return value
+    case (.integers, .int(let n)) where n >= 0: return .integers([n])
     case (.double, .int(let n)): return .double(Double(n))
     case (.int, .double(let x)) where x == x.rounded() && abs(x) < 9.0e15: return .int(Int(x))
     case (.choice(let choices), .string(let word)):
@@ -104,6 +115,11 @@ public struct LossOptions: Sendable {
     return b
   }
 
+  public func integers(_ name: String) -> [Int] {
+    guard case .integers(let values) = values[name] else { preconditionFailure("option \(name) is not declared as integers") }
+    return values
+  }
+
   public func string(_ name: String) -> String {
     guard case .string(let s) = values[name] else { preconditionFailure("option \(name) is not declared as a word") }
     return s
@@ -127,6 +143,7 @@ extension OptionKind {
     case .int: return "an integer"
     case .bool: return "true or false"
     case .choice(let words): return "one of " + words.joined(separator: ", ")
+    case .integers: return "comma-separated integers"
     }
   }
 }

@@ -6,6 +6,7 @@ public enum LossRegistry {
     .smoothL1Loss,
     .huberLoss,
     .crossEntropy,
+    .linearCrossEntropy,
     .nllLoss,
     .binaryCrossEntropy,
     .binaryCrossEntropyWithLogits,

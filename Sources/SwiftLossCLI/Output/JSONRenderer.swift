@@ -96,6 +96,7 @@ enum JSONText {
     case .int(let n): return String(n)
     case .bool(let b): return b ? "true" : "false"
     case .string(let s): return string(s)
+    case .integers(let values): return "[" + values.map(String.init).joined(separator: ", ") + "]"
     }
   }
 
