@@ -48,13 +48,22 @@ public enum MatrixMultiply {
   static let parallelThreshold = 1 << 18
 
   /// `C[m × n] = A[m × k] · B[k × n]`, `C` row-major with `cRowStride` (≥ n) between rows. With
-  /// `k = 0`, `C` is all zeros.
+  /// `k = 0`, `C` is all zeros; with `k = 1`, each element is the single product.
   public static func multiply(
     m: Int, n: Int, k: Int, _ a: Operand, _ b: Operand, into c: UnsafeMutablePointer<Double>, cRowStride: Int
   ) {
     guard m > 0, n > 0 else { return }
     guard k > 0 else {
       for i in 0..<m { (c + i * cRowStride).update(repeating: 0, count: n) }
+      return
+    }
+    guard k > 1 else {
+      // An outer product: each element is one product, never added to a zero, so its sign is the
+      // product's (a `-0.0` stays), as in PyTorch's `ger`/`mm` with one inner index.
+      for i in 0..<m {
+        let x = a.at(i, 0), row = c + i * cRowStride
+        for j in 0..<n { row[j] = x * b.at(0, j) }
+      }
       return
     }
     let work = m.multipliedReportingOverflow(by: n).partialValue.multipliedReportingOverflow(by: k).partialValue

@@ -31,6 +31,8 @@ def encode_option(v):
         return {"type": "int", "value": v}
     if isinstance(v, float):
         return {"type": "double", "value": encode_number(v)}
+    if isinstance(v, (list, tuple)):
+        return {"type": "ints", "value": [int(x) for x in v]}
     return {"type": "string", "value": str(v)}
 
 

@@ -73,6 +73,7 @@ struct PyTorchFixture: CustomTestStringConvertible, Sendable {
     case "bool": return (raw as? NSNumber).map { .bool($0.boolValue) }
     case "int": return (raw as? NSNumber).map { .int($0.intValue) }
     case "double": return .double(number(raw))
+    case "ints": return (raw as? [NSNumber]).map { .integers($0.map(\.intValue)) }
     default: return (raw as? String).map { .string($0) }
     }
   }

@@ -155,10 +155,11 @@ enum LinearCrossEntropy {
       let leading = tensor.rank == 1 + trailing.count ? tensor.shape[0] : -1
       guard leading >= 0, perClass > 0, leading % perClass == 0 else {
         let wanted = "[" + (["C"] + outFeatures.map(String.init) + trailing.map(String.init)).joined(separator: ", ") + "]"
+        let flat = name == "linear_weight" ? "linear.weight" : "linear.bias"
         throw LossError.data(
-          "\(loss): shape '\(wanted)' is invalid for \(name) of shape \(Shape.describeList(tensor.shape)) with out_features "
-            + "\(OptionValue.integers(outFeatures)) (the module's flat \(name == "linear_weight" ? "linear.weight" : "linear.bias") "
-            + "has C·\(perClass) rows)", tensor: name)
+          "\(loss): shape '\(wanted)' is invalid for input of size \(tensor.count) (\(name) of shape "
+            + "\(Shape.describeList(tensor.shape)) read as the module's flat \(flat) with out_features "
+            + "\(OptionValue.integers(outFeatures)) needs C·\(perClass) rows)", tensor: name)
       }
       do throws(ShapeError) {
         return try tensor.reshaped([leading / perClass] + outFeatures + trailing)
