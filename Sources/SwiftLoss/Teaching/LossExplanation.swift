@@ -37,6 +37,12 @@ public struct LossExplanation: Sendable {
       guard let input = tensors["input"], let target = tensors["target"] else { return true }
       return input.shape != target.shape
     }
+    if functionalName == "linear_cross_entropy" && name == "target" {
+      guard let input = tensors["input"], let target = tensors["target"], let weight = tensors["linear_weight"] else {
+        return true
+      }
+      return !LinearCrossEntropy.looksLikeProbabilities(target: target, input: input, linearWeight: weight)
+    }
     return integerTensors.contains(name)
   }
 }

@@ -84,6 +84,7 @@ public enum LossTracer {
     var context = TraceContext(definition: definition, tensors: tensors, options: resolved, result: result)
     switch definition.functionalName {
     case "cross_entropy": context.crossEntropy()
+    case "linear_cross_entropy": context.linearCrossEntropy()
     case "nll_loss": context.nll()
     case "binary_cross_entropy": context.bce()
     case "binary_cross_entropy_with_logits": context.bceWithLogits()

@@ -139,6 +139,18 @@ enum LinearCrossEntropy {
     return result
   }
 
+  /// Whether `target` holds class probabilities, judged from the tensors alone (without
+  /// `out_features`): of the logits' shape, or for a flat module weight `(C·d, in)`, of a shape
+  /// `(N, C, d1, ...)` whose trailing extents multiply to its rows (index targets `(N, d1, ...)`
+  /// multiply to `d` only).
+  static func looksLikeProbabilities(target: Tensor, input: Tensor, linearWeight: Tensor) -> Bool {
+    guard input.rank >= 1, linearWeight.rank >= 2 else { return false }
+    let classesAndOut = Array(linearWeight.shape.dropLast())
+    if target.shape == Array(input.shape.dropLast()) + classesAndOut { return true }
+    guard linearWeight.rank == 2, input.rank == 2, target.rank >= 3, target.shape[0] == input.shape[0] else { return false }
+    return target.shape.dropFirst().reduce(1, *) == linearWeight.shape[0]
+  }
+
   /// The module's flat `linear.weight` `(C·d1⋯dk, in)` and `linear.bias` `(C·d1⋯dk)` seen as
   /// `(C, d1, ..., dk, in)` and `(C, d1, ..., dk)`, as `LinearCrossEntropyLoss.forward` reshapes
   /// them (parameters already in that shape are taken as they are).
