@@ -89,7 +89,7 @@ public enum MatrixMultiply {
         blocked(m: upper - lower, n: n, k: k, rows, b, c + lower * cRowStride, cRowStride)
       }
     }
-    if parts == 1 { run(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: run) }
+    if parts == 1 { run(0) } else { Parallel.perform(iterations: parts, run) }
   }
 
   /// One thread's product: the blocked loops over packed panels.
@@ -234,4 +234,3 @@ public enum MatrixMultiply {
   }
 }
 
-import Dispatch

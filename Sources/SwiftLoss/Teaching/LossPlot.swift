@@ -89,6 +89,13 @@ public enum LossPlot {
     case "cross_entropy":
       return PlotProbe(kind: .margin, defaultRange: -4...4, setting: "2 classes, true logit t, other 0",
         tensors: { t in ["input": pairs(t, second: 0), "target": filled(0, t.count)] }, gradientName: "input", stride: 2)
+    case "linear_cross_entropy":
+      // One feature projected by W = [[1], [0]]: the logits (t, 0) of cross_entropy's curve.
+      return PlotProbe(kind: .margin, defaultRange: -4...4, setting: "input t, linear_weight [[1], [0]], target 0",
+        tensors: { t in
+          ["input": Tensor(validatedShape: [t.count, 1], storage: t), "linear_weight": Tensor(validatedShape: [2, 1], storage: [1, 0]),
+           "target": filled(0, t.count)]
+        }, gradientName: "input")
     case "multi_margin_loss":
       return PlotProbe(kind: .margin, defaultRange: -4...4, setting: "2 classes, true score t, other 0",
         tensors: { t in ["input": pairs(t, second: 0), "target": filled(0, t.count)] }, gradientName: "input", stride: 2)

@@ -97,7 +97,11 @@ public enum PythonEmitter {
     let function = "F.\(definition.functionalName)"
     lines.append("loss = \(function)(\((callTensors + keywords).joined(separator: ", ")))")
     let moduleKeywords = keywords.filter { !callTensors.contains($0) && !$0.hasPrefix("linear_bias=") }
-    lines.append("# module form: torch.nn.\(definition.moduleName)(\(moduleKeywords.joined(separator: ", ")))(\(callTensors.joined(separator: ", ")))")
+    if linearCrossEntropy {
+      lines.append(linearCrossEntropyModuleForm(tensors, resolved, keywords: moduleKeywords))
+    } else {
+      lines.append("# module form: torch.nn.\(definition.moduleName)(\(moduleKeywords.joined(separator: ", ")))(\(callTensors.joined(separator: ", ")))")
+    }
     lines.append("with torch.no_grad():")
     lines.append("    elementwise = \(function)(\((callTensors + noneKeywords + ["reduction='none'"]).joined(separator: ", ")))")
     lines.append("(loss if loss.dim() == 0 else loss.sum()).backward()")
@@ -132,6 +136,21 @@ public enum PythonEmitter {
       keywords.append("options=torch.nn.LinearCrossEntropyOptions(\(size > 0 ? "batch_chunk_size=\(size)" : ""))")
     }
     return (renamed, keywords)
+  }
+
+  /// The module takes `in_features` and `num_classes` and owns the projection as a flat `nn.Linear`.
+  static func linearCrossEntropyModuleForm(_ tensors: [String: Tensor], _ options: LossOptions, keywords: [String]) -> String {
+    guard let weight = tensors["linear_weight"], weight.rank >= 2 else { return "# module form: torch.nn.LinearCrossEntropyLoss" }
+    let outFeatures = options.integers("out_features")
+    let out = outFeatures.isEmpty ? Array(weight.shape.dropFirst().dropLast()) : outFeatures
+    let perClass = max(1, out.reduce(1, *))
+    let classes = outFeatures.isEmpty ? weight.shape[0] : weight.shape[0] / perClass
+    var arguments = ["\(weight.shape[weight.rank - 1])", "\(classes)"]
+    if !out.isEmpty { arguments.append("out_features=\(OptionValue.integers(out))") }
+    if tensors["linear_bias"] != nil { arguments.append("bias=True") }
+    arguments += keywords.filter { !$0.hasPrefix("linear_bias=") }
+    return "# module form: m = torch.nn.LinearCrossEntropyLoss(\(arguments.joined(separator: ", "))); "
+      + "m.linear.weight (and .bias) hold the projection, flat: (C·d1⋯dk, in_features); loss = m(input, target)"
   }
 
   /// `torch.tensor([[1.0, 2.5], [0.1, -3.0]], dtype=torch.float64, requires_grad=True)`.

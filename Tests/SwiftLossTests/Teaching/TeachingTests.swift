@@ -7,7 +7,7 @@ import Testing
 
 @Suite struct ExplanationTests {
   static let allLosses = [
-    "l1_loss", "mse_loss", "cross_entropy", "ctc_loss", "nll_loss", "poisson_nll_loss", "gaussian_nll_loss", "kl_div",
+    "l1_loss", "mse_loss", "cross_entropy", "linear_cross_entropy", "ctc_loss", "nll_loss", "poisson_nll_loss", "gaussian_nll_loss", "kl_div",
     "binary_cross_entropy", "binary_cross_entropy_with_logits", "margin_ranking_loss", "hinge_embedding_loss",
     "multilabel_margin_loss", "huber_loss", "smooth_l1_loss", "soft_margin_loss", "multilabel_soft_margin_loss",
     "cosine_embedding_loss", "multi_margin_loss", "triplet_margin_loss", "triplet_margin_with_distance_loss",
@@ -79,6 +79,17 @@ import Testing
     for step in ["shift by the row maximum", "log-sum-exp", "log_softmax = (x − m)", "pick the target class", "mean = Σ ℓ / Σ w[y]"] {
       #expect(text.contains(step), "missing \(step)")
     }
+  }
+
+  @Test func linearCrossEntropyShowsTheProjectionThenCrossEntropy() throws {
+    let lce = try #require(LossRegistry.lookup("nn.LinearCrossEntropyLoss"))
+    let call = try #require(TeachingSamples.base.first { $0.loss == "linear_cross_entropy" })
+    let text = try LossTracer.trace(lce, tensors: call.tensors, options: call.options).render()
+    for step in ["projection to logits", "n=0: z = [1.5, 0, 0.6, -0.3]", "shift by the row maximum", "log-sum-exp",
+                 "pick the target class", "mean = Σ ℓ / Σ w[y]"] {
+      #expect(text.contains(step), "missing \(step)")
+    }
+    #expect(try #require(text.range(of: "projection")).lowerBound < (try #require(text.range(of: "log-sum-exp")).lowerBound))
   }
 
   @Test func refusesLargeInputs() throws {
