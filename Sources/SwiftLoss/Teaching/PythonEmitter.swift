@@ -150,7 +150,7 @@ public enum PythonEmitter {
     if tensors["linear_bias"] != nil { arguments.append("bias=True") }
     arguments += keywords.filter { !$0.hasPrefix("linear_bias=") }
     return "# module form: m = torch.nn.LinearCrossEntropyLoss(\(arguments.joined(separator: ", "))); "
-      + "m.linear.weight (and .bias) hold the projection, flat: (C·d1⋯dk, in_features); loss = m(input, target)"
+      + "m.linear.weight (and .bias) hold the projection, flat: (C·d1·…·dk, in_features); loss = m(input, target)"
   }
 
   /// `torch.tensor([[1.0, 2.5], [0.1, -3.0]], dtype=torch.float64, requires_grad=True)`.

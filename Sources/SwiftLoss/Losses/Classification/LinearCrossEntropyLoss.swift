@@ -13,13 +13,13 @@ extension LossDefinition {
   /// logits is ``CrossEntropy/evaluate(input:target:weight:ignoreIndex:labelSmoothing:_:loss:)``.
   public static let linearCrossEntropy = LossDefinition(
     functionalName: "linear_cross_entropy", moduleName: "LinearCrossEntropyLoss",
-    summary: "cross-entropy of a linear projection (input · linear_weightᵀ + linear_bias) with class indices or probabilities",
+    summary: "cross_entropy of the logits input · linear_weight^T + linear_bias (an LLM head, fused)",
     tensors: [
       TensorSpec("input", gradient: true, help: "features (in_features) or (N, in_features)"),
       TensorSpec(
         "linear_weight", gradient: true,
         help: "projection weight (C, in_features) or (C, d1, ..., dk, in_features); the module's flat "
-          + "linear.weight (C·d1⋯dk, in_features) with --out-features"),
+          + "linear.weight (C·d1·…·dk, in_features) with --out-features"),
       TensorSpec(
         "target", gradient: true,
         help: "class indices ((), (N) or (N, d1, ..., dk)), or class probabilities of the logits' shape "
@@ -151,7 +151,7 @@ enum LinearCrossEntropy {
     return target.shape.dropFirst().reduce(1, *) == linearWeight.shape[0]
   }
 
-  /// The module's flat `linear.weight` `(C·d1⋯dk, in)` and `linear.bias` `(C·d1⋯dk)` seen as
+  /// The module's flat `linear.weight` `(C·d1·…·dk, in)` and `linear.bias` `(C·d1·…·dk)` seen as
   /// `(C, d1, ..., dk, in)` and `(C, d1, ..., dk)`, as `LinearCrossEntropyLoss.forward` reshapes
   /// them (parameters already in that shape are taken as they are).
   static func moduleParameters(
