@@ -6,9 +6,8 @@
 /// ("packed") into contiguous buffers laid out in the order the micro-kernel reads them, so its
 /// loads stream from L1/L2 whatever the strides of the operands (a transposed operand is just
 /// other strides). The micro-kernel keeps a ``rowsPerTile`` × ``columnsPerTile`` tile of `C` in
-/// SIMD registers for the whole `k` block: per step, one vector of `B`, one broadcast of `A` per
-/// row, a multiply and an add per accumulator. Written with `SIMD4<Double>`, which the compiler
-/// maps to two SSE2 registers (one AVX register where the target allows it).
+/// eight `SIMD2<Double>` registers for the whole `k` block: per step, two vectors of `B`, four of
+/// `A` (packed as pairs, so each load is a broadcast), a multiply and an add per accumulator.
 ///
 /// Work is split over the output (column or row ranges of `C`, whichever repacks the smaller
 /// operand), never over `k`: every element of `C` is summed in the same order — `k` blocks in
@@ -36,7 +35,7 @@ public enum MatrixMultiply {
 
   /// Rows of `C` held in registers by the micro-kernel.
   static let rowsPerTile = 4
-  /// Columns of `C` held in registers by the micro-kernel (one `SIMD4<Double>` per row).
+  /// Columns of `C` held in registers by the micro-kernel (two `SIMD2<Double>` per row).
   static let columnsPerTile = 4
   /// The `k` block: a packed `A` tile and `B` tile (4 × 256 doubles each, 8 KiB) stay in L1.
   static let kBlock = 256
@@ -99,7 +98,7 @@ public enum MatrixMultiply {
     let mr = rowsPerTile, nr = columnsPerTile
     let nPanel = min(n, nBlock), mPanel = min(m, mBlock), kPanel = min(k, kBlock)
     let packedB = UnsafeMutablePointer<Double>.allocate(capacity: roundUp(nPanel, nr) * kPanel)
-    let packedA = UnsafeMutablePointer<Double>.allocate(capacity: roundUp(mPanel, mr) * kPanel)
+    let packedA = UnsafeMutablePointer<Double>.allocate(capacity: 2 * roundUp(mPanel, mr) * kPanel)
     defer {
       packedB.deallocate()
       packedA.deallocate()
@@ -122,7 +121,7 @@ public enum MatrixMultiply {
             var ir = 0
             while ir < mc {
               let target = c + (i0 + ir) * ldc + j0 + jr
-              tile(kc: kc, packedA + ir * kc, bTile, target, ldc, rows: min(mr, mc - ir), columns: columns, accumulate: p0 > 0)
+              tile(kc: kc, packedA + 2 * ir * kc, bTile, target, ldc, rows: min(mr, mc - ir), columns: columns, accumulate: p0 > 0)
               ir += mr
             }
             jr += nr
@@ -163,25 +162,38 @@ public enum MatrixMultiply {
     }
   }
 
-  /// Copies `A[rows i0 ..< i0+mc, columns p0 ..< p0+kc]` as tiles of `rowsPerTile` rows: tile `t`,
-  /// step `p` holds `A[i0+t·mr ..< i0+t·mr+mr, p0+p]` (zeros past the last row).
+  /// Copies `A[rows i0 ..< i0+mc, columns p0 ..< p0+kc]` as tiles of `rowsPerTile` rows, each value
+  /// twice: tile `t`, step `p` holds `A[i, p0+p]` for the tile's rows `i`, each as a pair (zeros
+  /// past the last row). The pair is the broadcast the micro-kernel multiplies by, loaded as it is:
+  /// baseline x86-64 (SSE2) has no load-and-broadcast, and a shuffle would compete with the
+  /// multiplies and adds for the floating-point ports.
   static func packA(_ a: Operand, rows i0: Int, _ mc: Int, columns p0: Int, _ kc: Int, into out: UnsafeMutablePointer<Double>) {
     let mr = rowsPerTile
     var ir = 0
     while ir < mc {
-      let tile = out + ir * kc, height = min(mr, mc - ir)
+      let tile = out + 2 * ir * kc, height = min(mr, mc - ir)
       if height == mr && a.rowStride == 1 {
         for p in 0..<kc {
           let source = a.base + (p0 + p) * a.columnStride + i0 + ir
-          for i in 0..<mr { tile[p * mr + i] = source[i] }
+          for i in 0..<mr {
+            tile[2 * (p * mr + i)] = source[i]
+            tile[2 * (p * mr + i) + 1] = source[i]
+          }
         }
       } else {
         for i in 0..<mr {
           if i < height {
             let source = a.base + (i0 + ir + i) * a.rowStride + p0 * a.columnStride
-            for p in 0..<kc { tile[p * mr + i] = source[p * a.columnStride] }
+            for p in 0..<kc {
+              let value = source[p * a.columnStride]
+              tile[2 * (p * mr + i)] = value
+              tile[2 * (p * mr + i) + 1] = value
+            }
           } else {
-            for p in 0..<kc { tile[p * mr + i] = 0 }
+            for p in 0..<kc {
+              tile[2 * (p * mr + i)] = 0
+              tile[2 * (p * mr + i) + 1] = 0
+            }
           }
         }
       }
@@ -189,7 +201,7 @@ public enum MatrixMultiply {
     }
   }
 
-  /// The micro-kernel: a 4 × 4 tile of `C` from one packed `A` tile and one packed `B` tile,
+  /// The micro-kernel: a 4 × 4 tile of `C` from one packed `A` tile (values in pairs) and one packed `B` tile,
   /// stored (`accumulate` false, the first `k` block) or added to `C`. Only `rows` × `columns` of
   /// the tile are written.
   @inline(__always)
@@ -197,17 +209,29 @@ public enum MatrixMultiply {
     kc: Int, _ a: UnsafeMutablePointer<Double>, _ b: UnsafeMutablePointer<Double>, _ c: UnsafeMutablePointer<Double>,
     _ ldc: Int, rows: Int, columns: Int, accumulate: Bool
   ) {
-    var c0 = SIMD4<Double>(), c1 = SIMD4<Double>(), c2 = SIMD4<Double>(), c3 = SIMD4<Double>()
+    // Eight pairs of accumulators: row r, columns 0-1 and 2-3.
+    var c00 = SIMD2<Double>(), c01 = SIMD2<Double>(), c10 = SIMD2<Double>(), c11 = SIMD2<Double>()
+    var c20 = SIMD2<Double>(), c21 = SIMD2<Double>(), c30 = SIMD2<Double>(), c31 = SIMD2<Double>()
     let rawA = UnsafeRawPointer(a), rawB = UnsafeRawPointer(b)
     for p in 0..<kc {
-      let bv = rawB.loadUnaligned(fromByteOffset: p &* 32, as: SIMD4<Double>.self)
-      let av = rawA.loadUnaligned(fromByteOffset: p &* 32, as: SIMD4<Double>.self)
+      let b0 = rawB.loadUnaligned(fromByteOffset: p &* 32, as: SIMD2<Double>.self)
+      let b1 = rawB.loadUnaligned(fromByteOffset: p &* 32 &+ 16, as: SIMD2<Double>.self)
+      let a0 = rawA.loadUnaligned(fromByteOffset: p &* 64, as: SIMD2<Double>.self)
+      let a1 = rawA.loadUnaligned(fromByteOffset: p &* 64 &+ 16, as: SIMD2<Double>.self)
+      let a2 = rawA.loadUnaligned(fromByteOffset: p &* 64 &+ 32, as: SIMD2<Double>.self)
+      let a3 = rawA.loadUnaligned(fromByteOffset: p &* 64 &+ 48, as: SIMD2<Double>.self)
       // Separate multiply and add: without a known FMA, `addingProduct` would call `fma` per lane.
-      c0 += bv * SIMD4(repeating: av[0])
-      c1 += bv * SIMD4(repeating: av[1])
-      c2 += bv * SIMD4(repeating: av[2])
-      c3 += bv * SIMD4(repeating: av[3])
+      c00 += b0 * a0
+      c01 += b1 * a0
+      c10 += b0 * a1
+      c11 += b1 * a1
+      c20 += b0 * a2
+      c21 += b1 * a2
+      c30 += b0 * a3
+      c31 += b1 * a3
     }
+    let c0 = SIMD4(lowHalf: c00, highHalf: c01), c1 = SIMD4(lowHalf: c10, highHalf: c11)
+    let c2 = SIMD4(lowHalf: c20, highHalf: c21), c3 = SIMD4(lowHalf: c30, highHalf: c31)
     if rows == 4 && columns == 4 {
       store(c0, c, accumulate)
       store(c1, c + ldc, accumulate)

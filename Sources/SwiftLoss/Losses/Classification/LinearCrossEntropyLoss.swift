@@ -98,6 +98,9 @@ enum LinearCrossEntropy {
     }
     let batch = Array(input.shape.dropLast())
     let logitsShape = batch + [classes] + out
+    do throws(ShapeError) { _ = try Shape.elementCount(logitsShape) } catch {
+      throw LossError.data("\(loss): the logits \(error.message)", tensor: "linear_weight")
+    }
     let probabilities = target.shape == logitsShape
     if probabilities && options.explicitNames.contains("ignore_index") {
       throw LossError.usage("\(loss): ignore_index cannot be specified when target contains probabilities")
