@@ -362,12 +362,14 @@ struct PickleMachine {
 
   // MARK: - Globals and their application
 
-  static let storageTypes: [String: ArchiveElementType?] = [
-    "DoubleStorage": .float64, "FloatStorage": .float32, "HalfStorage": .float16, "BFloat16Storage": .bfloat16,
-    "LongStorage": .int64, "IntStorage": .int32, "ShortStorage": .int16, "CharStorage": .int8,
-    "ByteStorage": .uint8, "BoolStorage": .bool,
-    "ComplexDoubleStorage": nil, "ComplexFloatStorage": nil, "QInt8Storage": nil, "QInt32Storage": nil,
-    "QUInt8Storage": nil, "QUInt4x2Storage": nil, "QUInt2x4Storage": nil, "UntypedStorage": nil,
+  /// The legacy storage types and the dtype each holds (`UntypedStorage` holds bytes).
+  static let storageTypes: [String: (type: ArchiveElementType?, dtype: String)] = [
+    "DoubleStorage": (.float64, "float64"), "FloatStorage": (.float32, "float32"), "HalfStorage": (.float16, "float16"),
+    "BFloat16Storage": (.bfloat16, "bfloat16"), "LongStorage": (.int64, "int64"), "IntStorage": (.int32, "int32"),
+    "ShortStorage": (.int16, "int16"), "CharStorage": (.int8, "int8"), "ByteStorage": (.uint8, "uint8"),
+    "BoolStorage": (.bool, "bool"), "ComplexDoubleStorage": (nil, "complex128"), "ComplexFloatStorage": (nil, "complex64"),
+    "QInt8Storage": (nil, "qint8"), "QInt32Storage": (nil, "qint32"), "QUInt8Storage": (nil, "quint8"),
+    "QUInt4x2Storage": (nil, "quint4x2"), "QUInt2x4Storage": (nil, "quint2x4"), "UntypedStorage": (nil, "untyped bytes"),
   ]
 
   static let dtypes: [String: ArchiveElementType] = [
@@ -412,8 +414,10 @@ struct PickleMachine {
     case ("torch", "Tensor"), ("torch._tensor", "Tensor"): return .tensorClass
     case ("torch.nn.parameter", "Parameter"): return .parameterClass
     case ("torch.serialization", "_get_layout"): return .getLayout
-    case ("torch", let type) where storageTypes[type] != nil: return .storageType(storageTypes[type] ?? nil, type)
-    case ("torch.storage", "UntypedStorage"), ("torch.storage", "TypedStorage"): return .storageType(nil, name)
+    case ("torch", let type) where storageTypes[type] != nil:
+      let known = storageTypes[type]
+      return .storageType(known?.type, known?.dtype ?? type)
+    case ("torch.storage", "UntypedStorage"), ("torch.storage", "TypedStorage"): return .storageType(nil, "untyped bytes")
     case ("torch", let dtype) where dtypes[dtype] != nil: return .dtype(dtypes[dtype], dtype)
     case ("torch", let dtype) where otherDtypes.contains(dtype): return .dtype(nil, dtype)
     default: throw disallowed(module: module, name: name, label: label)

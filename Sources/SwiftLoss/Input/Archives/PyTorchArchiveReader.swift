@@ -67,7 +67,7 @@ enum PyTorchArchiveReader {
     return Directory(storageEntries: storageEntries, bigEndian: bigEndian, tensors: tensors)
   }
 
-  private static func collect(
+  static func collect(
     _ value: PickleMachine.Value, key: String, depth: Int, visits: inout Int,
     into tensors: inout [(key: String, view: PickleMachine.TensorView)], label: String
   ) throws(InputError) {
