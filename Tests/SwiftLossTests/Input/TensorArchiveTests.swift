@@ -251,8 +251,12 @@ private func message(_ body: () throws(InputError) -> Any) -> String {
     let bytes = ArchiveFixtures.bytes("views.pt")
     // The zip64 end-of-central-directory record's signature is present.
     #expect(bytes.indices.dropLast(4).contains { bytes[$0] == 0x50 && bytes[$0 + 1] == 0x4B && bytes[$0 + 2] == 6 && bytes[$0 + 3] == 6 })
-    var random = SplitMix(seed: 3)
-    let big = (0..<(40 << 20)).map { _ in UInt8.random(in: 0...255, using: &random) }
+    var state: UInt64 = 3
+    let words = (0..<(5 << 20)).map { _ -> UInt64 in
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return state
+    }
+    let big = words.withUnsafeBytes { Array($0) }
     let parallel = big.withUnsafeBufferPointer { ZipArchive.crc32($0) }
     let single = big.withUnsafeBufferPointer { UInt32(truncatingIfNeeded: crc32Whole($0)) }
     #expect(parallel == single)
@@ -263,4 +267,59 @@ import CZlib
 
 private func crc32Whole(_ buffer: UnsafeBufferPointer<UInt8>) -> UInt {
   UInt(crc32_z(0, buffer.baseAddress, z_size_t(buffer.count)))
+}
+
+@Suite struct ArchiveElementTypeTests {
+  @Test("large strided views (on both cores) gather what a plain index computation gives, every type")
+  func largeViews() throws {
+    var state: UInt64 = 9
+    let storageCount = 700 * 600 + 5
+    let words = (0..<storageCount).map { _ -> UInt64 in
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return state >> 11  // finite doubles when read as float64 bits? no: used as raw bytes below
+    }
+    let raw = words.withUnsafeBytes { Array($0) }
+    for type in ArchiveElementType.allCases {
+      for bigEndian in [false, true] {
+        // A (700, 600) row-major matrix at offset 5, viewed transposed: shape (600, 700), strides (1, 600).
+        let shape = [600, 700], strides = [1, 600], offset = 5
+        let count = storageCount - offset
+        let gathered = raw.withUnsafeBytes { buffer in
+          ArchiveElementType.gather(
+            buffer.baseAddress!, storageCount: storageCount * 8 / type.size, type: type, bigEndian: bigEndian,
+            offset: offset, shape: shape, strides: strides)
+        }
+        let all = raw.withUnsafeBytes { buffer in
+          ArchiveElementType.decode(buffer.baseAddress!, count: storageCount * 8 / type.size, type: type, bigEndian: bigEndian)
+        }
+        #expect(count == 700 * 600)
+        var want: [Double] = []
+        for i in 0..<600 { for j in 0..<700 { want.append(all[offset + i + j * 600]) } }
+        let same = gathered.map { zip($0, want).allSatisfy { $0.bitPattern == $1.bitPattern } } ?? false
+        #expect(same, "\(type) bigEndian \(bigEndian)")
+        // One element past the storage is refused.
+        let beyond = raw.withUnsafeBytes { buffer in
+          ArchiveElementType.gather(
+            buffer.baseAddress!, storageCount: 700 * 600 + 4, type: type, bigEndian: bigEndian,
+            offset: offset, shape: shape, strides: strides)
+        }
+        #expect(beyond == nil)
+      }
+    }
+    // The contiguous conversion of each type agrees with the element-by-element one.
+    let bytes = raw.prefix(1 << 20).map { $0 }
+    for type in ArchiveElementType.allCases {
+      let n = bytes.count / type.size
+      let bulk = bytes.withUnsafeBytes { ArchiveElementType.decode($0.baseAddress!, count: n, type: type, bigEndian: false) }
+      var single = [Double](repeating: 0, count: n)
+      bytes.withUnsafeBytes { buffer in
+        single.withUnsafeMutableBufferPointer { out in
+          for k in 0..<n {
+            ArchiveElementType.decode(buffer.baseAddress! + k * type.size, range: 0..<1, into: out.baseAddress! + k, type: type, bigEndian: false)
+          }
+        }
+      }
+      #expect(zip(bulk, single).allSatisfy { $0.bitPattern == $1.bitPattern || ($0.isNaN && $1.isNaN) }, "\(type)")
+    }
+  }
 }
