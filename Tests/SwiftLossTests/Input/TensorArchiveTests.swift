@@ -276,7 +276,7 @@ private func crc32Whole(_ buffer: UnsafeBufferPointer<UInt8>) -> UInt {
     let storageCount = 700 * 600 + 5
     let words = (0..<storageCount).map { _ -> UInt64 in
       state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-      return state >> 11  // finite doubles when read as float64 bits? no: used as raw bytes below
+      return state  // read below as raw bytes of every element type
     }
     let raw = words.withUnsafeBytes { Array($0) }
     for type in ArchiveElementType.allCases {
