@@ -175,7 +175,7 @@ private func message(_ body: () throws(InputError) -> Any) -> String {
     #expect(bytes[dataEnd - 1] == 0x40)
     bytes[dataEnd - 1] = 0x41
     let archive = try TensorArchive.open(InputBytes(bytes), label: "p.npz", path: "p.npz")
-    #expect(message { () throws(InputError) in try archive.tensor("arr_0") } == "corrupt zip entry 'arr_0.npy': CRC-32 mismatch")
+    #expect(message { () throws(InputError) in try archive.tensor("arr_0") } == "corrupt zip entry \"arr_0.npy\": CRC-32 mismatch")
   }
 
   @Test("every truncation and many corruptions of every fixture: an error or a value, never a trap",
@@ -241,9 +241,9 @@ private func message(_ body: () throws(InputError) -> Any) -> String {
     #expect(read(try patched("single.npz", entry: "logits.npy", uncompressed: 300), "logits")
       == "corrupt compressed data: 224 bytes where 300 were declared")
     #expect(read(try patched("single.npz", entry: "logits.npy", uncompressed: 0xFFFF_FFF0), "logits")
-      .hasPrefix("bad zip entry 'logits.npy': declared size 4294967280 is impossible"))
+      .hasPrefix("bad zip entry \"logits.npy\": declared size 4294967280 is impossible"))
     #expect(read(try patched("positional.npz", entry: "arr_0.npy", uncompressed: 12), "arr_0")
-      == "bad zip entry 'arr_0.npy': stored sizes differ")
+      == "bad zip entry \"arr_0.npy\": stored sizes differ")
   }
 
   @Test("zip64 end records (PyTorch writes them) and CRC-32 on both cores agree with zlib on one")
@@ -321,5 +321,52 @@ private func crc32Whole(_ buffer: UnsafeBufferPointer<UInt8>) -> UInt {
       }
       #expect(zip(bulk, single).allSatisfy { $0.bitPattern == $1.bitPattern || ($0.isNaN && $1.isNaN) }, "\(type)")
     }
+  }
+}
+
+/// A zip built here byte by byte (CONSTRUCTED, no library writes zip64 sizes for small files): one
+/// stored `.npy` entry whose central-directory sizes and offset are saturated and given in the
+/// zip64 extra field, with zip64 end records, as writers do for entries beyond 4 GiB.
+private func zip64Archive(npy: [UInt8], name: String) -> [UInt8] {
+  func le(_ value: UInt64, _ bytes: Int) -> [UInt8] { (0..<bytes).map { UInt8(truncatingIfNeeded: value >> (8 * UInt64($0))) } }
+  let crc = npy.withUnsafeBufferPointer { ZipArchive.crc32($0) }
+  let nameBytes = Array(name.utf8)
+  var out: [UInt8] = []
+  // Local header with a zip64 extra (sizes).
+  let localExtra = le(1, 2) + le(16, 2) + le(UInt64(npy.count), 8) + le(UInt64(npy.count), 8)
+  out += le(0x0403_4B50, 4) + le(45, 2) + le(0, 2) + le(0, 2) + le(0, 4) + le(UInt64(crc), 4)
+  out += le(0xFFFF_FFFF, 4) + le(0xFFFF_FFFF, 4) + le(UInt64(nameBytes.count), 2) + le(UInt64(localExtra.count), 2)
+  out += nameBytes + localExtra + npy
+  let directoryOffset = out.count
+  let centralExtra = le(1, 2) + le(24, 2) + le(UInt64(npy.count), 8) + le(UInt64(npy.count), 8) + le(0, 8)
+  out += le(0x0201_4B50, 4) + le(45, 2) + le(45, 2) + le(0, 2) + le(0, 2) + le(0, 4) + le(UInt64(crc), 4)
+  out += le(0xFFFF_FFFF, 4) + le(0xFFFF_FFFF, 4) + le(UInt64(nameBytes.count), 2) + le(UInt64(centralExtra.count), 2)
+  out += le(0, 2) + le(0, 2) + le(0, 2) + le(0, 4) + le(0xFFFF_FFFF, 4) + nameBytes + centralExtra
+  let directorySize = out.count - directoryOffset
+  let zip64End = out.count
+  out += le(0x0606_4B50, 4) + le(44, 8) + le(45, 2) + le(45, 2) + le(0, 4) + le(0, 4) + le(1, 8) + le(1, 8)
+  out += le(UInt64(directorySize), 8) + le(UInt64(directoryOffset), 8)
+  out += le(0x0706_4B50, 4) + le(0, 4) + le(UInt64(zip64End), 8) + le(1, 4)
+  out += le(0x0605_4B50, 4) + le(0, 2) + le(0, 2) + le(0xFFFF, 2) + le(0xFFFF, 2) + le(0xFFFF_FFFF, 4)
+  out += le(0xFFFF_FFFF, 4) + le(0, 2)
+  return out
+}
+
+@Suite struct Zip64Tests {
+  @Test("zip64 sizes and offsets in the extra fields and end records")
+  func zip64Fields() throws {
+    // The .npy of np.arange(6.0).reshape(2, 3), taken from the positional.npz fixture (arr_0 is arange(3.0)).
+    let npz = ArchiveFixtures.bytes("stored.npz")
+    let zip = try InputBytes(npz).withBytes { (b: UnsafeBufferPointer<UInt8>) throws(InputError) in
+      try ZipArchive.open(b, label: "stored.npz")
+    }
+    let entry = try #require(zip.entry(named: "f8_big.npy"))
+    let npy = try InputBytes(npz).withBytes { (b: UnsafeBufferPointer<UInt8>) throws(InputError) -> [UInt8] in
+      try zip.withContents(of: entry, in: b) { (data: UnsafeBufferPointer<UInt8>) throws(InputError) in Array(data) }
+    }
+    let archive = try TensorArchive.open(InputBytes(zip64Archive(npy: npy, name: "big.npy")), label: "z.npz", path: "z.npz")
+    #expect(archive.keys == ["big"])
+    let tensor = try archive.tensor("big")
+    #expect(tensor.shape == [2, 3] && tensor.storage == [0, 0.25, 0.5, 0.75, 1, 1.25])
   }
 }

@@ -14,7 +14,7 @@ enum NPZReader {
   static func tensor(
     _ entry: ZipArchive.Entry, key: String, zip: ZipArchive, in buffer: UnsafeBufferPointer<UInt8>
   ) throws(InputError) -> (shape: [Int], storage: [Double]) {
-    let label = "\(zip.label)#\(key)"
+    let label = TensorArchive.entryLabel(zip.label, key)
     return try zip.withContents(of: entry, in: buffer) {
       (bytes: UnsafeBufferPointer<UInt8>) throws(InputError) -> (shape: [Int], storage: [Double]) in
       guard NPYReader.hasMagic(Array(bytes.prefix(6))) else {

@@ -102,6 +102,8 @@ enum PyTorchArchiveReader {
     }
   }
 
+  static func shown(_ key: String) -> String { ByteScanner.quoted(Array(key.utf8), limit: 40) }
+
   /// The elements of one tensor, gathered from its storage by its strides.
   static func tensor(
     _ view: PickleMachine.TensorView, key: String, directory: Directory, zip: ZipArchive,
@@ -117,14 +119,14 @@ enum PyTorchArchiveReader {
     }
     do { _ = try Shape.elementCount(view.shape) } catch { throw fail("tensor \(shown): \(error.message)") }
     guard let entry = directory.storageEntries[view.storage.key] else {
-      throw fail("bad PyTorch archive: the storage of tensor \(shown) (data/\(view.storage.key)) is missing")
+      throw fail("bad PyTorch archive: the storage of tensor \(shown) (data/\(Self.shown(view.storage.key))) is missing")
     }
     return try zip.withContents(of: entry, in: buffer) { (bytes: UnsafeBufferPointer<UInt8>) throws(InputError) -> [Double] in
       // The storage's declared size, in bytes, must be in the entry; the view must lie in it.
       let storageElementSize = view.storage.type?.size ?? 1
       let (declared, overflow) = view.storage.count.multipliedReportingOverflow(by: storageElementSize)
       guard !overflow, declared <= bytes.count else {
-        throw fail("bad PyTorch archive: storage data/\(view.storage.key) is shorter than its \(view.storage.count) elements")
+        throw fail("bad PyTorch archive: storage data/\(Self.shown(view.storage.key)) is shorter than its \(view.storage.count) elements")
       }
       let available = declared / type.size
       guard let base = bytes.baseAddress ?? (available == 0 ? UnsafePointer(bitPattern: 1) : nil),

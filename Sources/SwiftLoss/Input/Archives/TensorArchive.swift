@@ -148,6 +148,14 @@ public struct TensorArchive {
     try open(input, label: label, path: path).tensors()
   }
 
+  /// `FILE#KEY` as messages name an entry (`FILE` for the key ""); a key with control characters
+  /// or of more than 200 bytes is shown quoted and bounded, so that a message stays one line.
+  static func entryLabel(_ label: String, _ key: String) -> String {
+    if key.isEmpty { return label }
+    let plain = key.utf8.count <= 200 && key.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value != 0x7F }
+    return label + "#" + (plain ? key : ByteScanner.quoted(Array(key.utf8), limit: 60))
+  }
+
   /// The first keys, quoted, for messages (bounded whatever the archive holds).
   static func describe(_ keys: [String]) -> String {
     guard !keys.isEmpty else { return "no tensors" }
@@ -157,7 +165,7 @@ public struct TensorArchive {
 
   private func tensor(at index: Int) throws(InputError) -> Tensor {
     let (key, source) = entries[index]
-    let origin = TensorOrigin(label: key.isEmpty ? label : "\(label)#\(key)")
+    let origin = TensorOrigin(label: Self.entryLabel(label, key))
     let (shape, storage) = try input.withBytes {
       (buffer: UnsafeBufferPointer<UInt8>) throws(InputError) -> ([Int], [Double]) in
       switch source {

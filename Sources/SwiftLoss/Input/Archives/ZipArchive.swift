@@ -18,6 +18,9 @@ struct ZipArchive {
     var compressedSize: Int
     var uncompressedSize: Int
     var localHeaderOffset: Int
+
+    /// The name for messages: quoted, escaped and bounded (names are arbitrary bytes).
+    var shownName: String { ByteScanner.quoted(Array(name.utf8), limit: 60) }
   }
 
   /// The entries in central-directory order (the order they were written).
@@ -142,17 +145,17 @@ struct ZipArchive {
     of entry: Entry, in buffer: UnsafeBufferPointer<UInt8>,
     _ body: (UnsafeBufferPointer<UInt8>) throws(InputError) -> R
   ) throws(InputError) -> R {
-    let bytes = LittleEndianReader(buffer: buffer, label: label, what: "zip entry '\(entry.name)'")
-    guard entry.flags & 1 == 0 else { throw bytes.fail("encrypted zip entry '\(entry.name)' is not supported") }
+    let bytes = LittleEndianReader(buffer: buffer, label: label, what: "zip entry \(entry.shownName)")
+    guard entry.flags & 1 == 0 else { throw bytes.fail("encrypted zip entry \(entry.shownName) is not supported") }
     let start = try dataStart(of: entry, bytes)
     let data = try bytes.slice(start, count: entry.compressedSize)
     guard entry.uncompressedSize <= Self.maxEntryBytes else {
-      throw bytes.fail("zip entry '\(entry.name)' is too large (\(entry.uncompressedSize) bytes)")
+      throw bytes.fail("zip entry \(entry.shownName) is too large (\(entry.uncompressedSize) bytes)")
     }
     switch entry.method {
     case 0:
       guard entry.compressedSize == entry.uncompressedSize else {
-        throw bytes.fail("bad zip entry '\(entry.name)': stored sizes differ")
+        throw bytes.fail("bad zip entry \(entry.shownName): stored sizes differ")
       }
       try checkCRC(entry, data, bytes)
       return try body(data)
@@ -160,7 +163,7 @@ struct ZipArchive {
       // A declared size beyond DEFLATE's largest ratio is refused before anything is allocated.
       let (limit, overflow) = entry.compressedSize.multipliedReportingOverflow(by: Self.maxDeflateRatio)
       guard overflow || entry.uncompressedSize <= limit + 64 else {
-        throw bytes.fail("bad zip entry '\(entry.name)': declared size \(entry.uncompressedSize) is impossible")
+        throw bytes.fail("bad zip entry \(entry.shownName): declared size \(entry.uncompressedSize) is impossible")
       }
       let inflated = try Self.inflate(data, expected: entry.uncompressedSize, bytes)
       return try inflated.withUnsafeBufferPointer { (out: UnsafeBufferPointer<UInt8>) throws(InputError) -> R in
@@ -170,7 +173,7 @@ struct ZipArchive {
     default:
       let names = [12: "bzip2", 14: "LZMA", 93: "Zstandard", 95: "xz"]
       let method = names[entry.method].map { "\($0) (method \(entry.method))" } ?? "method \(entry.method)"
-      throw bytes.fail("zip entry '\(entry.name)' is compressed with \(method); only stored and DEFLATE are supported")
+      throw bytes.fail("zip entry \(entry.shownName) is compressed with \(method); only stored and DEFLATE are supported")
     }
   }
 
@@ -179,7 +182,7 @@ struct ZipArchive {
   private func dataStart(of entry: Entry, _ bytes: LittleEndianReader) throws(InputError) -> Int {
     let p = entry.localHeaderOffset
     guard try bytes.u32(p) == Self.localHeaderSignature else {
-      throw bytes.fail("bad zip archive: no local header for '\(entry.name)'")
+      throw bytes.fail("bad zip archive: no local header for \(entry.shownName)")
     }
     return p + 30 + (try bytes.u16(p + 26)) + (try bytes.u16(p + 28))
   }
@@ -187,7 +190,7 @@ struct ZipArchive {
   private func checkCRC(_ entry: Entry, _ data: UnsafeBufferPointer<UInt8>, _ bytes: LittleEndianReader) throws(InputError) {
     guard entry.crc32 != 0 || data.isEmpty else { return }
     guard Self.crc32(data) == entry.crc32 else {
-      throw bytes.fail("corrupt zip entry '\(entry.name)': CRC-32 mismatch")
+      throw bytes.fail("corrupt zip entry \(entry.shownName): CRC-32 mismatch")
     }
   }
 
