@@ -65,6 +65,8 @@ public enum TensorReader {
       case .json: return try JSONTensorReader.read(input, label: label, parallel: options.parallel)
       case .npy: return try NPYReader.read(input, label: label)
       case .text(let delimiter): return try readText(input, label: label, delimiter: delimiter, parallel: options.parallel)
+      case .archive: return try TensorArchive.open(input, label: label, path: source.path ?? label).onlyTensor()
+      case .unsupported(let message): throw InputError(label: label, message: message)
       }
     }
   }
@@ -79,13 +81,20 @@ public enum TensorReader {
 
   /// A file's format, from its extension, else sniffed; for text, the delimiter given or implied
   /// by the extension (tab for `.tsv`/`.tab`), nil to sniff it from the data.
-  enum FileFormat: Equatable { case json, npy, text(delimiter: UInt8?) }
+  enum FileFormat: Equatable { case json, npy, text(delimiter: UInt8?), archive, unsupported(String) }
 
   static func format(of input: InputBytes, path: String, options: ReadOptions) -> FileFormat {
     let ext = FormatSniffing.fileExtension(path)
     switch ext {
     case "json": return .json
     case "npy": return .npy
+    case "npz", "safetensors", "pt", "pth":
+      // By the bytes (a legacy .pt is reported as such); never read as text.
+      switch FormatSniffing.sniff(input) {
+      case .unsupported(let message): return .unsupported(message)
+      case .npy: return .npy
+      default: return .archive
+      }
     case "csv", "txt", "tsv", "tab":
       return .text(delimiter: options.delimiter ?? ((ext == "tsv" || ext == "tab") ? 0x09 : nil))
     default:
@@ -146,6 +155,8 @@ public enum TensorReader {
     case .json: return .json
     case .npy: return .npy
     case .text: return .text(delimiter: options.delimiter)
+    case .archive: return .archive
+    case .unsupported(let message): return .unsupported(message)
     }
   }
 

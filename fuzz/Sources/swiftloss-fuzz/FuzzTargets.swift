@@ -7,8 +7,9 @@ import SwiftLossCLI
 /// The fuzzing targets: each takes arbitrary bytes and must return without trapping, whatever the
 /// bytes are. `FUZZ_TARGET` picks one: `delimited`, `json`, `npy`, `object`, `literal`, `sniff`,
 /// `pair` (two files read together for a loss value), `args` (a whole command line, see
-/// ``ArgsTarget``) or `losses` (every loss's compute path on decoded tensors and options, see
-/// ``LossesTarget``).
+/// ``ArgsTarget``), `losses` (every loss's compute path on decoded tensors and options, see
+/// ``LossesTarget``), or the archive readers: `pickle` (the allow-list unpickler of `.pt` files),
+/// `zip` (the zip reader, then the archive it holds), `safetensors` and `npz`.
 enum FuzzTargets {
   static func run(_ target: String, _ bytes: [UInt8]) {
     switch target {
@@ -43,6 +44,14 @@ enum FuzzTargets {
       _ = try? TensorReader.readObject(bytes: bytes, label: "fuzz.json")
     case "literal":
       _ = try? TensorReader.parseLiteral(String(decoding: bytes, as: UTF8.self), label: "--input")
+    case "pickle":
+      ArchiveFuzzing.pickle(bytes)
+    case "zip":
+      ArchiveFuzzing.zip(bytes)
+    case "safetensors":
+      ArchiveFuzzing.archive(bytes, label: "fuzz.safetensors")
+    case "npz":
+      ArchiveFuzzing.archive(bytes, label: "fuzz.npz")
     case "args":
       ArgsTarget.run(bytes)
     case "losses":
