@@ -28,6 +28,9 @@ struct ComputeCommand {
         "only one input can read standard input, but \(stdinUsers.joined(separator: " and ")) "
           + (stdinUsers.count == 2 ? "both" : "all") + " use '-'")
     }
+    if global.decimalComma && global.delimiter == UInt8(ascii: ",") {
+      throw CommandError.usage("--decimal , needs another delimiter than the comma (it defaults to ';')")
+    }
     var shapeTargets: [(spec: TensorSpec, dims: [Int], spelling: String)] = []
     for shape in global.shapes {
       guard let spec = definition.tensorSpec(flagName: shape.name) else {
@@ -39,7 +42,7 @@ struct ComputeCommand {
     }
     if global.data == nil { try checkRequiredTensors(given: Set(request.tensorArguments.keys)) }
 
-    let readOptions = ReadOptions(delimiter: global.delimiter)
+    let readOptions = ReadOptions(delimiter: global.delimiter, decimalComma: global.decimalComma)
     if shapeTargets.isEmpty, let outcome = try valueOfTextPair(readOptions) { return outcome }
 
     // Read.

@@ -53,6 +53,8 @@ public final class DelimitedTextPair: @unchecked Sendable {
     _ firstPath: String, _ secondPath: String, options: ReadOptions,
     minimumBytes: Int = DelimitedTextReader.parallelThreshold, units unitCount: Int? = nil
   ) -> DelimitedTextPair? {
+    // Only plain numbers: decimal commas and a selected column take the ordinary path.
+    guard !options.decimalComma, options.column == nil else { return nil }
     func side(_ path: String) -> (InputBytes, Dialect)? {
       guard let input = try? InputBytes.open(path: path),
         case .text(let given) = TensorReader.format(of: input, path: path, options: options)
@@ -93,6 +95,8 @@ public final class DelimitedTextPair: @unchecked Sendable {
         guard let baseA = a.baseAddress, let baseB = b.baseAddress,
           let bodyA = try? DelimitedTextReader.locateBody(a, label: "", dialect: firstDialect),
           let bodyB = try? DelimitedTextReader.locateBody(b, label: "", dialect: secondDialect),
+          // A pandas index column is not data, and a first row of quotes or booleans is not plain.
+          bodyA.indexColumns == 0, bodyB.indexColumns == 0, !bodyA.firstRowNeedsGeneral, !bodyB.firstRowNeedsGeneral,
           bodyA.width == bodyB.width, bodyA.width >= 1, bodyA.width <= maximumWidth,
           a.count - bodyA.bodyStart >= minimumBytes, b.count - bodyB.bodyStart >= minimumBytes
         else { return nil }

@@ -21,15 +21,34 @@ public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
   }
 }
 
+/// One column of a delimited-text file: `PATH#name` or `PATH#N`.
+public enum ColumnSelector: Sendable, Equatable {
+  /// By its header name (exact).
+  case name(String)
+  /// By its 1-based number, counted as `cut -f` counts: every field, a pandas index included.
+  case number(Int)
+}
+
 /// How delimited text is split.
 public struct ReadOptions: Sendable {
-  /// Field separator; `nil` means by extension (tab for `.tsv`, else comma). A space means runs of
-  /// blanks.
+  /// Field separator; `nil` means by extension (tab for `.tsv`, else comma; `;` with
+  /// ``decimalComma``). A space means runs of blanks.
   public var delimiter: UInt8?
+  /// `--decimal ,`: numbers are written with a decimal comma (`1,5`).
+  public var decimalComma = false
+  /// Read only this column of a delimited-text file, as a 1-D tensor (ignored by other formats).
+  public var column: ColumnSelector?
   /// Whether large delimited inputs may be parsed on several threads (for benchmarks and tests;
   /// the result is the same either way).
   package var parallel = true
-  public init(delimiter: UInt8? = nil) { self.delimiter = delimiter }
+  public init(delimiter: UInt8? = nil, decimalComma: Bool = false, column: ColumnSelector? = nil) {
+    self.delimiter = delimiter
+    self.decimalComma = decimalComma
+    self.column = column
+  }
+
+  /// The delimiter when none is given and the extension names none: `;` with decimal commas.
+  var defaultDelimiter: UInt8? { delimiter ?? (decimalComma ? UInt8(ascii: ";") : nil) }
 }
 
 /// The entry points for reading tensors from files, standard input and inline literals.
@@ -54,7 +73,7 @@ public enum TensorReader {
     switch format(of: input, path: path, options: options) {
     case .json: return try JSONTensorReader.read(input, label: path, parallel: options.parallel)
     case .npy: return try NPYReader.read(input, label: path)
-    case .text(let delimiter): return try readText(input, label: path, delimiter: delimiter, parallel: options.parallel)
+    case .text(let delimiter): return try readText(input, label: path, delimiter: delimiter, options: options)
     }
   }
 
@@ -68,12 +87,12 @@ public enum TensorReader {
     case "json": return .json
     case "npy": return .npy
     case "csv", "txt", "tsv", "tab":
-      return .text(delimiter: options.delimiter ?? ((ext == "tsv" || ext == "tab") ? 0x09 : nil))
+      return .text(delimiter: options.delimiter ?? ((ext == "tsv" || ext == "tab") ? 0x09 : options.defaultDelimiter))
     default:
       switch FormatSniffing.sniff(input) {
       case .json: return .json
       case .npy: return .npy
-      case .text: return .text(delimiter: options.delimiter)
+      case .text: return .text(delimiter: options.defaultDelimiter)
       }
     }
   }
@@ -131,20 +150,23 @@ public enum TensorReader {
     switch FormatSniffing.sniff(input) {
     case .json: return try JSONTensorReader.read(input, label: label, parallel: options.parallel)
     case .npy: return try NPYReader.read(input, label: label)
-    case .text: return try readText(input, label: label, delimiter: options.delimiter, parallel: options.parallel)
+    case .text: return try readText(input, label: label, delimiter: options.defaultDelimiter, options: options)
     }
   }
 
   static func readText(
-    _ input: InputBytes, label: String, delimiter: UInt8?, parallel: Bool = true
+    _ input: InputBytes, label: String, delimiter: UInt8?, options: ReadOptions
   ) throws(InputError) -> Tensor {
     if let delimiter {
       guard FormatSniffing.isValidDelimiter(delimiter) else {
         throw InputError(label: label, message: "invalid delimiter \(ByteScanner.quoted([delimiter]))")
       }
-      return try DelimitedTextReader.read(input, label: label, delimiter: delimiter, parallel: parallel)
+      if options.decimalComma && delimiter == UInt8(ascii: ",") {
+        throw InputError(label: label, message: "with --decimal , the delimiter cannot be a comma (use ';')")
+      }
     }
     return try DelimitedTextReader.read(
-      input, label: label, delimiter: FormatSniffing.sniffDelimiter(input), parallel: parallel)
+      input, label: label, delimiter: delimiter ?? FormatSniffing.sniffDelimiter(input), parallel: options.parallel,
+      decimalComma: options.decimalComma, column: options.column)
   }
 }
