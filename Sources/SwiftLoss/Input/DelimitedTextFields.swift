@@ -20,30 +20,41 @@ extension DelimitedTextReader {
   /// The fields of the line `from..<to` (a trailing newline is ignored), quote-aware: a field in
   /// double quotes may hold the delimiter; `""` inside quotes is one quote.
   static func splitRecord(_ base: UnsafePointer<UInt8>, from: Int, to: Int, _ dialect: Dialect) -> [TextField] {
+    var fields: [TextField] = []
+    forEachField(base, from: from, to: to, dialect) { field in
+      fields.append(field)
+      return true
+    }
+    return fields
+  }
+
+  /// Calls `body` with each field of the line `from..<to` in turn (see ``splitRecord``) until it
+  /// returns false.
+  static func forEachField(
+    _ base: UnsafePointer<UInt8>, from: Int, to: Int, _ dialect: Dialect, _ body: (TextField) -> Bool
+  ) {
     var end = to
     if end > from && base[end - 1] == 0x0A { end -= 1 }
-    var fields: [TextField] = []
     var p = from
     while p < end && dialect.isBlank(base[p]) { p += 1 }
-    if dialect.spaceMode && p == end { return [] }
+    if dialect.spaceMode && p == end { return }
     while true {
       let scanned = scanField(base, at: p, end: end, dialect)
-      fields.append(scanned.field)
+      guard body(scanned.field) else { return }
       p = scanned.next
       while p < end && dialect.isBlank(base[p]) { p += 1 }
-      if p >= end { break }
+      if p >= end { return }
       if dialect.spaceMode { continue }
       // Text glued to a closing quote (`"1"x`) belongs to that field for counting.
       while p < end && base[p] != dialect.delimiter { p += 1 }
-      if p >= end { break }
+      if p >= end { return }
       p += 1
       while p < end && dialect.isBlank(base[p]) { p += 1 }
       if p >= end {
-        fields.append(TextField(start: p, content: p..<p))
-        break
+        _ = body(TextField(start: p, content: p..<p))
+        return
       }
     }
-    return fields
   }
 
   /// The field at `p` (blanks before it already skipped), up to the delimiter (or a blank, in

@@ -296,33 +296,85 @@ enum DelimitedTextReader {
     guard let firstRow else { throw InputError(label: label, message: "no numbers") }
     let rowBytes = firstRow.end - firstRow.start
 
+    // A row of plain numbers is data for the plain path; the probe stops at the first other field.
+    var plainUpTo = firstRow.start
     if !dialect.decimalComma {
       let probe = parseChunk(base, from: firstRow.start, to: firstRow.end, dialect)
       var probeValues = probe.values
       probeValues.free()
-      if probe.failure == nil {
-        return Body(bodyStart: firstRow.start, width: max(probe.firstRowFields, 0), rowBytes: rowBytes)
+      switch probe.failure {
+      case nil: return Body(bodyStart: firstRow.start, width: max(probe.firstRowFields, 0), rowBytes: rowBytes)
+      case .field(let offset): plainUpTo = offset
+      default: break
       }
     }
-    let fields = splitRecord(base, from: firstRow.start, to: firstRow.end, dialect)
-    let kinds = fields.map { kind(of: $0, base, dialect) }
-    if kinds.allSatisfy({ $0 == .number }) {
-      return Body(bodyStart: firstRow.start, width: fields.count, firstRowNeedsGeneral: true, rowBytes: rowBytes)
-    }
+    // Each field classified once, stopping as soon as the row is known (a long data row with a bad
+    // last field costs no more than its fields).
+    var fieldCount = 0
     var indexColumns = 0
-    while indexColumns < fields.count - 1 && kinds[indexColumns] != .number && isIndexName(base, fields[indexColumns]) {
-      indexColumns += 1
+    var firstNumber: Int?
+    var firstMissing: Int?, firstNonText: Int?, firstNonNumber: Int?
+    var names: [String] = []
+    var lastIsEmpty = false
+    forEachField(base, from: firstRow.start, to: firstRow.end, dialect) { field in
+      defer { fieldCount += 1 }
+      if fieldCount == 0 || firstNumber != nil {
+        // A row that starts with a number is data: the fields the probe read are numbers.
+        if fieldCount == 0 && field.start < plainUpTo { firstNumber = 0 }
+        if firstNumber != nil {
+          if field.start >= plainUpTo && kind(of: field, base, dialect) != .number {
+            firstNonNumber = fieldCount
+            return false
+          }
+          return true
+        }
+      }
+      let fieldKind = kind(of: field, base, dialect)
+      if fieldCount == 0 && fieldKind == .number {
+        firstNumber = 0
+        return true
+      }
+      if fieldKind != .number && firstNonNumber == nil { firstNonNumber = fieldCount }
+      if fieldCount == indexColumns && fieldKind != .number && isIndexName(base, field) {
+        indexColumns += 1
+      } else {
+        if fieldKind == .missing && firstMissing == nil { firstMissing = fieldCount }
+        if fieldKind != .text && firstNonText == nil { firstNonText = fieldCount }
+      }
+      names.append(text(of: field, base))
+      lastIsEmpty = field.content.isEmpty
+      return true
     }
-    let names = kinds[indexColumns...]
-    let isHeader = indexColumns > 0 ? !names.contains(.missing) : names.allSatisfy { $0 == .text }
+    if firstNumber != nil {
+      guard let bad = firstNonNumber else {
+        return Body(bodyStart: firstRow.start, width: fieldCount, firstRowNeedsGeneral: true, rowBytes: rowBytes)
+      }
+      throw describe(.field(fieldStart(bad)), buffer, label, dialect, expected: nil, reference: 0)
+    }
+    // Every field an index name: the last one is a column (its name empty).
+    if indexColumns == fieldCount {
+      indexColumns -= 1
+      if firstMissing == nil && lastIsEmpty { firstMissing = fieldCount - 1 }
+    }
+    let isHeader = indexColumns > 0 ? firstMissing == nil : firstNonText == nil
     guard isHeader else {
-      let bad = fields.indices.first { $0 >= indexColumns && kinds[$0] == .missing }
-        ?? fields.indices.first { kinds[$0] != .number } ?? 0
-      throw describe(.field(fields[bad].start), buffer, label, dialect, expected: nil, reference: 0)
+      let bad = firstMissing ?? firstNonNumber ?? firstNonText ?? 0
+      throw describe(.field(fieldStart(bad)), buffer, label, dialect, expected: nil, reference: 0)
     }
     return Body(
-      bodyStart: firstRow.end, header: (firstRow.start, fields.count), width: fields.count,
-      indexColumns: indexColumns, names: fields.map { text(of: $0, base) }, rowBytes: rowBytes)
+      bodyStart: firstRow.end, header: (firstRow.start, fieldCount), width: fieldCount, indexColumns: indexColumns,
+      names: names, rowBytes: rowBytes)
+
+    func fieldStart(_ index: Int) -> Int {
+      var k = 0
+      var start = firstRow.start
+      forEachField(base, from: firstRow.start, to: firstRow.end, dialect) { field in
+        start = field.start
+        k += 1
+        return k <= index
+      }
+      return start
+    }
   }
 
   /// Checks the chunks in file order (field counts, the first failure) and returns the number of
