@@ -179,8 +179,7 @@ struct ComputeCommand {
         return try io.tensors.readBytes(bytes, "<stdin>", options)
       }
       if io.tensors.fileExists(value) { return try io.tensors.readFile(value, options) }
-      let trimmed = value.trimmingSpaces()
-      if trimmed.hasPrefix("[") || trimmed.hasPrefix("{") || OptionParsing.isNumber(trimmed) {
+      if TensorReader.looksLikeLiteral(value) {
         return try io.tensors.parseLiteral(value, flag)
       }
       return try io.tensors.readFile(value, options)

@@ -111,9 +111,43 @@ public enum TensorReader {
   }
 
   /// An inline literal: a JSON number or array, or `{"shape", "data"}` (`3` is a 0-d tensor;
-  /// `nan`, `inf`, `-Infinity`... in any case). `label` is the flag, e.g. `--target`.
+  /// `nan`, `inf`, `-Infinity`... in any case), or what Python prints for a tensor or array (see
+  /// ``PythonLiteral``: `tensor([1., 2.], requires_grad=True)`, `array([1, 2], dtype=int64)`,
+  /// `np.float64(1.5)`, numpy's `[1. 2.]`). `label` is the flag, e.g. `--target`. A number beyond
+  /// the double range (`1e309`) is the error "number out of range".
   public static func parseLiteral(_ text: String, label: String) throws(InputError) -> Tensor {
-    try JSONTensorReader.read(InputBytes(Array(text.utf8)), label: label)
+    if PythonLiteral.looksLikePrintedTensor(text), let tensor = try PythonLiteral.parse(text, label: label) {
+      return tensor
+    }
+    do {
+      return try JSONTensorReader.read(InputBytes(Array(text.utf8)), label: label)
+    } catch {
+      // numpy's print form (`[1. 2.]`, no commas) is not JSON.
+      if PythonLiteral.trimmed(text).hasPrefix("["), let tensor = try? PythonLiteral.parse(text, label: label) {
+        return tensor
+      }
+      throw error
+    }
+  }
+
+  /// Whether a command-line value reads as an inline literal rather than a path: a JSON array or
+  /// object (`[`, `{`), a number in any spelling the literal reader takes — `3`, `-1.5e-3`, `nan`,
+  /// `-Infinity`, and `1e309`, which is then the error "number out of range" — or a printed
+  /// tensor (`tensor(...)`, `array(...)`, `np.float64(...)`). The text is not checked further:
+  /// ``parseLiteral(_:label:)`` reports what is wrong with it.
+  public static func looksLikeLiteral(_ text: String) -> Bool {
+    let trimmed = PythonLiteral.trimmed(text)
+    guard let first = trimmed.first else { return false }
+    if first == "[" || first == "{" { return true }
+    if PythonLiteral.looksLikePrintedTensor(trimmed) { return true }
+    let bytes = Array(trimmed.utf8)
+    return bytes.withUnsafeBufferPointer { buffer -> Bool in
+      guard let base = buffer.baseAddress else { return false }
+      var cursor = base
+      var value = 0.0
+      let status = FloatParser.scan(&cursor, base + buffer.count, &value)
+      return status != .invalid && cursor == base + buffer.count
+    }
   }
 
   /// `{"input": <tensor>, "target": <tensor>, ...}`: the named tensors in document order.
