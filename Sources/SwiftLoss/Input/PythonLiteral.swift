@@ -52,6 +52,10 @@ enum PythonLiteral {
     let bytes = Array(trimmed(text).utf8)
     if let (name, open) = callable(bytes) {
       var parser = Parser(bytes: bytes, position: open + 1, end: bytes.count - 1, label: label)
+      // A dtype that is not a number type (strings, objects, complex) is the error, not the elements.
+      if let dtype = dtypeText(bytes), !isNumericDType(dtype) {
+        throw InputError(label: label, message: "\(name)(...) has dtype=\(dtype), not a number type")
+      }
       let value = try parser.value(depth: 0)
       var dims: [Int]?
       while true {
@@ -103,6 +107,18 @@ enum PythonLiteral {
     } catch {
       throw InputError(label: label, message: error.message)
     }
+  }
+
+  /// The text after the last `dtype=`, up to a comma or the closing parenthesis.
+  static func dtypeText(_ bytes: [UInt8]) -> String? {
+    let key = Array("dtype=".utf8)
+    guard bytes.count > key.count else { return nil }
+    var found: Int?
+    for k in 0...(bytes.count - key.count) where bytes[k..<(k + key.count)].elementsEqual(key) { found = k + key.count }
+    guard let start = found else { return nil }
+    var end = start
+    while end < bytes.count - 1 && bytes[end] != UInt8(ascii: ",") { end += 1 }
+    return String(trimmed(String(decoding: bytes[start..<end], as: UTF8.self)))
   }
 
   static func isNumericDType(_ text: String) -> Bool {
