@@ -1,5 +1,3 @@
-import Dispatch
-
 /// The general path of the delimited-text reader: files that are not rows of plain numbers —
 /// a pandas index column, quoted fields, booleans, decimal commas — and a selected column. The
 /// plain path is tried first for files whose header does not call for this one, and hands over
@@ -75,7 +73,9 @@ extension DelimitedTextReader {
     guard let base = buffer.baseAddress else { throw InputError(label: label, message: "no numbers") }
     let count = buffer.count
     let bodyLength = count - body.bodyStart
-    let split = parallel && bodyLength > parallelThreshold && bodyLength / 2 < Shape.maxElementCount
+    // Binary-looking input (a NUL among spread samples) is parsed from the front only (see parsePlain).
+    let binaryLooking = bodyLength > parallelThreshold && ByteScanner.sampledNUL(base, from: body.bodyStart, to: count)
+    let split = parallel && bodyLength > parallelThreshold && bodyLength / 2 < Shape.maxElementCount && !binaryLooking
     let bounds = split ? chunkBounds(base, from: body.bodyStart, to: count) : [body.bodyStart, count]
     let chunkCount = bounds.count - 1
     let perRow = max(1, plan.valuesPerRow)
@@ -87,7 +87,7 @@ extension DelimitedTextReader {
     } else {
       let parsed = UnsafeMutableBufferPointer<ChunkResult>.allocate(capacity: chunkCount)
       nonisolated(unsafe) let shared = (base: base, parsed: parsed, bounds: bounds, capacities: (0..<chunkCount).map(capacity))
-      DispatchQueue.concurrentPerform(iterations: chunkCount) { k in
+      Parallel.perform(iterations: chunkCount) { k in
         let result = parseGeneralChunk(
           shared.base, from: shared.bounds[k], to: shared.bounds[k + 1], plan, capacity: shared.capacities[k])
         shared.parsed.initializeElement(at: k, to: result)
@@ -104,6 +104,7 @@ extension DelimitedTextReader {
     guard total == rows * plan.valuesPerRow, plan.valuesPerRow > 0 else {
       throw InputError(label: label, message: "no data columns (only the index pandas wrote)")
     }
+    try LargeArray.reserve(doubles: total, reading: label)
     var offsets: [Int] = []
     var running = 0
     for result in results {
@@ -209,7 +210,6 @@ extension DelimitedTextReader {
       }
       rows &+= 1
     }
-    _ = perRow
     result.rows = rows
     result.failure = failure
     if failure == nil && result.values.failed { result.failure = .memory }

@@ -227,16 +227,20 @@ private func text(_ s: String, _ options: ReadOptions = ReadOptions()) throws(In
     let quoted = try write("quoted.csv", "a,b,c\n" + rows.map { "\"" + $0.replacingOccurrences(of: ",", with: "\",\"") + "\"" }.joined(separator: "\n") + "\n")
     let booleans = try write("booleans.csv", "a,b,c\n" + (0..<2000).map { _ in "True,False,True" }.joined(separator: "\n") + "\n")
     let options = ReadOptions()
+    func open(_ first: String, _ second: String, options: ReadOptions, minimumBytes: Int) -> DelimitedTextPair? {
+      guard let a = try? InputSource.open(path: first), let b = try? InputSource.open(path: second) else { return nil }
+      return DelimitedTextPair.open(a, b, options: options, minimumBytes: minimumBytes)
+    }
     // The control: two plain files of one shape are taken.
-    #expect(DelimitedTextPair.open(plain, plain, options: options, minimumBytes: 0) != nil)
-    #expect(DelimitedTextPair.open(indexed, indexed, options: options, minimumBytes: 0) == nil)
-    #expect(DelimitedTextPair.open(indexed, plain, options: options, minimumBytes: 0) == nil)
-    #expect(DelimitedTextPair.open(plain, indexed, options: options, minimumBytes: 0) == nil)
-    #expect(DelimitedTextPair.open(plain, plain, options: ReadOptions(column: .number(2)), minimumBytes: 0) == nil)
-    #expect(DelimitedTextPair.open(plain, plain, options: ReadOptions(decimalComma: true), minimumBytes: 0) == nil)
+    #expect(open(plain, plain, options: options, minimumBytes: 0) != nil)
+    #expect(open(indexed, indexed, options: options, minimumBytes: 0) == nil)
+    #expect(open(indexed, plain, options: options, minimumBytes: 0) == nil)
+    #expect(open(plain, indexed, options: options, minimumBytes: 0) == nil)
+    #expect(open(plain, plain, options: ReadOptions(column: .number(2)), minimumBytes: 0) == nil)
+    #expect(open(plain, plain, options: ReadOptions(decimalComma: true), minimumBytes: 0) == nil)
     for path in [quoted, booleans] {
       // Opened (the header is plain) or not, the sum declines at the first quoted/boolean row.
-      if let pair = DelimitedTextPair.open(path, plain, options: options, minimumBytes: 0) {
+      if let pair = open(path, plain, options: options, minimumBytes: 0) {
         #expect(LossDefinition.mseLoss.value(of: pair, options: ["reduction": .string("sum")]) == nil)
       }
     }
