@@ -209,7 +209,8 @@ extension DelimitedTextReader {
 
   /// A header field's text, its `""` escapes undone.
   static func text(of field: TextField, _ base: UnsafePointer<UInt8>) -> String {
-    let bytes = UnsafeBufferPointer(start: base + field.content.lowerBound, count: field.content.count)
+    // A name is for matching and messages: its first 1000 bytes (a header field may be huge).
+    let bytes = UnsafeBufferPointer(start: base + field.content.lowerBound, count: min(field.content.count, 1000))
     let text = String(decoding: bytes, as: UTF8.self)
     return field.escaped ? text.replacing("\"\"", with: "\"") : text
   }

@@ -101,7 +101,8 @@ extension DelimitedTextReader {
     }
     defer { for k in results.indices { results[k].values.free() } }
     let (total, rows, _) = try stitch(results, header: body.header, buffer, label, plan.dialect)
-    guard total == rows * plan.valuesPerRow, plan.valuesPerRow > 0 else {
+    let (expectedTotal, overflow) = rows.multipliedReportingOverflow(by: plan.valuesPerRow)
+    guard !overflow, total == expectedTotal, plan.valuesPerRow > 0 else {
       throw InputError(label: label, message: "no data columns (only the index pandas wrote)")
     }
     try LargeArray.reserve(doubles: total, reading: label)

@@ -8,7 +8,9 @@ import Synchronization
 ///
 /// Only the common case is taken: both files are comma- or tab-separated text with the same
 /// number of fields per row and of rows, and every line of their bodies is a row (no blank or
-/// comment lines after the header). ``open(_:_:options:minimumBytes:units:)`` returns nil, and
+/// comment lines after the header), with no pandas index column, no quotes or booleans in the first
+/// row, no decimal commas and no selected column (a quote or boolean further down makes ``sum(_:)``
+/// decline). ``open(_:_:options:minimumBytes:units:)`` returns nil, and
 /// ``sum(_:)`` returns nil, for anything else; the caller then reads the files the ordinary way,
 /// which broadcasts and reports errors. The sum is bit-identical to summing the stored
 /// elementwise loss: the same values, in the same blocks, added in the same order.

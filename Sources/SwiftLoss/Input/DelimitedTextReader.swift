@@ -12,10 +12,16 @@ import Darwin
 ///   field are ignored; `\r` before `\n` is ignored, so CRLF files read as LF files.
 /// - A UTF-8 byte-order mark is skipped. Lines that are blank or whose first non-blank byte is
 ///   `#` are skipped.
-/// - The first remaining row is a header, and is skipped, when none of its fields is a number or
-///   starts like one (`1.5.3` is a malformed number, not a column name)
-///   (a row mixing numbers and text is reported as bad data, not silently dropped). The header's
-///   field count must match the data rows.
+/// - The first remaining row is a header, and is skipped, when every field is text: not a number,
+///   boolean or missing-value marker, nor anything that starts like a number (`1.5.3` is a
+///   malformed number, not a column name); a row mixing numbers and text is reported as bad data,
+///   not silently dropped. Leading empty or `Unnamed: N` header fields mark pandas' index columns,
+///   which are not data (see ``locateBody(_:label:dialect:)``). The header's field count must match
+///   the data rows.
+/// - Fields may be double-quoted (RFC 4180); `True`/`False` are 1/0; missing values (an empty
+///   field, `NA`, `None`, ...) are errors; `--decimal ,` reads decimal commas. These, an index
+///   column and a selected column are read on the general path (``parseGeneral``); plain rows of
+///   numbers stay on the fast loops.
 /// - Every row has the same number of fields; every field is a number in ``FloatParser`` syntax.
 /// - Shape: one row gives `(columns,)`, one column `(rows,)`, otherwise `(rows, columns)`.
 ///
