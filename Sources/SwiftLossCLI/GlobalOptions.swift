@@ -60,6 +60,7 @@ struct GlobalOptions {
     ("delimiter", "C", "field separator of text files: one character, tab, space, comma, semicolon, pipe"),
     ("shape", "NAME=D1,D2,...", "reshape tensor NAME after reading (repeatable; -1 infers one dimension)"),
     ("data", "FILE|-", "a JSON object of tensors keyed by name; tensor flags override its keys"),
+    ("params", "FILE|-", "the same as --data: a module's parameters by state_dict name (head.weight, ...)"),
   ]
 
   static func isGlobal(_ name: String) -> Bool { flags.contains { $0.name == name } }
@@ -84,8 +85,9 @@ struct GlobalOptions {
       delimiter = try Self.parseDelimiter(value)
     case "shape":
       shapes.append(try Self.parseShape(value))
-    case "data":
-      guard data == nil else { throw CommandError.usage("--data given twice") }
+    case "data", "params":
+      // One reader for both: --params names a state_dict, --data any tensors; either once.
+      guard data == nil else { throw CommandError.usage("--data/--params given twice") }
       data = value
     default:
       throw CommandError.usage("unknown option '\(spelling)'")

@@ -110,6 +110,7 @@ enum HelpText {
     case .int: return "N"
     case .bool: return "[true|false]"
     case .choice(let words): return words.joined(separator: "|")
+    case .intList: return "N1,N2,..."
     }
   }
 
@@ -120,6 +121,7 @@ enum HelpText {
     case .int(let n): return String(n)
     case .bool(let b): return b ? "true" : "false"
     case .string(let s): return s
+    case .ints(let list): return list.isEmpty ? "none (required)" : list.map(String.init).joined(separator: ",")
     }
   }
 
@@ -145,17 +147,23 @@ enum ListText {
         case .double: member += "\"type\": \"float\", "
         case .int: member += "\"type\": \"int\", "
         case .bool: member += "\"type\": \"bool\", "
+        case .intList: member += "\"type\": \"int_list\", "
         case .choice(let words):
           member += "\"type\": \"choice\", \"choices\": [\(words.map(JSONText.string).joined(separator: ", "))], "
         }
         return member + "\"default\": \(JSONText.value(spec.defaultValue)), \"help\": \(JSONText.string(spec.help))}"
+      }
+      // A family is listed once by its pattern (`tail.{I}.0.weight`), given by state_dict name.
+      let families = definition.tensorFamilies.map { family in
+        "{\"name\": \(JSONText.string(family.displayName)), \"state_dict\": true, "
+          + "\"gradient\": \(family.hasGradient), \"help\": \(JSONText.string(family.help))}"
       }
       return "    {\"name\": \(JSONText.string(definition.functionalName)), "
         + "\"module\": \(JSONText.string(definition.moduleName)), "
         + "\"aliases\": [\(definition.aliases.map(JSONText.string).joined(separator: ", "))], "
         + "\"family\": \(JSONText.string(LossCatalog.family(of: definition))), "
         + "\"summary\": \(JSONText.string(definition.summary)),\n"
-        + "     \"tensors\": [\(tensors.joined(separator: ", "))],\n"
+        + "     \"tensors\": [\((tensors + families).joined(separator: ", "))],\n"
         + "     \"options\": [\(options.joined(separator: ", "))],\n"
         + "     \"legacy_reduction\": \(definition.acceptsLegacyReduction)}"
     }
