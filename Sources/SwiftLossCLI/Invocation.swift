@@ -60,6 +60,10 @@ enum Invocation {
   /// A loss by any of its names, or a usage error suggesting the nearest names.
   static func lookupLoss(_ name: String) throws(CommandError) -> LossDefinition {
     if let definition = LossRegistry.lookup(name) { return definition }
+    // Another library's name (`log_loss`, `categorical_crossentropy`): the PyTorch loss, never an alias.
+    if let foreign = ForeignLossNames.lookup(name) {
+      throw CommandError.usage("unknown loss '\(name)'" + foreign.explanation)
+    }
     let suggestions = LossRegistry.suggestions(for: name)
     if suggestions.isEmpty {
       throw CommandError.usage("unknown loss '\(name)' (see 'swiftloss list')")
