@@ -56,11 +56,18 @@ enum HelpText {
     lines.append("usage: " + usageLine(definition))
     lines.append("")
     lines.append("\(definition.functionalName): \(definition.summary)")
-    lines.append("names: " + LossRegistry.names(of: definition).joined(separator: ", ")
-      + " (also torch.nn.\(definition.moduleName), F.\(definition.functionalName))")
+    var seen = Set<String>()
+    let moduleOnly = Teaching.explanation(for: definition)?.pythonSpellings != nil
+    lines.append("names: " + LossRegistry.names(of: definition).filter { seen.insert($0).inserted }.joined(separator: ", ")
+      + " (also torch.nn.\(definition.moduleName)" + (moduleOnly ? ")" : ", F.\(definition.functionalName))"))
     lines.append("")
     lines.append("tensors:")
     lines += table(definition.tensors.map(tensorRow), indent: 2)
+    if !definition.tensorFamilies.isEmpty {
+      // A module's parameters, given by state_dict name in --params FILE (or --data FILE).
+      lines.append("parameters (by state_dict name, in --params FILE or --data FILE; each has a gradient):")
+      lines += table(definition.tensorFamilies.map { ($0.displayName, $0.help) }, indent: 2)
+    }
     lines.append("")
     lines.append("options:")
     var rows = definition.options.map(optionRow)
@@ -87,6 +94,7 @@ enum HelpText {
     for spec in definition.tensors {
       parts.append(spec.isRequired ? "\(spec.flag) T" : "[\(spec.flag) T]")
     }
+    if !definition.tensorFamilies.isEmpty { parts.append("--params FILE") }
     parts.append("[OPTIONS]")
     return parts.joined(separator: " ")
   }
@@ -101,7 +109,8 @@ enum HelpText {
   }
 
   static func optionRow(_ spec: OptionSpec) -> (String, String) {
-    ("\(spec.flag) \(placeholder(spec.kind))", "\(spec.help) (default: \(cliText(spec.defaultValue)))")
+    let saysDefault = spec.help.contains("(required)") || spec.help.contains("(default:")
+    return ("\(spec.flag) \(placeholder(spec.kind))", spec.help + (saysDefault ? "" : " (default: \(cliText(spec.defaultValue)))"))
   }
 
   static func placeholder(_ kind: OptionKind) -> String {

@@ -371,14 +371,14 @@ extension LossDefinition {
       TensorSpec("target", gradient: false, help: "class indices in [0, n_classes) (N), or 0-d"),
     ],
     tensorFamilies: [
-      TensorFamily(["head.weight"], gradient: true, help: "head.weight (cutoffs[0] + clusters, in_features)") { _ in 1 },
-      TensorFamily(["head.bias"], gradient: true, help: "head.bias (cutoffs[0] + clusters), with --head-bias") {
+      TensorFamily(["head.weight"], gradient: true, help: "the head's weight (cutoffs[0] + clusters, in_features)") { _ in 1 },
+      TensorFamily(["head.bias"], gradient: true, help: "the head's bias (cutoffs[0] + clusters), only with --head-bias") {
         $0.bool("head_bias") ? 1 : 0
       },
       TensorFamily(
         ["tail.{I}.0.weight", "tail.{I}.1.weight"], gradient: true,
-        help: "cluster I's projections: tail.I.0.weight (in_features // div_value^(I+1), in_features), "
-          + "tail.I.1.weight (cutoffs[I+1] − cutoffs[I], that size)"
+        help: "cluster I's two projections, (in_features // div_value^(I+1), in_features) and "
+          + "(cutoffs[I+1] − cutoffs[I], that size); one pair per cutoff"
       ) { $0.ints("cutoffs").count },
     ],
     options: [
