@@ -90,7 +90,8 @@ struct ComputeCommand {
     // --explain, --emit-python, --check-grad: text instead of the results.
     if let mode = request.teaching {
       let output = ChunkedOutput(numbers: NumberWriter(notation: .shortest, json: false))
-      output.append(try mode.text(request: request, tensors: tensors, given: given, labels: labels))
+      output.append(
+        try mode.text(request: request, tensors: tensors, given: given, labels: labels, bareNumbers: bareNumberTensors))
       return Outcome(output: output, warnings: warnings)
     }
 
