@@ -168,7 +168,7 @@ enum CompletionsCommand {
       let value: Completions.Value
       switch flag.name {
       case "format": value = .words(OutputFormat.allCases.map(\.rawValue))
-      case "data": value = .file
+      case "data", "params": value = .file
       default: value = .text
       }
       return Completions.Flag("--" + flag.name, value, flag.help)
