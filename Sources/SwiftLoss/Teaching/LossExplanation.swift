@@ -147,7 +147,10 @@ public enum Teaching {
     if let spellings = explanation(for: definition)?.pythonSpellings { return spellings }
     let required = definition.tensors.filter(\.isRequired).map(\.name)
     let optionalTensors = definition.tensors.filter { !$0.isRequired }.map { "\($0.name)=\($0.name)" }
-    let keywords = definition.options.map { "\($0.name)=\(PythonText.keyword($0, $0.defaultValue))" }
+    // triplet_margin_with_distance's --p/--eps are nn.PairwiseDistance's, not keywords of the loss.
+    let keywords = definition.options.filter { option in
+      definition.functionalName != "triplet_margin_with_distance_loss" || (option.name != "p" && option.name != "eps")
+    }.map { "\($0.name)=\(PythonText.keyword($0, $0.defaultValue))" }
     // Module: buffers (weight, pos_weight) are constructor arguments; other tensors are call arguments.
     let moduleArgs = optionalTensors + keywords
     let functionalArgs = required + optionalTensors + keywords

@@ -73,13 +73,21 @@ public enum PythonEmitter {
         if legacy.isEmpty { keywords.append("reduction=\(PythonText.option(value))") }
         continue
       }
+      let pairwiseArguments = definition.functionalName == "triplet_margin_with_distance_loss"
+        && (options["p"] != nil || options["eps"] != nil)
       if spec.name == "distance_function" {
-        if case .string(let word) = value, word != "pairwise" || given {
-          let text = PythonText.keyword(spec, value)
+        if case .string(let word) = value, word != "pairwise" || given || pairwiseArguments {
+          // --p/--eps: the distance function is nn.PairwiseDistance(p, eps) itself.
+          let text = word == "pairwise" && pairwiseArguments
+            ? "torch.nn.PairwiseDistance(p=\(PythonText.float(resolved.double("p"))), eps=\(PythonText.float(resolved.double("eps"))))"
+            : PythonText.keyword(spec, value)
           keywords.append("distance_function=\(text)")
           noneKeywords.append("distance_function=\(text)")
         }
         continue
+      }
+      if definition.functionalName == "triplet_margin_with_distance_loss" && (spec.name == "p" || spec.name == "eps") {
+        continue  // arguments of nn.PairwiseDistance, written into distance_function above
       }
       guard given else { continue }
       let text: String

@@ -18,7 +18,7 @@ extension LossDefinition {
     summary: "mean squared error (x − y)²",
     tensors: RegressionLoss.tensors,
     options: [.reduction()],
-    readsTextPairs: true
+    pointwiseKernel: { _ in AnyPointwiseKernel(SquaredErrorKernel()) }
   ) { arguments throws(LossError) in
     let kernel = SquaredErrorKernel(negatesForTarget: arguments.optionalTensor("weight") != nil)
     return try RegressionLoss.compute(kernel, arguments, weightedMean: .dividesByWeightSum)
