@@ -111,6 +111,9 @@ enum JSONText {
   static func options(_ specs: [OptionSpec], values: [String: OptionValue]) -> String {
     let members = specs.compactMap { spec -> String? in
       guard let value = values[spec.name] else { return nil }
+      // An option whose default is derived (adaptive_log_softmax's n_classes, "(default: from the
+      // last cluster's size)") has no value to show unless it was given.
+      if spec.help.contains("(default:") && value == spec.defaultValue { return nil }
       return string(spec.name) + ": " + self.value(value)
     }
     return "{" + members.joined(separator: ", ") + "}"
