@@ -121,16 +121,22 @@ struct ComputeCommand {
     // --explain, --emit-python, --check-grad: text instead of the results.
     if let mode = request.teaching {
       let output = ChunkedOutput(numbers: NumberWriter(notation: .shortest, json: false))
-      output.append(try mode.text(request: request, tensors: tensors, given: given, labels: labels))
+      output.append(
+        try mode.text(request: request, tensors: tensors, given: given, labels: labels, bareNumbers: bareNumberTensors))
       return Outcome(output: output, warnings: warnings)
     }
 
     // Compute.
     let result: LossResult
     do {
+      // issue 15 (wt-adaptive): how the loss was spelt and the reduction asked for by name (kl_div's
+      // legacy flags differ between module and functional), and which tensors were bare inline
+      // numbers (gaussian_nll's float var).
       result = try definition.run(
         tensors: tensors, options: given, outputs: global.show.outputs,
-        reductionFromLegacyFlags: request.sizeAverage != nil || request.reduce != nil)
+        reductionFromLegacyFlags: request.sizeAverage != nil || request.reduce != nil,
+        spelledAsModule: request.spelledAsModule, requestedReduction: request.requestedReduction,
+        bareNumbers: bareNumberTensors)
     } catch {
       throw CommandError.loss(error, tensors: tensors, flags: labels)
     }
@@ -169,6 +175,14 @@ struct ComputeCommand {
       try TextRenderer.render(report, numbers: numbers, into: output.text)
     }
     return Outcome(output: output, warnings: warnings)
+  }
+
+  /// The tensors given as a bare inline number (`--var 0.5`, not a file named `0.5`): PyTorch's
+  /// Python floats (issue 15).
+  var bareNumberTensors: Set<String> {
+    Set(request.tensorArguments.compactMap { name, argument in
+      !io.tensors.fileExists(argument.value) && OptionParsing.isNumber(argument.value) ? name : nil
+    })
   }
 
   private func checkRequiredTensors(given: Set<String>) throws(CommandError) {
