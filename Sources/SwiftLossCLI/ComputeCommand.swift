@@ -28,6 +28,9 @@ struct ComputeCommand {
         "only one input can read standard input, but \(stdinUsers.joined(separator: " and ")) "
           + (stdinUsers.count == 2 ? "both" : "all") + " use '-'")
     }
+    if global.decimalComma && global.delimiter == UInt8(ascii: ",") {
+      throw CommandError.usage("--decimal , needs another delimiter than the comma (it defaults to ';')")
+    }
     var shapeTargets: [(spec: TensorSpec, dims: [Int], spelling: String)] = []
     for shape in global.shapes {
       guard let spec = definition.tensorSpec(flagName: shape.name) else {
@@ -39,7 +42,7 @@ struct ComputeCommand {
     }
     if global.data == nil { try checkRequiredTensors(given: Set(request.tensorArguments.keys)) }
 
-    let readOptions = ReadOptions(delimiter: global.delimiter)
+    let readOptions = ReadOptions(delimiter: global.delimiter, decimalComma: global.decimalComma)
     let (given, legacyWarnings) = givenOptions()
     var warnings = legacyWarnings
 
@@ -118,16 +121,22 @@ struct ComputeCommand {
     // --explain, --emit-python, --check-grad: text instead of the results.
     if let mode = request.teaching {
       let output = ChunkedOutput(numbers: NumberWriter(notation: .shortest, json: false))
-      output.append(try mode.text(request: request, tensors: tensors, given: given, labels: labels))
+      output.append(
+        try mode.text(request: request, tensors: tensors, given: given, labels: labels, bareNumbers: bareNumberTensors))
       return Outcome(output: output, warnings: warnings)
     }
 
     // Compute.
     let result: LossResult
     do {
+      // issue 15 (wt-adaptive): how the loss was spelt and the reduction asked for by name (kl_div's
+      // legacy flags differ between module and functional), and which tensors were bare inline
+      // numbers (gaussian_nll's float var).
       result = try definition.run(
         tensors: tensors, options: given, outputs: global.show.outputs,
-        reductionFromLegacyFlags: request.sizeAverage != nil || request.reduce != nil)
+        reductionFromLegacyFlags: request.sizeAverage != nil || request.reduce != nil,
+        spelledAsModule: request.spelledAsModule, requestedReduction: request.requestedReduction,
+        bareNumbers: bareNumberTensors)
     } catch {
       throw CommandError.loss(error, tensors: tensors, flags: labels)
     }
@@ -168,6 +177,14 @@ struct ComputeCommand {
     return Outcome(output: output, warnings: warnings)
   }
 
+  /// The tensors given as a bare inline number (`--var 0.5`, not a file named `0.5`): PyTorch's
+  /// Python floats (issue 15).
+  var bareNumberTensors: Set<String> {
+    Set(request.tensorArguments.compactMap { name, argument in
+      !io.tensors.fileExists(argument.value) && OptionParsing.isNumber(argument.value) ? name : nil
+    })
+  }
+
   private func checkRequiredTensors(given: Set<String>) throws(CommandError) {
     let definition = request.definition
     let missing = definition.tensors.filter { $0.isRequired && !given.contains($0.name) }.map(\.flag)
@@ -199,8 +216,7 @@ struct ComputeCommand {
   /// reports as missing.
   func classify(_ value: String, flag: String) throws(CommandError) -> TensorArgument {
     if value == "-" { return .standardInput }
-    let trimmed = value.trimmingSpaces()
-    let literal = trimmed.hasPrefix("[") || trimmed.hasPrefix("{") || OptionParsing.isNumber(trimmed)
+    let literal = TensorReader.looksLikeLiteral(value)
     if io.tensors.fileExists(value) {
       if literal && !value.hasPrefix("./") && !value.hasPrefix("/") {
         throw CommandError.usage(

@@ -44,35 +44,32 @@ enum OptionParsing {
         throw CommandError.usage("invalid value '\(text)' for \(spec.flag): expected true or false")
       }
       return .bool(value)
+    case .intList:
+      // `4,8`, `[4, 8]`, `(4, 8)`; an empty list is PyTorch's error, not ours.
+      var body = text.trimmingSpaces()
+      if body.hasPrefix("[") && body.hasSuffix("]") || body.hasPrefix("(") && body.hasSuffix(")") {
+        body = String(body.dropFirst().dropLast())
+      }
+      var list: [Int] = []
+      let parts = body.split(separator: ",", omittingEmptySubsequences: false).map({ $0.trimmingSpaces() })
+      for (index, part) in parts.enumerated() {
+        if part.isEmpty && body.trimmingSpaces().isEmpty { break }
+        // A trailing comma, as Python writes a 1-tuple: `(2,)` (out_features).
+        if part.isEmpty && index == parts.count - 1 && index > 0 { break }
+        guard let value = Int(part) else {
+          throw CommandError.usage(
+            "invalid value '\(text)' for \(spec.flag): '\(part)' is not an integer (expected N1,N2,...)")
+        }
+        list.append(value)
+      }
+      return .ints(list)
     case .choice(let words):
       guard words.contains(text) else {
         throw CommandError.usage(
           "invalid value '\(text)' for \(spec.flag): expected one of \(words.joined(separator: ", "))")
       }
       return .string(text)
-    case .integers:
-      // `2,3`, `(2, 3)`, `[2, 3]` or empty: the tuple as typed or as Python prints it.
-      let inner = text.trimmingSpaces().trimmingBrackets()
-      var values: [Int] = []
-      for part in inner.split(separator: ",", omittingEmptySubsequences: true) {
-        let word = String(part).trimmingSpaces()
-        if word.isEmpty { continue }
-        guard let value = Int(word), value >= 0 else {
-          throw CommandError.usage("invalid value '\(text)' for \(spec.flag): expected non-negative integers D1,D2,...")
-        }
-        values.append(value)
-      }
-      return .integers(values)
     }
   }
 }
 
-extension String {
-  /// Without one pair of enclosing `()` or `[]`.
-  fileprivate func trimmingBrackets() -> String {
-    guard let first = first, let last = last, count >= 2,
-      (first == "(" && last == ")") || (first == "[" && last == "]")
-    else { return self }
-    return String(dropFirst().dropLast())
-  }
-}

@@ -4,8 +4,8 @@ public enum OptionValue: Sendable, Equatable, CustomStringConvertible {
   case int(Int)
   case bool(Bool)
   case string(String)
-  /// A tuple of integers (`out_features`), written `D1,D2,...` on the command line.
-  case integers([Int])
+  /// A list of integers (`cutoffs`), as a Python list.
+  case ints([Int])
 
   public var description: String {
     switch self {
@@ -13,7 +13,7 @@ public enum OptionValue: Sendable, Equatable, CustomStringConvertible {
     case .int(let value): return String(value)
     case .bool(let value): return value ? "True" : "False"
     case .string(let value): return value
-    case .integers(let values): return values.count == 1 ? "(\(values[0]),)" : "(" + values.map(String.init).joined(separator: ", ") + ")"
+    case .ints(let values): return "[" + values.map(String.init).joined(separator: ", ") + "]"
     }
   }
 }
@@ -25,8 +25,8 @@ public enum OptionKind: Sendable, Equatable {
   case bool
   /// One of a fixed set of words (`reduction`, `distance_function`).
   case choice([String])
-  /// Comma-separated non-negative integers (`--out-features 2,3`; empty for `()`).
-  case integers
+  /// Integers separated by commas on the command line (`--cutoffs 4,8`).
+  case intList
 }
 
 /// One keyword argument of a loss, as declared in the registry.
@@ -77,13 +77,8 @@ public struct LossOptions: Sendable {
 
   static func coerce(_ value: OptionValue, to spec: OptionSpec) throws(LossError) -> OptionValue {
     switch (spec.kind, value) {
-    case (.double, .double), (.int, .int), (.bool, .bool): return value
-    case (.integers, .integers(let values)):
-      guard values.allSatisfy({ $0 >= 0 }) else {
-        throw LossError.usage("invalid value '\(value)' for \(spec.flag): expected non-negative integers")
-      }
-      return value
-    case (.integers, .int(let n)) where n >= 0: return .integers([n])
+    case (.double, .double), (.int, .int), (.bool, .bool), (.intList, .ints): return value
+    case (.intList, .int(let n)): return .ints([n])
     case (.double, .int(let n)): return .double(Double(n))
     case (.int, .double(let x)) where x == x.rounded() && abs(x) < 9.0e15: return .int(Int(x))
     case (.choice(let choices), .string(let word)):
@@ -115,18 +110,24 @@ public struct LossOptions: Sendable {
     return b
   }
 
-  public func integers(_ name: String) -> [Int] {
-    guard case .integers(let values) = values[name] else { preconditionFailure("option \(name) is not declared as integers") }
-    return values
-  }
-
   public func string(_ name: String) -> String {
     guard case .string(let s) = values[name] else { preconditionFailure("option \(name) is not declared as a word") }
     return s
   }
 
-  /// The `reduction` option (every loss has one).
-  public var reduction: Reduction { Reduction(rawValue: string("reduction")) ?? .mean }
+  public func ints(_ name: String) -> [Int] {
+    guard case .ints(let list) = values[name] else { preconditionFailure("option \(name) is not declared as a list") }
+    return list
+  }
+
+  /// Whether the user gave `name` (rather than it taking its default).
+  public func isExplicit(_ name: String) -> Bool { explicitNames.contains(name) }
+
+  /// The `reduction` option; `mean` for a loss without one (AdaptiveLogSoftmaxWithLoss's mean loss).
+  public var reduction: Reduction {
+    guard case .string(let word) = values["reduction"] else { return .mean }
+    return Reduction(rawValue: word) ?? .mean
+  }
 
   /// Replaces the reduction (used when legacy flags decide it).
   public mutating func setReduction(_ reduction: Reduction) {
@@ -143,7 +144,7 @@ extension OptionKind {
     case .int: return "an integer"
     case .bool: return "true or false"
     case .choice(let words): return "one of " + words.joined(separator: ", ")
-    case .integers: return "comma-separated integers"
+    case .intList: return "integers separated by commas"
     }
   }
 }

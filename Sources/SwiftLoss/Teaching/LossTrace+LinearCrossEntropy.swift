@@ -7,7 +7,7 @@ extension TraceContext {
       return summary()
     }
     var bias = tensors["linear_bias"]
-    let outFeatures = options.integers("out_features")
+    let outFeatures = options.ints("out_features")
     if !outFeatures.isEmpty {
       guard let viewed = try? LinearCrossEntropy.moduleParameters(weight, bias, outFeatures: outFeatures) else {
         return summary()
@@ -23,7 +23,7 @@ extension TraceContext {
     let logits = LinearCrossEntropy.project(input.storage, weight.storage, bias?.storage, rows: rows, features: features, k: inFeatures)
     guard let logitsTensor = try? Tensor(shape: logitsShape, storage: logits) else { return summary() }
 
-    var lines = [describe("input"), "linear_weight \(Shape.describe(weight.shape))" + (outFeatures.isEmpty ? "" : " (the flat module weight viewed with out_features \(OptionValue.integers(outFeatures)))")]
+    var lines = [describe("input"), "linear_weight \(Shape.describe(weight.shape))" + (outFeatures.isEmpty ? "" : " (the flat module weight viewed with out_features \(Shape.describe(outFeatures)))")]
     if let bias { lines.append("linear_bias \(Shape.describe(bias.shape)) = \(F.vector(bias.storage))") }
     lines.append("z = input · linear_weightᵀ\(bias == nil ? "" : " + linear_bias")  over W as (\(features), \(inFeatures))")
     for r in 0..<rows {
@@ -31,7 +31,7 @@ extension TraceContext {
       lines.append((input.rank == 2 ? "n=\(r)" : "row") + ": z = \(F.vector(row))")
     }
     lines.append("logits laid out as \(Shape.describe(logitsShape)): cross_entropy takes it from here")
-    trace.step("projection to logits (\(classes) classes\(out.isEmpty ? "" : ", out_features \(OptionValue.integers(out))"))", lines)
+    trace.step("projection to logits (\(classes) classes\(out.isEmpty ? "" : ", out_features \(Shape.describe(out))"))", lines)
 
     // cross_entropy's trace on the logits, with the options it shares.
     var given: [String: OptionValue] = ["reduction": .string(reduction.rawValue)]

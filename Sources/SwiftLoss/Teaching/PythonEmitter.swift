@@ -18,13 +18,20 @@ public enum PythonEmitter {
   /// swiftloss rejects is reported instead of emitted).
   public static func script(
     _ definition: LossDefinition, tensors: [String: Tensor], options: [String: OptionValue], legacy: Legacy = Legacy(),
-    commandLine: String? = nil
+    commandLine: String? = nil, bareNumbers: Set<String> = [], spelledAsModule: Bool = false
   ) throws(LossError) -> String {
     var effective = options
     if !legacy.isEmpty {
       effective["reduction"] = .string(Reduction.legacy(sizeAverage: legacy.sizeAverage, reduce: legacy.reduce).rawValue)
     }
-    let result = try definition.run(tensors: tensors, options: effective, outputs: [.value, .gradients])
+    var requested: Reduction?
+    if case .string(let word) = options["reduction"] { requested = Reduction(rawValue: word) }
+    let result = try definition.run(
+      tensors: tensors, options: effective, outputs: [.value, .gradients], reductionFromLegacyFlags: !legacy.isEmpty,
+      spelledAsModule: spelledAsModule, requestedReduction: requested, bareNumbers: bareNumbers)
+    if !definition.tensorFamilies.isEmpty {
+      return try moduleScript(definition, tensors: tensors, options: options, result: result, commandLine: commandLine)
+    }
     let differentiable = Set(result.gradients.map(\.name))
     let explanation = Teaching.explanation(for: definition)
     let resolved = try LossOptions(specs: definition.options, given: options)
@@ -48,7 +55,9 @@ public enum PythonEmitter {
       let integer = linearCrossEntropy
         ? spec.name == "target" && !differentiable.contains("target")  // probability targets get a gradient
         : explanation?.isIntegerTensor(spec.name, in: tensors) ?? false
-      if definition.functionalName == "gaussian_nll_loss" && spec.name == "var" && tensor.rank == 0 {
+      if definition.functionalName == "gaussian_nll_loss" && spec.name == "var" && tensor.rank == 0
+        && bareNumbers.contains("var")
+      {
         lines.append("var = \(PythonText.float(tensor.storage[0]))  # a Python float, as PyTorch takes it (no gradient)")
       } else {
         lines.append("\(spec.name) = " + literal(tensor, integer: integer, requiresGrad: differentiable.contains(spec.name)))
@@ -73,13 +82,21 @@ public enum PythonEmitter {
         if legacy.isEmpty { keywords.append("reduction=\(PythonText.option(value))") }
         continue
       }
+      let pairwiseArguments = definition.functionalName == "triplet_margin_with_distance_loss"
+        && (options["p"] != nil || options["eps"] != nil)
       if spec.name == "distance_function" {
-        if case .string(let word) = value, word != "pairwise" || given {
-          let text = PythonText.keyword(spec, value)
+        if case .string(let word) = value, word != "pairwise" || given || pairwiseArguments {
+          // --p/--eps: the distance function is nn.PairwiseDistance(p, eps) itself.
+          let text = word == "pairwise" && pairwiseArguments
+            ? "torch.nn.PairwiseDistance(p=\(PythonText.float(resolved.double("p"))), eps=\(PythonText.float(resolved.double("eps"))))"
+            : PythonText.keyword(spec, value)
           keywords.append("distance_function=\(text)")
           noneKeywords.append("distance_function=\(text)")
         }
         continue
+      }
+      if definition.functionalName == "triplet_margin_with_distance_loss" && (spec.name == "p" || spec.name == "eps") {
+        continue  // arguments of nn.PairwiseDistance, written into distance_function above
       }
       guard given else { continue }
       if linearCrossEntropy && ["out_features", "chunked", "batch_chunk_size"].contains(spec.name) { continue }
@@ -121,7 +138,7 @@ public enum PythonEmitter {
     _ tensors: [String: Tensor], _ options: LossOptions
   ) -> (renamed: [String: String], keywords: [String]) {
     var renamed: [String: String] = [:]
-    let outFeatures = options.integers("out_features")
+    let outFeatures = options.ints("out_features")
     if !outFeatures.isEmpty, let weight = tensors["linear_weight"], weight.rank == 2 {
       let perClass = max(1, outFeatures.reduce(1, *))
       let dims = outFeatures.map(String.init).joined(separator: ", ")
@@ -141,16 +158,67 @@ public enum PythonEmitter {
   /// The module takes `in_features` and `num_classes` and owns the projection as a flat `nn.Linear`.
   static func linearCrossEntropyModuleForm(_ tensors: [String: Tensor], _ options: LossOptions, keywords: [String]) -> String {
     guard let weight = tensors["linear_weight"], weight.rank >= 2 else { return "# module form: torch.nn.LinearCrossEntropyLoss" }
-    let outFeatures = options.integers("out_features")
+    let outFeatures = options.ints("out_features")
     let out = outFeatures.isEmpty ? Array(weight.shape.dropFirst().dropLast()) : outFeatures
     let perClass = max(1, out.reduce(1, *))
     let classes = outFeatures.isEmpty ? weight.shape[0] : weight.shape[0] / perClass
     var arguments = ["\(weight.shape[weight.rank - 1])", "\(classes)"]
-    if !out.isEmpty { arguments.append("out_features=\(OptionValue.integers(out))") }
+    if !out.isEmpty { arguments.append("out_features=\(Shape.describe(out))") }
     if tensors["linear_bias"] != nil { arguments.append("bias=True") }
     arguments += keywords.filter { !$0.hasPrefix("linear_bias=") }
     return "# module form: m = torch.nn.LinearCrossEntropyLoss(\(arguments.joined(separator: ", "))); "
       + "m.linear.weight (and .bias) hold the projection, flat: (C·d1·…·dk, in_features); loss = m(input, target)"
+  }
+
+  /// A module built from its constructor's arguments and loaded with the given `state_dict`
+  /// (AdaptiveLogSoftmaxWithLoss): its `loss`, `-output`, `output` and every parameter's gradient.
+  static func moduleScript(
+    _ definition: LossDefinition, tensors: [String: Tensor], options: [String: OptionValue], result: LossResult,
+    commandLine: String?
+  ) throws(LossError) -> String {
+    let resolved = try LossOptions(specs: definition.options, given: options)
+    let forward = try AdaptiveLogSoftmax.forward(LossArguments(tensors: tensors, options: resolved, outputs: .value))
+    let layout = forward.layout
+    var lines: [String] = []
+    lines.append("#!/usr/bin/env python3")
+    if let commandLine { lines.append("# Generated by: \(commandLine.replacingNewlines())") }
+    lines.append("# The same computation in PyTorch (float64), to compare with swiftloss's output.")
+    lines.append("import torch")
+    lines.append("")
+    lines.append("torch.set_default_dtype(torch.float64)")
+    lines.append("")
+    lines.append("input = " + literal(try tensorNamed("input", tensors), integer: false, requiresGrad: true))
+    lines.append("target = " + literal(try tensorNamed("target", tensors), integer: true, requiresGrad: false))
+    lines.append("state_dict = {")
+    for spec in definition.tensorSpecs(for: resolved) where !definition.tensors.contains(where: { $0.name == spec.name }) {
+      lines.append("    '\(spec.name)': " + literal(try tensorNamed(spec.name, tensors), integer: false, requiresGrad: false) + ",")
+    }
+    lines.append("}")
+    lines.append("")
+    let cutoffs = "[" + resolved.ints("cutoffs").map(String.init).joined(separator: ", ") + "]"
+    lines.append(
+      "m = torch.nn.\(definition.moduleName)(\(layout.inFeatures), \(layout.nClasses), cutoffs=\(cutoffs), "
+        + "div_value=\(PythonText.float(resolved.double("div_value"))), "
+        + "head_bias=\(layout.hasHeadBias ? "True" : "False"))")
+    lines.append("m.load_state_dict(state_dict)")
+    lines.append("output, loss = m(input, target)")
+    lines.append("loss.backward()")
+    lines.append("")
+    lines.append("print('loss:', loss.item())")
+    lines.append("print('elementwise:', (-output).tolist())")
+    lines.append("print('output:', output.tolist())")
+    lines.append("print('grad input:', input.grad.tolist())")
+    lines.append("# A cluster no target falls in has no gradient in PyTorch (None); swiftloss prints zeros.")
+    lines.append("for name, parameter in m.named_parameters():")
+    lines.append("    grad = parameter.grad if parameter.grad is not None else torch.zeros_like(parameter)")
+    lines.append("    print(f'grad {name}:', grad.tolist())")
+    _ = result
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  static func tensorNamed(_ name: String, _ tensors: [String: Tensor]) throws(LossError) -> Tensor {
+    guard let tensor = tensors[name] else { throw LossError.usage("missing tensor \(name)") }
+    return tensor
   }
 
   /// `torch.tensor([[1.0, 2.5], [0.1, -3.0]], dtype=torch.float64, requires_grad=True)`.

@@ -51,7 +51,7 @@ import Testing
     let flat = try definition.run(
       tensors: ["input": input, "linear_weight": try weight.reshaped([6, 3]), "linear_bias": try bias.reshaped([6]),
                 "target": target],
-      options: ["out_features": .integers([2])])
+      options: ["out_features": .ints([2])])
     #expect(flat.value.storage == kdim.value.storage)
     #expect(flat.gradient("linear_weight")?.shape == [6, 3])
     #expect(flat.gradient("linear_weight")?.storage == kdim.gradient("linear_weight")?.storage)

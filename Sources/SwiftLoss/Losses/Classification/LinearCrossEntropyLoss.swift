@@ -41,7 +41,7 @@ extension LossDefinition {
         "label_smoothing", .double, default: .double(0.0),
         help: "mixes ε/C into every class (0 ≤ ε ≤ 1; negative means 0)"),
       OptionSpec(
-        "out_features", .integers, default: .integers([]),
+        "out_features", .intList, default: .ints([]),
         help: "the module's out_features (d1, ..., dk): reads a flat linear.weight/linear.bias as (C, d1, ..., dk, ...)"),
       OptionSpec(
         "chunked", .bool, default: .bool(false),
@@ -65,7 +65,7 @@ enum LinearCrossEntropy {
     var linearWeight = try arguments.tensor("linear_weight")
     var linearBias = arguments.optionalTensor("linear_bias")
     let options = arguments.options
-    let outFeatures = options.integers("out_features")
+    let outFeatures = options.ints("out_features")
     if !outFeatures.isEmpty {
       (linearWeight, linearBias) = try moduleParameters(linearWeight, linearBias, outFeatures: outFeatures)
     }
@@ -174,7 +174,7 @@ enum LinearCrossEntropy {
         throw LossError.data(
           "\(loss): shape '\(wanted)' is invalid for input of size \(tensor.count) (\(name) of shape "
             + "\(Shape.describeList(tensor.shape)) read as the module's flat \(flat) with out_features "
-            + "\(OptionValue.integers(outFeatures)) needs C·\(perClass) rows)", tensor: name)
+            + "\(Shape.describe(outFeatures)) needs C·\(perClass) rows)", tensor: name)
       }
       do throws(ShapeError) {
         return try tensor.reshaped([leading / perClass] + outFeatures + trailing)
