@@ -2,65 +2,76 @@ import SwiftLoss
 
 /// `--help`, `help LOSS`: everything comes from the registry, so new losses appear on their own.
 enum HelpText {
-  static func general() -> String {
+  static func general(width: Int = TextLayout.defaultWidth) -> String {
+    let width = max(TextLayout.minimumWidth, width)
     var lines: [String] = []
-    lines.append("swiftloss \(Invocation.versionNumber): PyTorch's loss functions, their elementwise values and gradients, in float64")
+    func paragraph(_ text: String) { lines += TextLayout.wrap(text, width: width, firstPrefix: "  ", prefix: "  ") }
+    lines += TextLayout.wrap(
+      "swiftloss \(Invocation.versionNumber): PyTorch's loss functions, their elementwise values and gradients, in float64",
+      width: width)
     lines.append("")
     lines.append("usage:")
-    lines.append("  swiftloss LOSS [TENSORS] [OPTIONS]     compute one loss")
-    lines.append("  swiftloss list [--format json]          every loss: names, aliases, tensors, options")
-    lines.append("  swiftloss explain LOSS                  formula, shapes, options, PyTorch equivalents")
-    lines.append("  swiftloss help [LOSS]                   usage; per-loss usage")
-    lines.append("  swiftloss " + plotUsage)
-    lines.append("                                          losses as curves of the error or margin")
-    lines.append("  swiftloss completions bash|zsh|fish     print a shell completion script")
-    lines.append("  swiftloss --help | -h | --version")
+    lines += TextLayout.columns([
+      ("swiftloss LOSS [TENSORS] [OPTIONS]", "compute one loss"),
+      ("swiftloss list [--format json]", "every loss: names, aliases, tensors, options"),
+      ("swiftloss explain LOSS [--html]", "formula, shapes, options, PyTorch equivalents (--html: a lesson page)"),
+      ("swiftloss help [LOSS]", "usage; per-loss usage"),
+      ("swiftloss " + plotUsage, "losses as curves of the error or margin"),
+      ("swiftloss completions bash|zsh|fish", "print a shell completion script"),
+      ("swiftloss --help | -h | --version", ""),
+    ], indent: 2, width: width, maxLeft: 38)
     lines.append("")
     lines.append("tensors:")
-    lines.append("  Each tensor is a flag named after PyTorch's argument, hyphenated (--input, --target,")
-    lines.append("  --weight, --log-probs, ...; see 'swiftloss help LOSS'). A value is a file (.csv, .tsv,")
-    lines.append("  .txt, .json, .npy), '-' for standard input (one tensor at most), or an inline literal:")
-    lines.append("  --target '[1, 0, 4]', --target 3.")
+    paragraph(
+      "Each tensor is a flag named after PyTorch's argument, hyphenated (--input, --target, --weight, --log-probs, ...; "
+        + "see 'swiftloss help LOSS'). A value is a file (.csv, .tsv, .txt, .json, .npy), '-' for standard input "
+        + "(one tensor at most), or an inline literal: --target '[1, 0, 4]', --target 3.")
     lines.append("")
     lines.append("options:")
-    lines.append("  A loss's options are PyTorch's keyword arguments, hyphenated (--ignore-index N; _ works")
-    lines.append("  too). Values: --opt V or --opt=V; booleans --full, --full=false, --full false, --no-full.")
-    lines.append("  --size-average / --reduce (deprecated) where PyTorch accepts them.")
+    paragraph(
+      "A loss's options are PyTorch's keyword arguments, hyphenated (--ignore-index N; _ works too). Values: --opt V "
+        + "or --opt=V; booleans --full, --full=false, --full false, --no-full. --size-average / --reduce (deprecated) "
+        + "where PyTorch accepts them.")
     lines.append("")
     lines.append("teaching (instead of the results of a computation):")
-    lines += table(TeachingMode.flags.map { ("--" + $0.name, $0.help) }, indent: 2)
+    lines += table(TeachingMode.flags.map { ("--" + $0.name, $0.help) }, indent: 2, width: width)
     lines.append("")
     lines.append("plot options:")
     lines += table(PlotRequest.flags.map { ("--" + $0.name + ($0.value.isEmpty ? "" : " " + $0.value), $0.help) }
-      + [("--OPTION V1,V2,...", "a loss option (--delta, --beta, --margin, ...), one curve per value")], indent: 2)
+      + [("--OPTION V1,V2,...", "a loss option (--delta, --beta, --margin, ...) or gaussian_nll's --var, one curve per value")],
+      indent: 2, width: width)
     lines.append("")
     lines.append("global options:")
     let flags = GlobalOptions.flags.map { ("--\($0.name) \($0.value)", $0.help) }
       + [("--help, -h", "usage (with a loss: that loss's usage)"), ("--version", "print the version")]
-    lines += table(flags, indent: 2)
+    lines += table(flags, indent: 2, width: width)
     lines.append("")
     lines.append("losses:")
     lines += table(LossRegistry.all.map { definition in
-      let names = ([definition.moduleName] + definition.aliases).joined(separator: ", ")
+      let names = ([definition.moduleName] + definition.aliases.filter { $0 != definition.functionalName }).joined(separator: ", ")
       return ("\(definition.functionalName) (\(names))", definition.summary)
-    }, indent: 2)
+    }, indent: 2, width: width)
     lines.append("")
-    lines.append("output: the loss, the elementwise loss (reduction='none') and the gradients of every")
-    lines.append("tensor PyTorch differentiates; numbers print as the shortest decimal that round-trips.")
-    lines.append("exit status: 0 success, 1 bad data (file, parse, shape, value), 2 usage error.")
+    lines += TextLayout.wrap(
+      "output: the loss, the elementwise loss (reduction='none') and the gradients of every tensor PyTorch "
+        + "differentiates; numbers print as the shortest decimal that round-trips. Text for people fits the terminal "
+        + "(COLUMNS overrides its width; 80 columns when not a terminal).", width: width)
+    lines += TextLayout.wrap("exit status: 0 success, 1 bad data (file, parse, shape, value), 2 usage error, 3 --expect mismatch.", width: width)
     return lines.joined(separator: "\n") + "\n"
   }
 
-  static func loss(_ definition: LossDefinition) -> String {
+  static func loss(_ definition: LossDefinition, width: Int = TextLayout.defaultWidth) -> String {
+    let width = max(TextLayout.minimumWidth, width)
     var lines: [String] = []
-    lines.append("usage: " + usageLine(definition))
+    lines += TextLayout.wrap(usageLine(definition), width: width, firstPrefix: "usage: ", prefix: "         ")
     lines.append("")
-    lines.append("\(definition.functionalName): \(definition.summary)")
-    lines.append("names: " + LossRegistry.names(of: definition).joined(separator: ", ")
-      + " (also torch.nn.\(definition.moduleName), F.\(definition.functionalName))")
+    lines += TextLayout.wrap(definition.summary, width: width, firstPrefix: "\(definition.functionalName): ", prefix: "  ")
+    lines += TextLayout.wrap(
+      LossRegistry.names(of: definition).joined(separator: ", ") + " (also torch.nn.\(definition.moduleName), F.\(definition.functionalName))",
+      width: width, firstPrefix: "names: ", prefix: "  ")
     lines.append("")
     lines.append("tensors:")
-    lines += table(definition.tensors.map(tensorRow), indent: 2)
+    lines += table(definition.tensors.map(tensorRow), indent: 2, width: width)
     lines.append("")
     lines.append("options:")
     var rows = definition.options.map(optionRow)
@@ -68,13 +79,15 @@ enum HelpText {
       rows.append(("--size-average true|false", "deprecated: with --reduce, picks the reduction as PyTorch does"))
       rows.append(("--reduce true|false", "deprecated: false means reduction none"))
     }
-    lines += table(rows, indent: 2)
+    lines += table(rows, indent: 2, width: width)
     lines.append("")
-    lines.append("teaching: " + TeachingMode.flags.map { "--" + $0.name }.joined(separator: ", ")
-      + (LossPlot.probe(for: definition) != nil ? "; swiftloss plot \(definition.shortName)" : "")
-      + "; swiftloss explain \(definition.shortName)")
-    lines.append("global options: " + GlobalOptions.flags.map { "--" + $0.name }.joined(separator: ", ")
-      + " (see 'swiftloss --help')")
+    lines += TextLayout.wrap(
+      TeachingMode.flags.map { "--" + $0.name }.joined(separator: ", ")
+        + (LossPlot.probe(for: definition) != nil ? "; swiftloss plot \(definition.shortName)" : "")
+        + "; swiftloss explain \(definition.shortName)", width: width, firstPrefix: "teaching: ", prefix: "  ")
+    lines += TextLayout.wrap(
+      GlobalOptions.flags.map { "--" + $0.name }.joined(separator: ", ") + " (see 'swiftloss --help')",
+      width: width, firstPrefix: "global options: ", prefix: "  ")
     return lines.joined(separator: "\n") + "\n"
   }
 
@@ -101,7 +114,7 @@ enum HelpText {
   }
 
   static func optionRow(_ spec: OptionSpec) -> (String, String) {
-    ("\(spec.flag) \(placeholder(spec.kind))", "\(spec.help) (default: \(cliText(spec.defaultValue)))")
+    ("\(spec.flag) \(placeholder(spec.kind))", "\(spec.help) (default: \(Teaching.optionText(spec.defaultValue)))")
   }
 
   static func placeholder(_ kind: OptionKind) -> String {
@@ -113,19 +126,9 @@ enum HelpText {
     }
   }
 
-  /// An option value as typed on the command line.
-  static func cliText(_ value: OptionValue) -> String {
-    switch value {
-    case .double(let x): return NumberText.python(x)
-    case .int(let n): return String(n)
-    case .bool(let b): return b ? "true" : "false"
-    case .string(let s): return s
-    }
-  }
-
   /// Two aligned columns; a left column too wide puts its text on the next line.
-  static func table(_ rows: [(String, String)], indent: Int) -> [String] {
-    TextTable.rows(rows, indent: indent, maxWidth: 34)
+  static func table(_ rows: [(String, String)], indent: Int, width: Int) -> [String] {
+    TextLayout.columns(rows, indent: indent, width: width, maxLeft: 34)
   }
 }
 
