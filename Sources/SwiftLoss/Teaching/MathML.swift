@@ -52,7 +52,7 @@ public enum MathML {
         i = j
         if word.count == 1 {
           atom = "<mi>\(escape(word))</mi>"
-        } else if functions.contains(word) || word.allSatisfy({ isLetter($0) && !$0.isASCII }) {
+        } else if functions.contains(word) || word.allSatisfy({ isLetter($0) && !$0.isASCII }) || (word.count == 2 && word.first == "d") {
           atom = "<mi>\(escape(word))</mi>"
         } else {
           // A run of words (and the spaces, hyphens and commas between them) is text.
@@ -63,7 +63,7 @@ public enum MathML {
             while m < chars.count, chars[m] == " " || chars[m] == "-" || chars[m] == "," { m += 1 }
             var e = m
             while e < chars.count, chars[e].isASCII, chars[e].isLetter || chars[e] == "_" || chars[e] == "'" { e += 1 }
-            guard e - m >= 2, m > k || e > m, !functions.contains(String(chars[m..<e])) else { break }
+            guard e - m >= 2, m > k, !functions.contains(String(chars[m..<e])) else { break }
             text += String(chars[k..<e])
             k = e
           }
