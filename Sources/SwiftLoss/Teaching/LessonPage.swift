@@ -170,6 +170,7 @@ public enum LessonPage {
     table { border-collapse: collapse; margin: 0.6rem 0; }
     th, td { border-bottom: 1px solid var(--rule); padding: 0.25rem 0.8rem; vertical-align: top; text-align: left; }
     th { color: var(--muted); font-weight: 600; }
+    td code { white-space: nowrap; }
     table.numbers td, table.numbers th { text-align: right; font-variant-numeric: tabular-nums; }
     .step { margin: 0.3rem 0; }
     .result { font-size: 1.3rem; }

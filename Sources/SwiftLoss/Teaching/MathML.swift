@@ -68,7 +68,8 @@ public enum MathML {
             k = e
           }
           i = k
-          atom = "<mtext>\(escape(text))</mtext>"
+          // No-break spaces keep the text apart from the symbols around it.
+          atom = "<mtext>\u{A0}\(escape(text))\u{A0}</mtext>"
         }
       } else if isDigit(c) || (c == "." && i + 1 < chars.count && isDigit(chars[i + 1])) {
         var j = i
