@@ -54,6 +54,7 @@ import FoundationXML
       ["plot", "huber", "smooth_l1", "mse", "l1", "--color", "never"], ["plot", "huber", "--derivative", "--color", "never"],
       ["plot", "gaussian_nll", "--var", "0.5,1,2", "--derivative"], ["plot", "poisson_nll", "--log-input", "true,false"],
       ["plot", "ce", "--label-smoothing", "0,0.1,0.3"], ["plot", "bce"], ["plot", "hinge_embedding", "--margin", "0.5,1,2"],
+      ["plot", "ctc", "--frames", "1,3,10"],
     ]
     return commands
   }
@@ -160,12 +161,25 @@ import FoundationXML
   @Test func sweeps() {
     let gaussian = Self.run(["plot", "gaussian_nll", "--var", "0.5,1,2", "--color", "never"])
     #expect(gaussian.status == 0, "\(gaussian.err)")
-    for v in ["var=0.5", "var=1.0", "var=2.0"] { #expect(gaussian.out.contains("gaussian_nll (\(v))")) }
+    for v in ["var=0.5", "var=1", "var=2"] { #expect(gaussian.out.contains("gaussian_nll (\(v))")) }
     let poisson = Self.run(["plot", "poisson_nll", "--log-input", "true,false", "--full", "false,true", "--color", "never"])
     #expect(poisson.status == 0, "\(poisson.err)")
     #expect(poisson.out.contains("poisson_nll (log_input=false, full=true)"))
     let ce = Self.run(["plot", "ce", "--label-smoothing", "0,0.1,0.3", "--color", "never"])
     #expect(ce.status == 0 && ce.out.contains("label_smoothing=0.3"))
+    // CTC over the blank probability, one curve per number of frames; the engine's value against
+    // the closed form: the label in one run of k of T frames, −log Σ_k (T − k + 1)(1 − b)^k b^(T − k).
+    let ctc = Self.run(["plot", "ctc", "--frames", "1,3,10", "--color", "never"])
+    #expect(ctc.status == 0 && ctc.out.contains("ctc (frames=10)"), "\(ctc.err)")
+    let ctcData = try? LossPlot.evaluate([LossRegistry.lookup("ctc")!], options: [("frames", [.double(3)])], range: 0.25...0.75, points: 3)
+    let b = 0.5
+    var probability = 0.0
+    for k in 1...3 {
+      let runs = Double(3 - k + 1)
+      probability += runs * pow(1 - b, Double(k)) * pow(b, Double(3 - k))
+    }
+    let closed = -log(probability)
+    #expect(abs((ctcData?.curves[0].ys[1] ?? 0) - closed) < 1e-12)
     // The curves are the engine's: gaussian_nll at x − y = 2 with var 2 is 0.5·(log 2 + 4/2).
     let data = try? LossPlot.evaluate(
       [LossRegistry.lookup("gaussian_nll")!], options: [("var", [.double(2)])], range: -2...2, points: 5)

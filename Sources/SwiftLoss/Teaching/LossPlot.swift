@@ -14,6 +14,8 @@ public enum PlotAxisKind: String, Sendable {
   case distance
   /// The input itself, the target held fixed (poisson_nll: the log-rate or the rate).
   case input
+  /// The probability of the blank in every frame (ctc_loss with one label).
+  case blank
 
   public var label: String {
     switch self {
@@ -22,6 +24,7 @@ public enum PlotAxisKind: String, Sendable {
     case .probability: return "predicted probability of the true class"
     case .distance: return "distance x of a dissimilar pair (target −1)"
     case .input: return "input x (target y = 2)"
+    case .blank: return "probability of the blank in every frame"
     }
   }
 }
@@ -42,7 +45,7 @@ public struct PlotProbe: Sendable {
   var stride: Int = 1
   /// Tensors held fixed that a plot may sweep like an option (`plot gaussian_nll --var 0.5,1,2`),
   /// with their defaults.
-  public var sweeps: [(name: String, defaultValue: Double)] = []
+  public var sweeps: [(name: String, defaultValue: Double, help: String)] = []
   /// Where the elements of a real call sit on the horizontal axis (nil when they do not lie on
   /// this curve, e.g. cross_entropy's probability targets).
   var position: (@Sendable ([String: Tensor]) -> [Double]?)? = nil
@@ -104,11 +107,27 @@ public enum LossPlot {
     case "gaussian_nll_loss":
       return PlotProbe(kind: .error, defaultRange: -3...3, setting: "target 0",
         tensors: { t, p in ["input": column(t), "target": filled(0, t.count), "var": filled(p["var"] ?? 1, t.count)] },
-        gradientName: "input", sweeps: [("var", 1)],
+        gradientName: "input", sweeps: [("var", 1, "the variance held fixed (default 1)")],
         position: { difference($0["input"], $0["target"]) { x, y in x - y } })
     case "poisson_nll_loss":
       return PlotProbe(kind: .input, defaultRange: 0.05...4, setting: "target 2",
         tensors: { t, _ in ["input": column(t), "target": filled(2, t.count)] }, gradientName: "input")
+    case "ctc_loss":
+      // One sample per point: `frames` frames of two classes (blank 0, label 1), the blank with
+      // probability b in each, the target the single label 1. The alignments are the label in one
+      // run of k frames: loss = −log Σ_k (frames − k + 1)·(1 − b)^k·b^(frames − k).
+      return PlotProbe(kind: .blank, defaultRange: 0.01...0.99, setting: "one label, 2 classes",
+        tensors: { b, p in
+          let frames = max(1, min(50, Int(p["frames"] ?? 3)))
+          var storage: [Double] = []
+          storage.reserveCapacity(frames * b.count * 2)
+          for _ in 0..<frames { for blank in b { storage.append(log(blank)); storage.append(log1p(-blank)) } }
+          return [
+            "log_probs": Tensor(validatedShape: [frames, b.count, 2], storage: storage),
+            "targets": Tensor(repeating: 1, shape: [b.count, 1]),
+            "input_lengths": filled(Double(frames), b.count), "target_lengths": filled(1, b.count),
+          ]
+        }, gradientName: "", sweeps: [("frames", 3, "the number of frames (input length), 1 to 50 (default 3)")])
     case "binary_cross_entropy_with_logits":
       return PlotProbe(kind: .margin, defaultRange: -4...4, setting: "target 1",
         tensors: { t, _ in ["input": column(t), "target": filled(1, t.count)] }, gradientName: "input",
@@ -260,9 +279,7 @@ public enum LossPlot {
       }
       for combination in combinations {
         var label = definition.shortName
-        if !combination.isEmpty {
-          label += " (" + combination.map { "\($0.0)=\(Teaching.optionText($0.1))" }.joined(separator: ", ") + ")"
-        }
+        if !combination.isEmpty { label += " (" + settingsText(combination, probe) + ")" }
         var curve = try self.curve(definition, probe, at: xs, settings: combination, derivative: derivative)
         curve.label = label
         curves.append(curve)
@@ -275,6 +292,14 @@ public enum LossPlot {
       }
     }
     return PlotData(kind: kind, range: range, curves: curves)
+  }
+
+  /// `delta=0.5, full=true`; a swept tensor's value as a plain number (`var=2`, `frames=3`).
+  static func settingsText(_ settings: [(String, OptionValue)], _ probe: PlotProbe) -> String {
+    settings.map { name, value in
+      if probe.sweeps.contains(where: { $0.name == name }), case .double(let x) = value { return "\(name)=\(TraceNumber.short(x))" }
+      return "\(name)=\(Teaching.optionText(value))"
+    }.joined(separator: ", ")
   }
 
   static func takes(_ definition: LossDefinition, _ probe: PlotProbe, _ name: String) -> Bool {
@@ -354,9 +379,7 @@ public enum LossPlot {
     let count = max(2, points)
     let xs = (0..<count).map { range.lowerBound + (range.upperBound - range.lowerBound) * Double($0) / Double(count - 1) }
     guard var curve = try? self.curve(definition, probe, at: xs, settings: settings, derivative: true) else { return nil }
-    if !settings.isEmpty {
-      curve.label += " (" + settings.map { "\($0.0)=\(Teaching.optionText($0.1))" }.joined(separator: ", ") + ")"
-    }
+    if !settings.isEmpty { curve.label += " (" + settingsText(settings, probe) + ")" }
     var data = PlotData(kind: probe.kind, range: range, curves: [curve])
     let inRange = positions.filter { range.contains($0) }
     if !inRange.isEmpty, let at = try? self.curve(definition, probe, at: inRange, settings: settings, derivative: true) {
