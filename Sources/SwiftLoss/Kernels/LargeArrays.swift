@@ -6,6 +6,26 @@ import Darwin
 
 /// Big result arrays without the cost of zero-filling them first.
 public enum LargeArray {
+  /// Whether `bytes` of memory can be had now: a `malloc` of that size, freed at once (a large
+  /// block is an untouched mapping, so this costs no page). Swift traps when an array cannot be
+  /// allocated; asking first turns a machine's limit (`ulimit -v`, a full memory) into an error.
+  public static func canAllocate(bytes: Int) -> Bool {
+    guard bytes > 1 << 20 else { return true }
+    // Slack for the array header and what the caller allocates beside it.
+    let (asked, overflow) = bytes.addingReportingOverflow(1 << 20)
+    guard !overflow, let probe = malloc(asked) else { return false }
+    free(probe)
+    return true
+  }
+
+  /// Throws `out of memory reading LABEL (N bytes)` unless `count` doubles can be allocated.
+  static func reserve(doubles count: Int, reading label: String) throws(InputError) {
+    let (bytes, overflow) = count.multipliedReportingOverflow(by: MemoryLayout<Double>.stride)
+    guard !overflow, canAllocate(bytes: bytes) else {
+      throw InputError(label: "", message: "out of memory reading \(label) (\(overflow ? Int.max : bytes) bytes)")
+    }
+  }
+
   /// `arrays` arrays of `count` doubles each, filled by `body`, which gets their base addresses
   /// (in order) and must write every element of every array. One loop can so fill several results.
   public static func make(
