@@ -30,9 +30,12 @@ public enum LessonPage {
     body.append("<header>")
     body.append("<p class=\"family\">\(e(explanation?.family.rawValue ?? "loss")) · swiftloss lesson</p>")
     body.append("<h1>\(e(definition.functionalName))</h1>")
-    body.append("<p class=\"spelling\"><code>torch.nn.\(e(definition.moduleName))</code> · <code>torch.nn.functional.\(e(definition.functionalName))</code></p>")
+    body.append(
+      "<p class=\"spelling\"><code>torch.nn.\(e(definition.moduleName))</code> · "
+        + "<code>torch.nn.functional.\(e(definition.functionalName))</code></p>")
     body.append("<p class=\"summary\">\(e(definition.summary))</p>")
-    body.append("<p class=\"names\">names: " + LossRegistry.names(of: definition).map { "<code>\(e($0))</code>" }.joined(separator: ", ") + "</p>")
+    let names = LossRegistry.names(of: definition).map { "<code>\(e($0))</code>" }
+    body.append("<p class=\"names\">names: " + names.joined(separator: ", ") + "</p>")
     body.append("</header>")
 
     if let explanation {
@@ -45,7 +48,8 @@ public enum LessonPage {
     }
     body.append("<section id=\"tensors\"><h2>Tensors and options</h2>")
     body.append(table(["tensor", "what it is"], Teaching.tensorRows(definition).map { [$0.0, $0.1] }, codeColumns: [0]))
-    body.append(table(["option", "what it does"], Teaching.optionRows(definition).map { [$0.0, $0.1] }, codeColumns: [0]))
+    body.append(
+      table(["option", "what it does"], Teaching.optionRows(definition).map { [$0.0, $0.1] }, codeColumns: [0]))
     body.append("</section>")
 
     if let call {
@@ -64,8 +68,10 @@ public enum LessonPage {
       body.append("<section id=\"plot\"><h2>The loss and its derivative</h2>")
       body.append("<figure class=\"plot\">")
       body.append(SVGPlot.render(plot, title: "\(definition.shortName): loss vs \(plot.kind.label)", standalone: false))
-      var caption = "The loss as a function of the \(plot.kind.label), \(LossPlot.probe(for: definition)?.setting ?? "")"
-      caption += plot.marks.isEmpty ? "." : "; the dots are your elements at their place on the curve (weights not applied)."
+      var caption = "The loss as a function of the \(plot.kind.label), "
+        + (LossPlot.probe(for: definition)?.setting ?? "")
+      caption += plot.marks.isEmpty
+        ? "." : "; the dots are your elements at their place on the curve (weights not applied)."
       body.append("<figcaption>\(e(caption))</figcaption>")
       body.append("</figure></section>")
     }
@@ -89,7 +95,8 @@ public enum LessonPage {
     var page = "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n"
     page += "<meta charset=\"utf-8\"/>\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n"
     page += "<meta name=\"color-scheme\" content=\"light dark\"/>\n"
-    page += "<title>\(e(definition.functionalName)): a swiftloss lesson</title>\n<style>\n\(stylesheet)</style>\n</head>\n<body>\n<main>\n"
+    page += "<title>\(e(definition.functionalName)): a swiftloss lesson</title>\n"
+    page += "<style>\n\(stylesheet)</style>\n</head>\n<body>\n<main>\n"
     page += body.joined(separator: "\n")
     page += "\n</main>\n</body>\n</html>\n"
     return page
@@ -135,7 +142,9 @@ public enum LessonPage {
     return label
   }
 
-  static func table(_ header: [String], _ rows: [[String]], codeColumns: Set<Int> = [], numeric: Bool = false) -> String {
+  static func table(
+    _ header: [String], _ rows: [[String]], codeColumns: Set<Int> = [], numeric: Bool = false
+  ) -> String {
     var html = "<table" + (numeric ? " class=\"numbers\"" : "") + ">"
     if !header.isEmpty { html += "<thead><tr>" + header.map { "<th>\(e($0))</th>" }.joined() + "</tr></thead>" }
     html += "<tbody>"

@@ -297,7 +297,9 @@ public enum LossPlot {
   /// `delta=0.5, full=true`; a swept tensor's value as a plain number (`var=2`, `frames=3`).
   static func settingsText(_ settings: [(String, OptionValue)], _ probe: PlotProbe) -> String {
     settings.map { name, value in
-      if probe.sweeps.contains(where: { $0.name == name }), case .double(let x) = value { return "\(name)=\(TraceNumber.short(x))" }
+      if probe.sweeps.contains(where: { $0.name == name }), case .double(let x) = value {
+        return "\(name)=\(TraceNumber.short(x))"
+      }
       return "\(name)=\(Teaching.optionText(value))"
     }.joined(separator: ", ")
   }
@@ -308,7 +310,8 @@ public enum LossPlot {
 
   /// One loss evaluated at `xs` with `settings` (options and swept tensors).
   static func curve(
-    _ definition: LossDefinition, _ probe: PlotProbe, at xs: [Double], settings: [(String, OptionValue)], derivative: Bool
+    _ definition: LossDefinition, _ probe: PlotProbe, at xs: [Double], settings: [(String, OptionValue)],
+    derivative: Bool
   ) throws(LossError) -> PlotCurve {
     var given: [String: OptionValue] = ["reduction": .string("none")]
     var parameters: [String: Double] = [:]
@@ -322,7 +325,8 @@ public enum LossPlot {
     }
     let count = xs.count
     let result = try definition.run(
-      tensors: probe.tensors(xs, parameters), options: given, outputs: derivative ? [.elementwise, .gradients] : [.elementwise])
+      tensors: probe.tensors(xs, parameters), options: given,
+      outputs: derivative ? [.elementwise, .gradients] : [.elementwise])
     var slope: [Double]?
     if derivative, let gradient = result.gradient(probe.gradientName) {
       slope = (0..<count).map { i in
@@ -351,7 +355,8 @@ public enum LossPlot {
   /// the call (a swept tensor at the call's value when it holds one value), and the call's
   /// elements marked on the curve where they lie on it. `nil` for a loss without a probe.
   public static func lesson(
-    _ definition: LossDefinition, tensors: [String: Tensor]? = nil, options: [String: OptionValue] = [:], points: Int = 241
+    _ definition: LossDefinition, tensors: [String: Tensor]? = nil, options: [String: OptionValue] = [:],
+    points: Int = 241
   ) -> PlotData? {
     guard let probe = probe(for: definition) else { return nil }
     var settings: [(String, OptionValue)] = []
@@ -359,7 +364,9 @@ public enum LossPlot {
       if let value = options[spec.name] { settings.append((spec.name, value)) }
     }
     for sweep in probe.sweeps {
-      if let tensor = tensors?[sweep.name], let first = tensor.storage.first, tensor.storage.allSatisfy({ $0 == first }) {
+      if let tensor = tensors?[sweep.name], let first = tensor.storage.first,
+        tensor.storage.allSatisfy({ $0 == first })
+      {
         settings.append((sweep.name, .double(first)))
       }
     }
@@ -377,12 +384,17 @@ public enum LossPlot {
       }
     }
     let count = max(2, points)
-    let xs = (0..<count).map { range.lowerBound + (range.upperBound - range.lowerBound) * Double($0) / Double(count - 1) }
-    guard var curve = try? self.curve(definition, probe, at: xs, settings: settings, derivative: true) else { return nil }
+    let span = range.upperBound - range.lowerBound
+    let xs = (0..<count).map { range.lowerBound + span * Double($0) / Double(count - 1) }
+    guard var curve = try? self.curve(definition, probe, at: xs, settings: settings, derivative: true) else {
+      return nil
+    }
     if !settings.isEmpty { curve.label += " (" + settingsText(settings, probe) + ")" }
     var data = PlotData(kind: probe.kind, range: range, curves: [curve])
     let inRange = positions.filter { range.contains($0) }
-    if !inRange.isEmpty, let at = try? self.curve(definition, probe, at: inRange, settings: settings, derivative: true) {
+    if !inRange.isEmpty,
+      let at = try? self.curve(definition, probe, at: inRange, settings: settings, derivative: true)
+    {
       data.marks = (0..<inRange.count).map { PlotMark(x: inRange[$0], y: at.ys[$0], derivative: at.derivative?[$0]) }
     }
     return data

@@ -45,14 +45,19 @@ public enum MathML {
         continue
       } else if isLetter(c) {
         var j = i
-        while j < chars.count, isLetter(chars[j]) || isDigit(chars[j]) || (chars[j] == "_" && subscriptLength(at: j) == nil) {
+        // Letters and digits, and underscores that do not start a subscript (log_softmax).
+        while j < chars.count,
+          isLetter(chars[j]) || isDigit(chars[j]) || (chars[j] == "_" && subscriptLength(at: j) == nil)
+        {
           j += 1
         }
         let word = String(chars[i..<j])
         i = j
         if word.count == 1 {
           atom = "<mi>\(escape(word))</mi>"
-        } else if functions.contains(word) || word.allSatisfy({ isLetter($0) && !$0.isASCII }) || (word.count == 2 && word.first == "d") {
+        } else if functions.contains(word) || word.allSatisfy({ isLetter($0) && !$0.isASCII })
+          || (word.count == 2 && word.first == "d")
+        {
           atom = "<mi>\(escape(word))</mi>"
         } else {
           // A run of words (and the spaces, hyphens and commas between them) is text.

@@ -93,14 +93,17 @@ public enum TerminalPlot {
   public static func render(_ data: PlotData, width: Int = 80, height: Int = 16, color: Bool) -> String {
     let width = max(24, width)
     let xs = data.curves.first?.xs ?? []
-    var panels: [(title: String, series: [[Double]], height: Int)] = [("loss vs \(data.kind.label)", data.curves.map(\.ys), height)]
+    var panels: [(title: String, series: [[Double]], height: Int)] = [
+      ("loss vs \(data.kind.label)", data.curves.map(\.ys), height)
+    ]
     if data.hasDerivative {
-      panels.append(("derivative d loss / d \(data.kind == .error ? "x" : "t")", data.curves.map { $0.derivative ?? [] },
-        max(4, height * 3 / 4)))
+      let variable = data.kind == .error ? "x" : "t"
+      panels.append(("derivative d loss / d \(variable)", data.curves.map { $0.derivative ?? [] }, max(4, height * 3 / 4)))
     }
     // One label width for both panels, so that their x axes line up.
     let labelWidth = panels.map { panel in
-      PlotScale.ticks(PlotScale.yRange(panel.series), target: max(2, panel.height / 3)).map { PlotScale.label($0).count }.max() ?? 0
+      let ticks = PlotScale.ticks(PlotScale.yRange(panel.series), target: max(2, panel.height / 3))
+      return ticks.map { PlotScale.label($0).count }.max() ?? 0
     }.reduce(4, max)
     let area = max(8, width - labelWidth - 2)
     let distinct = data.curves.filter { $0.coincidesWith == nil }.count
@@ -109,7 +112,8 @@ public enum TerminalPlot {
     for (index, panel) in panels.enumerated() {
       if index > 0 { out.append("") }
       out += TextLayout.fit(panel.title, width: width)
-      out += self.panel(panel.series, xs: xs, range: data.range, width: area, height: panel.height, labelWidth: labelWidth,
+      out += self.panel(
+        panel.series, xs: xs, range: data.range, width: area, height: panel.height, labelWidth: labelWidth,
         color: color, marks: marks, hidden: data.curves.map { $0.coincidesWith != nil })
     }
     out.append("")
@@ -123,8 +127,11 @@ public enum TerminalPlot {
       var text = curve.label
       if let other = curve.coincidesWith { text += " (the same curve as \(other) here)" }
       // The colour codes take no columns: wrap the text as if the swatch were two characters.
-      let lines = TextLayout.wrap(text, width: width, firstPrefix: "  " + (color ? "--" : swatch) + " ", prefix: "       ")
-      out += lines.enumerated().map { $0.offset == 0 && color ? "  " + swatch + String($0.element.dropFirst(4)) : $0.element }
+      let lines = TextLayout.wrap(
+        text, width: width, firstPrefix: "  " + (color ? "--" : swatch) + " ", prefix: "       ")
+      out += lines.enumerated().map { index, line in
+        index == 0 && color ? "  " + swatch + String(line.dropFirst(4)) : line
+      }
     }
     return out.joined(separator: "\n") + "\n"
   }

@@ -117,8 +117,10 @@ public enum TextLayout {
     let total = indent + widths.reduce(0, +) + 2 * (count - 1)
     if total <= width {
       return table.map { row in
-        pad + row.enumerated().map { String(repeating: " ", count: widths[$0.offset] - columns($0.element)) + $0.element }
-          .joined(separator: "  ").trimmingTrailingSpaces()
+        let cells = row.enumerated().map { column, cell in
+          String(repeating: " ", count: widths[column] - columns(cell)) + cell
+        }
+        return (pad + cells.joined(separator: "  ")).trimmingTrailingSpaces()
       }
     }
     guard let header = table.first else { return [] }
