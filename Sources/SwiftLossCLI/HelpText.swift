@@ -38,7 +38,7 @@ enum HelpText {
     lines.append("")
     lines.append("plot options:")
     lines += table(PlotRequest.flags.map { ("--" + $0.name + ($0.value.isEmpty ? "" : " " + $0.value), $0.help) }
-      + [("--OPTION V1,V2,...", "a loss option (--delta, --beta, --margin, ...) or gaussian_nll's --var, one curve per value")],
+      + [("--OPTION V1,V2,...", "a loss option (--delta, --beta, --margin, ...), gaussian_nll's --var or ctc's --frames: one curve per value")],
       indent: 2, width: width)
     lines.append("")
     lines.append("global options:")

@@ -4,14 +4,17 @@ import Testing
 @testable import SwiftLossCLI
 
 /// The lesson pages in a real browser: headless Chromium (Debian's `chromium`, which `.ci/run`
-/// installs when it is missing) loads every loss's page. As XHTML (the page is polyglot markup)
-/// the browser's XML parser must raise no error (a `parsererror` element in the DOM would show any
-/// malformed MathML or SVG); as HTML it must log nothing to the console, and its screenshot must
-/// have the window's size and far more content than a blank page's. Skipped, with a message, when
-/// no chromium is installed.
+/// installs when it is missing) loads every loss's page once, as XHTML (the page is polyglot
+/// markup, so the browser's strict XML parser reads it: a `parsererror` element in the dumped DOM
+/// would show any malformed MathML or SVG), dumps the DOM and takes a screenshot in the same run.
+/// The page must log nothing to the console, and the screenshot must have the window's size and
+/// far more content than a blank page's. One page is also loaded as HTML, as a user opens it.
+/// Skipped, with a message, when no chromium is installed.
 @Suite(.serialized) struct LessonPageBrowserTests {
-  static let browser: String? = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
-    .first { FileManager.default.isExecutableFile(atPath: $0) }
+  /// Debian's binary itself when present (its /usr/bin/chromium wrapper script only adds start-up time).
+  static let browser: String? = [
+    "/usr/lib/chromium/chromium", "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome",
+  ].first { FileManager.default.isExecutableFile(atPath: $0) }
   static let window = (width: 1200, height: 1800)
 
   /// Runs the browser headless on `url`; returns (stdout, stderr).
@@ -75,38 +78,39 @@ import Testing
       try Data(page.html.utf8).write(to: directory.appendingPathComponent(page.name + ".xhtml"))
     }
     let size = "--window-size=\(Self.window.width),\(Self.window.height)"
-    // Every run is a job; a few run at once (the browser mostly waits).
-    var jobs: [(name: String, arguments: [String])] = [("blank", ["--screenshot=" + directory.appendingPathComponent("blank.png").path, size, blank.absoluteString])]
+    func screenshot(_ name: String) -> String { "--screenshot=" + directory.appendingPathComponent(name + ".png").path }
+    // One run per page; several run at once (the browser mostly waits).
+    var jobs: [(name: String, arguments: [String])] = [("blank", [screenshot("blank"), size, blank.absoluteString])]
     for page in pages {
-      jobs.append(("xhtml " + page.name, ["--dump-dom", directory.appendingPathComponent(page.name + ".xhtml").absoluteString]))
-      jobs.append(("html " + page.name, [
-        "--enable-logging=stderr", "--v=0", "--screenshot=" + directory.appendingPathComponent(page.name + ".png").path, size,
-        directory.appendingPathComponent(page.name + ".html").absoluteString,
-      ]))
+      let file = directory.appendingPathComponent(page.name + ".xhtml").absoluteString
+      jobs.append((page.name, ["--enable-logging=stderr", "--v=0", "--dump-dom", screenshot(page.name), size, file]))
+    }
+    if let first = pages.first {
+      let file = directory.appendingPathComponent(first.name + ".html").absoluteString
+      jobs.append((first.name + ".html", ["--enable-logging=stderr", "--v=0", screenshot(first.name + ".html"), size, file]))
     }
     let results = LockedResults(count: jobs.count)
     let arguments = jobs.map(\.arguments)
-    DispatchQueue.concurrentPerform(iterations: 6) { worker in
-      for index in stride(from: worker, to: arguments.count, by: 6) {
+    let workers = 8
+    DispatchQueue.concurrentPerform(iterations: workers) { worker in
+      for index in stride(from: worker, to: arguments.count, by: workers) {
         results.set(index, Result { try Self.browse(arguments[index]) })
       }
     }
     let blankBytes = try Data(contentsOf: directory.appendingPathComponent("blank.png")).count
     for (index, job) in jobs.enumerated() where job.name != "blank" {
       let output = try #require(try results.get(index)?.get(), "\(job.name) did not run")
-      if job.name.hasPrefix("xhtml ") {
+      if !job.name.hasSuffix(".html") {
         #expect(output.out.contains("<math") && output.out.contains("</html>"), "\(job.name): no DOM")
         #expect(!output.out.contains("parsererror"), "\(job.name): the browser's XML parser failed:\n\(output.out.prefix(2000))")
-      } else {
-        let console = output.err.split(separator: "\n").filter { $0.contains("CONSOLE") || $0.contains("Uncaught") }
-        #expect(console.isEmpty, "\(job.name): console messages:\n\(console.joined(separator: "\n"))")
-        let name = String(job.name.dropFirst(5))
-        let png = try Data(contentsOf: directory.appendingPathComponent(name + ".png"))
-        let dimensions = try #require(Self.pngSize(png), "\(job.name): not a PNG")
-        #expect(dimensions.width == Self.window.width && dimensions.height == Self.window.height, "\(job.name): \(dimensions)")
-        // A blank page compresses to almost nothing; text, tables and a plot do not.
-        #expect(png.count > 8 * blankBytes, "\(job.name): \(png.count) bytes against a blank page's \(blankBytes)")
       }
+      let console = output.err.split(separator: "\n").filter { $0.contains("CONSOLE") || $0.contains("Uncaught") }
+      #expect(console.isEmpty, "\(job.name): console messages:\n\(console.joined(separator: "\n"))")
+      let png = try Data(contentsOf: directory.appendingPathComponent(job.name + ".png"))
+      let dimensions = try #require(Self.pngSize(png), "\(job.name): not a PNG")
+      #expect(dimensions.width == Self.window.width && dimensions.height == Self.window.height, "\(job.name): \(dimensions)")
+      // A blank page compresses to almost nothing; text, tables and a plot do not.
+      #expect(png.count > 8 * blankBytes, "\(job.name): \(png.count) bytes against a blank page's \(blankBytes)")
     }
   }
 
