@@ -138,7 +138,7 @@ public enum LessonPage {
   static func rowLabel(_ line: String) -> String? {
     guard let colon = line.firstIndex(of: ":") else { return nil }
     let label = String(line[..<colon])
-    guard !label.isEmpty, label.count <= 16, !label.contains("="), label.first != " " else { return nil }
+    guard !label.isEmpty, label.count <= 16, !label.contains(" = "), label.first != " " else { return nil }
     return label
   }
 
@@ -181,7 +181,7 @@ public enum LessonPage {
     th { color: var(--muted); font-weight: 600; }
     td code { white-space: nowrap; }
     table.numbers td, table.numbers th { text-align: right; font-variant-numeric: tabular-nums; }
-    .step { margin: 0.3rem 0; }
+    .step { margin: 0.3rem 0; white-space: pre-wrap; }
     .result { font-size: 1.3rem; }
     figure.plot { margin: 1rem 0; }
     figure.plot svg { max-width: 100%; height: auto; }
