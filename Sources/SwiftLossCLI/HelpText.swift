@@ -25,7 +25,9 @@ enum HelpText {
     paragraph(
       "Each tensor is a flag named after PyTorch's argument, hyphenated (--input, --target, --weight, --log-probs, ...; "
         + "see 'swiftloss help LOSS'). A value is a file (.csv, .tsv, .txt, .json, .npy), '-' for standard input "
-        + "(one tensor at most), or an inline literal: --target '[1, 0, 4]', --target 3.")
+        + "(one tensor at most), or an inline literal: --target '[1, 0, 4]', --target 3. Pipes, FIFOs, <(...) and "
+        + "/dev/stdin are read once, like files; a file that changes while it is read is an error (see SOURCES in the "
+        + "man page).")
     lines.append("")
     lines.append("options:")
     paragraph(
