@@ -118,6 +118,12 @@ import FoundationXML
     for forbidden: Character in ["\u{A700}", "ₙ", "ᵢ", "ℓ", "∂", "\u{2801}"] { #expect(!TextLayout.isAllowed(forbidden)) }
   }
 
+  @Test func textFromElsewhereIsMadeFontSafe() {
+    #expect(TextLayout.fontSafe("ℓₙ = −w[yₙ]·xₙ,yₙ; ∂ℓᵢ/∂xᵢ; Σ\u{A700} w\u{A700}; t′") == "l_n = −w[y_n]·x_n,y_n; dl_i/dx_i; Σ_c w_c; t'")
+    #expect(TextLayout.fontSafe("plain ascii") == "plain ascii")
+    #expect(TextLayout.fontSafe("lsₙ\u{A700}").allSatisfy(TextLayout.isAllowed))
+  }
+
   @Test func polish() {
     let ce = Self.run(["explain", "ce"]).out
     let names = ce.split(separator: "\n").first { $0.contains("names:") } ?? ""

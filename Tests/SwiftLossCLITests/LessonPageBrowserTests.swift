@@ -18,12 +18,12 @@ import Testing
   static let window = (width: 1200, height: 1800)
 
   /// Runs the browser headless on `url`; returns (stdout, stderr).
-  static func browse(_ arguments: [String]) throws -> (out: String, err: String) {
+  static func browse(_ arguments: [String], profile: URL) throws -> (out: String, err: String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: browser ?? "/usr/bin/chromium")
     process.arguments = [
       "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
-      "--user-data-dir=" + NSTemporaryDirectory() + "swiftloss-chromium-\(UUID().uuidString)",
+      "--user-data-dir=" + profile.path,
     ] + arguments
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
@@ -94,7 +94,8 @@ import Testing
     let workers = 8
     DispatchQueue.concurrentPerform(iterations: workers) { worker in
       for index in stride(from: worker, to: arguments.count, by: workers) {
-        results.set(index, Result { try Self.browse(arguments[index]) })
+        let profile = directory.appendingPathComponent("profile-\(index)")
+        results.set(index, Result { try Self.browse(arguments[index], profile: profile) })
       }
     }
     let blankBytes = try Data(contentsOf: directory.appendingPathComponent("blank.png")).count

@@ -12,7 +12,8 @@ public enum MathML {
 
   /// One `<math display="block">` element for `line`.
   public static func block(_ line: String) -> String {
-    "<math xmlns=\"http://www.w3.org/1998/Math/MathML\" display=\"block\"><mrow>" + tokens(line) + "</mrow></math>"
+    "<math xmlns=\"http://www.w3.org/1998/Math/MathML\" display=\"block\"><mrow>"
+      + tokens(TextLayout.fontSafe(line)) + "</mrow></math>"
   }
 
   static func isLetter(_ c: Character) -> Bool {

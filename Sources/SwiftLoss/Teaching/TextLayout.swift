@@ -33,6 +33,37 @@ public enum TextLayout {
     return allowedCharacters.contains(character)
   }
 
+  /// `text` with the characters outside the fonts spelled in ones inside them: subscripts as
+  /// `_n` (`ℓₙ` → `l_n`, `w꜀` → `w_c`), `∂` as `d`, `∑` as `Σ`, primes as `'`, and `∀`, `∇`, `∉`,
+  /// `⋯`, `↔`, `⇒` in words or ASCII. The teaching text is written this way already; this keeps
+  /// text from elsewhere (a new loss's notes) inside the fonts too.
+  public static func fontSafe(_ text: String) -> String {
+    guard text.unicodeScalars.contains(where: { $0.value > 126 }) else { return text }
+    var out = ""
+    var inSubscript = false
+    for character in text {
+      if let plain = subscripts[character] {
+        if !inSubscript { out.append("_") }
+        out += plain
+        inSubscript = true
+        continue
+      }
+      inSubscript = false
+      if let spelled = spellings[character] { out += spelled } else { out.append(character) }
+    }
+    return out
+  }
+
+  static let subscripts: [Character: String] = [
+    "ₙ": "n", "ᵢ": "i", "ⱼ": "j", "\u{A700}": "c", "ₚ": "p", "ₛ": "s", "ₜ": "t", "ₖ": "k", "ₘ": "m", "ₐ": "a",
+    "ₑ": "e", "ₒ": "o", "ₓ": "x", "ₕ": "h", "ₗ": "l", "ᵣ": "r", "ᵤ": "u", "ᵥ": "v", "₋": "-", "₊": "+", "₀": "0",
+    "₁": "1", "₂": "2", "₃": "3", "₄": "4", "₅": "5", "₆": "6", "₇": "7", "₈": "8", "₉": "9",
+  ]
+  static let spellings: [Character: String] = [
+    "ℓ": "l", "∂": "d", "∑": "Σ", "′": "'", "″": "''", "‴": "'''", "∀": "for all ", "∇": "grad ", "∉": "not in",
+    "⋯": "...", "↔": "<->", "⇒": "=>",
+  ]
+
   /// The columns `text` takes (one per character; see the type's note).
   static func columns(_ text: some StringProtocol) -> Int { text.count }
 
@@ -176,7 +207,7 @@ public enum TextLayout {
 
   /// A whole text (lines joined by newlines) laid out to `width`.
   public static func layout(text: String, width: Int) -> String {
-    let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    let lines = fontSafe(text).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     let body = lines.last == "" ? Array(lines.dropLast()) : lines
     return layout(body, width: width).joined(separator: "\n") + "\n"
   }
