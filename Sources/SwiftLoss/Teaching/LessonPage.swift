@@ -56,7 +56,7 @@ public enum LessonPage {
       body.append("<section id=\"trace\"><h2>Your numbers, step by step</h2>")
       for (index, step) in call.trace.steps.enumerated() {
         body.append("<h3>\(index + 1). \(e(step.title))</h3>")
-        body += stepBody(step.lines)
+        body += stepBody(step.lines, formulas: Set(explanation?.formula ?? []))
       }
       if let value = call.trace.value {
         body.append("<p class=\"result\">loss = <strong>\(e(NumberText.python(value)))</strong></p>")
@@ -103,8 +103,8 @@ public enum LessonPage {
   }
 
   /// A trace step's lines: runs of table rows as a table (header first), runs of `label: text`
-  /// lines as a two-column table, other lines as formula-like paragraphs.
-  static func stepBody(_ lines: [String]) -> [String] {
+  /// lines as a two-column table, the loss's formula lines in MathML, other lines as paragraphs.
+  static func stepBody(_ lines: [String], formulas: Set<String> = []) -> [String] {
     var out: [String] = []
     var index = 0
     while index < lines.count {
@@ -116,6 +116,11 @@ public enum LessonPage {
           index += 1
         }
         out.append(table(rows.first ?? [], Array(rows.dropFirst()), numeric: true))
+        continue
+      }
+      if formulas.contains(line) {
+        out.append(MathML.block(line))
+        index += 1
         continue
       }
       if let label = rowLabel(line) {
