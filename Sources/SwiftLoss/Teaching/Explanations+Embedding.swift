@@ -50,7 +50,7 @@ extension Teaching {
       "multilabel_margin_loss", family: .embedding,
       formula: [
         "J = the labels listed in y_n before the first −1",
-        "l_n = (1/C)·Σ_{j∈J} Σ_{inot inJ} max(0, 1 − x_nj + x_ni)",
+        "l_n = (1/C)·Σ_{j∈J} Σ_{i not in J} max(0, 1 − x_nj + x_ni)",
         "mean = Σ_n l_n / N",
       ],
       shapes: [

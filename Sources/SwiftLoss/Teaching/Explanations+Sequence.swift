@@ -5,7 +5,7 @@ extension Teaching {
       formula: [
         "l' = (blank, l_1, blank, l_2, …, l_L, blank)   (the target with blanks around every label)",
         "α_0(0) = lp[0, blank],  α_0(1) = lp[0, l_1]",
-        "α_t(s) = LSE(α_t-1(s), α_t-1(s−1), α_t-1(s−2) if l'_s ≠ l'_s-2) + lp[t, l'_s]",
+        "α_t(s) = LSE(α_{t−1}(s), α_{t−1}(s−1), α_{t−1}(s−2) if l'_s ≠ l'_{s−2}) + lp[t, l'_s]",
         "nll_b = −LSE(α_{T−1}(2L), α_{T−1}(2L−1))      = −log Σ over alignments Π exp(lp)",
         "mean = (1/N)·Σ_b nll_b / max(L_b, 1)      sum = Σ_b nll_b",
       ],

@@ -35,6 +35,12 @@ public enum MathML {
       guard (1...2).contains(length), j == chars.count || chars[j] != "_" else { return nil }
       return length
     }
+    /// The end (the index of `}`) of a braced subscript `_{...}` starting at `k`.
+    func bracedSubscriptEnd(at k: Int) -> Int? {
+      guard k + 1 < chars.count, chars[k] == "_", chars[k + 1] == "{" else { return nil }
+      return chars[(k + 2)...].firstIndex(of: "}")
+    }
+    func startsSubscript(_ k: Int) -> Bool { subscriptLength(at: k) != nil || bracedSubscriptEnd(at: k) != nil }
     while i < chars.count {
       let c = chars[i]
       var atom: String
@@ -48,7 +54,7 @@ public enum MathML {
         var j = i
         // Letters and digits, and underscores that do not start a subscript (log_softmax).
         while j < chars.count,
-          isLetter(chars[j]) || isDigit(chars[j]) || (chars[j] == "_" && subscriptLength(at: j) == nil)
+          isLetter(chars[j]) || isDigit(chars[j]) || (chars[j] == "_" && !startsSubscript(j))
         {
           j += 1
         }
@@ -68,7 +74,11 @@ public enum MathML {
             var m = k
             while m < chars.count, chars[m] == " " || chars[m] == "-" || chars[m] == "," { m += 1 }
             var e = m
-            while e < chars.count, chars[e].isASCII, chars[e].isLetter || chars[e] == "_" || chars[e] == "'" { e += 1 }
+            while e < chars.count, chars[e].isASCII,
+              chars[e].isLetter || chars[e] == "'" || (chars[e] == "_" && !startsSubscript(e))
+            {
+              e += 1
+            }
             guard e - m >= 2, m > k, !functions.contains(String(chars[m..<e])) else { break }
             text += String(chars[k..<e])
             k = e
@@ -107,7 +117,10 @@ public enum MathML {
       }
       // Postfix: subscripts and superscripts.
       while i < chars.count {
-        if let length = subscriptLength(at: i) {
+        if let end = bracedSubscriptEnd(at: i) {
+          atom = "<msub>\(atom)<mrow>\(tokens(String(chars[(i + 2)..<end])))</mrow></msub>"
+          i = end + 1
+        } else if let length = subscriptLength(at: i) {
           let sub = String(chars[(i + 1)...(i + length)])
           let inner = sub.allSatisfy(isDigit) ? "<mn>\(sub)</mn>" : "<mi>\(escape(sub))</mi>"
           atom = "<msub>\(atom)\(inner)</msub>"
