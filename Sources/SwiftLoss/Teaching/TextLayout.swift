@@ -68,12 +68,13 @@ public enum TextLayout {
   static func columns(_ text: some StringProtocol) -> Int { text.count }
 
   /// `text` wrapped to `width`: the first line starts with `firstPrefix`, the others with `prefix`.
+  /// A run of spaces between two words on one line is kept (formulas space their parts apart).
   public static func wrap(_ text: String, width: Int, firstPrefix: String = "", prefix: String = "") -> [String] {
     var lines: [String] = []
     var current = firstPrefix
     var currentWidth = columns(firstPrefix)
     var empty = true
-    for word in text.split(separator: " ") {
+    for (gap, word) in words(text) {
       let wordWidth = columns(word)
       // A label prefix ("names: ") with a first word too long to follow it: the label alone.
       if empty && currentWidth + wordWidth > width && current.contains(where: { $0 != " " }) {
@@ -81,18 +82,37 @@ public enum TextLayout {
         current = prefix
         currentWidth = columns(prefix)
       }
-      if !empty && currentWidth + 1 + wordWidth > width {
+      if !empty && currentWidth + gap + wordWidth > width {
         lines.append(current)
         current = prefix
         currentWidth = columns(prefix)
         empty = true
       }
-      current += (empty ? "" : " ") + word
-      currentWidth += (empty ? 0 : 1) + wordWidth
+      if !empty { current += String(repeating: " ", count: gap) }
+      current += word
+      currentWidth += (empty ? 0 : gap) + wordWidth
       empty = false
     }
     if !empty || lines.isEmpty { lines.append(current.trimmingTrailingSpaces()) }
     return lines
+  }
+
+  /// The words of `text`, each with the number of spaces before it.
+  static func words(_ text: String) -> [(gap: Int, word: Substring)] {
+    var result: [(Int, Substring)] = []
+    var index = text.startIndex
+    while index < text.endIndex {
+      var gap = 0
+      while index < text.endIndex, text[index] == " " {
+        gap += 1
+        index = text.index(after: index)
+      }
+      guard index < text.endIndex else { break }
+      let start = index
+      while index < text.endIndex, text[index] != " " { index = text.index(after: index) }
+      result.append((gap, text[start..<index]))
+    }
+    return result
   }
 
   /// One line made to fit: kept whole when it fits, else wrapped at spaces with its own indent
