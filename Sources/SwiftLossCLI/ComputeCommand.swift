@@ -31,6 +31,9 @@ struct ComputeCommand {
         "only one input can read standard input, but \(stdinUsers.joined(separator: " and ")) "
           + (stdinUsers.count == 2 ? "both" : "all") + " use '-'")
     }
+    if global.decimalComma && global.delimiter == UInt8(ascii: ",") {
+      throw CommandError.usage("--decimal , needs another delimiter than the comma (it defaults to ';')")
+    }
     var shapeTargets: [(spec: TensorSpec, dims: [Int], spelling: String)] = []
     for shape in global.shapes {
       guard let spec = definition.tensorSpec(flagName: shape.name) else {
@@ -42,7 +45,7 @@ struct ComputeCommand {
     }
     if global.data == nil { try checkRequiredTensors(given: Set(request.tensorArguments.keys)) }
 
-    let readOptions = ReadOptions(delimiter: global.delimiter)
+    let readOptions = ReadOptions(delimiter: global.delimiter, decimalComma: global.decimalComma)
     let (given, legacyWarnings) = givenOptions()
     var warnings = legacyWarnings
 
@@ -204,8 +207,7 @@ struct ComputeCommand {
   /// reports as missing.
   func classify(_ value: String, flag: String) throws(CommandError) -> TensorArgument {
     if value == "-" { return .standardInput }
-    let trimmed = value.trimmingSpaces()
-    let literal = trimmed.hasPrefix("[") || trimmed.hasPrefix("{") || OptionParsing.isNumber(trimmed)
+    let literal = TensorReader.looksLikeLiteral(value)
     if io.tensors.fileExists(value) {
       if literal && !value.hasPrefix("./") && !value.hasPrefix("/") {
         throw CommandError.usage(

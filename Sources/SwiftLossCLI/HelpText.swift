@@ -25,9 +25,14 @@ enum HelpText {
     paragraph(
       "Each tensor is a flag named after PyTorch's argument, hyphenated (--input, --target, --weight, --log-probs, ...; "
         + "see 'swiftloss help LOSS'). A value is a file (.csv, .tsv, .txt, .json, .npy), '-' for standard input "
-        + "(one tensor at most), or an inline literal: --target '[1, 0, 4]', --target 3. Pipes, FIFOs, <(...) and "
-        + "/dev/stdin are read once, like files; a file that changes while it is read is an error (see SOURCES in the "
-        + "man page).")
+        + "(one tensor at most), or an inline literal: --target '[1, 0, 4]', --target 3, or as Python prints it: "
+        + "'tensor([1., 2.])', 'array([1, 2])', 'np.float64(1.5)'. FILE#name or FILE#N picks one CSV column "
+        + "(N counted as cut -f counts). CSV as pandas, R and Excel write it: an empty first header field (pandas' "
+        + "index) marks a column that is not data; \"quoted\" fields and True/False are read; missing values (empty, "
+        + "NA, None, ...) are errors; --decimal , reads 1,5 (the delimiter is then ';'). Archives of named tensors "
+        + "(.npz, .safetensors, .pt/.pth from torch.save, read without executing anything): FILE#KEY picks one tensor "
+        + "(model.pt#head.weight). Pipes, FIFOs, <(...) and /dev/stdin are read once, like files; a file that changes "
+        + "while it is read is an error.")
     lines.append("")
     lines.append("options:")
     paragraph(

@@ -198,6 +198,7 @@ enum CompletionsCommand {
       let value: Completions.Value
       switch flag.name {
       case "format": value = .words(OutputFormat.allCases.map(\.rawValue))
+      case "decimal": value = .words([",", "."])
       case "data": value = .file
       default: value = .text
       }
