@@ -124,7 +124,8 @@ struct ComputeCommand {
     // --explain, --emit-python, --check-grad: text instead of the results.
     if let mode = request.teaching {
       let output = ChunkedOutput(numbers: NumberWriter(notation: .shortest, json: false))
-      let text = try mode.text(request: request, tensors: tensors, given: given, labels: labels, width: io.textWidth)
+      let text = try mode.text(
+        request: request, tensors: tensors, given: given, labels: labels, bareNumbers: bareNumberTensors, width: io.textWidth)
       // The trace and the gradient check are text for people; the script and the page are not.
       output.append(mode == .emitPython || request.html ? text : SwiftLossCommand.fitted(text, io))
       return Outcome(output: output, warnings: warnings)
@@ -133,9 +134,14 @@ struct ComputeCommand {
     // Compute.
     let result: LossResult
     do {
+      // issue 15 (wt-adaptive): how the loss was spelt and the reduction asked for by name (kl_div's
+      // legacy flags differ between module and functional), and which tensors were bare inline
+      // numbers (gaussian_nll's float var).
       result = try definition.run(
         tensors: tensors, options: given, outputs: global.show.outputs,
-        reductionFromLegacyFlags: request.sizeAverage != nil || request.reduce != nil)
+        reductionFromLegacyFlags: request.sizeAverage != nil || request.reduce != nil,
+        spelledAsModule: request.spelledAsModule, requestedReduction: request.requestedReduction,
+        bareNumbers: bareNumberTensors)
     } catch {
       throw CommandError.loss(error, tensors: tensors, flags: labels)
     }
@@ -174,6 +180,14 @@ struct ComputeCommand {
       try TextRenderer.render(report, numbers: numbers, into: output.text)
     }
     return Outcome(output: output, warnings: warnings)
+  }
+
+  /// The tensors given as a bare inline number (`--var 0.5`, not a file named `0.5`): PyTorch's
+  /// Python floats (issue 15).
+  var bareNumberTensors: Set<String> {
+    Set(request.tensorArguments.compactMap { name, argument in
+      !io.tensors.fileExists(argument.value) && OptionParsing.isNumber(argument.value) ? name : nil
+    })
   }
 
   private func checkRequiredTensors(given: Set<String>) throws(CommandError) {

@@ -63,6 +63,7 @@ struct GlobalOptions {
     ("decimal", ",|.", "decimal separator of text files; ',' reads 1,5 and makes ';' the default delimiter"),
     ("shape", "NAME=D1,D2,...", "reshape tensor NAME after reading (repeatable; -1 infers one dimension)"),
     ("data", "FILE|-", "a JSON object of tensors keyed by name; tensor flags override its keys"),
+    ("params", "FILE|-", "the same as --data: a module's parameters by state_dict name (head.weight, ...)"),
   ]
 
   static func isGlobal(_ name: String) -> Bool { flags.contains { $0.name == name } }
@@ -93,8 +94,9 @@ struct GlobalOptions {
       }
     case "shape":
       shapes.append(try Self.parseShape(value))
-    case "data":
-      guard data == nil else { throw CommandError.usage("--data given twice") }
+    case "data", "params":
+      // One reader for both: --params names a state_dict, --data any tensors; either once.
+      guard data == nil else { throw CommandError.usage("--data/--params given twice") }
       data = value
     default:
       throw CommandError.usage("unknown option '\(spelling)'")

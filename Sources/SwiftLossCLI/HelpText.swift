@@ -73,12 +73,20 @@ enum HelpText {
     lines += TextLayout.wrap(usageLine(definition), width: width, firstPrefix: "usage: ", prefix: "         ")
     lines.append("")
     lines += TextLayout.wrap(definition.summary, width: width, firstPrefix: "\(definition.functionalName): ", prefix: "  ")
+    let moduleOnly = Teaching.explanation(for: definition)?.pythonSpellings != nil
     lines += TextLayout.wrap(
-      LossRegistry.names(of: definition).joined(separator: ", ") + " (also torch.nn.\(definition.moduleName), F.\(definition.functionalName))",
+      LossRegistry.names(of: definition).joined(separator: ", ") + " (also torch.nn.\(definition.moduleName)"
+        + (moduleOnly ? ")" : ", F.\(definition.functionalName))"),
       width: width, firstPrefix: "names: ", prefix: "  ")
     lines.append("")
     lines.append("tensors:")
     lines += table(definition.tensors.map(tensorRow), indent: 2, width: width)
+    if !definition.tensorFamilies.isEmpty {
+      // A module's parameters, given by state_dict name in --params FILE (or --data FILE).
+      lines += TextLayout.wrap(
+        "parameters (by state_dict name, in --params FILE or --data FILE; each has a gradient):", width: width)
+      lines += table(definition.tensorFamilies.map { ($0.displayName, $0.help) }, indent: 2, width: width)
+    }
     lines.append("")
     lines.append("options:")
     var rows = definition.options.map(optionRow)
@@ -107,6 +115,7 @@ enum HelpText {
     for spec in definition.tensors {
       parts.append(spec.isRequired ? "\(spec.flag) T" : "[\(spec.flag) T]")
     }
+    if !definition.tensorFamilies.isEmpty { parts.append("--params FILE") }
     parts.append("[OPTIONS]")
     return parts.joined(separator: " ")
   }
@@ -121,7 +130,8 @@ enum HelpText {
   }
 
   static func optionRow(_ spec: OptionSpec) -> (String, String) {
-    ("\(spec.flag) \(placeholder(spec.kind))", "\(spec.help) (default: \(Teaching.optionText(spec.defaultValue)))")
+    let saysDefault = spec.help.contains("(required)") || spec.help.contains("(default:")
+    return ("\(spec.flag) \(placeholder(spec.kind))", spec.help + (saysDefault ? "" : " (default: \(cliText(spec.defaultValue)))"))
   }
 
   static func placeholder(_ kind: OptionKind) -> String {
@@ -130,8 +140,12 @@ enum HelpText {
     case .int: return "N"
     case .bool: return "[true|false]"
     case .choice(let words): return words.joined(separator: "|")
+    case .intList: return "N1,N2,..."
     }
   }
+
+  /// An option value as typed on the command line (as `explain` shows defaults too).
+  static func cliText(_ value: OptionValue) -> String { Teaching.optionText(value) }
 
   /// Two aligned columns; a left column too wide puts its text on the next line.
   static func table(_ rows: [(String, String)], indent: Int, width: Int) -> [String] {
@@ -155,17 +169,23 @@ enum ListText {
         case .double: member += "\"type\": \"float\", "
         case .int: member += "\"type\": \"int\", "
         case .bool: member += "\"type\": \"bool\", "
+        case .intList: member += "\"type\": \"int_list\", "
         case .choice(let words):
           member += "\"type\": \"choice\", \"choices\": [\(words.map(JSONText.string).joined(separator: ", "))], "
         }
         return member + "\"default\": \(JSONText.value(spec.defaultValue)), \"help\": \(JSONText.string(spec.help))}"
+      }
+      // A family is listed once by its pattern (`tail.{I}.0.weight`), given by state_dict name.
+      let families = definition.tensorFamilies.map { family in
+        "{\"name\": \(JSONText.string(family.displayName)), \"state_dict\": true, "
+          + "\"gradient\": \(family.hasGradient), \"help\": \(JSONText.string(family.help))}"
       }
       return "    {\"name\": \(JSONText.string(definition.functionalName)), "
         + "\"module\": \(JSONText.string(definition.moduleName)), "
         + "\"aliases\": [\(definition.aliases.map(JSONText.string).joined(separator: ", "))], "
         + "\"family\": \(JSONText.string(LossCatalog.family(of: definition))), "
         + "\"summary\": \(JSONText.string(definition.summary)),\n"
-        + "     \"tensors\": [\(tensors.joined(separator: ", "))],\n"
+        + "     \"tensors\": [\((tensors + families).joined(separator: ", "))],\n"
         + "     \"options\": [\(options.joined(separator: ", "))],\n"
         + "     \"legacy_reduction\": \(definition.acceptsLegacyReduction)}"
     }

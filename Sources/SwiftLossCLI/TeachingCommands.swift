@@ -22,20 +22,20 @@ enum TeachingMode: String, CaseIterable {
   /// Runs the mode on tensors that are read and options that are resolved.
   func text(
     request: ComputeRequest, tensors: [String: Tensor], given: [String: OptionValue], labels: [String: String],
-    width: Int = TextLayout.defaultWidth
+    bareNumbers: Set<String> = [], width: Int = TextLayout.defaultWidth
   ) throws(CommandError) -> String {
     let definition = request.definition
     do {
       switch self {
       case .explain:
-        let trace = try LossTracer.trace(definition, tensors: tensors, options: given)
+        let trace = try LossTracer.trace(definition, tensors: tensors, options: given, bareNumbers: bareNumbers)
         guard request.html else { return trace.render(width: width) }
-        return LessonPage.render(
-          definition, call: LessonPage.Call(trace: trace, tensors: tensors, options: given, python: try python(request, tensors)))
+        let python = try python(request, tensors, bareNumbers: bareNumbers)
+        return LessonPage.render(definition, call: LessonPage.Call(trace: trace, tensors: tensors, options: given, python: python))
       case .checkGrad:
-        return try GradientCheck.run(definition, tensors: tensors, options: given).render(width: width)
+        return try GradientCheck.run(definition, tensors: tensors, options: given, bareNumbers: bareNumbers).render(width: width)
       case .emitPython:
-        return try python(request, tensors)
+        return try python(request, tensors, bareNumbers: bareNumbers)
       }
     } catch {
       throw CommandError.loss(error, tensors: tensors, flags: labels)
@@ -43,11 +43,14 @@ enum TeachingMode: String, CaseIterable {
   }
 
   /// The `--emit-python` script of a call.
-  private func python(_ request: ComputeRequest, _ tensors: [String: Tensor]) throws(LossError) -> String {
+  private func python(_ request: ComputeRequest, _ tensors: [String: Tensor], bareNumbers: Set<String>)
+    throws(LossError) -> String
+  {
     try PythonEmitter.script(
       request.definition, tensors: tensors, options: request.options,
       legacy: .init(sizeAverage: request.sizeAverage, reduce: request.reduce),
-      commandLine: "swiftloss " + request.commandLine.map(Self.shellQuote).joined(separator: " "))
+      commandLine: "swiftloss " + request.commandLine.map(Self.shellQuote).joined(separator: " "),
+      bareNumbers: bareNumbers, spelledAsModule: request.spelledAsModule)
   }
 
   static func shellQuote(_ word: String) -> String {
@@ -199,7 +202,7 @@ enum CompletionsCommand {
       switch flag.name {
       case "format": value = .words(OutputFormat.allCases.map(\.rawValue))
       case "decimal": value = .words([",", "."])
-      case "data": value = .file
+      case "data", "params": value = .file
       default: value = .text
       }
       return Completions.Flag("--" + flag.name, value, flag.help)

@@ -18,11 +18,15 @@ public struct LossExplanation: Sendable {
   /// Tensors PyTorch wants as int64 (class indices, lengths); `cross_entropy`'s target only when it
   /// does not have the input's shape (see ``isIntegerTensor(_:in:)``).
   public var integerTensors: [String]
+  /// How PyTorch spells the call, when it is not `nn.Module(...)(...)` and `F.function(...)` (a module
+  /// without a functional form: AdaptiveLogSoftmaxWithLoss).
+  public var pythonSpellings: [String]?
 
   public init(
     _ functionalName: String, family: LossFamily, formula: [String], shapes: [String], notes: [String],
-    integerTensors: [String] = []
+    integerTensors: [String] = [], pythonSpellings: [String]? = nil
   ) {
+    self.pythonSpellings = pythonSpellings
     self.functionalName = functionalName
     self.family = family
     self.formula = formula
@@ -64,9 +68,10 @@ public enum Teaching {
     let width = max(TextLayout.minimumWidth, width)
     let explanation = explanation(for: definition)
     var out: [String] = []
-    out += TextLayout.fit("\(definition.functionalName) — torch.nn.\(definition.moduleName) / F.\(definition.functionalName)", width: width)
+    out += TextLayout.fit(title(definition), width: width)
     out += TextLayout.wrap(definition.summary, width: width, firstPrefix: "  ", prefix: "  ")
-    out += TextLayout.wrap(LossRegistry.names(of: definition).joined(separator: ", "), width: width, firstPrefix: "  names: ", prefix: "    ")
+    out += TextLayout.wrap(
+      LossRegistry.names(of: definition).joined(separator: ", "), width: width, firstPrefix: "  names: ", prefix: "    ")
     if let explanation {
       out.append("")
       out.append("formula:")
@@ -93,7 +98,16 @@ public enum Teaching {
     return out.joined(separator: "\n") + "\n"
   }
 
-  /// The tensors of a loss as (flag, what it is) rows.
+  /// `mse_loss — torch.nn.MSELoss / F.mse_loss`, or `(a module only)` for a loss without a
+  /// functional form.
+  public static func title(_ definition: LossDefinition) -> String {
+    if explanation(for: definition)?.pythonSpellings != nil {
+      return "\(definition.functionalName) — torch.nn.\(definition.moduleName) (a module only)"
+    }
+    return "\(definition.functionalName) — torch.nn.\(definition.moduleName) / F.\(definition.functionalName)"
+  }
+
+  /// The tensors of a loss as (flag, what it is) rows, with the families of named parameters.
   public static func tensorRows(_ definition: LossDefinition) -> [(String, String)] {
     let explanation = explanation(for: definition)
     return definition.tensors.map { spec in
@@ -104,14 +118,14 @@ public enum Teaching {
       var left = spec.flag
       if !spec.aliases.isEmpty { left += " (" + spec.aliases.map { "--" + $0.replacingUnderscores() }.joined(separator: ", ") + ")" }
       return (left, spec.help + " [" + notes.joined(separator: ", ") + "]")
+    } + definition.tensorFamilies.map { family in
+      (family.displayName, family.help + " [by state_dict name, " + (family.hasGradient ? "gets a gradient" : "no gradient") + "]")
     }
   }
 
   /// The options of a loss as (flag and value, what it does and its default) rows.
   public static func optionRows(_ definition: LossDefinition) -> [(String, String)] {
-    var rows = definition.options.map { spec in
-      (spec.flag + " " + placeholder(spec.kind), spec.help + " (default: " + optionText(spec.defaultValue) + ")")
-    }
+    var rows = definition.options.map { spec in (spec.flag + " " + placeholder(spec.kind), spec.help + defaultNote(spec)) }
     if definition.acceptsLegacyReduction {
       rows.append(("--size-average, --reduce", "deprecated PyTorch flags, mapped to a reduction (see the notes)"))
     }
@@ -125,6 +139,8 @@ public enum Teaching {
       notes.append(
         "Legacy flags: size_average/reduce override reduction: reduce=False → 'none'; otherwise size_average=False → "
           + "'sum', else 'mean' (a missing flag counts as True). PyTorch warns that they are deprecated.")
+    } else if definition.optionSpec("reduction") == nil {
+      notes.append("\(definition.moduleName) takes no reduction and no size_average/reduce: the loss is always the mean.")
     } else {
       notes.append("\(definition.moduleName) takes no size_average/reduce (deprecated flags); use reduction.")
     }
@@ -147,22 +163,27 @@ public enum Teaching {
   }
 
   /// An option value as it is typed on the command line and shown as a default: `mean`, `1.0`,
-  /// `false`, `-100` (Python spellings only inside Python code).
+  /// `false`, `-100`, `10,20` (Python spellings only inside Python code).
   public static func optionText(_ value: OptionValue) -> String {
     switch value {
     case .double(let x): return NumberText.python(x)
     case .int(let n): return String(n)
     case .bool(let b): return b ? "true" : "false"
     case .string(let s): return s
+    case .ints(let values): return values.isEmpty ? "none (required)" : values.map(String.init).joined(separator: ",")
     }
   }
 
   /// `nn.MSELoss(reduction='mean')(input, target)` and `F.mse_loss(input, target, reduction='mean')`,
   /// with every option at its default.
   public static func pythonSpellings(_ definition: LossDefinition) -> [String] {
+    if let spellings = explanation(for: definition)?.pythonSpellings { return spellings }
     let required = definition.tensors.filter(\.isRequired).map(\.name)
     let optionalTensors = definition.tensors.filter { !$0.isRequired }.map { "\($0.name)=\($0.name)" }
-    let keywords = definition.options.map { "\($0.name)=\(PythonText.keyword($0, $0.defaultValue))" }
+    // triplet_margin_with_distance's --p/--eps are nn.PairwiseDistance's, not keywords of the loss.
+    let keywords = definition.options.filter { option in
+      definition.functionalName != "triplet_margin_with_distance_loss" || (option.name != "p" && option.name != "eps")
+    }.map { "\($0.name)=\(PythonText.keyword($0, $0.defaultValue))" }
     // Module: buffers (weight, pos_weight) are constructor arguments; other tensors are call arguments.
     let moduleArgs = optionalTensors + keywords
     let functionalArgs = required + optionalTensors + keywords
@@ -172,12 +193,18 @@ public enum Teaching {
     ]
   }
 
+  /// ` (default: 'mean')`, unless the help already says what happens without the option.
+  static func defaultNote(_ spec: OptionSpec) -> String {
+    spec.help.contains("(required)") || spec.help.contains("(default:") ? "" : " (default: " + optionText(spec.defaultValue) + ")"
+  }
+
   static func placeholder(_ kind: OptionKind) -> String {
     switch kind {
     case .double: return "X"
     case .int: return "N"
     case .bool: return "[true|false]"
     case .choice(let words): return words.joined(separator: "|")
+    case .intList: return "N1,N2,..."
     }
   }
 }
