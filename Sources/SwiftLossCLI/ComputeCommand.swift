@@ -21,6 +21,9 @@ struct ComputeCommand {
     if let mode = request.teaching, global.format == .json {
       throw CommandError.usage("--\(mode.rawValue) prints text; it cannot be combined with --format json", loss: loss)
     }
+    if request.html && request.teaching != .explain {
+      throw CommandError.usage("--html goes with --explain (the lesson page of the computation), or 'swiftloss explain LOSS --html'", loss: loss)
+    }
     var stdinUsers = request.tensorArguments.values.filter { $0.value == "-" }.map(\.flag).sorted()
     if global.data == "-" { stdinUsers.insert("--data", at: 0) }
     if stdinUsers.count > 1 {
@@ -149,8 +152,10 @@ struct ComputeCommand {
     // --explain, --emit-python, --check-grad: text instead of the results.
     if let mode = request.teaching {
       let output = ChunkedOutput(numbers: NumberWriter(notation: .shortest, json: false))
-      output.append(
-        try mode.text(request: request, tensors: tensors, given: given, labels: labels, bareNumbers: bareNumberTensors))
+      let text = try mode.text(
+        request: request, tensors: tensors, given: given, labels: labels, bareNumbers: bareNumberTensors, width: io.textWidth)
+      // The trace and the gradient check are text for people; the script and the page are not.
+      output.append(mode == .emitPython || request.html ? text : SwiftLossCommand.fitted(text, io))
       return Outcome(output: output, warnings: warnings)
     }
 
