@@ -104,14 +104,16 @@ struct ComputeCommand {
         do { tensors[spec.name] = try data.tensor(key) } catch { throw CommandError.input(error) }
         labels[spec.name] = data.label
       }
+      let shown = ignored.prefix(8).map { "'\($0)'" }.joined(separator: ", ") + (ignored.count > 8 ? ", ..." : "")
+      try checkRequiredTensors(
+        given: Set(request.tensorArguments.keys).union(tensors.keys),
+        hint: ignored.isEmpty ? "" : " (--data \(data.label) holds \(shown): take one with --FLAG '#KEY')")
       if !ignored.isEmpty {
-        let shown = ignored.prefix(8).map { "'\($0)'" }.joined(separator: ", ") + (ignored.count > 8 ? ", ..." : "")
         warnings.append(
           "--data \(data.label): ignored \(ignored.count) \(ignored.count == 1 ? "entry" : "entries") that "
             + "\(definition.functionalName) does not take: \(shown) (its tensors are "
             + definition.tensors.map(\.name).joined(separator: ", ") + "; pick an entry with --FLAG '#KEY')")
       }
-      try checkRequiredTensors(given: Set(request.tensorArguments.keys).union(tensors.keys))
     }
     for argument in arguments {
       let name = argument.spec.name
@@ -218,12 +220,12 @@ struct ComputeCommand {
     })
   }
 
-  private func checkRequiredTensors(given: Set<String>) throws(CommandError) {
+  private func checkRequiredTensors(given: Set<String>, hint: String = "") throws(CommandError) {
     let definition = request.definition
     let missing = definition.tensors.filter { $0.isRequired && !given.contains($0.name) }.map(\.flag)
     guard missing.isEmpty else {
       throw CommandError.usage(
-        "\(definition.functionalName) needs \(missing.joined(separator: " and "))", loss: definition.shortName)
+        "\(definition.functionalName) needs \(missing.joined(separator: " and "))\(hint)", loss: definition.shortName)
     }
   }
 
