@@ -37,6 +37,13 @@ enum JSONRenderer {
     if report.show.contains(.elementwise) {
       out.append(",\n  \"elementwise\": ")
       try tensorObject(report.result.elementwise, into: out)
+      // A module's further results (AdaptiveLogSoftmaxWithLoss's "output"), beside the elementwise.
+      for extra in report.result.extraOutputs {
+        out.append(",\n  ")
+        out.append(JSONText.string(extra.name))
+        out.append(": ")
+        try tensorObject(extra.tensor, into: out)
+      }
     }
     if report.show.contains(.gradients) {
       out.append(",\n  \"gradients\": {")
@@ -96,6 +103,7 @@ enum JSONText {
     case .int(let n): return String(n)
     case .bool(let b): return b ? "true" : "false"
     case .string(let s): return string(s)
+    case .ints(let list): return "[" + list.map(String.init).joined(separator: ", ") + "]"
     }
   }
 
@@ -103,6 +111,9 @@ enum JSONText {
   static func options(_ specs: [OptionSpec], values: [String: OptionValue]) -> String {
     let members = specs.compactMap { spec -> String? in
       guard let value = values[spec.name] else { return nil }
+      // An option whose default is derived (adaptive_log_softmax's n_classes, "(default: from the
+      // last cluster's size)") has no value to show unless it was given.
+      if spec.help.contains("(default:") && value == spec.defaultValue { return nil }
       return string(spec.name) + ": " + self.value(value)
     }
     return "{" + members.joined(separator: ", ") + "}"

@@ -1,6 +1,8 @@
 // Benchmarks for the tensor readers (release builds only): see bench/parse-bench.sh.
 //
-//   swiftloss-bench csv FILE [--single]   delimited text, parallel (default) or one thread
+//   swiftloss-bench csv FILE [--single] [--column NAME|#N] [--decimal]
+//                                          delimited text, parallel (default) or one thread; one
+//                                          column by header name or 1-based number; decimal commas
 //   swiftloss-bench json FILE             a JSON array
 //   swiftloss-bench float N               N random/adversarial strings vs strtod, and MB/s
 //   swiftloss-bench archive FILE [KEY]    .npy/.npz/.safetensors/.pt: one tensor (KEY, or the only
@@ -203,7 +205,7 @@ func benchArchive(path: String, key: String?, repeats: Int = 7) {
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 3 else {
-  print("usage: swiftloss-bench csv FILE [--single] | json FILE | float N | archive FILE [KEY]")
+  print("usage: swiftloss-bench csv FILE [--single] [--column NAME|#N] [--decimal] | json FILE | float N | archive FILE [KEY]")
   exit(2)
 }
 switch arguments[1] {
@@ -211,7 +213,18 @@ case "csv":
   var options = ReadOptions()
   let single = arguments.contains("--single")
   options.parallel = !single
-  benchRead(single ? "csv, 1 thread" : "csv, parallel", path: arguments[2], options: options)
+  options.decimalComma = arguments.contains("--decimal")
+  var name = single ? "csv, 1 thread" : "csv, parallel"
+  if let k = arguments.firstIndex(of: "--column"), k + 1 < arguments.count {
+    let selector = arguments[k + 1]
+    if selector.hasPrefix("#"), let number = Int(selector.dropFirst()) {
+      options.column = .number(number)
+    } else {
+      options.column = .name(selector)
+    }
+    name += ", column \(selector)"
+  }
+  benchRead(name, path: arguments[2], options: options)
 case "json":
   benchRead("json array", path: arguments[2], options: ReadOptions())
 case "archive":

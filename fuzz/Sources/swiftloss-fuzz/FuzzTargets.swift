@@ -19,6 +19,13 @@ enum FuzzTargets {
       let delimiter = bytes.first.map { delimiters[Int($0) % delimiters.count] } ?? nil
       let body = Array(bytes.dropFirst())
       _ = try? TensorReader.read(bytes: body, label: "fuzz.csv", options: ReadOptions(delimiter: delimiter ?? UInt8(ascii: ",")))
+      // The general path as well: the rest of the first byte asks for decimal commas and a
+      // selected column (by number or by the name "a").
+      let variant = Int(bytes.first ?? 0) / delimiters.count
+      var general = ReadOptions(delimiter: delimiter == UInt8(ascii: ",") ? nil : delimiter)
+      general.decimalComma = variant & 1 != 0
+      general.column = variant & 2 != 0 ? .number(variant / 8 % 4 + 1) : (variant & 4 != 0 ? .name("a") : nil)
+      _ = try? TensorReader.read(bytes: body, label: "fuzz.csv", options: general)
     case "json":
       _ = try? TensorReader.read(bytes: [UInt8(ascii: "[")] + bytes, label: "fuzz.json")
       _ = try? TensorReader.read(bytes: bytes, label: "fuzz.json")
