@@ -14,9 +14,18 @@ private func hex(_ text: String) -> [UInt8] {
   return bytes
 }
 
-private func load(_ bytes: [UInt8]) throws(InputError) -> PickleMachine.Value {
+/// The unpickled value, given to `body` while its lists and dicts are alive.
+private func inspect<R>(_ bytes: [UInt8], _ body: (PickleMachine.Value) -> R) throws(InputError) -> R {
   try InputBytes(bytes).withBytes { (buffer: UnsafeBufferPointer<UInt8>) throws(InputError) in
-    try PickleMachine.load(buffer, label: "data.pkl")
+    try PickleMachine.withValue(buffer, label: "data.pkl") { (value: PickleMachine.Value) throws(InputError) in body(value) }
+  }
+}
+
+private func load(_ bytes: [UInt8]) throws(InputError) {
+  try inspect(bytes) { value in
+    var tensors: [(key: String, view: PickleMachine.TensorView)] = []
+    var visits = 0
+    try? PyTorchArchiveReader.collect(value, key: "", depth: 0, visits: &visits, into: &tensors, label: "x.pt")
   }
 }
 
@@ -47,16 +56,13 @@ private func dataPickle(_ file: String) throws -> [UInt8] {
   @Test("a list shared through the memo is one list, filled after it was memoised")
   func sharedReferences() throws {
     // x = [1]; {'a': x, 'b': x}
-    guard case .dict(let dict) = try load(hex("80027d71002858010000006171015d71024b016158010000006271036802752e")) else {
-      Issue.record("not a dict")
-      return
+    let shared = try inspect(hex("80027d71002858010000006171015d71024b016158010000006271036802752e")) { value -> Bool in
+      guard case .dict(let dict) = value, dict.items.count == 2, case .list(let a) = dict.items[0].value,
+        case .list(let b) = dict.items[1].value
+      else { return false }
+      return a === b && b.items.count == 1
     }
-    #expect(dict.items.count == 2)
-    guard case .list(let a) = dict.items[0].value, case .list(let b) = dict.items[1].value else {
-      Issue.record("not lists")
-      return
-    }
-    #expect(a === b && b.items.count == 1)
+    #expect(shared)
   }
 
   @Test("integers of every width, floats, booleans, None and UTF-8 strings")
@@ -69,31 +75,30 @@ private func dataPickle(_ file: String) throws -> [UInt8] {
     // The same without 2**64 (its LONG1 opcode and 10 bytes removed).
     let fitting = hex(
       "8002284affffffff4a7fffffff8a08ffffffffffffff7f8a080000000000000080473ff8000000000000884e5802000000c3a971007471012e")
-    guard case .tuple(let items) = try load(fitting), items.count == 8 else {
-      Issue.record("not an 8-tuple")
-      return
+    let right = try inspect(fitting) { value -> Bool in
+      guard case .tuple(let items) = value, items.count == 8, case .int(-1) = items[0], case .int(-129) = items[1],
+        case .int(Int.max) = items[2], case .int(Int.min) = items[3], case .float(1.5) = items[4],
+        case .bool(true) = items[5], case .none = items[6], case .string("é") = items[7]
+      else { return false }
+      return true
     }
-    guard case .int(-1) = items[0], case .int(-129) = items[1], case .int(Int.max) = items[2],
-      case .int(Int.min) = items[3], case .float(1.5) = items[4], case .bool(true) = items[5], case .none = items[6],
-      case .string("é") = items[7]
-    else {
-      Issue.record("wrong values: \(items)")
-      return
-    }
+    #expect(right)
   }
 
   @Test("a list that holds itself is an error, not an endless walk")
   func cycle() throws {
     // L = []; L.append(L)
-    let value = try load(hex("80025d71006800612e"))
-    var tensors: [(key: String, view: PickleMachine.TensorView)] = []
-    var visits = 0
-    do {
-      try PyTorchArchiveReader.collect(value, key: "", depth: 0, visits: &visits, into: &tensors, label: "x.pt")
-      Issue.record("no error")
-    } catch {
-      #expect(error.message == "the pickled value is nested too deeply or shares itself too often")
+    let text = try inspect(hex("80025d71006800612e")) { value -> String in
+      var tensors: [(key: String, view: PickleMachine.TensorView)] = []
+      var visits = 0
+      do throws(InputError) {
+        try PyTorchArchiveReader.collect(value, key: "", depth: 0, visits: &visits, into: &tensors, label: "x.pt")
+        return "(no error)"
+      } catch {
+        return error.message
+      }
     }
+    #expect(text == "the pickled value is nested too deeply or shares itself too often")
   }
 
   @Test("globals off the allow list are refused by name; object-building opcodes are refused")
@@ -119,11 +124,7 @@ private func dataPickle(_ file: String) throws -> [UInt8] {
       var corrupt = bytes
       let at = Int.random(in: 0..<corrupt.count, using: &random)
       corrupt[at] = UInt8.random(in: 0...255, using: &random)
-      if let value = try? load(corrupt) {
-        var tensors: [(key: String, view: PickleMachine.TensorView)] = []
-        var visits = 0
-        try? PyTorchArchiveReader.collect(value, key: "", depth: 0, visits: &visits, into: &tensors, label: file)
-      }
+      try? load(corrupt)
     }
   }
 }

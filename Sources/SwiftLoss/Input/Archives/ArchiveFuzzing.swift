@@ -6,10 +6,11 @@ package enum ArchiveFuzzing {
   package static func pickle(_ bytes: [UInt8]) {
     let input = InputBytes(bytes)
     input.withBytes { (buffer: UnsafeBufferPointer<UInt8>) in
-      guard let value = try? PickleMachine.load(buffer, label: "fuzz.pkl") else { return }
-      var tensors: [(key: String, view: PickleMachine.TensorView)] = []
-      var visits = 0
-      try? PyTorchArchiveReader.collect(value, key: "", depth: 0, visits: &visits, into: &tensors, label: "fuzz.pt")
+      _ = try? PickleMachine.withValue(buffer, label: "fuzz.pkl") { (value: PickleMachine.Value) throws(InputError) in
+        var tensors: [(key: String, view: PickleMachine.TensorView)] = []
+        var visits = 0
+        try PyTorchArchiveReader.collect(value, key: "", depth: 0, visits: &visits, into: &tensors, label: "fuzz.pt")
+      }
     }
   }
 

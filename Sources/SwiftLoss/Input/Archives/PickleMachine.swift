@@ -81,6 +81,9 @@ struct PickleMachine {
   var marks: [Int] = []
   var memo: [Int: Value] = [:]
   var storages: [String: Storage] = [:]
+  /// Every list and dict built, emptied at the end so that a pickle's reference cycles (a list
+  /// that holds itself) do not outlive it.
+  var containers: [AnyObject] = []
 
   init(_ bytes: UnsafeBufferPointer<UInt8>, label: String) {
     self.bytes = bytes
@@ -89,10 +92,37 @@ struct PickleMachine {
 
   func fail(_ message: String) -> InputError { InputError(label: label, message: message) }
 
-  /// Unpickles the whole stream and returns its value.
-  static func load(_ bytes: UnsafeBufferPointer<UInt8>, label: String) throws(InputError) -> Value {
+  /// Unpickles the whole stream and hands its value to `body`; the lists and dicts it holds are
+  /// emptied when `body` returns (take what is needed inside).
+  static func withValue<R>(
+    _ bytes: UnsafeBufferPointer<UInt8>, label: String, _ body: (Value) throws(InputError) -> R
+  ) throws(InputError) -> R {
     var machine = PickleMachine(bytes, label: label)
-    return try machine.run()
+    defer { machine.releaseContainers() }
+    return try body(try machine.run())
+  }
+
+  mutating func releaseContainers() {
+    for container in containers {
+      (container as? PickleList)?.items.removeAll()
+      (container as? PickleDict)?.items.removeAll()
+    }
+    containers.removeAll()
+    stack.removeAll()
+    memo.removeAll()
+  }
+
+  mutating func newList(_ items: [Value] = []) -> PickleList {
+    let list = PickleList()
+    list.items = items
+    containers.append(list)
+    return list
+  }
+
+  mutating func newDict(_ items: [(key: Value, value: Value)] = []) -> PickleDict {
+    let dict = PickleDict(items)
+    containers.append(dict)
+    return dict
   }
 
   // MARK: - Reading
@@ -211,21 +241,20 @@ struct PickleMachine {
       case 0x87:
         let c = try pop(), b = try pop(), a = try pop()
         try push(.tuple([a, b, c]))
-      case UInt8(ascii: "]"): try push(.list(PickleList()))
+      case UInt8(ascii: "]"): try push(.list(newList()))
       case UInt8(ascii: "l"):  // LIST
-        let list = PickleList()
-        list.items = try popMark()
-        try push(.list(list))
+        let items = try popMark()
+        try push(.list(newList(items)))
       case UInt8(ascii: "a"):  // APPEND
         let item = try pop()
         try append([item], at: at)
       case UInt8(ascii: "e"):  // APPENDS
         let items = try popMark()
         try append(items, at: at)
-      case UInt8(ascii: "}"): try push(.dict(PickleDict()))
+      case UInt8(ascii: "}"): try push(.dict(newDict()))
       case UInt8(ascii: "d"):  // DICT
-        let items = try popMark()
-        try push(.dict(PickleDict(try pairs(items))))
+        let items = try pairs(try popMark())
+        try push(.dict(newDict(items)))
       case UInt8(ascii: "s"):  // SETITEM
         let value = try pop(), key = try pop()
         try setItems([(key, value)], at: at)
@@ -267,7 +296,7 @@ struct PickleMachine {
         guard case .global(let type) = cls, type == .orderedDict || type == .counter else {
           throw fail("pickle NEWOBJ of a class swiftloss does not build at byte \(at)")
         }
-        try push(.dict(PickleDict()))
+        try push(.dict(newDict()))
       case UInt8(ascii: "b"):  // BUILD: state for the object below (a state_dict's _metadata)
         _ = try pop()
         switch try top() {
@@ -429,7 +458,7 @@ struct PickleMachine {
     switch function {
     case .orderedDict, .counter:
       // OrderedDict() or OrderedDict(iterable of pairs).
-      let dict = PickleDict()
+      let dict = newDict()
       if let first = args.first {
         switch first {
         case .list(let list):

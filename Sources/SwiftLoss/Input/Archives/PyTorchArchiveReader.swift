@@ -48,18 +48,21 @@ enum PyTorchArchiveReader {
       default: throw fail("bad PyTorch archive: byteorder is \(ByteScanner.quoted(Array(text.utf8)))")
       }
     }
-    let root = try zip.withContents(of: pickleEntry, in: buffer) {
-      (bytes: UnsafeBufferPointer<UInt8>) throws(InputError) -> PickleMachine.Value in
-      try PickleMachine.load(bytes, label: label)
-    }
     var storageEntries: [String: ZipArchive.Entry] = [:]
     let dataPrefix = prefix + "data/"
     for entry in zip.entries where entry.name.hasPrefix(dataPrefix) {
       storageEntries[String(entry.name.dropFirst(dataPrefix.count))] = entry
     }
-    var tensors: [(key: String, view: PickleMachine.TensorView)] = []
-    var visits = 0
-    try collect(root, key: "", depth: 0, visits: &visits, into: &tensors, label: label)
+    // The tensors are taken from the unpickled value while it is alive (see `withValue`).
+    let tensors = try zip.withContents(of: pickleEntry, in: buffer) {
+      (bytes: UnsafeBufferPointer<UInt8>) throws(InputError) -> [(key: String, view: PickleMachine.TensorView)] in
+      try PickleMachine.withValue(bytes, label: label) { (root: PickleMachine.Value) throws(InputError) in
+        var tensors: [(key: String, view: PickleMachine.TensorView)] = []
+        var visits = 0
+        try collect(root, key: "", depth: 0, visits: &visits, into: &tensors, label: label)
+        return tensors
+      }
+    }
     var seen = Set<String>()
     for (key, _) in tensors where !seen.insert(key).inserted {
       throw fail("two tensors in the file are both named \(ByteScanner.quoted(Array(key.utf8)))")

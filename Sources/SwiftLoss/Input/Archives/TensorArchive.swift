@@ -156,6 +156,21 @@ public struct TensorArchive {
     return label + "#" + (plain ? key : ByteScanner.quoted(Array(key.utf8), limit: 60))
   }
 
+  /// Every tensor of the archive a source holds (`--data FILE`), in file order; a file that
+  /// changes while it is read is that error (``InputSource/reading(_:)``).
+  public static func entries(of source: InputSource) throws(InputError) -> [(key: String, tensor: Tensor)] {
+    try source.reading { (source: InputSource) throws(InputError) in
+      try open(source.bytes, label: source.label, path: source.path ?? source.label).tensors()
+    }
+  }
+
+  /// The tensor `key` of the archive a source holds (`FILE#KEY`): only that entry is converted.
+  public static func tensor(_ key: String, of source: InputSource) throws(InputError) -> Tensor {
+    try source.reading { (source: InputSource) throws(InputError) in
+      try open(source.bytes, label: source.label, path: source.path ?? source.label).tensor(key)
+    }
+  }
+
   /// The first keys, quoted, for messages (bounded whatever the archive holds).
   static func describe(_ keys: [String]) -> String {
     guard !keys.isEmpty else { return "no tensors" }
