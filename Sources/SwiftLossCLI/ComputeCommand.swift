@@ -81,35 +81,13 @@ struct ComputeCommand {
       tensors[target.spec.name] = try Self.reshape(tensor, to: target.dims, spelling: target.spelling)
     }
 
-    var (given, warnings) = givenOptions()
-    let resolved: LossOptions
-    do { resolved = try LossOptions(specs: definition.options, given: given) } catch {
-      throw CommandError.loss(error, tensors: tensors, flags: labels)
-    }
-
-    // --explain, --emit-python, --check-grad: text instead of the results.
-    if let mode = request.teaching {
-      let output = ChunkedOutput(numbers: NumberWriter(notation: .shortest, json: false))
-      output.append(try mode.text(request: request, tensors: tensors, given: given, labels: labels))
-      return Outcome(output: output, warnings: warnings)
-    }
-
-    // Compute.
-    let result: LossResult
-    do {
-      result = try definition.run(
-        tensors: tensors, options: given, outputs: global.show.outputs,
-        reductionFromLegacyFlags: request.sizeAverage != nil || request.reduce != nil)
-    } catch {
-      throw CommandError.loss(error, tensors: tensors, flags: labels)
-    }
-    warnings += result.warnings
-    return try render(result, options: resolved, warnings: warnings)
+    tensors = LowPrecision.roundInputs(tensors, dtype: global.dtype, integral: definition.integralTensors(tensors))
+    return try finish(tensors: tensors, labels: labels)
   }
 
   /// The options as given, with PyTorch's legacy mapping of `size_average`/`reduce`, and the
   /// warnings PyTorch prints for how the loss was named and configured.
-  private func givenOptions() -> (options: [String: OptionValue], warnings: [String]) {
+  func givenOptions() -> (options: [String: OptionValue], warnings: [String]) {
     var given = request.options
     var warnings: [String] = []
     if let typed = request.commandLine.first, LossRegistry.isDeprecatedNLLLoss2d(typed) {
@@ -132,6 +110,7 @@ struct ComputeCommand {
   private func valueOfTextPair(_ readOptions: ReadOptions) throws(CommandError) -> Outcome? {
     let definition = request.definition
     guard definition.readsTextPairs, request.teaching == nil, request.global.data == nil,
+      request.global.dtype == .float64,
       request.global.show.outputs == .value, Set(request.tensorArguments.keys) == ["input", "target"],
       let input = request.tensorArguments["input"]?.value, let target = request.tensorArguments["target"]?.value,
       input != "-", target != "-", io.tensors.fileExists(input), io.tensors.fileExists(target),
@@ -144,21 +123,7 @@ struct ComputeCommand {
     return try render(result, options: resolved, warnings: warnings + result.warnings)
   }
 
-  private func render(_ result: LossResult, options: LossOptions, warnings: [String]) throws(CommandError) -> Outcome {
-    let global = request.global
-    let json = global.format == .json
-    let numbers = NumberWriter(notation: global.precision.map { .fixed($0) } ?? .shortest, json: json)
-    let output = ChunkedOutput(numbers: numbers)
-    let report = LossReport(definition: request.definition, options: options, result: result, show: global.show)
-    if json {
-      try JSONRenderer.render(report, into: output)
-    } else {
-      try TextRenderer.render(report, numbers: numbers, into: output.text)
-    }
-    return Outcome(output: output, warnings: warnings)
-  }
-
-  private func checkRequiredTensors(given: Set<String>) throws(CommandError) {
+  func checkRequiredTensors(given: Set<String>) throws(CommandError) {
     let definition = request.definition
     let missing = definition.tensors.filter { $0.isRequired && !given.contains($0.name) }.map(\.flag)
     guard missing.isEmpty else {

@@ -138,16 +138,9 @@ struct PlotRequest {
     return ""
   }
 
+  /// The SVG, written atomically (``AtomicFile``).
   static func write(_ text: String, to path: String) throws(CommandError) {
-    guard let file = fopen(path, "wb") else {
-      throw CommandError.data("\(path): cannot write the SVG: \(Platform.message(forErrno: errno))")
-    }
-    let bytes = Array(text.utf8)
-    let written = bytes.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, file) }
-    let closed = fclose(file)
-    guard written == bytes.count, closed == 0 else {
-      throw CommandError.data("\(path): cannot write the SVG: \(Platform.message(forErrno: errno))")
-    }
+    try AtomicFile.write(to: path, what: "the SVG") { sink throws(OutputError) in try sink.write(text) }
   }
 }
 

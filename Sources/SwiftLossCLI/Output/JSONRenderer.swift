@@ -18,16 +18,31 @@ import SwiftLoss
 /// Keys `--show` leaves out are absent. Non-finite numbers are the strings `"NaN"`, `"Infinity"`,
 /// `"-Infinity"`. Data is never summarised.
 enum JSONRenderer {
-  static func render(_ report: LossReport, into out: ChunkedOutput) throws(CommandError) {
+  /// `compact` puts the whole object on one line (a `batch` result); `dtype` other than float64
+  /// adds a `"dtype"` member after the options.
+  static func render(
+    _ report: LossReport, dtype: FloatDType = .float64, compact: Bool = false, into out: ChunkedOutput
+  ) throws(CommandError) {
     let definition = report.definition
-    out.append("{\n  \"loss\": ")
+    // Before each member: a newline and two spaces, or nothing on one line.
+    let member: StaticString = compact ? ", " : ",\n  "
+    out.append(compact ? "{\"loss\": " : "{\n  \"loss\": ")
     out.append(JSONText.string(definition.functionalName))
-    out.append(",\n  \"module\": ")
+    out.append(member)
+    out.append("\"module\": ")
     out.append(JSONText.string(definition.moduleName))
-    out.append(",\n  \"options\": ")
+    out.append(member)
+    out.append("\"options\": ")
     out.append(JSONText.options(definition.options, values: report.options.values))
+    if dtype != .float64 {
+      out.append(member)
+      out.append("\"dtype\": \"")
+      out.append(dtype.rawValue)
+      out.append("\"")
+    }
     if report.show.contains(.loss) {
-      out.append(",\n  \"value\": ")
+      out.append(member)
+      out.append("\"value\": ")
       if report.valueIsTensor {
         try tensorObject(report.result.value, into: out)
       } else {
@@ -35,26 +50,31 @@ enum JSONRenderer {
       }
     }
     if report.show.contains(.elementwise) {
-      out.append(",\n  \"elementwise\": ")
+      out.append(member)
+      out.append("\"elementwise\": ")
       try tensorObject(report.result.elementwise, into: out)
     }
     if report.show.contains(.gradients) {
-      out.append(",\n  \"gradients\": {")
+      out.append(member)
+      out.append("\"gradients\": {")
       for (index, entry) in report.result.gradients.enumerated() {
-        out.append(index == 0 ? "\n    " : ",\n    ")
+        out.append(compact ? (index == 0 ? "" : ", ") : (index == 0 ? "\n    " : ",\n    "))
         out.append(JSONText.string(entry.name))
         out.append(": ")
         try tensorObject(entry.gradient, into: out)
       }
-      out.append(report.result.gradients.isEmpty ? "}" : "\n  }")
+      out.append(report.result.gradients.isEmpty || compact ? "}" : "\n  }")
     }
-    out.append("\n}\n")
+    out.append(compact ? "}\n" : "\n}\n")
   }
 
   /// `{"shape": [3, 2], "data": [[...], ...]}`.
   static func tensorObject(_ tensor: Tensor, into out: ChunkedOutput) throws(CommandError) {
     out.append("{\"shape\": [")
-    out.append(tensor.shape.map(String.init).joined(separator: ", "))
+    for (index, dim) in tensor.shape.enumerated() {
+      if index > 0 { out.append(", ") }
+      out.text.append(int: dim)
+    }
     out.append("], \"data\": ")
     try out.appendNested(tensor)
     out.append("}")

@@ -1,0 +1,45 @@
+import SwiftLoss
+
+/// The second half of a computation, once the tensors are read: options, the loss, the output.
+/// Single calls and every request of `batch` go through here.
+extension ComputeCommand {
+  /// Resolves the options, runs the loss (or a teaching mode) on `tensors` and renders the result.
+  func finish(tensors: [String: Tensor], labels: [String: String], compact: Bool = false) throws(CommandError)
+    -> Outcome
+  {
+    let definition = request.definition
+    let (given, initialWarnings) = givenOptions()
+    var warnings = initialWarnings
+    let resolved: LossOptions
+    do { resolved = try LossOptions(specs: definition.options, given: given) } catch {
+      throw CommandError.loss(error, tensors: tensors, flags: labels)
+    }
+
+    // --explain, --emit-python, --check-grad: text instead of the results.
+    if let mode = request.teaching {
+      let output = ChunkedOutput(numbers: NumberWriter(notation: .shortest, json: false))
+      output.append(try mode.text(request: request, tensors: tensors, given: given, labels: labels))
+      return Outcome(output: output, warnings: warnings)
+    }
+
+    let result: LossResult
+    do {
+      result = try definition.run(
+        tensors: tensors, options: given, outputs: request.global.show.outputs,
+        reductionFromLegacyFlags: request.sizeAverage != nil || request.reduce != nil)
+    } catch {
+      throw CommandError.loss(error, tensors: tensors, flags: labels)
+    }
+    warnings += result.warnings
+    return try render(result, options: resolved, warnings: warnings, compact: compact)
+  }
+
+  /// The output `--format`, `--show`, `--dtype` and `--expect` ask for.
+  func render(_ result: LossResult, options: LossOptions, warnings: [String], compact: Bool = false)
+    throws(CommandError) -> Outcome
+  {
+    let output = try ResultOutput.render(
+      result, definition: request.definition, options: options, global: request.global, compact: compact)
+    return Outcome(output: output, warnings: warnings)
+  }
+}
