@@ -26,6 +26,8 @@ enum BatchRequest {
     var losses: [String: LossDefinition] = [:]
     /// Functional name → key spelling → meaning.
     var keys: [String: [String: Key]] = [:]
+    /// The table of the loss of the previous request (requests often repeat a loss).
+    var lastKeys: (loss: String, table: [String: Key])?
 
     init(io: CommandIO) {
       self.io = io
@@ -39,7 +41,11 @@ enum BatchRequest {
     }
 
     mutating func key(_ key: String, of definition: LossDefinition) -> Key? {
-      if let table = keys[definition.functionalName] { return table[key] ?? Self.slowKey(key, definition) }
+      if let last = lastKeys, last.loss == definition.functionalName { return last.table[key] ?? Self.slowKey(key, definition) }
+      if let table = keys[definition.functionalName] {
+        lastKeys = (definition.functionalName, table)
+        return table[key] ?? Self.slowKey(key, definition)
+      }
       var table: [String: Key] = ["loss": .loss]
       func add(_ name: String, _ meaning: Key) {
         table[name] = meaning
@@ -112,7 +118,6 @@ enum BatchRequest {
     request.commandLine = [lossName]
     request.global.format = .json
     var tensors: [String: Tensor] = [:]
-    var labels: [String: String] = [:]
     for (key, value) in members {
       guard let meaning = context.key(key, of: definition) else {
         if ["output", "data", "shape", "delimiter"].contains(key) {
@@ -128,7 +133,6 @@ enum BatchRequest {
           throw CommandError.usage("\(spec.name) given twice", loss: definition.shortName)
         }
         tensors[spec.name] = try tensor(value, key: key)
-        labels[spec.name] = key
       case .option(let spec):
         if let option = try option(value, spec: spec, key: key) { request.options[spec.name] = option }
       case .legacy(let name):
@@ -142,10 +146,13 @@ enum BatchRequest {
       }
     }
     let command = ComputeCommand(request: request, io: context.io)
-    try command.checkRequiredTensors(given: Set(tensors.keys))
+    if definition.tensors.contains(where: { $0.isRequired && tensors[$0.name] == nil }) {
+      try command.checkRequiredTensors(given: Set(tensors.keys))  // the message
+    }
     try request.global.checkOutputSelection(loss: definition.shortName, teaching: false)
     tensors = LowPrecision.roundInputs(tensors, dtype: request.global.dtype, integral: definition.integralTensors(tensors))
-    return try command.finish(tensors: tensors, labels: labels, compact: true)
+    // Errors name a tensor by its PyTorch name, which is its key.
+    return try command.finish(tensors: tensors, labels: [:], compact: true)
   }
 
   private static func tensor(_ value: RequestValue, key: String) throws(CommandError) -> Tensor {

@@ -22,11 +22,14 @@ extension ComputeCommand {
       return Outcome(output: output, warnings: warnings)
     }
 
+    // The options are resolved above; run the loss on them directly (``LossDefinition/run`` would
+    // resolve them again). Required tensors were checked before reading.
     let result: LossResult
     do {
-      result = try definition.run(
-        tensors: tensors, options: given, outputs: request.global.show.outputs,
-        reductionFromLegacyFlags: request.sizeAverage != nil || request.reduce != nil)
+      result = try definition.compute(
+        LossArguments(
+          tensors: tensors, options: resolved, outputs: request.global.show.outputs,
+          reductionFromLegacyFlags: request.sizeAverage != nil || request.reduce != nil))
     } catch {
       throw CommandError.loss(error, tensors: tensors, flags: labels)
     }

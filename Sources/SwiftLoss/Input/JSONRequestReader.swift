@@ -39,7 +39,7 @@ public enum JSONRequestReader {
       }
       first = false
       let keyStart = reader.p
-      let key = try reader.readKey()
+      let key = try reader.readPlainKey()
       if members.contains(where: { $0.key == key }) {
         throw reader.error("duplicate key \(ByteScanner.quoted(Array(key.utf8)))", at: keyStart)
       }
@@ -59,6 +59,25 @@ public enum JSONRequestReader {
 }
 
 extension JSONTensorReader {
+  /// A key and its `:`; keys without escapes (all of them, in practice) are made from the bytes
+  /// in place, which for short keys allocates nothing.
+  mutating func readPlainKey() throws(InputError) -> String {
+    guard peek == UInt8(ascii: "\"") else { return try readKey() }
+    var q = p + 1
+    while q < count, base[q] != UInt8(ascii: "\""), base[q] != UInt8(ascii: "\\"), base[q] >= 0x20, base[q] < 0x80 {
+      q += 1
+    }
+    guard q < count, base[q] == UInt8(ascii: "\"") else { return try readKey() }
+    let key = String(decoding: UnsafeBufferPointer(rebasing: buffer[(p + 1)..<q]), as: UTF8.self)
+    p = q + 1
+    skipSpace()
+    guard peek == UInt8(ascii: ":") else {
+      throw error(p < count ? "expected ':', found \(token())" : "unexpected end of input", at: p)
+    }
+    p += 1
+    return key
+  }
+
   /// A string, number, boolean, null, array of strings, or tensor.
   mutating func readRequestValue() throws(InputError) -> RequestValue {
     guard let byte = peek else { throw error("unexpected end of input", at: p) }
@@ -66,8 +85,19 @@ extension JSONTensorReader {
     switch byte {
     case UInt8(ascii: "\""):
       // "NaN", "Infinity": a number spelt as a string, as tensors may spell it.
-      if let value = try readNumber() { return .number(value, text: String(decoding: buffer[(start + 1)..<(p - 1)], as: UTF8.self)) }
+      if let value = try readNumber() {
+        return .number(value, text: String(decoding: UnsafeBufferPointer(rebasing: buffer[(start + 1)..<(p - 1)]), as: UTF8.self))
+      }
       p = start
+      var q = p + 1
+      while q < count, base[q] != UInt8(ascii: "\""), base[q] != UInt8(ascii: "\\"), base[q] >= 0x20, base[q] < 0x80 {
+        q += 1
+      }
+      if q < count, base[q] == UInt8(ascii: "\"") {  // no escapes: the bytes as they are
+        let text = String(decoding: UnsafeBufferPointer(rebasing: buffer[(p + 1)..<q]), as: UTF8.self)
+        p = q + 1
+        return .string(text)
+      }
       return .string(try readString())
     case UInt8(ascii: "t"), UInt8(ascii: "f"):
       if let value = try readNumber() { return .bool(value != 0) }
@@ -105,7 +135,7 @@ extension JSONTensorReader {
       return .tensor(shape: shape, storage: storage)
     default:
       if let value = try readNumber() {
-        return .number(value, text: String(decoding: buffer[start..<p], as: UTF8.self))
+        return .number(value, text: String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<p]), as: UTF8.self))
       }
     }
     throw error("expected a value, found \(token(at: start))", at: start)

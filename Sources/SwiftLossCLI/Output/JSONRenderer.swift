@@ -27,13 +27,13 @@ enum JSONRenderer {
     // Before each member: a newline and two spaces, or nothing on one line.
     let member: StaticString = compact ? ", " : ",\n  "
     out.append(compact ? "{\"loss\": " : "{\n  \"loss\": ")
-    out.append(JSONText.string(definition.functionalName))
+    out.text.appendJSONString(definition.functionalName)
     out.append(member)
     out.append("\"module\": ")
-    out.append(JSONText.string(definition.moduleName))
+    out.text.appendJSONString(definition.moduleName)
     out.append(member)
     out.append("\"options\": ")
-    out.append(JSONText.options(definition.options, values: report.options.values))
+    JSONText.writeOptions(definition.options, values: report.options.values, into: out.text)
     if dtype != .float64 {
       out.append(member)
       out.append("\"dtype\": \"")
@@ -59,7 +59,7 @@ enum JSONRenderer {
       out.append("\"gradients\": {")
       for (index, entry) in report.result.gradients.enumerated() {
         out.append(compact ? (index == 0 ? "" : ", ") : (index == 0 ? "\n    " : ",\n    "))
-        out.append(JSONText.string(entry.name))
+        out.text.appendJSONString(entry.name)
         out.append(": ")
         try tensorObject(entry.gradient, into: out)
       }
@@ -119,6 +119,28 @@ enum JSONText {
     }
   }
 
+  /// ``options(_:values:)`` written straight into `buffer` (no `String` per member).
+  static func writeOptions(_ specs: [OptionSpec], values: [String: OptionValue], into buffer: OutputBuffer) {
+    buffer.append(UInt8(ascii: "{"))
+    var first = true
+    for spec in specs {
+      guard let value = values[spec.name] else { continue }
+      if !first { buffer.append(", ") }
+      first = false
+      buffer.appendJSONString(spec.name)
+      buffer.append(": ")
+      switch value {
+      case .double(let x): shortestJSON.append(x, to: buffer)
+      case .int(let n): buffer.append(int: n)
+      case .bool(let b): buffer.append(b ? "true" : "false")
+      case .string(let s): buffer.appendJSONString(s)
+      }
+    }
+    buffer.append(UInt8(ascii: "}"))
+  }
+
+  private static let shortestJSON = NumberWriter(notation: .shortest, json: true)
+
   /// `{"reduction": "mean", "delta": 1.0}`, in declaration order.
   static func options(_ specs: [OptionSpec], values: [String: OptionValue]) -> String {
     let members = specs.compactMap { spec -> String? in
@@ -126,5 +148,22 @@ enum JSONText {
       return string(spec.name) + ": " + self.value(value)
     }
     return "{" + members.joined(separator: ", ") + "}"
+  }
+}
+
+extension OutputBuffer {
+  /// A JSON string literal; plain ASCII (every name swiftloss prints) is copied as it is.
+  func appendJSONString(_ text: String) {
+    var text = text
+    let plain = text.withUTF8 { bytes -> Bool in
+      for byte in bytes where byte < 0x20 || byte >= 0x80 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+        return false
+      }
+      append(UInt8(ascii: "\""))
+      append(UnsafeRawBufferPointer(bytes))
+      append(UInt8(ascii: "\""))
+      return true
+    }
+    if !plain { append(JSONText.string(text)) }
   }
 }
