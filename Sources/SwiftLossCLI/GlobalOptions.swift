@@ -87,13 +87,13 @@ struct GlobalOptions {
 
   /// The flags, without dashes, with the placeholder shown in help and a help line.
   static let flags: [(name: String, value: String, help: String)] = [
-    ("format", "text|json|csv|tsv", "output format (default: text); csv and tsv print one tensor as a table"),
-    ("show", "loss,elementwise,grad", "what to print, any subset in any order (default: all three); grad:NAME for one"),
-    ("output", "FILE", "write the output to FILE atomically (-o FILE); a failed run leaves FILE as it was"),
-    ("expect", "VALUE", "check the loss against VALUE: exit status 3 and a 'mismatch' line if it differs"),
-    ("rtol", "R", "--expect's relative tolerance (default: torch.testing.assert_close's for the dtype)"),
-    ("atol", "A", "--expect's absolute tolerance (default: torch.testing.assert_close's for the dtype)"),
-    ("dtype", "float32|bfloat16|float16", "round inputs and results to this dtype (default: float64)"),
+    ("format", "text|json|csv|tsv", "output format (default: text); csv, tsv: one tensor"),
+    ("show", "loss,elementwise,grad", "what to print (default: all three); grad:NAME for one"),
+    ("output", "FILE", "-o FILE: write to FILE atomically (all or nothing)"),
+    ("expect", "VALUE", "check the loss: status 3 and a mismatch line if it differs"),
+    ("rtol", "R", "relative tolerance of --expect (default: assert_close's)"),
+    ("atol", "A", "absolute tolerance of --expect (default: assert_close's)"),
+    ("dtype", "float32|bfloat16|float16", "inputs and results rounded to the dtype"),
     ("precision", "N", "N digits after the point (default: the shortest round-trip digits)"),
     ("delimiter", "C", "field separator of text files: one character, tab, space, comma, semicolon, pipe"),
     ("shape", "NAME=D1,D2,...", "reshape tensor NAME after reading (repeatable; -1 infers one dimension)"),

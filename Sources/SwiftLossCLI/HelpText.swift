@@ -13,6 +13,7 @@ enum HelpText {
     lines.append("  swiftloss help [LOSS]                   usage; per-loss usage")
     lines.append("  swiftloss " + plotUsage)
     lines.append("                                          losses as curves of the error or margin")
+    lines.append("  swiftloss batch [FILE|-]                JSON requests in, JSON results out")
     lines.append("  swiftloss completions bash|zsh|fish     print a shell completion script")
     lines.append("  swiftloss --help | -h | --version")
     lines.append("")
@@ -47,7 +48,11 @@ enum HelpText {
     lines.append("")
     lines.append("output: the loss, the elementwise loss (reduction='none') and the gradients of every")
     lines.append("tensor PyTorch differentiates; numbers print as the shortest decimal that round-trips.")
-    lines.append("exit status: 0 success, 1 bad data (file, parse, shape, value), 2 usage error.")
+    lines.append("--format csv|tsv prints one tensor (--show loss, elementwise or grad:NAME) for numpy/pandas.")
+    lines.append("batch: {\"loss\": \"mse\", \"input\": [...], \"target\": [...], \"reduction\": \"sum\"} a line;")
+    lines.append("results in order, the objects --format json prints; bad lines give {\"error\", \"line\"}.")
+    lines.append("exit status: 0 success, 1 bad data (file, parse, shape, value), 2 usage error,")
+    lines.append("3 --expect mismatch.")
     return lines.joined(separator: "\n") + "\n"
   }
 

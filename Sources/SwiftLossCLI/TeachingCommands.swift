@@ -159,7 +159,9 @@ enum CompletionsCommand {
       let value: Completions.Value
       switch flag.name {
       case "format": value = .words(OutputFormat.allCases.map(\.rawValue))
-      case "data": value = .file
+      case "data", "output": value = .file
+      case "dtype": value = .words(["float32", "bfloat16", "float16", "float64"])
+      case "show": value = .words(["loss", "elementwise", "grad", "loss,elementwise", "loss,grad", "grad:input"])
       default: value = .text
       }
       return Completions.Flag("--" + flag.name, value, flag.help)
@@ -179,6 +181,7 @@ enum CompletionsCommand {
       subcommands: [
         ("list", "every loss: names, aliases, tensors, summary"), ("explain", "formula, shapes, options, PyTorch equivalents, notes"),
         ("help", "usage; per-loss usage"), ("plot", "losses as curves of the error or margin"),
+        ("batch", "one JSON request a line in, one JSON result a line out"),
         ("completions", "print a shell completion script"),
       ],
       computeFlags: computeFlags, plotFlags: plotFlags)
