@@ -166,7 +166,7 @@ import Testing
     let script = "trap '' XFSZ; ulimit -f 1; exec '\(binary)' mse --input '[\(Array(repeating: "0.1", count: 20000).joined(separator: ","))]' --target 0 --reduction none --format csv --show elementwise -o '\(path)'"
     let result = try runShell(script)
     #expect(result.status == 1, "\(result.stderr)")
-    #expect(result.stderr.hasPrefix("swiftloss: error: \(path): cannot write the output: "), "\(result.stderr)")
+    #expect(result.stderr.contains("swiftloss: error: \(path): cannot write the output: "), "\(result.stderr)")
     #expect(try String(contentsOfFile: path, encoding: .utf8) == "old contents\n")
     #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["big.csv"])
 
@@ -257,7 +257,7 @@ import Testing
 
   /// Every finite float16 prints as Swift's `Float16.description` prints it (an independent
   /// shortest round-trip implementation), and every bfloat16 prints as a decimal that reads back
-  /// as itself, at most as long as its float32 spelling.
+  /// as itself with at most 4 significant digits (8 bits need no more).
   @Test func sixteenBitSpellingsRoundTrip() {
     let numbers16 = NumberWriter(notation: .shortest, json: false, dtype: .float16)
     let numbersB16 = NumberWriter(notation: .shortest, json: false, dtype: .bfloat16)
@@ -274,12 +274,21 @@ import Testing
       if brain.isFinite {
         let text = numbersB16.string(brain)
         let back = Double(text).map(FloatDType.bfloat16.roundResult)
-        if back != brain || text.count > Float(brain).description.count, failures.count < 10 {
+        if back != brain || significantDigits(text) > 4, failures.count < 10 {
           failures.append("bfloat16 \(brain): \(text)")
         }
       }
     }
     #expect(failures.isEmpty, "\(failures)")
+  }
+
+  /// `1.25e-05` → 3, `10000.0` → 1.
+  func significantDigits(_ text: String) -> Int {
+    let mantissa = text.split(separator: "e").first.map(String.init) ?? text
+    var digits = mantissa.filter(\.isNumber)
+    while digits.hasPrefix("0") { digits.removeFirst() }
+    while digits.hasSuffix("0") { digits.removeLast() }
+    return max(digits.count, 1)
   }
 
   @Test func badDtypeIsAUsageError() {
