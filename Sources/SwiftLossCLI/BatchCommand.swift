@@ -3,7 +3,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Dispatch
 import SwiftLoss
 
 /// `swiftloss batch [FILE|-]`: one JSON request a line in, one JSON result a line out, in order.
@@ -229,15 +228,17 @@ struct BatchRunner {
       if groups == 1 {
         body(0)
       } else {
-        DispatchQueue.concurrentPerform(iterations: groups) { body($0) }
+        Parallel.perform(iterations: groups) { body($0) }
       }
     }
     for group in 0..<groups {
       if status[group].failed { failed = true }
       if status[group].mismatched { mismatched = true }
     }
-    do {
+    do throws(OutputError) {
       for group in 0..<groups {
+        // A buffer that could not grow dropped its bytes: out of memory, never a partial line.
+        if outputs[group].failed || warnings[group].failed { throw OutputError(code: ENOMEM) }
         if warnings[group].count > 0 { try io.standardError.write(warnings[group].bytes) }
         try io.standardOutput.write(outputs[group].bytes)
       }

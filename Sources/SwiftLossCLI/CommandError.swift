@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import SwiftLoss
 
 /// Every way a run can fail. ``Diagnostics`` turns each into its one-line message and exit status.
@@ -45,6 +50,8 @@ enum Diagnostics {
       return (line("error", message), 1)
     case .input(let error):
       return (line("error", error.description), 1)
+    case .write(let error) where error.code == ENOMEM:
+      return (line("error", "out of memory writing the output"), 1)
     case .write(let error):
       return (line("error", "write error: " + Platform.message(forErrno: error.code)), 1)
     case .mismatch(let message):

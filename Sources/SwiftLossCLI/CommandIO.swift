@@ -34,62 +34,55 @@ public struct OutputSink {
   }
 }
 
-/// How tensors are read; by default the engine's ``TensorReader``. Tests may substitute readers.
+/// How tensor arguments become sources and tensors; by default the engine's source layer
+/// (``InputSource``) and ``TensorReader``. Tests substitute in-memory files and readers.
 public struct TensorSource {
-  /// A file by path (format by extension).
-  public var readFile: (_ path: String, _ options: ReadOptions) throws(InputError) -> Tensor
-  /// Bytes already read (standard input), format sniffed.
-  public var readBytes: (_ bytes: [UInt8], _ label: String, _ options: ReadOptions) throws(InputError) -> Tensor
+  /// Whether anything exists at `path` (a `stat`, which opens nothing): such a value is a path.
+  public var fileExists: (_ path: String) -> Bool
+  /// Opens `path` and takes its bytes, once (``InputSource/open(path:label:)``).
+  public var open: (_ path: String) throws(InputError) -> InputSource
+  /// A tensor from a source (format by extension, else sniffed).
+  public var read: (_ source: InputSource, _ options: ReadOptions) throws(InputError) -> Tensor
   /// An inline literal: a JSON array, a number.
   public var parseLiteral: (_ text: String, _ label: String) throws(InputError) -> Tensor
   /// A JSON object of tensors (`--data`).
-  public var readObject: (_ bytes: [UInt8], _ label: String) throws(InputError) -> [(key: String, tensor: Tensor)]
-  /// The whole of a file, for `--data FILE`.
-  public var readFileBytes: (_ path: String) throws(InputError) -> [UInt8]
-  /// Whether a file (or anything else) exists at `path`: such a value is a path, never a literal.
-  public var fileExists: (_ path: String) -> Bool
-  /// `input` and `target` files that a pointwise loss may read together, for its value alone
-  /// (``TensorReader/openTextPair(_:_:options:)``); nil to always read tensors one by one.
-  public var openTextPair: ((_ input: String, _ target: String, _ options: ReadOptions) -> DelimitedTextPair?)?
+  public var readObject: (_ source: InputSource) throws(InputError) -> [(key: String, tensor: Tensor)]
+  /// Whether a pointwise loss may read `input` and `target` together for its value alone
+  /// (``LossDefinition/pairedValue(sources:options:outputs:readOptions:)``).
+  public var readsPairs: Bool
 
   public init(
-    readFile: @escaping (String, ReadOptions) throws(InputError) -> Tensor,
-    readBytes: @escaping ([UInt8], String, ReadOptions) throws(InputError) -> Tensor,
-    parseLiteral: @escaping (String, String) throws(InputError) -> Tensor,
-    readObject: @escaping ([UInt8], String) throws(InputError) -> [(key: String, tensor: Tensor)],
-    readFileBytes: @escaping (String) throws(InputError) -> [UInt8],
     fileExists: @escaping (String) -> Bool,
-    openTextPair: ((String, String, ReadOptions) -> DelimitedTextPair?)? = nil
+    open: @escaping (String) throws(InputError) -> InputSource,
+    read: @escaping (InputSource, ReadOptions) throws(InputError) -> Tensor,
+    parseLiteral: @escaping (String, String) throws(InputError) -> Tensor,
+    readObject: @escaping (InputSource) throws(InputError) -> [(key: String, tensor: Tensor)],
+    readsPairs: Bool = true
   ) {
-    self.openTextPair = openTextPair
-    self.readFile = readFile
-    self.readBytes = readBytes
+    self.fileExists = fileExists
+    self.open = open
+    self.read = read
     self.parseLiteral = parseLiteral
     self.readObject = readObject
-    self.readFileBytes = readFileBytes
-    self.fileExists = fileExists
+    self.readsPairs = readsPairs
   }
 
   /// The engine's readers and the real file system.
   public static var standard: TensorSource {
     TensorSource(
-      readFile: { path, options throws(InputError) in try TensorReader.read(path: path, options: options) },
-      readBytes: { bytes, label, options throws(InputError) in
-        try TensorReader.read(bytes: bytes, label: label, options: options)
-      },
-      parseLiteral: { text, label throws(InputError) in try TensorReader.parseLiteral(text, label: label) },
-      readObject: { bytes, label throws(InputError) in try TensorReader.readObject(bytes: bytes, label: label) },
-      readFileBytes: { path throws(InputError) in try Platform.readFile(path) },
       fileExists: { path in Platform.exists(path) },
-      openTextPair: { input, target, options in TensorReader.openTextPair(input, target, options: options) }
+      open: { path throws(InputError) in try InputSource.open(path: path) },
+      read: { source, options throws(InputError) in try TensorReader.read(source, options: options) },
+      parseLiteral: { text, label throws(InputError) in try TensorReader.parseLiteral(text, label: label) },
+      readObject: { source throws(InputError) in try TensorReader.readObject(source) }
     )
   }
 }
 
 /// Everything a run touches outside the process: standard streams, environment, files.
 public struct CommandIO {
-  /// Reads all of standard input (called at most once per run).
-  public var readStandardInput: () throws(InputError) -> [UInt8]
+  /// Standard input as a source, taken at most once per run.
+  public var standardInput: () throws(InputError) -> InputSource
   public var standardOutput: OutputSink
   public var standardError: OutputSink
   public var environment: [String: String]
@@ -99,12 +92,12 @@ public struct CommandIO {
   public var tensors: TensorSource
 
   public init(
-    readStandardInput: @escaping () throws(InputError) -> [UInt8],
+    standardInput: @escaping () throws(InputError) -> InputSource,
     standardOutput: OutputSink, standardError: OutputSink, environment: [String: String] = [:],
     standardInputIsTerminal: Bool = false, standardOutputIsTerminal: Bool = false,
     standardErrorIsTerminal: Bool = false, tensors: TensorSource = .standard
   ) {
-    self.readStandardInput = readStandardInput
+    self.standardInput = standardInput
     self.standardOutput = standardOutput
     self.standardError = standardError
     self.environment = environment
@@ -114,10 +107,24 @@ public struct CommandIO {
     self.tensors = tensors
   }
 
+  /// Standard input given as bytes (tests, the fuzzer).
+  public init(
+    readStandardInput: @escaping () throws(InputError) -> [UInt8],
+    standardOutput: OutputSink, standardError: OutputSink, environment: [String: String] = [:],
+    standardInputIsTerminal: Bool = false, standardOutputIsTerminal: Bool = false,
+    standardErrorIsTerminal: Bool = false, tensors: TensorSource = .standard
+  ) {
+    self.init(
+      standardInput: { () throws(InputError) in InputSource(bytes: try readStandardInput(), label: "<stdin>") },
+      standardOutput: standardOutput, standardError: standardError, environment: environment,
+      standardInputIsTerminal: standardInputIsTerminal, standardOutputIsTerminal: standardOutputIsTerminal,
+      standardErrorIsTerminal: standardErrorIsTerminal, tensors: tensors)
+  }
+
   /// The process's own streams and environment.
   public static var standard: CommandIO {
     CommandIO(
-      readStandardInput: { () throws(InputError) in try TensorReader.readStandardInput() },
+      standardInput: { () throws(InputError) in try InputSource.standardInput() },
       standardOutput: .fileDescriptor(1),
       standardError: .fileDescriptor(2),
       environment: Platform.environment(),

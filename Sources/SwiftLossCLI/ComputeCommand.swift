@@ -40,37 +40,66 @@ struct ComputeCommand {
     if global.data == nil { try checkRequiredTensors(given: Set(request.tensorArguments.keys)) }
 
     let readOptions = ReadOptions(delimiter: global.delimiter)
-    if shapeTargets.isEmpty, let outcome = try valueOfTextPair(readOptions) { return outcome }
+    let (given, legacyWarnings) = givenOptions()
+    let warnings = legacyWarnings
+
+    // Every argument becomes a source once: a path (file or stream) is opened and read exactly
+    // once, whichever reading then uses its bytes.
+    var arguments: [(spec: TensorSpec, flag: String, value: TensorArgument)] = []
+    for spec in definition.tensors {
+      guard let argument = request.tensorArguments[spec.name] else { continue }
+      arguments.append((spec, argument.flag, try classify(argument.value, flag: argument.flag)))
+    }
+
+    // The value alone of a pointwise loss on two large text files: the engine reads them together
+    // when it can, storing neither; otherwise it declines and the tensors are read below.
+    var opened: [String: InputSource] = [:]
+    if shapeTargets.isEmpty, request.teaching == nil, global.data == nil, global.show.outputs == .value,
+      global.dtype == .float64, io.tensors.readsPairs, arguments.allSatisfy({ $0.value.isPath })
+    {
+      for argument in arguments { opened[argument.spec.name] = try open(argument.value) }
+      let paired: LossResult?
+      do {
+        paired = try definition.pairedValue(
+          sources: opened, options: given, outputs: global.show.outputs, readOptions: readOptions)
+      } catch {
+        throw CommandError.input(error)
+      }
+      if let paired, let resolved = try? LossOptions(specs: definition.options, given: given) {
+        return try render(paired, options: resolved, warnings: warnings + paired.warnings)
+      }
+    }
 
     // Read.
     var tensors: [String: Tensor] = [:]
     var labels: [String: String] = [:]
     if let data = global.data {
-      let bytes: [UInt8]
-      let label = data == "-" ? "<stdin>" : data
-      do {
-        bytes = data == "-" ? try io.readStandardInput() : try io.tensors.readFileBytes(data)
-      } catch {
-        throw CommandError.input(error)
-      }
+      let source = try open(data == "-" ? .standardInput : .path(data))
       let entries: [(key: String, tensor: Tensor)]
-      do { entries = try io.tensors.readObject(bytes, label) } catch { throw CommandError.input(error) }
+      do { entries = try io.tensors.readObject(source) } catch { throw CommandError.input(error) }
       for entry in entries {
         guard let spec = definition.tensorSpec(flagName: entry.key) else {
           throw CommandError.usage(
-            "--data \(label): \(definition.functionalName) has no tensor '\(entry.key)'; its tensors are "
+            "--data \(source.label): \(definition.functionalName) has no tensor '\(entry.key)'; its tensors are "
               + definition.tensors.map(\.name).joined(separator: ", "), loss: loss)
         }
         if request.tensorArguments[spec.name] != nil { continue }  // the flag overrides
         tensors[spec.name] = entry.tensor
-        labels[spec.name] = label
+        labels[spec.name] = source.label
       }
       try checkRequiredTensors(given: Set(request.tensorArguments.keys).union(tensors.keys))
     }
-    for spec in definition.tensors {
-      guard let argument = request.tensorArguments[spec.name] else { continue }
-      tensors[spec.name] = try readTensor(argument.value, flag: argument.flag, options: readOptions)
-      labels[spec.name] = argument.value == "-" ? "<stdin>" : argument.flag
+    for argument in arguments {
+      let name = argument.spec.name
+      switch argument.value {
+      case .literal(let text):
+        do { tensors[name] = try io.tensors.parseLiteral(text, argument.flag) } catch { throw CommandError.input(error) }
+      case .path, .standardInput:
+        let source: InputSource
+        if let taken = opened.removeValue(forKey: name) { source = taken } else { source = try open(argument.value) }
+        do { tensors[name] = try io.tensors.read(source, readOptions) } catch { throw CommandError.input(error) }
+      }
+      labels[name] = argument.value == .standardInput ? "<stdin>" : argument.flag
     }
 
     // Reshape.
@@ -104,25 +133,6 @@ struct ComputeCommand {
     return (given, warnings)
   }
 
-  /// The loss alone of a pointwise loss on two large delimited-text files, read together without
-  /// storing them (``DelimitedTextPair``): the same output as the ordinary path, which is taken
-  /// (returning nil) whenever this one does not apply or fails, and which reports every error.
-  private func valueOfTextPair(_ readOptions: ReadOptions) throws(CommandError) -> Outcome? {
-    let definition = request.definition
-    guard definition.readsTextPairs, request.teaching == nil, request.global.data == nil,
-      request.global.dtype == .float64,
-      request.global.show.outputs == .value, Set(request.tensorArguments.keys) == ["input", "target"],
-      let input = request.tensorArguments["input"]?.value, let target = request.tensorArguments["target"]?.value,
-      input != "-", target != "-", io.tensors.fileExists(input), io.tensors.fileExists(target),
-      let open = io.tensors.openTextPair, let pair = open(input, target, readOptions)
-    else { return nil }
-    let (given, warnings) = givenOptions()
-    guard let resolved = try? LossOptions(specs: definition.options, given: given),
-      let result = definition.value(of: pair, options: given)
-    else { return nil }
-    return try render(result, options: resolved, warnings: warnings + result.warnings)
-  }
-
   func checkRequiredTensors(given: Set<String>) throws(CommandError) {
     let definition = request.definition
     let missing = definition.tensors.filter { $0.isRequired && !given.contains($0.name) }.map(\.flag)
@@ -132,20 +142,50 @@ struct ComputeCommand {
     }
   }
 
-  /// A tensor flag's value: `-` (standard input), an existing file, an inline literal, or else a
-  /// path (which the reader reports as missing).
-  private func readTensor(_ value: String, flag: String, options: ReadOptions) throws(CommandError) -> Tensor {
+  /// What a tensor flag's value is, decided once and before anything is read.
+  enum TensorArgument: Equatable {
+    /// `-`.
+    case standardInput
+    /// A path: a regular file or a stream (pipe, FIFO, device, `/dev/stdin`).
+    case path(String)
+    /// An inline literal: a JSON array or object, a number.
+    case literal(String)
+
+    var isPath: Bool { self != .standardInput && !isLiteral }
+    var isLiteral: Bool {
+      if case .literal = self { return true }
+      return false
+    }
+  }
+
+  /// `-` is standard input; a value naming an existing file is a path, unless it is also a valid
+  /// inline literal (a file named `0` or `[1,2]`), which is a usage error naming both readings
+  /// (`./0` means the file); a literal is a literal; anything else is a path, which the reader
+  /// reports as missing.
+  func classify(_ value: String, flag: String) throws(CommandError) -> TensorArgument {
+    if value == "-" { return .standardInput }
+    let trimmed = value.trimmingSpaces()
+    let literal = trimmed.hasPrefix("[") || trimmed.hasPrefix("{") || OptionParsing.isNumber(trimmed)
+    if io.tensors.fileExists(value) {
+      if literal && !value.hasPrefix("./") && !value.hasPrefix("/") {
+        throw CommandError.usage(
+          "\(flag) \(value) is both a file in this directory and an inline value; "
+            + "write ./\(value) to read the file, or rename the file to use the value",
+          loss: request.definition.shortName)
+      }
+      return .path(value)
+    }
+    return literal ? .literal(value) : .path(value)
+  }
+
+  /// The source of a path or of standard input, opened and read once.
+  private func open(_ argument: TensorArgument) throws(CommandError) -> InputSource {
     do {
-      if value == "-" {
-        let bytes = try io.readStandardInput()
-        return try io.tensors.readBytes(bytes, "<stdin>", options)
+      switch argument {
+      case .standardInput: return try io.standardInput()
+      case .path(let path): return try io.tensors.open(path)
+      case .literal(let text): return InputSource(bytes: Array(text.utf8), label: text)
       }
-      if io.tensors.fileExists(value) { return try io.tensors.readFile(value, options) }
-      let trimmed = value.trimmingSpaces()
-      if trimmed.hasPrefix("[") || trimmed.hasPrefix("{") || OptionParsing.isNumber(trimmed) {
-        return try io.tensors.parseLiteral(value, flag)
-      }
-      return try io.tensors.readFile(value, options)
     } catch {
       throw CommandError.input(error)
     }

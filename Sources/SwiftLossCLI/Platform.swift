@@ -54,21 +54,4 @@ enum Platform {
     return result
   }
 
-  /// The whole of a file (or pipe, or `/dev/stdin`), with errors that name it.
-  static func readFile(_ path: String) throws(InputError) -> [UInt8] {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { throw InputError(label: path, message: message(forErrno: errno)) }
-    defer { close(fd) }
-    var info = stat()
-    if fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
-      throw InputError(label: path, message: message(forErrno: EISDIR))
-    }
-    return try readAll(fd, label: path)
-  }
-
-  /// Reads `fd` to its end (at most ``InputBytes/maxStreamBytes``).
-  static func readAll(_ fd: Int32, label: String) throws(InputError) -> [UInt8] {
-    try InputBytes.readAll(fd: fd, label: label)
-  }
-
 }

@@ -10,6 +10,7 @@ import SwiftLoss
 public enum SwiftLossCommand {
   /// Runs the command with the process's arguments and streams, and exits with its status.
   public static func main() -> Never {
+    OutputBuffer.prepare()
     exit(run(arguments: Array(CommandLine.arguments.dropFirst()), io: .standard))
   }
 

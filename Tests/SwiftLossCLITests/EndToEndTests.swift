@@ -139,9 +139,14 @@ import Testing
     #expect(result.stdout == "1.6666666666666667\n")
   }
 
-  @Test func existingFileWinsOverLiteral() {
-    let result = run(["mse", "--input", "3", "--target", "0", "--show", "loss"], files: ["3": "[2, 2]"])
-    #expect(result.stdout == "4.0\n")
+  /// A file named like a literal is ambiguous: a usage error naming both readings; `./3` is the file.
+  @Test func fileThatIsAlsoALiteralIsAUsageError() {
+    let ambiguous = run(["mse", "--input", "3", "--target", "0", "--show", "loss"], files: ["3": "[2, 2]"])
+    expectError(ambiguous, status: 2, containing: ["--input 3 is both a file", "write ./3 to read the file"])
+    let file = run(["mse", "--input", "./3", "--target", "0", "--show", "loss"], files: ["./3": "[2, 2]"])
+    #expect(file.stdout == "4.0\n")
+    let literal = run(["mse", "--input", "3", "--target", "0", "--show", "loss"])
+    #expect(literal.stdout == "9.0\n")
   }
 
   @Test func reshape() {

@@ -64,27 +64,26 @@ enum FakeReaders {
 
   static func source(files: [String: String] = [:]) -> TensorSource {
     TensorSource(
-      readFile: { path, _ throws(InputError) in
+      fileExists: { files[$0] != nil },
+      open: { path throws(InputError) in
         guard let text = files[path] else { throw InputError(label: path, message: "No such file or directory") }
-        return try tensor(fromJSON: text, label: path)
+        return InputSource(bytes: Array(text.utf8), label: path, path: path)
       },
-      readBytes: { bytes, label, _ throws(InputError) in
-        try tensor(fromJSON: String(decoding: bytes, as: UTF8.self), label: label)
+      read: { source, _ throws(InputError) in
+        try source.bytes.withBytes { (bytes: UnsafeBufferPointer<UInt8>) throws(InputError) in
+          try tensor(fromJSON: String(decoding: bytes, as: UTF8.self), label: source.label)
+        }
       },
       parseLiteral: { text, label throws(InputError) in try tensor(fromJSON: text, label: label) },
-      readObject: { bytes, label throws(InputError) in
+      readObject: { source throws(InputError) in
+        let bytes = source.bytes.withBytes { Array($0) }
         guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else {
-          throw InputError(label: label, line: 1, column: 1, message: "expected a JSON object")
+          throw InputError(label: source.label, line: 1, column: 1, message: "expected a JSON object")
         }
         var result: [(key: String, tensor: Tensor)] = []
-        for key in object.keys.sorted() { result.append((key, try tensor(fromObject: object[key]!, label: label))) }
+        for key in object.keys.sorted() { result.append((key, try tensor(fromObject: object[key]!, label: source.label))) }
         return result
-      },
-      readFileBytes: { path throws(InputError) in
-        guard let text = files[path] else { throw InputError(label: path, message: "No such file or directory") }
-        return Array(text.utf8)
-      },
-      fileExists: { files[$0] != nil }
+      }
     )
   }
 }

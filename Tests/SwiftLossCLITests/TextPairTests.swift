@@ -40,12 +40,12 @@ import Testing
       let out = Capture(), err = Capture()
       nonisolated(unsafe) var readFiles = false
       var tensors = TensorSource.standard
-      let readFile = tensors.readFile
-      tensors.readFile = { path, options throws(InputError) in
+      let read = tensors.read
+      tensors.read = { source, options throws(InputError) in
         readFiles = true
-        return try readFile(path, options)
+        return try read(source, options)
       }
-      if !pairs { tensors.openTextPair = nil }
+      tensors.readsPairs = pairs
       let io = CommandIO(
         readStandardInput: { () throws(InputError) in [] }, standardOutput: out.sink, standardError: err.sink,
         tensors: tensors)

@@ -40,10 +40,48 @@ enum ByteScanner {
   }
 
   /// The offset just past the next `\n` at or after `from`, or `end`.
+  ///
+  /// A NUL byte, which no text or JSON may hold, also ends a line (the offset past it is
+  /// returned): the line that holds it then fails to parse right there. Without this, a line of
+  /// gigabytes of NULs (a sparse or zero-filled file) would be scanned, and its pages brought in,
+  /// to the end before the error. NULs are looked for only past ``lineWindow`` bytes without a
+  /// newline, so ordinary lines cost one `memchr` as before.
   @inline(__always)
   static func nextLine(_ base: UnsafePointer<UInt8>, from: Int, end: Int) -> Int {
-    guard from < end, let hit = memchr(base + from, 0x0A, end - from) else { return end }
-    return UnsafeRawPointer(hit) - UnsafeRawPointer(base) + 1
+    guard from < end else { return end }
+    let first = min(end - from, lineWindow)
+    if let hit = memchr(base + from, 0x0A, first) { return UnsafeRawPointer(hit) - UnsafeRawPointer(base) + 1 }
+    return first == end - from ? end : nextLongLine(base, from: from, end: end)
+  }
+
+  /// How far ``nextLine(_:from:end:)`` looks for a newline before it also looks for NULs.
+  static let lineWindow = 1 << 16
+
+  /// ``nextLine(_:from:end:)`` past its first window: window by window, a newline or a NUL.
+  static func nextLongLine(_ base: UnsafePointer<UInt8>, from: Int, end: Int) -> Int {
+    var p = from
+    while p < end {
+      let n = min(end - p, lineWindow)
+      let newline = memchr(base + p, 0x0A, n)
+      let nul = memchr(base + p, 0, newline.map { UnsafeRawPointer($0) - UnsafeRawPointer(base + p) } ?? n)
+      if let stop = nul ?? newline { return UnsafeRawPointer(stop) - UnsafeRawPointer(base) + 1 }
+      p += n
+    }
+    return end
+  }
+
+  /// Whether any of `samples` bytes spread evenly over `from..<to` is NUL: a cheap sign that a
+  /// large "text" file is binary or zero-filled (a sparse file), which the readers then parse from
+  /// the front, stopping at its first NUL, instead of counting and splitting it all first.
+  static func sampledNUL(_ base: UnsafePointer<UInt8>, from: Int, to: Int, samples: Int = 64) -> Bool {
+    guard to > from else { return false }
+    let step = max(1, (to - from) / samples)
+    var p = from
+    while p < to {
+      if base[p] == 0 { return true }
+      p += step
+    }
+    return base[to - 1] == 0
   }
 
   /// `"text"` for a message: escaped, and cut to about `limit` characters with `...`.
@@ -51,7 +89,8 @@ enum ByteScanner {
     var out = "\""
     var shown = 0
     var truncated = false
-    let text = Array(bytes)
+    // Only the head is looked at: a field may be gigabytes long (memory stays bounded).
+    let text = Array(bytes.prefix(limit * 4 + 4))
     var i = 0
     while i < text.count {
       if shown >= limit {
@@ -90,6 +129,7 @@ enum ByteScanner {
       }
       shown += 1
     }
+    if i < text.count || text.count < bytes.count { truncated = true }
     out += truncated ? "...\"" : "\""
     return out
   }

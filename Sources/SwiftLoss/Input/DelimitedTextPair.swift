@@ -1,4 +1,3 @@
-import Dispatch
 import Synchronization
 
 /// Two delimited-text files of one shape, read together and never stored: for a pointwise loss of
@@ -46,25 +45,39 @@ public final class DelimitedTextPair: @unchecked Sendable {
   /// The widest row read this way: a thread's buffers hold a block plus a row.
   static let maximumWidth = 1 << 16
 
-  /// The pair, when both files are delimited text (by extension or sniffed) of at least
+  /// The pair, when both sources are delimited text (by extension or sniffed) of at least
   /// `minimumBytes` with rows of the same width and as many lines; `units` fixes how many pieces
-  /// the work is cut into (tests), else about a megabyte each.
+  /// the work is cut into (tests), else about a megabyte each. Their bytes are the sources' own,
+  /// read once: when the pair declines, the ordinary readers take the same bytes.
   static func open(
-    _ firstPath: String, _ secondPath: String, options: ReadOptions,
+    _ first: InputSource, _ second: InputSource, options: ReadOptions,
     minimumBytes: Int = DelimitedTextReader.parallelThreshold, units unitCount: Int? = nil
   ) -> DelimitedTextPair? {
-    func side(_ path: String) -> (InputBytes, Dialect)? {
-      guard let input = try? InputBytes.open(path: path),
-        case .text(let given) = TensorReader.format(of: input, path: path, options: options)
-      else { return nil }
+    func side(_ source: InputSource) -> (InputBytes, Dialect)? {
+      let input = source.bytes
+      let format =
+        source.path.map { TensorReader.format(of: input, path: $0, options: options) }
+        ?? TensorReader.sniffedFormat(input, options)
+      guard case .text(let given) = format else { return nil }
       let delimiter = given ?? FormatSniffing.sniffDelimiter(input)
       guard FormatSniffing.isValidDelimiter(delimiter), delimiter != 0x20 else { return nil }
       return (input, Dialect(delimiter: delimiter))
     }
-    guard let (first, firstDialect) = side(firstPath), let (second, secondDialect) = side(secondPath) else {
+    guard let (first, firstDialect) = side(first), let (second, secondDialect) = side(second) else {
       return nil
     }
     return make(first, firstDialect, second, secondDialect, minimumBytes: minimumBytes, units: unitCount)
+  }
+
+  /// ``open(_:_:options:minimumBytes:units:)`` of two paths (tests); nil when either cannot be read.
+  static func open(
+    _ first: String, _ second: String, options: ReadOptions,
+    minimumBytes: Int = DelimitedTextReader.parallelThreshold, units unitCount: Int? = nil
+  ) -> DelimitedTextPair? {
+    guard let first = try? InputSource.open(path: first), let second = try? InputSource.open(path: second) else {
+      return nil
+    }
+    return open(first, second, options: options, minimumBytes: minimumBytes, units: unitCount)
   }
 
   /// For the fuzzer: whether the pair of `first` and `second` (comma-separated, cut into `units`),
@@ -73,7 +86,7 @@ public final class DelimitedTextPair: @unchecked Sendable {
   package static func agreesWithOrdinaryReaders(_ first: [UInt8], _ second: [UInt8], units: Int) -> Bool {
     let dialect = Dialect(delimiter: UInt8(ascii: ","))
     guard let pair = make(InputBytes(first), dialect, InputBytes(second), dialect, minimumBytes: 0, units: units),
-      let value = LossDefinition.mseLoss.value(of: pair, options: ["reduction": .string("sum")])
+      let total = pair.sum(SquaredErrorKernel())
     else { return true }
     guard let input = try? DelimitedTextReader.read(InputBytes(first), label: "a.csv", delimiter: UInt8(ascii: ",")),
       let target = try? DelimitedTextReader.read(InputBytes(second), label: "b.csv", delimiter: UInt8(ascii: ",")),
@@ -81,7 +94,7 @@ public final class DelimitedTextPair: @unchecked Sendable {
       let ordinary = try? LossDefinition.mseLoss.run(
         tensors: ["input": input, "target": target], options: ["reduction": .string("sum")], outputs: .value)
     else { return false }
-    return value.value.storage[0].bitPattern == ordinary.value.storage[0].bitPattern
+    return total.bitPattern == ordinary.value.storage[0].bitPattern
   }
 
   private static func make(
@@ -94,7 +107,10 @@ public final class DelimitedTextPair: @unchecked Sendable {
           let bodyA = try? DelimitedTextReader.locateBody(a, label: "", dialect: firstDialect),
           let bodyB = try? DelimitedTextReader.locateBody(b, label: "", dialect: secondDialect),
           bodyA.width == bodyB.width, bodyA.width >= 1, bodyA.width <= maximumWidth,
-          a.count - bodyA.bodyStart >= minimumBytes, b.count - bodyB.bodyStart >= minimumBytes
+          a.count - bodyA.bodyStart >= minimumBytes, b.count - bodyB.bodyStart >= minimumBytes,
+          // Binary or zero-filled: the ordinary reader reports the first NUL without scanning on.
+          !ByteScanner.sampledNUL(baseA, from: bodyA.bodyStart, to: a.count),
+          !ByteScanner.sampledNUL(baseB, from: bodyB.bodyStart, to: b.count)
         else { return nil }
         let width = bodyA.width
 
@@ -108,7 +124,7 @@ public final class DelimitedTextPair: @unchecked Sendable {
           indexes.deallocate()
         }
         nonisolated(unsafe) let shared = (indexes: indexes, baseA: baseA, baseB: baseB, boundsA: boundsA, boundsB: boundsB)
-        DispatchQueue.concurrentPerform(iterations: chunksA + chunksB) { k in
+        Parallel.perform(iterations: chunksA + chunksB) { k in
           let index =
             k < chunksA
             ? LineIndex(shared.baseA, from: shared.boundsA[k], to: shared.boundsA[k + 1])
@@ -180,7 +196,7 @@ public final class DelimitedTextPair: @unchecked Sendable {
           a: baseA, b: baseB, blockSums: blockSums, cutLosses: cutLosses, cutBlocks: cutBlocks, units: units,
           ends: (a.count, b.count))
         let mapped = (inputs.first.isMapped, inputs.second.isMapped)
-        DispatchQueue.concurrentPerform(iterations: units.count) { k in
+        Parallel.perform(iterations: units.count) { k in
           let unit = shared.units[k]
           var first = RowStream(
             base: shared.a, cursor: unit.first.lowerBound, end: shared.ends.0, rows: unit.rows.count,

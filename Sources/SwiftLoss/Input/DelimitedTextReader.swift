@@ -1,4 +1,3 @@
-import Dispatch
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -98,7 +97,10 @@ enum DelimitedTextReader {
     let bodyLength = count - bodyStart
     // Parallel chunks each hold their own values: only when the body cannot hold more numbers
     // (one per two bytes at most) than one tensor may have, so that memory stays bounded.
-    let split = parallel && bodyLength > parallelThreshold && bodyLength / 2 < Shape.maxElementCount
+    // A NUL among evenly spread samples: binary or zero-filled, parsed from the front only, so
+    // that the error at its first NUL costs no scan of the rest (see ByteScanner.sampledNUL).
+    let binaryLooking = bodyLength > parallelThreshold && ByteScanner.sampledNUL(base, from: bodyStart, to: count)
+    let split = parallel && bodyLength > parallelThreshold && bodyLength / 2 < Shape.maxElementCount && !binaryLooking
     let bounds = split ? chunkBounds(base, from: bodyStart, to: count) : [bodyStart, count]
     let chunkCount = bounds.count - 1
 
@@ -110,12 +112,13 @@ enum DelimitedTextReader {
     // to count (memchr); a chunk whose rows are wider overflows its slot into a buffer of its
     // own, and is then reported as ragged anyway.
     var slots: [Int]? = nil
-    if !dialect.spaceMode && (chunkCount > 1 || bodyLength >= 1 << 16) {
+    if !dialect.spaceMode && !binaryLooking && (chunkCount > 1 || bodyLength >= 1 << 16) {
       slots = countFieldEnds(base, bounds: bounds, delimiter: dialect.delimiter, rowWidth: width)
     }
     // More slots than a tensor may hold: the buffers, which stop at that bound, report it.
     if let counted = slots, counted.reduce(0, +) > Shape.maxElementCount { slots = nil }
     let capacity = slots?.reduce(0, +) ?? 0
+    try LargeArray.reserve(doubles: capacity, reading: label)
     var results: [ChunkResult] = []
     var storage = [Double](unsafeUninitializedCapacity: capacity) { destination, initialized in
       initialized = 0
@@ -135,7 +138,7 @@ enum DelimitedTextReader {
       } else {
         let parsed = UnsafeMutableBufferPointer<ChunkResult>.allocate(capacity: chunkCount)
         nonisolated(unsafe) let shared = (base: base, parsed: parsed, bounds: bounds, buffers: (0..<chunkCount).map(buffer))
-        DispatchQueue.concurrentPerform(iterations: chunkCount) { k in
+        Parallel.perform(iterations: chunkCount) { k in
           if let buffer = shared.buffers[k], let slot = buffer.base {
             LargeArray.prefault(slot, byteCount: buffer.room.count * MemoryLayout<Double>.stride)
           }
@@ -167,6 +170,7 @@ enum DelimitedTextReader {
     let (total, rows, columns) = try stitch(results, header: header, buffer, label, dialect)
     if storage.count != total {
       // No slots (space mode, small inputs), or more numbers than slots: gather the buffers.
+      try LargeArray.reserve(doubles: total, reading: label)
       storage = [Double](unsafeUninitializedCapacity: total) { destination, initialized in
         if let target = destination.baseAddress {
           var offsets: [Int] = []
@@ -179,7 +183,7 @@ enum DelimitedTextReader {
             results[0].values.copy(into: target)
           } else {
             nonisolated(unsafe) let shared = (target: target, results: results, offsets: offsets)
-            DispatchQueue.concurrentPerform(iterations: results.count) { k in
+            Parallel.perform(iterations: results.count) { k in
               shared.results[k].values.copy(into: shared.target + shared.offsets[k])
             }
           }
@@ -325,7 +329,7 @@ enum DelimitedTextReader {
     if chunkCount == 1 {
       count(0)
     } else {
-      DispatchQueue.concurrentPerform(iterations: chunkCount, execute: count)
+      Parallel.perform(iterations: chunkCount, count)
     }
     return Array(counts)
   }
@@ -606,7 +610,9 @@ enum DelimitedTextReader {
   /// The field that starts at `offset`: up to the delimiter (or blank, in space mode) or line end.
   static func field(at offset: Int, _ buffer: UnsafeBufferPointer<UInt8>, _ dialect: Dialect) -> Range<Int> {
     var p = offset
-    while p < buffer.count {
+    // A message shows the field's first bytes only: never scan further (a field may be gigabytes).
+    let end = min(buffer.count, offset + 512)
+    while p < end {
       let byte = buffer[p]
       if byte == 0x0A { break }
       if dialect.spaceMode ? dialect.isBlank(byte) : byte == dialect.delimiter { break }

@@ -1,4 +1,3 @@
-import Dispatch
 
 /// A speculative parallel parse of a large top-level JSON array.
 ///
@@ -40,7 +39,7 @@ extension JSONTensorReader {
     let n = bounds.count - 1
     let slots = UnsafeMutableBufferPointer<ChunkTokens>.allocate(capacity: n)
     nonisolated(unsafe) let shared = (buffer: buffer, base: base, slots: slots, bounds: bounds)
-    DispatchQueue.concurrentPerform(iterations: n) { k in
+    Parallel.perform(iterations: n) { k in
       let tokens = tokenize(
         shared.buffer, base: shared.base, label: label, from: shared.bounds[k], to: shared.bounds[k + 1])
       shared.slots.initializeElement(at: k, to: tokens)
@@ -62,10 +61,12 @@ extension JSONTensorReader {
       offsets.append(total)
       total += chunk.values.count
     }
+    // No room for the tensor: the sequential parser, run next, says so.
+    guard LargeArray.canAllocate(bytes: total * MemoryLayout<Double>.stride) else { return nil }
     let storage = [Double](unsafeUninitializedCapacity: total) { destination, initialized in
       if let target = destination.baseAddress {
         nonisolated(unsafe) let copy = (target: target, chunks: chunks, offsets: offsets)
-        DispatchQueue.concurrentPerform(iterations: copy.chunks.count) { k in
+        Parallel.perform(iterations: copy.chunks.count) { k in
           copy.chunks[k].values.copy(into: copy.target + copy.offsets[k])
         }
       }

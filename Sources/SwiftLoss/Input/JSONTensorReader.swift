@@ -52,6 +52,7 @@ struct JSONTensorReader {
       if parallel, reader.count - valueStart > DelimitedTextReader.parallelThreshold,
         (reader.count - valueStart) / 2 < Shape.maxElementCount,  // bounded memory, as for text
         base[valueStart] == UInt8(ascii: "["),
+        !ByteScanner.sampledNUL(base, from: valueStart, to: reader.count),  // as for text
         let (shape, storage) = parallelArray(buffer, base: base, label: label, start: valueStart)
       {
         return try makeTensor(shape: shape, storage: storage, input: input, label: label, valueStart: valueStart)
@@ -134,6 +135,7 @@ struct JSONTensorReader {
     defer { values.free() }
     let shape = try readArray(into: &values)
     guard !values.failed else { throw InputError(label: label, message: DoubleBuffer.memoryMessage) }
+    try LargeArray.reserve(doubles: values.count, reading: label)
     return (shape, values.toArray())
   }
 
@@ -168,6 +170,7 @@ struct JSONTensorReader {
         defer { values.free() }
         let dataShape = try readArray(into: &values)
         guard !values.failed else { throw InputError(label: label, message: DoubleBuffer.memoryMessage) }
+        try LargeArray.reserve(doubles: values.count, reading: label)
         data = (dataShape, values.toArray())
       default:
         try skipValue()

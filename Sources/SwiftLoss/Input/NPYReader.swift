@@ -31,6 +31,22 @@ enum NPYReader {
     prefix.count >= 6 && Array(prefix[0..<6]) == magic
   }
 
+  /// The whole size (header and data) that the header at the start of `head` declares; nil while
+  /// `head` does not yet hold the whole header, or when it is malformed (the reader then says how).
+  static func declaredSize(_ head: UnsafeBufferPointer<UInt8>) -> Int? {
+    guard head.count >= 12, hasMagic(Array(head.prefix(6))) else { return nil }
+    let major = Int(head[6])
+    let headerStart = major == 1 ? 10 : 12
+    let headerLength =
+      major == 1
+      ? Int(head[8]) | Int(head[9]) << 8 : Int(head[8]) | Int(head[9]) << 8 | Int(head[10]) << 16 | Int(head[11]) << 24
+    guard headerLength <= maxHeaderLength, head.count >= headerStart + headerLength,
+      let header = try? parseHeader(Array(head[headerStart..<(headerStart + headerLength)]), label: ""),
+      let count = try? Shape.elementCount(header.shape)
+    else { return nil }
+    return headerStart + headerLength + count * header.dtype.size
+  }
+
   static func read(_ input: InputBytes, label: String) throws(InputError) -> Tensor {
     let (shape, storage) = try input.withBytes {
       (buffer: UnsafeBufferPointer<UInt8>) throws(InputError) -> ([Int], [Double]) in
@@ -85,6 +101,8 @@ enum NPYReader {
     }
     guard let base = buffer.baseAddress else { throw fail("truncated .npy data") }
     let raw = UnsafeRawPointer(base + dataStart)
+    // Fortran order needs a second array while it is reordered.
+    try LargeArray.reserve(doubles: header.fortranOrder ? 2 * count : count, reading: label)
     var storage = convert(raw, count: count, dtype: header.dtype)
     if header.fortranOrder && header.shape.count > 1 {
       storage = fromFortranOrder(storage, shape: header.shape)

@@ -15,6 +15,7 @@ public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
   }
 
   public var description: String {
+    if label.isEmpty { return message }
     if let line, let column { return "\(label):\(line):\(column): \(message)" }
     if let line { return "\(label):\(line): \(message)" }
     return "\(label): \(message)"
@@ -47,14 +48,32 @@ public struct ReadOptions: Sendable {
 /// Every tensor returned carries a ``TensorOrigin`` whose `locate` finds an element's line and
 /// column again (nil for `.npy`).
 public enum TensorReader {
-  /// Reads the file at `path`. The label in errors and origins is `path` as given.
+  /// Reads the file at `path` (opened and read once; see ``InputSource``). The label in errors and
+  /// origins is `path` as given.
   public static func read(path: String, options: ReadOptions = ReadOptions()) throws(InputError) -> Tensor {
-    let input = try InputBytes.open(path: path)
-    defer { input.releaseResidentPages() }
-    switch format(of: input, path: path, options: options) {
-    case .json: return try JSONTensorReader.read(input, label: path, parallel: options.parallel)
-    case .npy: return try NPYReader.read(input, label: path)
-    case .text(let delimiter): return try readText(input, label: path, delimiter: delimiter, parallel: options.parallel)
+    try read(InputSource.open(path: path), options: options)
+  }
+
+  /// Reads a source: the format from its path's extension, else sniffed. A regular file is checked
+  /// for changes after the parse (``InputSource/checkUnchanged()``).
+  public static func read(_ source: InputSource, options: ReadOptions = ReadOptions()) throws(InputError) -> Tensor {
+    defer { source.bytes.releaseResidentPages() }
+    return try source.reading { (source: InputSource) throws(InputError) -> Tensor in
+      let input = source.bytes, label = source.label
+      let fileFormat = source.path.map { format(of: input, path: $0, options: options) } ?? sniffedFormat(input, options)
+      switch fileFormat {
+      case .json: return try JSONTensorReader.read(input, label: label, parallel: options.parallel)
+      case .npy: return try NPYReader.read(input, label: label)
+      case .text(let delimiter): return try readText(input, label: label, delimiter: delimiter, parallel: options.parallel)
+      }
+    }
+  }
+
+  /// `{"input": <tensor>, "target": <tensor>, ...}` from a source (`--data`): the named tensors in
+  /// document order.
+  public static func readObject(_ source: InputSource) throws(InputError) -> [(key: String, tensor: Tensor)] {
+    try source.reading { (source: InputSource) throws(InputError) in
+      try JSONTensorReader.readObject(source.bytes, label: source.label)
     }
   }
 
@@ -70,11 +89,7 @@ public enum TensorReader {
     case "csv", "txt", "tsv", "tab":
       return .text(delimiter: options.delimiter ?? ((ext == "tsv" || ext == "tab") ? 0x09 : nil))
     default:
-      switch FormatSniffing.sniff(input) {
-      case .json: return .json
-      case .npy: return .npy
-      case .text: return .text(delimiter: options.delimiter)
-      }
+      return sniffedFormat(input, options)
     }
   }
 
@@ -103,11 +118,6 @@ public enum TensorReader {
     try JSONTensorReader.readObject(InputBytes(bytes), label: label)
   }
 
-  /// All of standard input, read with `read(2)` (works with pipes, files and terminals).
-  public static func readStandardInput() throws(InputError) -> [UInt8] {
-    try InputBytes.readAll(fd: 0, label: "<stdin>")
-  }
-
   /// For the fuzzer: whether the parallel parse of a JSON array (cut into chunks however small
   /// `bytes` is), when it accepts `bytes`, gives exactly the sequential parser's shape and bits.
   package static func jsonParallelAgreesWithSequential(_ bytes: [UInt8]) -> Bool {
@@ -128,10 +138,14 @@ public enum TensorReader {
   // MARK: - Dispatch
 
   static func readSniffed(_ input: InputBytes, label: String, options: ReadOptions) throws(InputError) -> Tensor {
+    try read(InputSource(bytes: input, label: label), options: options)
+  }
+
+  static func sniffedFormat(_ input: InputBytes, _ options: ReadOptions) -> FileFormat {
     switch FormatSniffing.sniff(input) {
-    case .json: return try JSONTensorReader.read(input, label: label, parallel: options.parallel)
-    case .npy: return try NPYReader.read(input, label: label)
-    case .text: return try readText(input, label: label, delimiter: options.delimiter, parallel: options.parallel)
+    case .json: return .json
+    case .npy: return .npy
+    case .text: return .text(delimiter: options.delimiter)
     }
   }
 

@@ -6,6 +6,30 @@ import Darwin
 
 /// Big result arrays without the cost of zero-filling them first.
 public enum LargeArray {
+  /// Whether `bytes` of memory can be had now: an anonymous mapping of that size, as `malloc`
+  /// makes for a large block, unmapped at once (no page is touched). Swift traps when an array
+  /// cannot be allocated; asking first turns a machine's limit (`ulimit -v`, the kernel's
+  /// overcommit check) into an error. (A `malloc`/`free` pair would not do: the optimiser may
+  /// remove it and assume success.)
+  public static func canAllocate(bytes: Int) -> Bool {
+    guard bytes > 1 << 20 else { return true }
+    // Slack for the array header and what the caller allocates beside it.
+    let (asked, overflow) = bytes.addingReportingOverflow(1 << 20)
+    guard !overflow, let probe = mmap(nil, asked, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+      probe != MAP_FAILED
+    else { return false }
+    munmap(probe, asked)
+    return true
+  }
+
+  /// Throws `out of memory reading LABEL (N bytes)` unless `count` doubles can be allocated.
+  static func reserve(doubles count: Int, reading label: String) throws(InputError) {
+    let (bytes, overflow) = count.multipliedReportingOverflow(by: MemoryLayout<Double>.stride)
+    guard !overflow, canAllocate(bytes: bytes) else {
+      throw InputError(label: "", message: "out of memory reading \(label) (\(overflow ? Int.max : bytes) bytes)")
+    }
+  }
+
   /// `arrays` arrays of `count` doubles each, filled by `body`, which gets their base addresses
   /// (in order) and must write every element of every array. One loop can so fill several results.
   public static func make(

@@ -41,9 +41,6 @@ public struct LossArguments: Sendable {
   /// Whether the reduction came from the deprecated `size_average`/`reduce` flags: PyTorch's
   /// functionals then skip some warnings (kl_div's 'mean' warning).
   public var reductionFromLegacyFlags: Bool
-  /// Instead of `input` and `target` tensors: two files a pointwise loss reads itself (only for a
-  /// definition that ``LossDefinition/readsTextPairs``, only for the value).
-  package var textPair: DelimitedTextPair?
 
   public init(
     tensors: [String: Tensor], options: LossOptions, outputs: LossOutputs = .all, reductionFromLegacyFlags: Bool = false
@@ -104,15 +101,18 @@ public struct LossDefinition: Sendable {
   public var options: [OptionSpec]
   /// Whether PyTorch accepts the deprecated `size_average`/`reduce` arguments for this loss.
   public var acceptsLegacyReduction: Bool
-  /// Whether `compute` can take its `input` and `target` as a ``DelimitedTextPair`` (see
-  /// ``value(of:options:)``).
-  public var readsTextPairs: Bool
+  /// For a loss of `input` and `target` element by element (and nothing else when only those two
+  /// are given): its kernel under the given options, or nil when the options are invalid (the
+  /// ordinary path then reports them). The engine uses it to compute the value alone without
+  /// storing the tensors (``pairedValue(sources:options:outputs:readOptions:)``).
+  public var pointwiseKernel: (@Sendable (LossOptions) -> AnyPointwiseKernel?)?
   /// Computes the loss. Throws `.data` for bad tensors and `.usage` for bad option values.
   public var compute: @Sendable (LossArguments) throws(LossError) -> LossResult
 
   public init(
     functionalName: String, moduleName: String, aliases: [String] = [], summary: String,
-    tensors: [TensorSpec], options: [OptionSpec], acceptsLegacyReduction: Bool = true, readsTextPairs: Bool = false,
+    tensors: [TensorSpec], options: [OptionSpec], acceptsLegacyReduction: Bool = true,
+    pointwiseKernel: (@Sendable (LossOptions) -> AnyPointwiseKernel?)? = nil,
     compute: @escaping @Sendable (LossArguments) throws(LossError) -> LossResult
   ) {
     self.functionalName = functionalName
@@ -122,7 +122,7 @@ public struct LossDefinition: Sendable {
     self.tensors = tensors
     self.options = options
     self.acceptsLegacyReduction = acceptsLegacyReduction
-    self.readsTextPairs = readsTextPairs
+    self.pointwiseKernel = pointwiseKernel
     self.compute = compute
   }
 
@@ -131,19 +131,6 @@ public struct LossDefinition: Sendable {
 
   public func tensorSpec(_ name: String) -> TensorSpec? { tensors.first { $0.name == name } }
   public func optionSpec(_ name: String) -> OptionSpec? { options.first { $0.name == name } }
-
-  /// The value alone, for `input` and `target` given as two delimited-text files read together
-  /// (``TensorReader/openTextPair(_:_:options:)``): bit-identical to ``run(tensors:options:outputs:reductionFromLegacyFlags:)``
-  /// with `outputs: .value` on the tensors the files hold. Nil when this loss cannot read a pair, the
-  /// reduction is `none`, or anything fails (options, files): the ordinary path, run then, reports it.
-  public func value(of pair: DelimitedTextPair, options given: [String: OptionValue]) -> LossResult? {
-    guard readsTextPairs, let options = try? LossOptions(specs: options, given: given),
-      options.reduction == .mean || options.reduction == .sum
-    else { return nil }
-    var arguments = LossArguments(tensors: [:], options: options, outputs: .value)
-    arguments.textPair = pair
-    return try? compute(arguments)
-  }
 
   /// Resolves options and runs the computation: the one entry point for the CLI and the tests.
   public func run(
@@ -154,8 +141,22 @@ public struct LossDefinition: Sendable {
     for spec in self.tensors where spec.isRequired && tensors[spec.name] == nil {
       throw LossError.usage("\(functionalName) needs \(spec.flag)")
     }
+    try reserveMemory(tensors: tensors, outputs: outputs)
     return try compute(
       LossArguments(
         tensors: tensors, options: options, outputs: outputs, reductionFromLegacyFlags: reductionFromLegacyFlags))
+  }
+
+  /// Asks for the memory a computation on `tensors` may need before any of it is allocated (see
+  /// ``LargeArray/canAllocate(bytes:)``): the broadcast copies of the operands, the elementwise
+  /// loss, one gradient per tensor and two temporaries, each as large as the largest tensor. An
+  /// estimate, generous for most losses; what it refuses is reported as
+  /// `out of memory computing LOSS (N bytes)` instead of a trap.
+  func reserveMemory(tensors: [String: Tensor], outputs: LossOutputs) throws(LossError) {
+    let largest = tensors.values.map(\.count).max() ?? 0
+    let arrays = 2 * tensors.count + 3
+    let (bytes, overflow) = largest.multipliedReportingOverflow(by: arrays * MemoryLayout<Double>.stride)
+    guard overflow || !LargeArray.canAllocate(bytes: bytes) else { return }
+    throw LossError.data("out of memory computing \(functionalName) (\(overflow ? Int.max : bytes) bytes)")
   }
 }

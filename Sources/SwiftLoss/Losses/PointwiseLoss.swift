@@ -245,18 +245,6 @@ public enum PointwiseLoss {
       warnings: warnings)
   }
 
-  /// The value of `kernel` over a pair of files read together (see ``DelimitedTextPair``): the
-  /// same bits as ``compute(_:_:reduction:outputs:warnings:)`` with `outputs: .value` on the
-  /// tensors they hold. Throws when the files need the ordinary reader after all.
-  static func value<Kernel: PointwiseKernel>(
-    _ kernel: Kernel, of pair: DelimitedTextPair, reduction: Reduction
-  ) throws(LossError) -> LossResult {
-    guard let total = pair.sum(kernel) else { throw .data("the files need the ordinary reader") }
-    return LossResult(
-      value: reduction.reduce(sum: total, count: pair.count), elementwise: Tensor(validatedShape: [0], storage: []),
-      gradients: [])
-  }
-
   /// A gradient over the broadcast shape summed back to its operand's shape.
   static func reduceGradient(_ values: [Double], from shape: [Int], to target: [Int]) -> Tensor {
     Tensor(validatedShape: target, storage: Broadcasting.sumReduce(values, from: shape, to: target))

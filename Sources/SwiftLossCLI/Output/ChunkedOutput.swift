@@ -1,4 +1,8 @@
-import Dispatch
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import SwiftLoss
 
 /// A document assembled from literal text and tensor data. Small tensors are formatted as they are
@@ -84,6 +88,13 @@ final class ChunkedOutput {
     current = OutputBuffer(capacity: 64)
     let threads = max(1, Parallel.threadCount)
     let wave = 2 * threads
+    // The buffers of two waves, asked for before the first byte goes out: memory that runs out
+    // is then an error with nothing written (a buffer that fails later still stops the output).
+    let hasElements = pieces.contains { if case .elements = $0 { return true } else { return false } }
+    if hasElements && !LargeArray.canAllocate(bytes: 2 * wave * Self.chunkSize * 24) { throw OutputError(code: ENOMEM) }
+    if pieces.contains(where: { if case .bytes(let buffer) = $0 { return buffer.failed } else { return false } }) {
+      throw OutputError(code: ENOMEM)
+    }
     var pools: [[OutputBuffer]] = [[], []]
     var which = 0
     // The wave formatted last, waiting to be written: its pieces and its buffers.
@@ -99,6 +110,7 @@ final class ChunkedOutput {
         case .bytes(let buffer):
           try sink.write(buffer.bytes)
         case .elements:
+          guard !buffers[job].failed else { throw OutputError(code: ENOMEM) }
           try sink.write(buffers[job].bytes)
           job += 1
         }
@@ -135,7 +147,7 @@ final class ChunkedOutput {
       if items == 1 {
         body(0)
       } else if items > 1 {
-        DispatchQueue.concurrentPerform(iterations: items) { body($0) }
+        Parallel.perform(iterations: items) { body($0) }
       }
       if let failure { throw failure }
       pending = index < end ? (index..<end, buffers) : nil

@@ -12,14 +12,33 @@ final class OutputBuffer: @unchecked Sendable {
   private(set) var base: UnsafeMutablePointer<UInt8>
   private(set) var count = 0
   private(set) var capacity: Int
+  /// Whether memory ran out: what was written is lost, later writes go to ``scratch`` and are
+  /// dropped, and the owner reports `out of memory` instead of writing the buffer.
+  private(set) var failed = false
+
+  /// Where the bytes of a failed buffer go (never read): as large as the largest single
+  /// ``reserve(_:)`` the writers make (a block of about a megabyte). Allocated at start-up
+  /// (``prepare()``), when memory is still there; it costs no page until it is written.
+  nonisolated(unsafe) private static let scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: scratchSize)
+  private static let scratchSize = 4 << 20
+
+  /// Allocates ``scratch`` (call once, early).
+  static func prepare() { _ = scratch }
 
   init(capacity: Int = 256) {
     self.capacity = max(capacity, 64)
-    guard let memory = malloc(self.capacity) else { fatalError("out of memory") }
-    base = memory.assumingMemoryBound(to: UInt8.self)
+    if let memory = malloc(self.capacity) {
+      base = memory.assumingMemoryBound(to: UInt8.self)
+    } else {
+      base = Self.scratch
+      self.capacity = Self.scratchSize
+      failed = true
+    }
   }
 
-  deinit { free(base) }
+  deinit {
+    if !failed { free(base) }
+  }
 
   /// Makes room for `extra` more bytes and returns where they go; commit them with ``advance(by:)``.
   @inline(__always)
@@ -28,13 +47,29 @@ final class OutputBuffer: @unchecked Sendable {
     return base + count
   }
 
+  /// Drops everything from now on (see ``failed``).
+  private func fail() {
+    if !failed { free(base) }
+    failed = true
+    base = Self.scratch
+    capacity = Self.scratchSize
+    count = 0
+  }
+
   @inline(__always)
   func advance(by written: Int) { count += written }
 
   private func grow(to needed: Int) {
+    if failed {
+      count = 0  // bytes are dropped: start the scratch over
+      return
+    }
     var newCapacity = capacity
     while newCapacity < needed { newCapacity = newCapacity < (1 << 30) ? newCapacity * 2 : newCapacity + (1 << 30) }
-    guard let memory = realloc(base, newCapacity) else { fatalError("out of memory") }
+    guard let memory = realloc(base, newCapacity) else {
+      fail()
+      return
+    }
     base = memory.assumingMemoryBound(to: UInt8.self)
     capacity = newCapacity
   }
@@ -47,7 +82,7 @@ final class OutputBuffer: @unchecked Sendable {
   }
 
   func append(_ byte: UInt8, repeating times: Int) {
-    guard times > 0 else { return }
+    guard times > 0, !failed || times <= Self.scratchSize else { return }
     let p = reserve(times)
     p.update(repeating: byte, count: times)
     count += times
@@ -67,6 +102,7 @@ final class OutputBuffer: @unchecked Sendable {
 
   func append(_ bytes: UnsafeRawBufferPointer) {
     guard let source = bytes.baseAddress, bytes.count > 0 else { return }
+    if failed && bytes.count > Self.scratchSize { return }
     let p = reserve(bytes.count)
     UnsafeMutableRawPointer(p).copyMemory(from: source, byteCount: bytes.count)
     count += bytes.count

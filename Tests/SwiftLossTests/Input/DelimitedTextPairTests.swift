@@ -111,7 +111,7 @@ import Testing
     for fixture in fixtures where fixture.errorKind == nil {
       guard let input = fixture.tensors["input"], let target = fixture.tensors["target"], fixture.tensors.count == 2,
         input.shape == target.shape, input.rank <= 2, input.count > 0,
-        let definition = LossRegistry.lookup(fixture.loss), definition.readsTextPairs
+        let definition = LossRegistry.lookup(fixture.loss), definition.pointwiseKernel != nil
       else { continue }
       func csv(_ tensor: Tensor) -> String {
         let width = tensor.rank == 2 ? tensor.shape[1] : 1

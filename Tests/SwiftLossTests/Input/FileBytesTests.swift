@@ -8,7 +8,8 @@ import Testing
   func pipes() throws {
     var fds: [Int32] = [0, 0]
     #expect(pipe(&fds) == 0)
-    let payload = [UInt8]((0..<300_000).map { UInt8(truncatingIfNeeded: $0 % 251) })
+    // Any byte but NUL, which no text holds (see the next test).
+    let payload = [UInt8]((0..<300_000).map { UInt8(truncatingIfNeeded: 1 + $0 % 250) })
     let writer = fds[1]
     let thread = Thread {
       payload.withUnsafeBytes { raw in
@@ -26,6 +27,48 @@ import Testing
     let bytes = try InputBytes.readAll(fd: fds[0], label: "<stdin>")
     close(fds[0])
     #expect(bytes == payload)
+  }
+
+  @Test("a text stream is refused at its first NUL, not held whole; a binary one is read with its NULs")
+  func nulBytes() throws {
+    func readPipe(_ payload: [UInt8]) throws(InputError) -> [UInt8] {
+      var fds: [Int32] = [0, 0]
+      _ = pipe(&fds)
+      defer { close(fds[0]) }
+      let writer = fds[1]
+      let thread = Thread {
+        // Write until the reader stops reading (it closes its end: EPIPE, ignored by Foundation's
+        // test runner as SIGPIPE is), at most 64 MiB.
+        payload.withUnsafeBytes { raw in
+          guard let base = raw.baseAddress else { return }
+          var sent = 0
+          while sent < 64 << 20 {
+            let n = write(writer, base, raw.count)
+            if n <= 0 { break }
+            sent += n
+          }
+        }
+        close(writer)
+      }
+      thread.start()
+      return try InputBytes.readAll(fd: fds[0], label: "<stdin>", limit: 1 << 30)
+    }
+    signal(SIGPIPE, SIG_IGN)
+    expectInputError(label: "<stdin>", line: 3, column: 2, "a NUL byte: this is not text (binary data?)") {
+      () throws(InputError) in _ = try readPipe(Array("1,2\n3,4\n5".utf8) + [0] + [UInt8](repeating: 0, count: 1 << 16))
+    }
+    expectInputError(label: "<stdin>", line: 1, column: 1, "a NUL byte: this is not text (binary data?)") {
+      () throws(InputError) in _ = try readPipe([UInt8](repeating: 0, count: 1 << 16))
+    }
+    // A .npy stream holds NULs in its header: read whole.
+    let header = Array("{'descr': '<i1', 'fortran_order': False, 'shape': (2,)}\n".utf8)
+    var fds: [Int32] = [0, 0]
+    #expect(pipe(&fds) == 0)
+    let npy = [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.count), 0] + header + [0, 6]
+    #expect(npy.withUnsafeBytes { write(fds[1], $0.baseAddress, $0.count) } == npy.count)
+    close(fds[1])
+    #expect(try InputBytes.readAll(fd: fds[0], label: "<stdin>") == npy)
+    close(fds[0])
   }
 
   @Test("a FIFO path is read, not mapped")

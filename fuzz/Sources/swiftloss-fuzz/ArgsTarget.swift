@@ -38,12 +38,11 @@ enum ArgsTarget {
     }
     let counter = Counter()
     let source = TensorSource(
-      readFile: { path, _ throws(InputError) in throw InputError(label: path, message: "No such file or directory") },
-      readBytes: { bytes, label, options throws(InputError) in try TensorReader.read(bytes: bytes, label: label, options: options) },
+      fileExists: { _ in false },
+      open: { path throws(InputError) in throw InputError(label: path, message: "No such file or directory") },
+      read: { source, options throws(InputError) in try TensorReader.read(source, options: options) },
       parseLiteral: { text, label throws(InputError) in try TensorReader.parseLiteral(text, label: label) },
-      readObject: { bytes, label throws(InputError) in try TensorReader.readObject(bytes: bytes, label: label) },
-      readFileBytes: { path throws(InputError) in throw InputError(label: path, message: "No such file or directory") },
-      fileExists: { _ in false }
+      readObject: { source throws(InputError) in try TensorReader.readObject(source) }
     )
     let io = CommandIO(
       readStandardInput: { () throws(InputError) in

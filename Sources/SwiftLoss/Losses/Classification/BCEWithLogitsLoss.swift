@@ -34,13 +34,11 @@ extension LossDefinition {
         help: "weight of positive examples, broadcast from the right: (C) for (N, C), (C, 1, 1) for (N, C, H, W); no gradient"),
     ],
     options: [.reduction()],
-    readsTextPairs: true
-  ) { arguments throws(LossError) in
-    if let pair = arguments.textPair {
-      // Neither weight nor pos_weight (the pair is only used for input and target alone).
-      let kernel = FixedParameter(kernel: BinaryCrossEntropyWithLogitsKernel(hasPosWeight: false), parameter: 1)
-      return try PointwiseLoss.value(kernel, of: pair, reduction: arguments.reduction)
+    // Of input and target alone: neither weight nor pos_weight.
+    pointwiseKernel: { _ in
+      AnyPointwiseKernel(FixedParameter(kernel: BinaryCrossEntropyWithLogitsKernel(hasPosWeight: false), parameter: 1))
     }
+  ) { arguments throws(LossError) in
     let input = try arguments.tensor("input"), target = try arguments.tensor("target")
     guard target.shape == input.shape else {
       throw LossError.data(

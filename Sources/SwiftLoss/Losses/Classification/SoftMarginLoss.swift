@@ -24,9 +24,8 @@ extension LossDefinition {
         help: "labels (±1 intended, any real accepted), broadcast to the input's shape (may not enlarge it); no gradient"),
     ],
     options: [.reduction()],
-    readsTextPairs: true
+    pointwiseKernel: { _ in AnyPointwiseKernel(SoftMarginKernel()) }
   ) { arguments throws(LossError) in
-    if let pair = arguments.textPair { return try PointwiseLoss.value(SoftMarginKernel(), of: pair, reduction: arguments.reduction) }
     let input = try arguments.tensor("input"), target = try arguments.tensor("target")
     // ATen writes into an input-shaped output in place: the target may broadcast but not enlarge.
     let shape: [Int]

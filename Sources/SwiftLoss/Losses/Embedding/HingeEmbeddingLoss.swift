@@ -30,10 +30,9 @@ extension LossDefinition {
       .reduction(),
       OptionSpec("margin", .double, default: .double(1.0), help: "the hinge for y = −1: max(0, margin − x)"),
     ],
-    readsTextPairs: true
+    pointwiseKernel: { options in AnyPointwiseKernel(HingeEmbeddingKernel(margin: options.double("margin"))) }
   ) { arguments throws(LossError) in
     let kernel = HingeEmbeddingKernel(margin: arguments.options.double("margin"))
-    if let pair = arguments.textPair { return try PointwiseLoss.value(kernel, of: pair, reduction: arguments.reduction) }
     var operands = PointwiseOperands(input: try arguments.tensor("input"), target: try arguments.tensor("target"))
     // Reject a broadcast too large to allocate before the shared mechanism expands the operands.
     do throws(ShapeError) {

@@ -11,6 +11,12 @@ struct PoissonNLLKernel: PointwiseKernel {
   var eps: Double
   static let twoPi = 2 * Double.pi
 
+  init(_ options: LossOptions) {
+    logInput = options.bool("log_input")
+    full = options.bool("full")
+    eps = options.double("eps")
+  }
+
   @inline(__always) func loss(_ x: Double, _ y: Double) -> Double {
     var l = logInput ? exp(x) - y * x : x - y * log(x + eps)
     if full {
@@ -49,12 +55,9 @@ extension LossDefinition {
       OptionSpec("full", .bool, default: .bool(false), help: "add Stirling's approximation y·log y − y + ½·log(2πy) where y > 1"),
       OptionSpec("eps", .double, default: .double(1e-8), help: "added to the rate inside the log when log_input is false"),
     ],
-    readsTextPairs: true
+    pointwiseKernel: { options in AnyPointwiseKernel(PoissonNLLKernel(options)) }
   ) { arguments throws(LossError) in
-    let kernel = PoissonNLLKernel(
-      logInput: arguments.options.bool("log_input"), full: arguments.options.bool("full"),
-      eps: arguments.options.double("eps"))
-    if let pair = arguments.textPair { return try PointwiseLoss.value(kernel, of: pair, reduction: arguments.reduction) }
+    let kernel = PoissonNLLKernel(arguments.options)
     let input = try arguments.tensor("input"), target = try arguments.tensor("target")
     return try PointwiseLoss.compute(
       kernel, PointwiseOperands(input: input, target: target), reduction: arguments.reduction, outputs: arguments.outputs)

@@ -23,7 +23,11 @@ extension LossDefinition {
       .reduction(),
       OptionSpec("delta", .double, default: .double(1.0), help: "where the loss turns from quadratic to linear (> 0)"),
     ],
-    acceptsLegacyReduction: false, readsTextPairs: true
+    acceptsLegacyReduction: false,
+    pointwiseKernel: { options in
+      let delta = options.double("delta")
+      return delta > 0 ? AnyPointwiseKernel(HuberKernel(delta: delta)) : nil
+    }
   ) { arguments throws(LossError) in
     let delta = arguments.options.double("delta")
     guard delta > 0 else { throw LossError.usage("huber_loss does not support non-positive values for delta.") }

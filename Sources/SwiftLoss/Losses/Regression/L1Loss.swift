@@ -16,7 +16,7 @@ extension LossDefinition {
     summary: "mean absolute error |x − y|",
     tensors: RegressionLoss.tensors,
     options: [.reduction()],
-    readsTextPairs: true
+    pointwiseKernel: { _ in AnyPointwiseKernel(AbsoluteErrorKernel()) }
   ) { arguments throws(LossError) in
     try RegressionLoss.compute(AbsoluteErrorKernel(), arguments, weightedMean: .dividesByWeightSum)
   }
@@ -34,7 +34,6 @@ enum RegressionLoss {
   static func compute<Kernel: PointwiseKernel>(
     _ kernel: Kernel, _ arguments: LossArguments, weightedMean: WeightedMean
   ) throws(LossError) -> LossResult {
-    if let pair = arguments.textPair { return try PointwiseLoss.value(kernel, of: pair, reduction: arguments.reduction) }
     let input = try arguments.tensor("input"), target = try arguments.tensor("target")
     var operands = PointwiseOperands(input: input, target: target, weight: arguments.optionalTensor("weight"))
     if let weight = operands.weight, weight.shape != input.shape {

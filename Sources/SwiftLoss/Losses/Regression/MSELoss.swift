@@ -14,7 +14,7 @@ extension LossDefinition {
     summary: "mean squared error (x − y)²",
     tensors: RegressionLoss.tensors,
     options: [.reduction()],
-    readsTextPairs: true
+    pointwiseKernel: { _ in AnyPointwiseKernel(SquaredErrorKernel()) }
   ) { arguments throws(LossError) in
     try RegressionLoss.compute(SquaredErrorKernel(), arguments, weightedMean: .dividesByWeightSum)
   }

@@ -23,7 +23,11 @@ extension LossDefinition {
       .reduction(),
       OptionSpec("beta", .double, default: .double(1.0), help: "where the loss turns from quadratic to linear (≥ 0)"),
     ],
-    readsTextPairs: true
+    pointwiseKernel: { options in
+      let beta = options.double("beta")
+      guard beta >= 0 else { return nil }
+      return beta == 0 ? AnyPointwiseKernel(AbsoluteErrorKernel()) : AnyPointwiseKernel(SmoothL1Kernel(beta: beta))
+    }
   ) { arguments throws(LossError) in
     let beta = arguments.options.double("beta")
     guard beta >= 0 else { throw LossError.usage("smooth_l1_loss does not support negative values for beta.") }
