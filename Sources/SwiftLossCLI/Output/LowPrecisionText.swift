@@ -6,7 +6,8 @@ import Darwin
 import SwiftLoss
 
 /// The shortest decimal that reads back as the same float32, bfloat16 or float16 (`1.8912575`
-/// for the float32 nearest 1.891257519054833), laid out as Swift's `description` lays out numbers.
+/// for the float32 nearest 1.891257519054833), laid out as Swift's `description` lays out numbers;
+/// whole numbers below 2^24 are printed exactly, as `description` prints them.
 enum LowPrecisionText {
   /// Writes finite `value` (already a value of `dtype`) at `p`, which has room for
   /// ``ShortestDouble/maxLength`` bytes; returns the length.
@@ -30,6 +31,9 @@ enum LowPrecisionText {
       // that many digits, or its neighbour on the other side) that rounds back to `value`. That
       // decimal is short enough that float64's shortest spelling of it is the decimal itself.
       guard value.isFinite, value != 0 else { return shortest.write(value, to: p) }
+      // Whole numbers below 2^24 print exactly (4112.0, not 4110.0), as Swift's Float16 and Float
+      // descriptions, numpy and PyTorch print them.
+      if value.rounded() == value && value.magnitude < 0x1p24 { return shortest.write(value, to: p) }
       for digits in 1...9 {
         for candidate in candidates(value, digits: digits) where dtype.roundResult(candidate) == value {
           return shortest.write(candidate, to: p)
