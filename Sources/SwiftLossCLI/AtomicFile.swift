@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #elseif canImport(Darwin)
-import Darwin
+  import Darwin
 #endif
 
 /// `-o FILE` and `plot --svg FILE`: the output goes to a temporary file beside FILE, which is

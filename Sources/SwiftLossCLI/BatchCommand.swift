@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import SwiftLoss
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// `swiftloss batch [FILE|-]`: one JSON request a line in, one JSON result a line out, in order.
 ///
@@ -43,7 +44,8 @@ struct BatchCommand {
         throw CommandError.usage("usage: swiftloss batch [FILE|-] (one JSON request a line; see 'man swiftloss')")
       case .flag(_, _, let spelling):
         throw CommandError.usage(
-          "unknown option '\(spelling)' for batch; options go inside each request ({\"loss\": \"mse\", \"reduction\": \"sum\", ...})")
+          "unknown option '\(spelling)' for batch; options go inside each request "
+            + "({\"loss\": \"mse\", \"reduction\": \"sum\", ...})")
       }
     }
     return command
@@ -58,7 +60,9 @@ struct BatchCommand {
       fd = 0
     } else {
       fd = open(label, O_RDONLY | O_CLOEXEC)
-      guard fd >= 0 else { throw CommandError.input(InputError(label: label, message: Platform.message(forErrno: errno))) }
+      guard fd >= 0 else {
+        throw CommandError.input(InputError(label: label, message: Platform.message(forErrno: errno)))
+      }
       var info = stat()
       if fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
         close(fd)
@@ -82,7 +86,8 @@ struct BatchCommand {
       guard let lastNewline = block[..<n].lastIndex(of: 0x0A) else {
         if !skippingLongLine { pending.append(contentsOf: block[..<n]) }
         if pending.count > InputBytes.maxStreamBytes {
-          try runner.fail(line: runner.nextLine, message: "the request is longer than \(InputBytes.maxStreamBytes) bytes")
+          try runner.fail(
+            line: runner.nextLine, message: "the request is longer than \(InputBytes.maxStreamBytes) bytes")
           pending = []
           skippingLongLine = true
         }
@@ -212,7 +217,8 @@ struct BatchRunner {
         for k in lower..<upper {
           let line = firstLine + k
           let outcome = BatchRequest.run(
-            UnsafeBufferPointer(rebasing: buffer[lineList[k]]), line: line, context: &context, warnings: warnings[group])
+            UnsafeBufferPointer(rebasing: buffer[lineList[k]]), line: line, context: &context, warnings: warnings[group]
+          )
           switch outcome {
           case .success(let output):
             output.appendAll(to: out)

@@ -41,7 +41,9 @@ enum BatchRequest {
     }
 
     mutating func key(_ key: String, of definition: LossDefinition) -> Key? {
-      if let last = lastKeys, last.loss == definition.functionalName { return last.table[key] ?? Self.slowKey(key, definition) }
+      if let last = lastKeys, last.loss == definition.functionalName {
+        return last.table[key] ?? Self.slowKey(key, definition)
+      }
       if let table = keys[definition.functionalName] {
         lastKeys = (definition.functionalName, table)
         return table[key] ?? Self.slowKey(key, definition)
@@ -121,7 +123,8 @@ enum BatchRequest {
     for (key, value) in members {
       guard let meaning = context.key(key, of: definition) else {
         if ["output", "data", "shape", "delimiter"].contains(key) {
-          throw CommandError.usage("\"\(key)\" is not available in batch: tensors are given inline, results go to standard output")
+          throw CommandError.usage(
+            "\"\(key)\" is not available in batch: tensors are given inline, results go to standard output")
         }
         throw Suggestions.unknownFlag(spelling: key, name: ArgumentScanner.normalize(key), definition: definition)
       }
@@ -150,7 +153,8 @@ enum BatchRequest {
       try command.checkRequiredTensors(given: Set(tensors.keys))  // the message
     }
     try request.global.checkOutputSelection(loss: definition.shortName, teaching: false)
-    tensors = LowPrecision.roundInputs(tensors, dtype: request.global.dtype, integral: definition.integralTensors(tensors))
+    tensors = LowPrecision.roundInputs(
+      tensors, dtype: request.global.dtype, integral: definition.integralTensors(tensors))
     // Errors name a tensor by its PyTorch name, which is its key.
     return try command.finish(tensors: tensors, labels: [:], compact: true)
   }
@@ -169,7 +173,8 @@ enum BatchRequest {
     }
   }
 
-  private static func option(_ value: RequestValue, spec: OptionSpec, key: String) throws(CommandError) -> OptionValue? {
+  private static func option(_ value: RequestValue, spec: OptionSpec, key: String) throws(CommandError) -> OptionValue?
+  {
     switch (spec.kind, value) {
     case (_, .null): return nil
     case (.double, .number(let number, _)): return .double(number)
@@ -198,7 +203,9 @@ enum BatchRequest {
     default: throw CommandError.usage("invalid value for \"\(key)\"")
     }
     if name == "format" {
-      guard text == "json" else { throw CommandError.usage("batch prints json; \"format\": \"\(text)\" is not available") }
+      guard text == "json" else {
+        throw CommandError.usage("batch prints json; \"format\": \"\(text)\" is not available")
+      }
       return
     }
     try global.set(name, value: text, spelling: "\"\(key)\"")

@@ -29,7 +29,8 @@ import Testing
       else { continue }
       for fixture in cases {
         guard let name = fixture["name"] as? String, let loss = fixture["loss"] as? String else { continue }
-        let reductions = (fixture["results"] as? [String: Any]).map { Array($0.keys).sorted() }
+        let reductions =
+          (fixture["results"] as? [String: Any]).map { Array($0.keys).sorted() }
           ?? (fixture["reductions"] as? [String] ?? ["mean"])
         for reduction in reductions {
           if let call = makeCall(name: name, loss: loss, fixture: fixture, reduction: reduction) { calls.append(call) }
@@ -43,14 +44,17 @@ import Testing
     var members = ["\"loss\": \"\(loss)\"", "\"reduction\": \"\(reduction)\""]
     var arguments = [loss, "--format", "json", "--reduction", reduction]
     for (key, value) in (fixture["tensors"] as? [String: Any] ?? [:]).sorted(by: { $0.key < $1.key }) {
-      guard let tensor = value as? [String: Any], let shape = tensor["shape"] as? [Int], let data = tensor["data"] as? [Any]
+      guard let tensor = value as? [String: Any], let shape = tensor["shape"] as? [Int],
+        let data = tensor["data"] as? [Any]
       else { return nil }
       let integer = (tensor["dtype"] as? String)?.hasPrefix("int") ?? false
       let numbers = data.map { item -> String in
         if let text = item as? String { return "\"\(text)\"" }
         return literal(item, integer: integer)
       }
-      let object = "{\"shape\": [\(shape.map(String.init).joined(separator: ", "))], \"data\": [\(numbers.joined(separator: ", "))]}"
+      let object =
+        "{\"shape\": [\(shape.map(String.init).joined(separator: ", "))], "
+        + "\"data\": [\(numbers.joined(separator: ", "))]}"
       members.append("\"\(key)\": \(object)")
       arguments += ["--" + key.replacingOccurrences(of: "_", with: "-"), object]
     }
@@ -157,6 +161,24 @@ import Testing
     #expect(errors[5].message.hasPrefix("mismatch: expected 1.0, got 0.0"))
   }
 
+  /// A line over 256 KiB runs alone (all cores, as a single call), between small ones.
+  @Test func aLargeRequestBetweenSmallOnes() throws {
+    let input = (0..<40000).map { String(Double($0 % 97) / 7) }.joined(separator: ", ")
+    let target = (0..<40000).map { String(Double($0 % 13) / 3) }.joined(separator: ", ")
+    let large = "{\"loss\": \"huber\", \"input\": [\(input)], \"target\": [\(target)], \"delta\": 0.5}"
+    let small = #"{"loss": "mse", "input": [1, 2], "target": [0, 0], "show": "loss"}"#
+    let path = try temporaryFile([small, large, small].joined(separator: "\n") + "\n")
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let lines = run(["batch", path], realReaders: true).stdout.split(separator: "\n").map(String.init)
+    try #require(lines.count == 3)
+    #expect(lines[0] == lines[2])
+    let data = try temporaryFile("{\"input\": [\(input)], \"target\": [\(target)]}")
+    defer { try? FileManager.default.removeItem(atPath: data) }
+    let single = try run(["huber", "--data", data, "--delta", "0.5", "--format", "json"], realReaders: true).json()
+    let batch = try #require(try JSONSerialization.jsonObject(with: Data(lines[1].utf8)) as? [String: Any])
+    #expect(NSDictionary(dictionary: batch).isEqual(to: single))
+  }
+
   @Test func onlyMismatchesGiveStatusThree() throws {
     let path = try temporaryFile(#"{"loss": "mse", "input": [0, 0], "target": [1, 2], "expect": 2.4}"# + "\n")
     defer { try? FileManager.default.removeItem(atPath: path) }
@@ -164,14 +186,19 @@ import Testing
   }
 
   @Test func dtypeAndPrecisionInARequest() throws {
-    let request = #"{"loss": "ce", "input": [[1.0, 2.5, 0.3], [0.1, 0.2, 3.0]], "target": [1, 2], "dtype": "float32", "show": "loss"}"#
+    let request =
+      #"{"loss": "ce", "input": [[1.0, 2.5, 0.3], [0.1, 0.2, 3.0]], "target": [1, 2], "dtype": "float32", "show": "loss"}"#
     let path = try temporaryFile(request + "\n")
     defer { try? FileManager.default.removeItem(atPath: path) }
     let batch = try #require(
-      try JSONSerialization.jsonObject(with: Data(run(["batch", path], realReaders: true).stdout.utf8)) as? [String: Any])
+      try JSONSerialization.jsonObject(with: Data(run(["batch", path], realReaders: true).stdout.utf8))
+        as? [String: Any])
     let single = try run(
-      ["ce", "--input", "[[1.0, 2.5, 0.3], [0.1, 0.2, 3.0]]", "--target", "[1, 2]", "--dtype", "float32", "--show", "loss",
-       "--format", "json"], realReaders: true
+      [
+        "ce", "--input", "[[1.0, 2.5, 0.3], [0.1, 0.2, 3.0]]", "--target", "[1, 2]", "--dtype", "float32", "--show",
+        "loss",
+        "--format", "json",
+      ], realReaders: true
     ).json()
     #expect(NSDictionary(dictionary: batch).isEqual(to: single))
     #expect(batch["dtype"] as? String == "float32")
@@ -182,12 +209,14 @@ import Testing
     let process = Process()
     process.executableURL = builtBinary
     process.arguments = ["batch"]
-    let input = Pipe(), output = Pipe()
+    let input = Pipe()
+    let output = Pipe()
     process.standardInput = input
     process.standardOutput = output
     try process.run()
     defer { if process.isRunning { process.terminate() } }
-    input.fileHandleForWriting.write(Data((#"{"loss": "mse", "input": [3], "target": [1], "show": "loss"}"# + "\n").utf8))
+    input.fileHandleForWriting.write(
+      Data((#"{"loss": "mse", "input": [3], "target": [1], "show": "loss"}"# + "\n").utf8))
     var received = Data()
     let deadline = Date().addingTimeInterval(20)
     while !received.contains(UInt8(ascii: "\n")) && Date() < deadline {

@@ -14,7 +14,8 @@ import Testing
   /// The JSON output of the same call: the oracle the tables are compared with (both are swiftloss,
   /// so the test is that the table holds exactly the JSON numbers, in the right layout).
   func json(_ extra: [String]) throws -> [String: Any] {
-    let result = run(["mse", "--input", Self.input, "--target", Self.target, "--format", "json"] + extra, realReaders: true)
+    let result = run(
+      ["mse", "--input", Self.input, "--target", Self.target, "--format", "json"] + extra, realReaders: true)
     #expect(result.status == 0, "\(result.stderr)")
     return try result.json()
   }
@@ -36,13 +37,15 @@ import Testing
     #expect(object["value"] == nil && object["elementwise"] == nil)
     let gradients = try #require(object["gradients"] as? [String: Any])
     #expect(Array(gradients.keys) == ["target"])
-    let text = run(["mse", "--input", Self.input, "--target", Self.target, "--show", "loss,grad:input"], realReaders: true)
+    let text = run(
+      ["mse", "--input", Self.input, "--target", Self.target, "--show", "loss,grad:input"], realReaders: true)
     #expect(text.status == 0)
     #expect(text.stdout.contains("grad input") && !text.stdout.contains("grad target"))
   }
 
   @Test func unknownGradientNameIsAUsageError() {
-    let result = run(["mse", "--input", Self.input, "--target", Self.target, "--show", "grad:weight"], realReaders: true)
+    let result = run(
+      ["mse", "--input", Self.input, "--target", Self.target, "--show", "grad:weight"], realReaders: true)
     expectError(result, status: 2, containing: ["grad:weight", "its gradients are input, target"])
   }
 
@@ -58,20 +61,23 @@ import Testing
     for (format, separator) in [("csv", Character(",")), ("tsv", Character("\t"))] {
       for (show, expected) in cases {
         let result = run(
-          ["mse", "--input", Self.input, "--target", Self.target, "--format", format, "--show", show], realReaders: true)
+          ["mse", "--input", Self.input, "--target", Self.target, "--format", format, "--show", show], realReaders: true
+        )
         #expect(result.status == 0, "\(result.stderr)")
         let rows = table(result.stdout, separator: separator)
         #expect(rows.count == 2 && rows.allSatisfy { $0.count == 3 }, "\(show): \(result.stdout)")
         #expect(rows.flatMap { $0 } == numbers(expected), "\(format) \(show)")
       }
       let loss = run(
-        ["mse", "--input", Self.input, "--target", Self.target, "--format", format, "--show", "loss"], realReaders: true)
+        ["mse", "--input", Self.input, "--target", Self.target, "--format", format, "--show", "loss"], realReaders: true
+      )
       #expect(table(loss.stdout, separator: separator) == [[try #require(object["value"] as? Double)]])
     }
   }
 
   @Test func csvOfOneDimensionIsOneNumberALine() throws {
-    let result = run(["mse", "--input", "[1, 2, 3.5]", "--target", "[0, 0, 0]", "--format", "csv", "--show", "elementwise"],
+    let result = run(
+      ["mse", "--input", "[1, 2, 3.5]", "--target", "[0, 0, 0]", "--format", "csv", "--show", "elementwise"],
       realReaders: true)
     #expect(result.stdout == "1.0\n4.0\n12.25\n")
   }
@@ -82,7 +88,8 @@ import Testing
       ["l1", "--input", input, "--target", "0.5", "--format", "json", "--show", "grad:input"], realReaders: true
     ).json()
     let gradient = try #require((object["gradients"] as? [String: Any])?["input"] as? [String: Any])
-    let result = run(["l1", "--input", input, "--target", "0.5", "--format", "csv", "--show", "grad:input"], realReaders: true)
+    let result = run(
+      ["l1", "--input", input, "--target", "0.5", "--format", "csv", "--show", "grad:input"], realReaders: true)
     var lines = result.stdout.split(separator: "\n")
     #expect(lines.removeFirst() == "i0,i1,i2,value")
     #expect(lines.count == 12)
@@ -106,7 +113,8 @@ import Testing
       expectError(run(arguments, realReaders: true), status: 2, containing: ["--show"])
     }
     // `grad` alone is fine when the loss gives one gradient.
-    let single = run(["nll", "--input", "[[-1.0, -2.0]]", "--target", "[1]", "--format", "csv", "--show", "grad"], realReaders: true)
+    let single = run(
+      ["nll", "--input", "[[-1.0, -2.0]]", "--target", "[1]", "--format", "csv", "--show", "grad"], realReaders: true)
     #expect(single.status == 0)
     #expect(single.stdout == "0.0,-1.0\n")
   }
@@ -126,13 +134,15 @@ import Testing
     let plain = run(["mse", "--input", Self.input, "--target", Self.target, "--format", "json"], realReaders: true)
     for flag in ["-o", "--output"] {
       try? FileManager.default.removeItem(atPath: path)
-      let written = run(["mse", "--input", Self.input, "--target", Self.target, "--format", "json", flag, path], realReaders: true)
+      let written = run(
+        ["mse", "--input", Self.input, "--target", Self.target, "--format", "json", flag, path], realReaders: true)
       #expect(written.status == 0 && written.stdout.isEmpty)
       #expect(try String(contentsOfFile: path, encoding: .utf8) == plain.stdout)
     }
     // Replacing an existing file; no temporary file is left beside it.
     try "old".write(toFile: path, atomically: false, encoding: .utf8)
-    let again = run(["mse", "--input", Self.input, "--target", Self.target, "--show", "loss", "-o", path], realReaders: true)
+    let again = run(
+      ["mse", "--input", Self.input, "--target", Self.target, "--show", "loss", "-o", path], realReaders: true)
     let loss = run(["mse", "--input", Self.input, "--target", Self.target, "--show", "loss"], realReaders: true)
     #expect(again.status == 0)
     #expect(try String(contentsOfFile: path, encoding: .utf8) == loss.stdout)
@@ -142,7 +152,8 @@ import Testing
   @Test func failedRunLeavesNoFileAndAnExistingOneIntact() throws {
     let directory = try temporaryDirectory()
     defer { try? FileManager.default.removeItem(atPath: directory) }
-    let fresh = directory + "/fresh.csv", existing = directory + "/existing.csv"
+    let fresh = directory + "/fresh.csv"
+    let existing = directory + "/existing.csv"
     try "keep me\n".write(toFile: existing, atomically: false, encoding: .utf8)
     for path in [fresh, existing] {
       let failed = run(["mse", "--input", "[1, 2]", "--target", "[1, 2, 3]", "-o", path], realReaders: true)
@@ -163,7 +174,9 @@ import Testing
     try "old contents\n".write(toFile: path, atomically: false, encoding: .utf8)
     let binary = builtBinary.path
     // 20000 numbers: far more than the 512 bytes `ulimit -f 1` allows.
-    let script = "trap '' XFSZ; ulimit -f 1; exec '\(binary)' mse --input '[\(Array(repeating: "0.1", count: 20000).joined(separator: ","))]' --target 0 --reduction none --format csv --show elementwise -o '\(path)'"
+    let numbers = "'[" + Array(repeating: "0.1", count: 20000).joined(separator: ",") + "]'"
+    let arguments = "mse --input \(numbers) --target 0 --reduction none --format csv --show elementwise"
+    let script = "trap '' XFSZ; ulimit -f 1; exec '\(binary)' \(arguments) -o '\(path)'"
     let result = try runShell(script)
     #expect(result.status == 1, "\(result.stderr)")
     #expect(result.stderr.contains("swiftloss: error: \(path): cannot write the output: "), "\(result.stderr)")
@@ -179,8 +192,7 @@ import Testing
     defer { _ = try? runShell("umount '\(mountPoint)'") }
     let onTmpfs = mountPoint + "/big.csv"
     try "old contents\n".write(toFile: onTmpfs, atomically: false, encoding: .utf8)
-    let full = try runShell(
-      "exec '\(binary)' mse --input '[\(Array(repeating: "0.1", count: 20000).joined(separator: ","))]' --target 0 --reduction none --format csv --show elementwise -o '\(onTmpfs)'")
+    let full = try runShell("exec '\(binary)' \(arguments) -o '\(onTmpfs)'")
     #expect(full.status == 1)
     #expect(full.stderr.contains("No space left on device"), "\(full.stderr)")
     #expect(try String(contentsOfFile: onTmpfs, encoding: .utf8) == "old contents\n")
@@ -203,7 +215,9 @@ import Testing
     let path = directory + "/plot.svg"
     let result = run(["plot", "mse", "--svg", path])
     #expect(result.status == 0, "\(result.stderr)")
-    #expect(try String(contentsOfFile: path, encoding: .utf8).hasPrefix("<svg") || (try String(contentsOfFile: path, encoding: .utf8)).contains("<svg"))
+    #expect(
+      try String(contentsOfFile: path, encoding: .utf8).hasPrefix("<svg")
+        || (try String(contentsOfFile: path, encoding: .utf8)).contains("<svg"))
     #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["plot.svg"])
     let missing = run(["plot", "mse", "--svg", directory + "/no/such/dir/plot.svg"])
     expectError(missing, status: 1, containing: ["cannot write the SVG"])
@@ -245,11 +259,17 @@ import Testing
   // MARK: - --dtype
 
   @Test func dtypePrintsTheShortestRoundTripOfTheDtype() throws {
-    let float64 = try #require(Double(run(
-      ["ce", "--input", "[[1.0, 2.5, 0.3], [0.1, 0.2, 3.0]]", "--target", "[1, 2]", "--show", "loss"], realReaders: true
-    ).stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
+    let float64 = try #require(
+      Double(
+        run(
+          ["ce", "--input", "[[1.0, 2.5, 0.3], [0.1, 0.2, 3.0]]", "--target", "[1, 2]", "--show", "loss"],
+          realReaders: true
+        ).stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
     let float32 = run(
-      ["ce", "--input", "[[1.0, 2.5, 0.3], [0.1, 0.2, 3.0]]", "--target", "[1, 2]", "--show", "loss", "--dtype", "float32"],
+      [
+        "ce", "--input", "[[1.0, 2.5, 0.3], [0.1, 0.2, 3.0]]", "--target", "[1, 2]", "--show", "loss", "--dtype",
+        "float32",
+      ],
       realReaders: true)
     // Rounding the inputs to float32 moves the result by far less than a float32 ulp here.
     #expect(float32.stdout == Float(float64).description + "\n")
@@ -265,18 +285,20 @@ import Testing
     var failures: [String] = []
     for bits in UInt16.min...UInt16.max {
       #if arch(x86_64) || arch(arm64)
-      let half = Float16(bitPattern: bits)
-      if half.isFinite {
-        let text = numbers16.string(Double(half))
-        if text != half.description && failures.count < 10 { failures.append("float16 \(half.description): \(text)") }
-      }
+        let half = Float16(bitPattern: bits)
+        if half.isFinite {
+          let text = numbers16.string(Double(half))
+          if text != half.description && failures.count < 10 { failures.append("float16 \(half.description): \(text)") }
+        }
       #endif
       let brain = Double(Float(bitPattern: UInt32(bits) << 16))
       if brain.isFinite {
         let text = numbersB16.string(brain)
         let back = Double(text).map(FloatDType.bfloat16.roundResult)
         let whole = brain.rounded() == brain && abs(brain) < 0x1p24
-        if back != brain || (whole ? text != Float(brain).description : significantDigits(text) > 4), failures.count < 10 {
+        if back != brain || (whole ? text != Float(brain).description : significantDigits(text) > 4),
+          failures.count < 10
+        {
           failures.append("bfloat16 \(brain): \(text)")
         }
       }
@@ -303,7 +325,8 @@ func runShell(_ script: String) throws -> (status: Int32, stdout: String, stderr
   let process = Process()
   process.executableURL = URL(fileURLWithPath: "/bin/sh")
   process.arguments = ["-c", script]
-  let outPipe = Pipe(), errPipe = Pipe()
+  let outPipe = Pipe()
+  let errPipe = Pipe()
   process.standardOutput = outPipe
   process.standardError = errPipe
   try process.run()

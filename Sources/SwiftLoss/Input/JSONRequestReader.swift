@@ -86,7 +86,8 @@ extension JSONTensorReader {
     case UInt8(ascii: "\""):
       // "NaN", "Infinity": a number spelt as a string, as tensors may spell it.
       if let value = try readNumber() {
-        return .number(value, text: String(decoding: UnsafeBufferPointer(rebasing: buffer[(start + 1)..<(p - 1)]), as: UTF8.self))
+        return .number(
+          value, text: String(decoding: UnsafeBufferPointer(rebasing: buffer[(start + 1)..<(p - 1)]), as: UTF8.self))
       }
       p = start
       var q = p + 1

@@ -37,7 +37,8 @@ public enum FloatDType: String, CaseIterable, Sendable {
     switch self {
     case .float64: return x
     case .float32: return Double(Float(x))
-    case .bfloat16: return LowPrecision.roundToSignificand(Double(Float(x)), bits: 8, minExponent: -126, maxExponent: 127)
+    case .bfloat16:
+      return LowPrecision.roundToSignificand(Double(Float(x)), bits: 8, minExponent: -126, maxExponent: 127)
     case .float16: return Double(Float16Bits.round(Double(Float(x))))
     }
   }

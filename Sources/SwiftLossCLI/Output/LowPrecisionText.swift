@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import SwiftLoss
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// The shortest decimal that reads back as the same float32, bfloat16 or float16 (`1.8912575`
 /// for the float32 nearest 1.891257519054833), laid out as Swift's `description` lays out numbers;
@@ -53,7 +54,8 @@ enum LowPrecisionText {
     guard n > 0 else { return [] }
     let nearest = buffer.withUnsafeBufferPointer { strtod($0.baseAddress!, nil) }
     guard let e = buffer.firstIndex(of: CChar(UInt8(ascii: "e"))),
-      let exponent = Int(String(decoding: buffer[(e + 1)...].prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+      let exponent = Int(
+        String(decoding: buffer[(e + 1)...].prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
     else { return [nearest] }
     // One unit in the last digit, 10^(exponent - digits + 1), as a decimal string read by strtod.
     let unitText = "1e\(exponent - digits + 1)"

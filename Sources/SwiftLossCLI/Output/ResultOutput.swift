@@ -74,13 +74,17 @@ extension GlobalOptions {
     if format.isDelimited {
       let single = show == .loss || show == .elementwise || show == .gradients && (gradients?.count ?? 1) == 1
       guard single else { throw CommandError.usage(Self.oneTensorMessage, loss: loss) }
-      guard !teaching else { throw CommandError.usage("teaching modes print text; they cannot be combined with --format \(format.rawValue)", loss: loss) }
+      guard !teaching else {
+        throw CommandError.usage(
+          "teaching modes print text; they cannot be combined with --format \(format.rawValue)", loss: loss)
+      }
     }
     if expect == nil, rtol != nil || atol != nil {
       throw CommandError.usage("--rtol and --atol set the tolerance of --expect, which is missing", loss: loss)
     }
     if expect != nil, teaching {
-      throw CommandError.usage("--expect checks a computed loss; it cannot be combined with a teaching mode", loss: loss)
+      throw CommandError.usage(
+        "--expect checks a computed loss; it cannot be combined with a teaching mode", loss: loss)
     }
   }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SwiftLoss
 
 /// One run of Fixtures/make_dtype_fixtures.py: a float64 fixture case computed by PyTorch in
@@ -22,8 +23,9 @@ struct DTypeFixture: CustomTestStringConvertible, Sendable {
   var testDescription: String { "\(family)/\(name) \(dtype.rawValue)" }
 
   static func load() -> [DTypeFixture] {
-    guard let directory = Bundle.module.url(forResource: "Fixtures", withExtension: nil)?
-      .appendingPathComponent("pytorch").appendingPathComponent("dtype"),
+    guard
+      let directory = Bundle.module.url(forResource: "Fixtures", withExtension: nil)?
+        .appendingPathComponent("pytorch").appendingPathComponent("dtype"),
       let files = try? FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)
     else { return [] }
     var fixtures: [DTypeFixture] = []
@@ -167,17 +169,17 @@ struct DTypeFixture: CustomTestStringConvertible, Sendable {
   /// of doubles around every binade, subnormals and the overflow threshold included.
   @Test func float16RoundingMatchesSwiftFloat16() {
     #if arch(x86_64) || arch(arm64)
-    var x = 0x1p-26
-    var failures: [String] = []
-    while x < 70000 {
-      for value in [x, x.nextUp, x.nextDown, x * 1.000244140625, x * 1.0004882812500001, -x] {
-        let expected = Double(Float16(value))
-        let actual = FloatDType.float16.roundResult(value)
-        if actual != expected && failures.count < 5 { failures.append("\(value): \(actual) vs \(expected)") }
+      var x = 0x1p-26
+      var failures: [String] = []
+      while x < 70000 {
+        for value in [x, x.nextUp, x.nextDown, x * 1.000244140625, x * 1.0004882812500001, -x] {
+          let expected = Double(Float16(value))
+          let actual = FloatDType.float16.roundResult(value)
+          if actual != expected && failures.count < 5 { failures.append("\(value): \(actual) vs \(expected)") }
+        }
+        x *= 1.0009765625 + 0x1p-30
       }
-      x *= 1.0009765625 + 0x1p-30
-    }
-    #expect(failures.isEmpty, "\(failures)")
+      #expect(failures.isEmpty, "\(failures)")
     #endif
   }
 }
