@@ -11,7 +11,9 @@ let package = Package(
   ],
   targets: [
     // MARK: - Engine, front end, executable
-    .target(name: "SwiftLoss"),
+    // The system zlib, for the DEFLATE entries of .npz archives (a C library, not a package).
+    .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
+    .target(name: "SwiftLoss", dependencies: ["CZlib"]),
     .target(name: "SwiftLossCLI", dependencies: ["SwiftLoss"]),
     .executableTarget(
       name: "swiftloss",

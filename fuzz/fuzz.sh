@@ -16,7 +16,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 runs=1000000
-targets="delimited json npy object literal sniff pair args losses"
+targets="delimited json npy object literal sniff pair args losses pickle zip safetensors npz"
 max_len=4096
 update=0
 max_time=0

@@ -28,8 +28,14 @@ def roff(text):
 
 def default_text(option):
     value = option["default"]
+    if "(required)" in option["help"]:
+        return "required"
+    if "(default:" in option["help"]:
+        return option["help"].split("(default:", 1)[1].rstrip(")").strip()
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, list):
+        return ",".join(str(v) for v in value)
     return str(value)
 
 
@@ -39,7 +45,7 @@ def man_section(losses):
              "(a gradient is printed for those marked",
              ".BR grad )",
              "and its options with their defaults.",
-             "Every loss takes",
+             "Every loss but adaptive_log_softmax takes",
              ".BR \\-\\-reduction ;",
              "those marked",
              ".B legacy",
@@ -54,6 +60,11 @@ def man_section(losses):
                                       "; legacy" if loss.get("legacy_reduction") else ""))
         lines.append(".RS")
         for tensor in loss["tensors"]:
+            if tensor.get("state_dict"):  # a module's parameters, given by state_dict name in --params FILE
+                lines.append(".TP")
+                lines.append("\\fB%s\\fR (state_dict entries%s)" % (roff(tensor["name"]), ", grad" if tensor["gradient"] else ""))
+                lines.append(roff(tensor["help"]))
+                continue
             tags = []
             if not tensor["required"]:
                 tags.append("optional")
@@ -67,7 +78,8 @@ def man_section(losses):
             if option["name"] == "reduction" and option.get("choices") == ["none", "mean", "sum"]:
                 continue
             kind = option["type"]
-            value = "|".join(option["choices"]) if kind == "choice" else {"float": "X", "int": "N", "bool": ""}.get(kind, "V")
+            value = "|".join(option["choices"]) if kind == "choice" else {
+                "float": "X", "int": "N", "bool": "", "int_list": "N1,N2,..."}.get(kind, "V")
             lines.append(".TP")
             lines.append("\\fB%s\\fR%s (default %s)" % (roff(option["flag"]), (" " + roff(value)) if value else "",
                                                        roff(default_text(option))))
@@ -79,15 +91,17 @@ def man_section(losses):
 def readme_table(losses):
     rows = ["| loss | also | tensors | options (default) | summary |", "|---|---|---|---|---|"]
     for loss in losses:
-        tensors = ", ".join(("`%s`" % t["flag"]) + ("" if t["required"] else "?") for t in loss["tensors"])
+        tensors = ", ".join(("`%s`" % t["name"]) + " (state_dict)" if t.get("state_dict") else
+                            ("`%s`" % t["flag"]) + ("" if t["required"] else "?") for t in loss["tensors"])
         options = ", ".join("`%s` (%s)" % (o["flag"], default_text(o)) for o in loss["options"]
                             if o["name"] != "reduction")
         rows.append("| `%s` | %s | %s | %s | %s |" % (
             loss["name"], ", ".join("`%s`" % n for n in [loss["module"]] + loss["aliases"]), tensors,
             options or "–", loss["summary"].replace("|", "\\|")))
     rows.append("")
-    rows.append("`?` marks an optional tensor. Every loss takes `--reduction none|mean|sum` (`kl_div` also "
-                "`batchmean`).")
+    rows.append("`?` marks an optional tensor; (state_dict) marks a module's parameters, given by their "
+                "`state_dict` names with `--params FILE` (or `--data FILE`). Every loss but `adaptive_log_softmax` "
+                "takes `--reduction none|mean|sum` (`kl_div` also `batchmean`).")
     return "\n".join(rows)
 
 

@@ -118,6 +118,7 @@ enum BatchRequest {
     let definition = try context.definition(lossName)
     var request = ComputeRequest(definition: definition)
     request.commandLine = [lossName]
+    request.lossName = lossName
     request.global.format = .json
     var tensors: [String: Tensor] = [:]
     for (key, value) in members {
@@ -183,6 +184,10 @@ enum BatchRequest {
       if number.rounded() == number, number.magnitude <= 0x1p53 { return .int(Int(number)) }
       return try OptionParsing.value(text, for: spec)
     case (.bool, .bool(let flag)): return .bool(flag)
+    case (.intList, .tensor(let shape, let storage)) where shape.count == 1:
+      // "cutoffs": [2, 4]: the same text the flag takes, so the same checks apply.
+      let text = storage.map { $0.rounded() == $0 && $0.magnitude < 0x1p53 ? String(Int($0)) : String($0) }
+      return try OptionParsing.value(text.joined(separator: ","), for: spec)
     case (_, .string(let text)): return try OptionParsing.value(text, for: spec)
     case (_, .number(_, let text)): return try OptionParsing.value(text, for: spec)
     case (_, .bool(let flag)): return try OptionParsing.value(flag ? "true" : "false", for: spec)

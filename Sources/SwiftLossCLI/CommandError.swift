@@ -25,7 +25,12 @@ enum CommandError: Error, Equatable {
     case .usage(let message):
       return .usage(message)
     case .data(let message, let tensor, let index):
-      guard let tensor else { return .data(message) }
+      let swapped = TensorNaming.swapHint(message, tensors: tensors)
+      if let named = TensorNaming.broadcastMessage(message, tensors: tensors, flags: flags) {
+        return .data(named + swapped)
+      }
+      guard let tensor else { return .data(message + swapped) }
+      if !swapped.isEmpty { return .data(message + swapped) }
       let label = tensors[tensor]?.origin?.label ?? flags[tensor] ?? tensor
       guard let index else { return .data("\(message) (\(label))") }
       if let origin = tensors[tensor]?.origin {

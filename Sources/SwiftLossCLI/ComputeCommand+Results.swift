@@ -4,9 +4,10 @@ import SwiftLoss
 /// Single calls and every request of `batch` go through here.
 extension ComputeCommand {
   /// Resolves the options, runs the loss (or a teaching mode) on `tensors` and renders the result.
-  func finish(tensors: [String: Tensor], labels: [String: String], compact: Bool = false) throws(CommandError)
-    -> Outcome
-  {
+  /// `bareNumbers`: the tensors given as bare inline numbers (PyTorch's Python floats).
+  func finish(
+    tensors: [String: Tensor], labels: [String: String], bareNumbers: Set<String> = [], compact: Bool = false
+  ) throws(CommandError) -> Outcome {
     let definition = request.definition
     let (given, initialWarnings) = givenOptions()
     var warnings = initialWarnings
@@ -18,18 +19,20 @@ extension ComputeCommand {
     // --explain, --emit-python, --check-grad: text instead of the results.
     if let mode = request.teaching {
       let output = ChunkedOutput(numbers: NumberWriter(notation: .shortest, json: false))
-      output.append(try mode.text(request: request, tensors: tensors, given: given, labels: labels))
+      output.append(
+        try mode.text(request: request, tensors: tensors, given: given, labels: labels, bareNumbers: bareNumbers))
       return Outcome(output: output, warnings: warnings)
     }
 
-    // The options are resolved above; run the loss on them directly (``LossDefinition/run`` would
-    // resolve them again). Required tensors were checked before reading.
     let result: LossResult
     do {
-      result = try definition.compute(
-        LossArguments(
-          tensors: tensors, options: resolved, outputs: request.global.show.outputs,
-          reductionFromLegacyFlags: request.sizeAverage != nil || request.reduce != nil))
+      // How the loss was spelt and the reduction asked for by name (kl_div's legacy flags differ
+      // between module and functional), and which tensors were bare inline numbers.
+      result = try definition.run(
+        tensors: tensors, options: given, outputs: request.global.show.outputs,
+        reductionFromLegacyFlags: request.sizeAverage != nil || request.reduce != nil,
+        spelledAsModule: request.spelledAsModule, requestedReduction: request.requestedReduction,
+        bareNumbers: bareNumbers)
     } catch {
       throw CommandError.loss(error, tensors: tensors, flags: labels)
     }

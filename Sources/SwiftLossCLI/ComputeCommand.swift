@@ -28,6 +28,9 @@ struct ComputeCommand {
         "only one input can read standard input, but \(stdinUsers.joined(separator: " and ")) "
           + (stdinUsers.count == 2 ? "both" : "all") + " use '-'")
     }
+    if global.decimalComma && global.delimiter == UInt8(ascii: ",") {
+      throw CommandError.usage("--decimal , needs another delimiter than the comma (it defaults to ';')")
+    }
     var shapeTargets: [(spec: TensorSpec, dims: [Int], spelling: String)] = []
     for shape in global.shapes {
       guard let spec = definition.tensorSpec(flagName: shape.name) else {
@@ -39,7 +42,7 @@ struct ComputeCommand {
     }
     if global.data == nil { try checkRequiredTensors(given: Set(request.tensorArguments.keys)) }
 
-    let readOptions = ReadOptions(delimiter: global.delimiter)
+    let readOptions = ReadOptions(delimiter: global.delimiter, decimalComma: global.decimalComma)
     let (given, legacyWarnings) = givenOptions()
     let warnings = legacyWarnings
 
@@ -111,7 +114,7 @@ struct ComputeCommand {
     }
 
     tensors = LowPrecision.roundInputs(tensors, dtype: global.dtype, integral: definition.integralTensors(tensors))
-    return try finish(tensors: tensors, labels: labels)
+    return try finish(tensors: tensors, labels: labels, bareNumbers: bareNumberTensors)
   }
 
   /// The options as given, with PyTorch's legacy mapping of `size_average`/`reduce`, and the
@@ -131,6 +134,14 @@ struct ComputeCommand {
       warnings.append("size_average and reduce args will be deprecated, please use reduction='\(reduction.rawValue)' instead.")
     }
     return (given, warnings)
+  }
+
+  /// The tensors given as a bare inline number (`--var 0.5`, not a file named `0.5`): PyTorch's
+  /// Python floats (issue 15).
+  var bareNumberTensors: Set<String> {
+    Set(request.tensorArguments.compactMap { name, argument in
+      !io.tensors.fileExists(argument.value) && OptionParsing.isNumber(argument.value) ? name : nil
+    })
   }
 
   func checkRequiredTensors(given: Set<String>) throws(CommandError) {
@@ -164,8 +175,7 @@ struct ComputeCommand {
   /// reports as missing.
   func classify(_ value: String, flag: String) throws(CommandError) -> TensorArgument {
     if value == "-" { return .standardInput }
-    let trimmed = value.trimmingSpaces()
-    let literal = trimmed.hasPrefix("[") || trimmed.hasPrefix("{") || OptionParsing.isNumber(trimmed)
+    let literal = TensorReader.looksLikeLiteral(value)
     if io.tensors.fileExists(value) {
       if literal && !value.hasPrefix("./") && !value.hasPrefix("/") {
         throw CommandError.usage(

@@ -80,6 +80,8 @@ struct GlobalOptions {
   var dtype: FloatDType = .float64
   var precision: Int?
   var delimiter: UInt8?
+  /// `--decimal ,`: text files write numbers with a decimal comma.
+  var decimalComma = false
   /// `--shape NAME=D1,D2,...`, in order given.
   var shapes: [(name: String, dims: [Int], spelling: String)] = []
   /// `--data FILE|-`.
@@ -96,8 +98,10 @@ struct GlobalOptions {
     ("dtype", "float32|bfloat16|float16", "inputs and results rounded to the dtype"),
     ("precision", "N", "N digits after the point (default: the shortest round-trip digits)"),
     ("delimiter", "C", "field separator of text files: one character, tab, space, comma, semicolon, pipe"),
+    ("decimal", ",|.", "decimal separator of text files; ',' reads 1,5 and makes ';' the default delimiter"),
     ("shape", "NAME=D1,D2,...", "reshape tensor NAME after reading (repeatable; -1 infers one dimension)"),
     ("data", "FILE|-", "a JSON object of tensors keyed by name; tensor flags override its keys"),
+    ("params", "FILE|-", "the same as --data: a module's parameters by state_dict name (head.weight, ...)"),
   ]
 
   static func isGlobal(_ name: String) -> Bool { flags.contains { $0.name == name } }
@@ -147,10 +151,17 @@ struct GlobalOptions {
       precision = digits
     case "delimiter":
       delimiter = try Self.parseDelimiter(value)
+    case "decimal":
+      switch value.trimmingSpaces().lowercased() {
+      case ",", "comma": decimalComma = true
+      case ".", "point", "period", "dot": decimalComma = false
+      default: throw CommandError.usage("invalid value '\(value)' for --decimal: expected ',' or '.'")
+      }
     case "shape":
       shapes.append(try Self.parseShape(value))
-    case "data":
-      guard data == nil else { throw CommandError.usage("--data given twice") }
+    case "data", "params":
+      // One reader for both: --params names a state_dict, --data any tensors; either once.
+      guard data == nil else { throw CommandError.usage("--data/--params given twice") }
       data = value
     default:
       throw CommandError.usage("unknown option '\(spelling)'")

@@ -21,8 +21,15 @@ enum HelpText {
     lines.append("  Each tensor is a flag named after PyTorch's argument, hyphenated (--input, --target,")
     lines.append("  --weight, --log-probs, ...; see 'swiftloss help LOSS'). A value is a file (.csv, .tsv,")
     lines.append("  .txt, .json, .npy), '-' for standard input (one tensor at most), or an inline literal:")
-    lines.append("  --target '[1, 0, 4]', --target 3. Pipes, FIFOs, <(...) and /dev/stdin are read once, like")
-    lines.append("  files; a file that changes while it is read is an error (see SOURCES in the man page).")
+    lines.append("  --target '[1, 0, 4]', --target 3, or as Python prints it: 'tensor([1., 2.])',")
+    lines.append("  'array([1, 2])', 'np.float64(1.5)'. FILE#name or FILE#N picks one CSV column")
+    lines.append("  (N counted as cut -f counts). CSV as pandas, R and Excel write it: an empty first")
+    lines.append("  header field (pandas' index) marks a column that is not data; \"quoted\" fields")
+    lines.append("  and True/False are read; missing values (empty, NA, None, ...) are errors;")
+    lines.append("  --decimal , reads 1,5 (the delimiter is then ';'). Archives of named tensors (.npz,")
+    lines.append("  .safetensors, .pt/.pth from torch.save, read without executing anything): FILE#KEY")
+    lines.append("  picks one tensor (model.pt#head.weight). Pipes, FIFOs, <(...) and /dev/stdin are")
+    lines.append("  read once, like files; a file that changes while it is read is an error.")
     lines.append("")
     lines.append("options:")
     lines.append("  A loss's options are PyTorch's keyword arguments, hyphenated (--ignore-index N; _ works")
@@ -62,11 +69,18 @@ enum HelpText {
     lines.append("usage: " + usageLine(definition))
     lines.append("")
     lines.append("\(definition.functionalName): \(definition.summary)")
-    lines.append("names: " + LossRegistry.names(of: definition).joined(separator: ", ")
-      + " (also torch.nn.\(definition.moduleName), F.\(definition.functionalName))")
+    var seen = Set<String>()
+    let moduleOnly = Teaching.explanation(for: definition)?.pythonSpellings != nil
+    lines.append("names: " + LossRegistry.names(of: definition).filter { seen.insert($0).inserted }.joined(separator: ", ")
+      + " (also torch.nn.\(definition.moduleName)" + (moduleOnly ? ")" : ", F.\(definition.functionalName))"))
     lines.append("")
     lines.append("tensors:")
     lines += table(definition.tensors.map(tensorRow), indent: 2)
+    if !definition.tensorFamilies.isEmpty {
+      // A module's parameters, given by state_dict name in --params FILE (or --data FILE).
+      lines.append("parameters (by state_dict name, in --params FILE or --data FILE; each has a gradient):")
+      lines += table(definition.tensorFamilies.map { ($0.displayName, $0.help) }, indent: 2)
+    }
     lines.append("")
     lines.append("options:")
     var rows = definition.options.map(optionRow)
@@ -93,6 +107,7 @@ enum HelpText {
     for spec in definition.tensors {
       parts.append(spec.isRequired ? "\(spec.flag) T" : "[\(spec.flag) T]")
     }
+    if !definition.tensorFamilies.isEmpty { parts.append("--params FILE") }
     parts.append("[OPTIONS]")
     return parts.joined(separator: " ")
   }
@@ -107,7 +122,8 @@ enum HelpText {
   }
 
   static func optionRow(_ spec: OptionSpec) -> (String, String) {
-    ("\(spec.flag) \(placeholder(spec.kind))", "\(spec.help) (default: \(cliText(spec.defaultValue)))")
+    let saysDefault = spec.help.contains("(required)") || spec.help.contains("(default:")
+    return ("\(spec.flag) \(placeholder(spec.kind))", spec.help + (saysDefault ? "" : " (default: \(cliText(spec.defaultValue)))"))
   }
 
   static func placeholder(_ kind: OptionKind) -> String {
@@ -116,6 +132,7 @@ enum HelpText {
     case .int: return "N"
     case .bool: return "[true|false]"
     case .choice(let words): return words.joined(separator: "|")
+    case .intList: return "N1,N2,..."
     }
   }
 
@@ -126,6 +143,7 @@ enum HelpText {
     case .int(let n): return String(n)
     case .bool(let b): return b ? "true" : "false"
     case .string(let s): return s
+    case .ints(let list): return list.isEmpty ? "none (required)" : list.map(String.init).joined(separator: ",")
     }
   }
 
@@ -151,17 +169,23 @@ enum ListText {
         case .double: member += "\"type\": \"float\", "
         case .int: member += "\"type\": \"int\", "
         case .bool: member += "\"type\": \"bool\", "
+        case .intList: member += "\"type\": \"int_list\", "
         case .choice(let words):
           member += "\"type\": \"choice\", \"choices\": [\(words.map(JSONText.string).joined(separator: ", "))], "
         }
         return member + "\"default\": \(JSONText.value(spec.defaultValue)), \"help\": \(JSONText.string(spec.help))}"
+      }
+      // A family is listed once by its pattern (`tail.{I}.0.weight`), given by state_dict name.
+      let families = definition.tensorFamilies.map { family in
+        "{\"name\": \(JSONText.string(family.displayName)), \"state_dict\": true, "
+          + "\"gradient\": \(family.hasGradient), \"help\": \(JSONText.string(family.help))}"
       }
       return "    {\"name\": \(JSONText.string(definition.functionalName)), "
         + "\"module\": \(JSONText.string(definition.moduleName)), "
         + "\"aliases\": [\(definition.aliases.map(JSONText.string).joined(separator: ", "))], "
         + "\"family\": \(JSONText.string(LossCatalog.family(of: definition))), "
         + "\"summary\": \(JSONText.string(definition.summary)),\n"
-        + "     \"tensors\": [\(tensors.joined(separator: ", "))],\n"
+        + "     \"tensors\": [\((tensors + families).joined(separator: ", "))],\n"
         + "     \"options\": [\(options.joined(separator: ", "))],\n"
         + "     \"legacy_reduction\": \(definition.acceptsLegacyReduction)}"
     }

@@ -59,13 +59,18 @@ enum Invocation {
         throw CommandError.usage("unknown option '\(command)'; the loss name comes first (see 'swiftloss --help')")
       }
       let definition = try lookupLoss(command)
-      return try ComputeRequest.parse(definition: definition, arguments: rest, commandLine: arguments)
+      return try ComputeRequest.parse(
+        definition: definition, arguments: rest, commandLine: arguments, lossName: command)
     }
   }
 
   /// A loss by any of its names, or a usage error suggesting the nearest names.
   static func lookupLoss(_ name: String) throws(CommandError) -> LossDefinition {
     if let definition = LossRegistry.lookup(name) { return definition }
+    // Another library's name (`log_loss`, `categorical_crossentropy`): the PyTorch loss, never an alias.
+    if let foreign = ForeignLossNames.lookup(name) {
+      throw CommandError.usage("unknown loss '\(name)'" + foreign.explanation)
+    }
     let suggestions = LossRegistry.suggestions(for: name)
     if suggestions.isEmpty {
       throw CommandError.usage("unknown loss '\(name)' (see 'swiftloss list')")
@@ -133,15 +138,30 @@ struct ComputeRequest {
   var teaching: TeachingMode?
   /// The arguments as given (for the comment at the top of `--emit-python`).
   var commandLine: [String] = []
+  /// The loss name as typed (`KLDivLoss`, `F.kl_div`): a module spelling follows the module.
+  var lossName = ""
 
   init(definition: LossDefinition) {
     self.definition = definition
   }
 
+  /// Whether the loss was typed as its module (`nn.KLDivLoss`): where module and functional treat
+  /// legacy flags differently, the module spelling follows the module.
+  var spelledAsModule: Bool { LossRegistry.isModuleSpelling(lossName, of: definition) }
+
+  /// The `--reduction` typed, which legacy flags may override.
+  var requestedReduction: Reduction? {
+    guard case .string(let word) = options["reduction"] else { return nil }
+    return Reduction(rawValue: word)
+  }
+
   /// Parses the flags after the loss name; `--help` anywhere gives the loss's help.
-  static func parse(definition: LossDefinition, arguments: [String], commandLine: [String] = []) throws(CommandError) -> Invocation {
+  static func parse(
+    definition: LossDefinition, arguments: [String], commandLine: [String] = [], lossName: String? = nil
+  ) throws(CommandError) -> Invocation {
     var request = ComputeRequest(definition: definition)
     request.commandLine = commandLine
+    request.lossName = lossName ?? commandLine.first ?? definition.functionalName
     var scanner = ArgumentScanner(arguments)
     let loss = definition.shortName
     while let argument = scanner.next() {
@@ -234,11 +254,13 @@ struct ComputeRequest {
 extension LossDefinition {
   /// The tensor a flag (without dashes, normalised) or a `--data`/`--shape` key names: its PyTorch
   /// name or an alias, with `-` or `_`.
+  /// A parameter of a ``TensorFamily`` is named exactly by its `state_dict` key (`head.weight`).
   func tensorSpec(flagName name: String) -> TensorSpec? {
     let key = name.replacingUnderscores()
-    return tensors.first { spec in
+    let fixed = tensors.first { spec in
       spec.name.replacingUnderscores() == key || spec.aliases.contains { $0.replacingUnderscores() == key }
     }
+    return fixed ?? tensorFamilies.first { $0.contains(name) }.flatMap { _ in tensorSpec(name) }
   }
 
   /// The option a flag (without dashes, normalised) names.

@@ -44,6 +44,22 @@ enum OptionParsing {
         throw CommandError.usage("invalid value '\(text)' for \(spec.flag): expected true or false")
       }
       return .bool(value)
+    case .intList:
+      // `4,8`, `[4, 8]`, `(4, 8)`; an empty list is PyTorch's error, not ours.
+      var body = text.trimmingSpaces()
+      if body.hasPrefix("[") && body.hasSuffix("]") || body.hasPrefix("(") && body.hasSuffix(")") {
+        body = String(body.dropFirst().dropLast())
+      }
+      var list: [Int] = []
+      for part in body.split(separator: ",", omittingEmptySubsequences: false).map({ $0.trimmingSpaces() }) {
+        if part.isEmpty && body.trimmingSpaces().isEmpty { break }
+        guard let value = Int(part) else {
+          throw CommandError.usage(
+            "invalid value '\(text)' for \(spec.flag): '\(part)' is not an integer (expected N1,N2,...)")
+        }
+        list.append(value)
+      }
+      return .ints(list)
     case .choice(let words):
       guard words.contains(text) else {
         throw CommandError.usage(

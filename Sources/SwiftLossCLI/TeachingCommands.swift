@@ -19,21 +19,23 @@ enum TeachingMode: String, CaseIterable {
   ]
 
   /// Runs the mode on tensors that are read and options that are resolved.
-  func text(request: ComputeRequest, tensors: [String: Tensor], given: [String: OptionValue], labels: [String: String])
-    throws(CommandError) -> String
-  {
+  func text(
+    request: ComputeRequest, tensors: [String: Tensor], given: [String: OptionValue], labels: [String: String],
+    bareNumbers: Set<String> = []
+  ) throws(CommandError) -> String {
     let definition = request.definition
     do {
       switch self {
       case .explain:
-        return try LossTracer.trace(definition, tensors: tensors, options: given).render()
+        return try LossTracer.trace(definition, tensors: tensors, options: given, bareNumbers: bareNumbers).render()
       case .checkGrad:
-        return try GradientCheck.run(definition, tensors: tensors, options: given).render()
+        return try GradientCheck.run(definition, tensors: tensors, options: given, bareNumbers: bareNumbers).render()
       case .emitPython:
         return try PythonEmitter.script(
           definition, tensors: tensors, options: request.options,
           legacy: .init(sizeAverage: request.sizeAverage, reduce: request.reduce),
-          commandLine: "swiftloss " + request.commandLine.map(Self.shellQuote).joined(separator: " "))
+          commandLine: "swiftloss " + request.commandLine.map(Self.shellQuote).joined(separator: " "),
+          bareNumbers: bareNumbers, spelledAsModule: request.spelledAsModule)
       }
     } catch {
       throw CommandError.loss(error, tensors: tensors, flags: labels)
@@ -159,7 +161,8 @@ enum CompletionsCommand {
       let value: Completions.Value
       switch flag.name {
       case "format": value = .words(OutputFormat.allCases.map(\.rawValue))
-      case "data", "output": value = .file
+      case "decimal": value = .words([",", "."])
+      case "data", "params", "output": value = .file
       case "dtype": value = .words(["float32", "bfloat16", "float16", "float64"])
       case "show": value = .words(["loss", "elementwise", "grad", "loss,elementwise", "loss,grad", "grad:input"])
       default: value = .text

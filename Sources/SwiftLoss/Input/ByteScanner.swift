@@ -84,6 +84,13 @@ enum ByteScanner {
     return base[to - 1] == 0
   }
 
+  /// The offset of the start of the line that holds `offset`, looking back at most `limit` bytes.
+  static func lineStart(_ base: UnsafePointer<UInt8>, before offset: Int, limit: Int) -> Int {
+    var p = offset
+    while p > 0 && offset - p < limit && base[p - 1] != 0x0A { p -= 1 }
+    return p
+  }
+
   /// `"text"` for a message: escaped, and cut to about `limit` characters with `...`.
   static func quoted<C: Collection>(_ bytes: C, limit: Int = 40) -> String where C.Element == UInt8 {
     var out = "\""
@@ -223,6 +230,11 @@ struct DoubleBuffer {
   /// ``failed``.
   mutating func makeRoom() {
     if count == capacity { grow() }
+  }
+
+  /// Grows until `n` more values fit, unless ``failed``.
+  mutating func makeRoom(atLeast n: Int) {
+    while capacity - count < n && !failed { grow() }
   }
 
   func copy(into destination: UnsafeMutablePointer<Double>) {

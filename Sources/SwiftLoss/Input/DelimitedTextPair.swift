@@ -8,7 +8,9 @@ import Synchronization
 ///
 /// Only the common case is taken: both files are comma- or tab-separated text with the same
 /// number of fields per row and of rows, and every line of their bodies is a row (no blank or
-/// comment lines after the header). ``open(_:_:options:minimumBytes:units:)`` returns nil, and
+/// comment lines after the header), with no pandas index column, no quotes or booleans in the first
+/// row, no decimal commas and no selected column (a quote or boolean further down makes ``sum(_:)``
+/// decline). ``open(_:_:options:minimumBytes:units:)`` returns nil, and
 /// ``sum(_:)`` returns nil, for anything else; the caller then reads the files the ordinary way,
 /// which broadcasts and reports errors. The sum is bit-identical to summing the stored
 /// elementwise loss: the same values, in the same blocks, added in the same order.
@@ -53,6 +55,8 @@ public final class DelimitedTextPair: @unchecked Sendable {
     _ first: InputSource, _ second: InputSource, options: ReadOptions,
     minimumBytes: Int = DelimitedTextReader.parallelThreshold, units unitCount: Int? = nil
   ) -> DelimitedTextPair? {
+    // Only plain numbers: decimal commas and a selected column take the ordinary path.
+    guard !options.decimalComma, options.column == nil else { return nil }
     func side(_ source: InputSource) -> (InputBytes, Dialect)? {
       let input = source.bytes
       let format =
@@ -106,6 +110,8 @@ public final class DelimitedTextPair: @unchecked Sendable {
         guard let baseA = a.baseAddress, let baseB = b.baseAddress,
           let bodyA = try? DelimitedTextReader.locateBody(a, label: "", dialect: firstDialect),
           let bodyB = try? DelimitedTextReader.locateBody(b, label: "", dialect: secondDialect),
+          // A pandas index column is not data, and a first row of quotes or booleans is not plain.
+          bodyA.indexColumns == 0, bodyB.indexColumns == 0, !bodyA.firstRowNeedsGeneral, !bodyB.firstRowNeedsGeneral,
           bodyA.width == bodyB.width, bodyA.width >= 1, bodyA.width <= maximumWidth,
           a.count - bodyA.bodyStart >= minimumBytes, b.count - bodyB.bodyStart >= minimumBytes,
           // Binary or zero-filled: the ordinary reader reports the first NUL without scanning on.

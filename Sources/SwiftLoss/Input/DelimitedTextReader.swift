@@ -12,10 +12,16 @@ import Darwin
 ///   field are ignored; `\r` before `\n` is ignored, so CRLF files read as LF files.
 /// - A UTF-8 byte-order mark is skipped. Lines that are blank or whose first non-blank byte is
 ///   `#` are skipped.
-/// - The first remaining row is a header, and is skipped, when none of its fields is a number or
-///   starts like one (`1.5.3` is a malformed number, not a column name)
-///   (a row mixing numbers and text is reported as bad data, not silently dropped). The header's
-///   field count must match the data rows.
+/// - The first remaining row is a header, and is skipped, when every field is text: not a number,
+///   boolean or missing-value marker, nor anything that starts like a number (`1.5.3` is a
+///   malformed number, not a column name); a row mixing numbers and text is reported as bad data,
+///   not silently dropped. Leading empty or `Unnamed: N` header fields mark pandas' index columns,
+///   which are not data (see ``locateBody(_:label:dialect:)``). The header's field count must match
+///   the data rows.
+/// - Fields may be double-quoted (RFC 4180); `True`/`False` are 1/0; missing values (an empty
+///   field, `NA`, `None`, ...) are errors; `--decimal ,` reads decimal commas. These, an index
+///   column and a selected column are read on the general path (``parseGeneral``); plain rows of
+///   numbers stay on the fast loops.
 /// - Every row has the same number of fields; every field is a number in ``FloatParser`` syntax.
 /// - Shape: one row gives `(columns,)`, one column `(rows,)`, otherwise `(rows, columns)`.
 ///
@@ -28,6 +34,8 @@ enum DelimitedTextReader {
   /// How fields are separated.
   struct Dialect: Sendable {
     var delimiter: UInt8
+    /// `--decimal ,`: numbers are written with a decimal comma (general path only).
+    var decimalComma = false
     /// A space delimiter: runs of blanks separate fields.
     var spaceMode: Bool { delimiter == 0x20 }
     /// Whether a tab is ignorable whitespace (it is, unless it is the delimiter).
@@ -62,17 +70,38 @@ enum DelimitedTextReader {
     var dialect: Dialect
     var bodyStart: Int
     var columns: Int
+    /// The field of a row that holds column 0 (after index fields).
+    var firstField = 0
+    /// The field read when a column is selected.
+    var selected: Int?
+  }
+
+  /// Where the rows start and what the header says (see ``locateBody(_:label:dialect:)``).
+  struct Body {
+    var bodyStart: Int
+    var header: (start: Int, fields: Int)?
+    /// Fields of a row, index columns included (the header's, or the first row's).
+    var width: Int
+    /// Leading index fields (an empty or `Unnamed: N` header field).
+    var indexColumns = 0
+    /// The header's field texts, when there is a header.
+    var names: [String]?
+    /// The first row is data that the plain path cannot read (quotes, booleans).
+    var firstRowNeedsGeneral = false
+    /// The length of the first row in bytes, to size buffers.
+    var rowBytes = 0
   }
 
   // MARK: - Entry point
 
   static func read(
-    _ input: InputBytes, label: String, delimiter: UInt8, parallel: Bool = true
+    _ input: InputBytes, label: String, delimiter: UInt8, parallel: Bool = true, decimalComma: Bool = false,
+    column: ColumnSelector? = nil
   ) throws(InputError) -> Tensor {
-    let dialect = Dialect(delimiter: delimiter)
+    let dialect = Dialect(delimiter: delimiter, decimalComma: decimalComma)
     let (storage, shape, layout) = try input.withBytes {
       (buffer: UnsafeBufferPointer<UInt8>) throws(InputError) -> ([Double], [Int], Layout) in
-      try parse(buffer, label: label, dialect: dialect, parallel: parallel, mapped: input.isMapped)
+      try parse(buffer, label: label, dialect: dialect, parallel: parallel, mapped: input.isMapped, column: column)
     }
     let origin = TensorOrigin(label: label) { index in
       input.withBytes { buffer in locate(index, in: buffer, layout: layout) }
@@ -85,13 +114,29 @@ enum DelimitedTextReader {
   }
 
   static func parse(
-    _ buffer: UnsafeBufferPointer<UInt8>, label: String, dialect: Dialect, parallel: Bool, mapped: Bool = false
+    _ buffer: UnsafeBufferPointer<UInt8>, label: String, dialect: Dialect, parallel: Bool, mapped: Bool = false,
+    column: ColumnSelector? = nil
   ) throws(InputError) -> ([Double], [Int], Layout) {
+    let body = try locateBody(buffer, label: label, dialect: dialect)
+    var plan = Plan(dialect: dialect, indexColumns: body.indexColumns, width: body.width)
+    if let column { plan.selected = try resolve(column, body: body, buffer, label: label) }
+    let general = dialect.decimalComma || plan.indexColumns > 0 || plan.selected != nil || body.firstRowNeedsGeneral
+    if !general, let plain = try parsePlain(buffer, label: label, dialect: dialect, body: body, parallel: parallel, mapped: mapped) {
+      return plain
+    }
+    return try parseGeneral(buffer, label: label, plan: plan, body: body, parallel: parallel, mapped: mapped)
+  }
+
+  /// The plain path: rows of numbers, no quotes or booleans; nil when a field calls for the
+  /// general path (a quote or a boolean where a number was expected).
+  static func parsePlain(
+    _ buffer: UnsafeBufferPointer<UInt8>, label: String, dialect: Dialect, body: Body, parallel: Bool, mapped: Bool
+  ) throws(InputError) -> ([Double], [Int], Layout)? {
     guard let base = buffer.baseAddress, buffer.count > 0 else {
       throw InputError(label: label, message: "no numbers")
     }
     let count = buffer.count
-    let (bodyStart, header, width) = try locateBody(buffer, label: label, dialect: dialect)
+    let (bodyStart, header, width) = (body.bodyStart, body.header, body.width)
 
     // The body, in chunks.
     let bodyLength = count - bodyStart
@@ -167,6 +212,9 @@ enum DelimitedTextReader {
       initialized = total
     }
     defer { for k in results.indices { results[k].values.free() } }
+    for result in results {
+      if case .field(let offset) = result.failure, callsForGeneralPath(offset, buffer, dialect) { return nil }
+    }
     let (total, rows, columns) = try stitch(results, header: header, buffer, label, dialect)
     if storage.count != total {
       // No slots (space mode, small inputs), or more numbers than slots: gather the buffers.
@@ -221,11 +269,18 @@ enum DelimitedTextReader {
   }
 
   /// Where the rows start: after a byte-order mark, leading blank and comment lines and the header
-  /// (see the rules above), with the header and the number of fields of a row (the header's, or
-  /// the first data row's).
+  /// (see the rules above), with what the header says: the field count of a row (the header's, or
+  /// the first data row's), the index columns, the names.
+  ///
+  /// The first row is a header when every field is text: not a number, `True`/`False` or quoted
+  /// number, not a missing-value marker, and nothing that starts like a number (`1.5.3` is a
+  /// malformed number, not a column name: treating its row as a header would drop a data row
+  /// silently). Leading empty or `Unnamed: N` fields are pandas' index; a row that starts with
+  /// one is a header whatever follows it (pandas names the columns of an unnamed Series or array
+  /// `0`, `1`, ...), since as data it would hold a missing value.
   static func locateBody(
     _ buffer: UnsafeBufferPointer<UInt8>, label: String, dialect: Dialect
-  ) throws(InputError) -> (bodyStart: Int, header: (start: Int, fields: Int)?, width: Int) {
+  ) throws(InputError) -> Body {
     guard let base = buffer.baseAddress, buffer.count > 0 else {
       throw InputError(label: label, message: "no numbers")
     }
@@ -239,6 +294,9 @@ enum DelimitedTextReader {
       let lineEnd = ByteScanner.nextLine(base, from: rowStart, end: count)
       var p = rowStart
       while p < lineEnd && dialect.isBlank(base[p]) { p += 1 }
+      if p < lineEnd && base[p] == UInt8(ascii: "#") && isMissingMarkerLine(base, at: p, end: lineEnd, dialect) {
+        throw describe(.field(p), buffer, label, dialect, expected: nil, reference: 0)
+      }
       if p < lineEnd && base[p] != 0x0A && base[p] != UInt8(ascii: "#") {
         firstRow = (rowStart, lineEnd)
         break
@@ -246,25 +304,87 @@ enum DelimitedTextReader {
       rowStart = lineEnd
     }
     guard let firstRow else { throw InputError(label: label, message: "no numbers") }
+    let rowBytes = firstRow.end - firstRow.start
 
-    var bodyStart = firstRow.start
-    var header: (start: Int, fields: Int)?
-    let probe = parseChunk(base, from: firstRow.start, to: firstRow.end, dialect)
-    var probeValues = probe.values
-    probeValues.free()
-    if case .field(let offset) = probe.failure {
-      let fields = splitFields(base, from: firstRow.start, to: firstRow.end, dialect)
-      // A field that starts like a number (`1.5.3`, `-2x`, `.5e`) is a malformed number, not a
-      // column name: treating its row as a header would drop a data row silently.
-      let numeric = fields.contains { field in
-        if case .invalid = classify(base, field) { return startsLikeNumber(base, field) }
+    // A row of plain numbers is data for the plain path; the probe stops at the first other field.
+    var plainUpTo = firstRow.start
+    if !dialect.decimalComma {
+      let probe = parseChunk(base, from: firstRow.start, to: firstRow.end, dialect)
+      var probeValues = probe.values
+      probeValues.free()
+      switch probe.failure {
+      case nil: return Body(bodyStart: firstRow.start, width: max(probe.firstRowFields, 0), rowBytes: rowBytes)
+      case .field(let offset): plainUpTo = offset
+      default: break
+      }
+    }
+    // Each field classified once, stopping as soon as the row is known (a long data row with a bad
+    // last field costs no more than its fields).
+    var fieldCount = 0
+    var indexColumns = 0
+    var firstNumber: Int?
+    var firstMissing: Int?, firstNonText: Int?, firstNonNumber: Int?
+    var names: [String] = []
+    var lastIsEmpty = false
+    forEachField(base, from: firstRow.start, to: firstRow.end, dialect) { field in
+      defer { fieldCount += 1 }
+      if fieldCount == 0 || firstNumber != nil {
+        // A row that starts with a number is data: the fields the probe read are numbers.
+        if fieldCount == 0 && field.start < plainUpTo { firstNumber = 0 }
+        if firstNumber != nil {
+          if field.start >= plainUpTo && kind(of: field, base, dialect) != .number {
+            firstNonNumber = fieldCount
+            return false
+          }
+          return true
+        }
+      }
+      let fieldKind = kind(of: field, base, dialect)
+      if fieldCount == 0 && fieldKind == .number {
+        firstNumber = 0
         return true
       }
-      guard !numeric else { throw describe(.field(offset), buffer, label, dialect, expected: nil, reference: 0) }
-      header = (firstRow.start, fields.count)
-      bodyStart = firstRow.end
+      if fieldKind != .number && firstNonNumber == nil { firstNonNumber = fieldCount }
+      if fieldCount == indexColumns && fieldKind != .number && isIndexName(base, field) {
+        indexColumns += 1
+      } else {
+        if fieldKind == .missing && firstMissing == nil { firstMissing = fieldCount }
+        if fieldKind != .text && firstNonText == nil { firstNonText = fieldCount }
+      }
+      names.append(text(of: field, base))
+      lastIsEmpty = field.content.isEmpty
+      return true
     }
-    return (bodyStart, header, header?.fields ?? max(probe.firstRowFields, 0))
+    if firstNumber != nil {
+      guard let bad = firstNonNumber else {
+        return Body(bodyStart: firstRow.start, width: fieldCount, firstRowNeedsGeneral: true, rowBytes: rowBytes)
+      }
+      throw describe(.field(fieldStart(bad)), buffer, label, dialect, expected: nil, reference: 0)
+    }
+    // Every field an index name: the last one is a column (its name empty).
+    if indexColumns == fieldCount {
+      indexColumns -= 1
+      if firstMissing == nil && lastIsEmpty { firstMissing = fieldCount - 1 }
+    }
+    let isHeader = indexColumns > 0 ? firstMissing == nil : firstNonText == nil
+    guard isHeader else {
+      let bad = firstMissing ?? firstNonNumber ?? firstNonText ?? 0
+      throw describe(.field(fieldStart(bad)), buffer, label, dialect, expected: nil, reference: 0)
+    }
+    return Body(
+      bodyStart: firstRow.end, header: (firstRow.start, fieldCount), width: fieldCount, indexColumns: indexColumns,
+      names: names, rowBytes: rowBytes)
+
+    func fieldStart(_ index: Int) -> Int {
+      var k = 0
+      var start = firstRow.start
+      forEachField(base, from: firstRow.start, to: firstRow.end, dialect) { field in
+        start = field.start
+        k += 1
+        return k <= index
+      }
+      return start
+    }
   }
 
   /// Checks the chunks in file order (field counts, the first failure) and returns the number of
@@ -424,6 +544,11 @@ enum DelimitedTextReader {
           continue
         }
         if byte == UInt8(ascii: "#") {
+          // A spreadsheet's `#N/A` is a missing value, not a comment.
+          if isMissingMarkerLine(base, at: p - base, end: to, dialect) {
+            failure = .field(p - base)
+            break lines
+          }
           p = base + ByteScanner.nextLine(base, from: p - base, end: to)
           continue
         }
@@ -607,19 +732,26 @@ enum DelimitedTextReader {
     return fields
   }
 
-  /// The field that starts at `offset`: up to the delimiter (or blank, in space mode) or line end.
-  static func field(at offset: Int, _ buffer: UnsafeBufferPointer<UInt8>, _ dialect: Dialect) -> Range<Int> {
+  /// The field that starts at `offset`: up to the delimiter (or blank, in space mode) or line end,
+  /// or its closing quote. A message shows the field's first bytes only: never scan further than
+  /// 4 KiB (a field may be gigabytes); a quoted field cut there is not called unterminated.
+  static func field(at offset: Int, _ buffer: UnsafeBufferPointer<UInt8>, _ dialect: Dialect) -> TextField {
+    guard let base = buffer.baseAddress, offset < buffer.count else { return TextField(start: offset, content: offset..<offset) }
+    let end = min(buffer.count, offset + 4096)
+    var field = scanField(base, at: offset, end: end, dialect).field
+    if field.unterminated && end < buffer.count && field.content.upperBound == end { field.unterminated = false }
+    return field
+  }
+
+  /// Whether the field at `offset`, where the plain path stopped, is one the general path reads:
+  /// quoted, or a boolean.
+  static func callsForGeneralPath(_ offset: Int, _ buffer: UnsafeBufferPointer<UInt8>, _ dialect: Dialect) -> Bool {
+    guard let base = buffer.baseAddress else { return false }
     var p = offset
-    // A message shows the field's first bytes only: never scan further (a field may be gigabytes).
-    let end = min(buffer.count, offset + 512)
-    while p < end {
-      let byte = buffer[p]
-      if byte == 0x0A { break }
-      if dialect.spaceMode ? dialect.isBlank(byte) : byte == dialect.delimiter { break }
-      p += 1
-    }
-    while p > offset && dialect.isBlank(buffer[p - 1]) { p -= 1 }
-    return offset..<p
+    while p < buffer.count && p < offset + 4096 && dialect.isBlank(base[p]) { p += 1 }
+    guard p < buffer.count else { return false }
+    if base[p] == UInt8(ascii: "\"") { return true }
+    return boolean(base, field(at: p, buffer, dialect).content) != nil
   }
 
   /// Whether a field begins as a decimal number does: a digit, or a sign or point followed by one.
@@ -651,19 +783,50 @@ enum DelimitedTextReader {
     case .ragged(let row, let found):
       let referenceLine = ByteScanner.position(of: reference, in: buffer).line
       let want = expected ?? 0
+      var hint = ""
+      if let base = buffer.baseAddress {
+        let line = UnsafeBufferPointer(start: base + row, count: ByteScanner.nextLine(base, from: row, end: min(buffer.count, row + 4096)) - row)
+        hint = delimiterHint(line, dialect, lineHasComma: line.contains(UInt8(ascii: ",")))
+      }
       return ByteScanner.error(
-        "expected \(want) field\(want == 1 ? "" : "s") (as on line \(referenceLine)), found \(found)",
+        "expected \(want) field\(want == 1 ? "" : "s") (as on line \(referenceLine)), found \(found)" + hint,
         at: row, in: buffer, label: label)
     case .field(let offset):
-      let range = field(at: offset, buffer, dialect)
-      guard let base = buffer.baseAddress, !range.isEmpty else {
+      let field = field(at: offset, buffer, dialect)
+      guard let base = buffer.baseAddress else {
         return ByteScanner.error("expected a number, found an empty field", at: offset, in: buffer, label: label)
       }
-      let text = ByteScanner.quoted(buffer[range])
-      if classify(base, range) == .outOfRange {
-        return ByteScanner.error("number out of range: \(text)", at: offset, in: buffer, label: label)
+      let content = buffer[field.content]
+      let text = ByteScanner.quoted(content)
+      func error(_ message: String) -> InputError { ByteScanner.error(message, at: offset, in: buffer, label: label) }
+      if field.unterminated {
+        return error("a quoted field has no closing quote on its line: " + ByteScanner.quoted(buffer[field.start..<field.content.upperBound]))
       }
-      return ByteScanner.error("expected a number, found \(text)", at: offset, in: buffer, label: label)
+      if field.content.isEmpty {
+        return error(
+          "missing value: an empty field (pandas writes NaN so; drop or fill missing values first, or write them "
+            + "with to_csv(na_rep='nan') to read NaN)")
+      }
+      if isMissingMarker(base, field.content) {
+        return error("missing value \(text) (drop or fill missing values first, e.g. df.dropna() or df.fillna(0))")
+      }
+      var value = 0.0
+      if !field.escaped && convert(base, field.content, dialect, &value) == .outOfRange {
+        return error("number out of range: \(text)")
+      }
+      // The line around the field (a bounded window of it) for the hints.
+      let lineStart = max(ByteScanner.lineStart(base, before: offset, limit: 4096), 0)
+      let lineEnd = ByteScanner.nextLine(base, from: offset, end: min(buffer.count, offset + 4096))
+      let line = UnsafeBufferPointer(start: base + lineStart, count: lineEnd - lineStart)
+      var hint = delimiterHint(content, dialect, lineHasComma: line.contains(UInt8(ascii: ",")))
+      if hint.isEmpty && dialect.decimalComma && content.contains(UInt8(ascii: ".")) {
+        hint = " (with --decimal , a number has a decimal comma, and no point)"
+      } else if hint.isEmpty && !dialect.decimalComma && dialect.delimiter != UInt8(ascii: ",")
+        && content.contains(UInt8(ascii: ",")) && startsLikeNumber(base, field.content)
+      {
+        hint = " (decimal commas? try --decimal ,)"
+      }
+      return error("expected a number, found \(text)" + hint)
     }
   }
 
@@ -680,9 +843,10 @@ enum DelimitedTextReader {
       while q < lineEnd && layout.dialect.isBlank(base[q]) { q += 1 }
       if q < lineEnd && base[q] != 0x0A && base[q] != UInt8(ascii: "#") {
         if dataRow == row {
-          let fields = splitFields(base, from: p, to: lineEnd, layout.dialect)
-          guard column < fields.count else { return nil }
-          return ByteScanner.position(of: fields[column].lowerBound, in: buffer)
+          let fields = splitRecord(base, from: p, to: lineEnd, layout.dialect)
+          let field = layout.selected ?? (layout.firstField + column)
+          guard field < fields.count else { return nil }
+          return ByteScanner.position(of: fields[field].start, in: buffer)
         }
         dataRow += 1
       }

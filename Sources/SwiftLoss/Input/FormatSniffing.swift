@@ -1,6 +1,8 @@
 /// Choosing a format and a delimiter from a path or from the bytes themselves.
 enum FormatSniffing {
-  enum Format: Equatable { case json, npy, text }
+  /// `archive`: a zip or safetensors file (see ``TensorArchive``); `unsupported`: a recognised
+  /// binary format swiftloss does not read, with the message that says so.
+  enum Format: Equatable { case json, npy, text, archive, unsupported(String) }
 
   /// The lower-cased extension of the last path component, or "" when there is none.
   static func fileExtension(_ path: String) -> String {
@@ -13,6 +15,11 @@ enum FormatSniffing {
   static func sniff(_ input: InputBytes) -> Format {
     let head = input.prefix(4096)
     if NPYReader.hasMagic(head) { return .npy }
+    switch BinarySignatures.identify(head, count: input.count) {
+    case .zip, .safetensors: return .archive
+    case .unsupported(let message): return .unsupported(message)
+    case nil: break
+    }
     var k = head.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
     while k < head.count, [0x20, 0x09, 0x0A, 0x0D].contains(head[k]) { k += 1 }
     guard k < head.count else {

@@ -113,7 +113,12 @@ enum NPYReader {
   // MARK: - Data
 
   static func convert(_ raw: UnsafeRawPointer, count: Int, dtype: DType) -> [Double] {
-    [Double](unsafeUninitializedCapacity: count) { out, initialized in
+    // The types archives share go through their bulk conversion (a memcpy for float64 in the
+    // host's order, on both cores when large); unsigned 16/32/64 stay here.
+    if let shared = archiveType(dtype) {
+      return ArchiveElementType.decode(raw, count: count, type: shared, bigEndian: dtype.bigEndian)
+    }
+    return [Double](unsafeUninitializedCapacity: count) { out, initialized in
       let swap = dtype.bigEndian
       switch (dtype.kind, dtype.size) {
       case (.float, 8):
@@ -169,6 +174,21 @@ enum NPYReader {
         for k in 0..<count { out[k] = raw.load(fromByteOffset: k, as: UInt8.self) != 0 ? 1 : 0 }
       }
       initialized = count
+    }
+  }
+
+  static func archiveType(_ dtype: DType) -> ArchiveElementType? {
+    switch (dtype.kind, dtype.size) {
+    case (.float, 8): return .float64
+    case (.float, 4): return .float32
+    case (.float, 2): return .float16
+    case (.signed, 8): return .int64
+    case (.signed, 4): return .int32
+    case (.signed, 2): return .int16
+    case (.signed, 1): return .int8
+    case (.unsigned, 1): return .uint8
+    case (.bool, _): return .bool
+    default: return nil
     }
   }
 

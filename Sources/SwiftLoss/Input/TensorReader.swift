@@ -22,15 +22,34 @@ public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
   }
 }
 
+/// One column of a delimited-text file: `PATH#name` or `PATH#N`.
+public enum ColumnSelector: Sendable, Equatable {
+  /// By its header name (exact).
+  case name(String)
+  /// By its 1-based number, counted as `cut -f` counts: every field, a pandas index included.
+  case number(Int)
+}
+
 /// How delimited text is split.
 public struct ReadOptions: Sendable {
-  /// Field separator; `nil` means by extension (tab for `.tsv`, else comma). A space means runs of
-  /// blanks.
+  /// Field separator; `nil` means by extension (tab for `.tsv`, else comma; `;` with
+  /// ``decimalComma``). A space means runs of blanks.
   public var delimiter: UInt8?
+  /// `--decimal ,`: numbers are written with a decimal comma (`1,5`).
+  public var decimalComma = false
+  /// Read only this column of a delimited-text file, as a 1-D tensor (ignored by other formats).
+  public var column: ColumnSelector?
   /// Whether large delimited inputs may be parsed on several threads (for benchmarks and tests;
   /// the result is the same either way).
   package var parallel = true
-  public init(delimiter: UInt8? = nil) { self.delimiter = delimiter }
+  public init(delimiter: UInt8? = nil, decimalComma: Bool = false, column: ColumnSelector? = nil) {
+    self.delimiter = delimiter
+    self.decimalComma = decimalComma
+    self.column = column
+  }
+
+  /// The delimiter when none is given and the extension names none: `;` with decimal commas.
+  var defaultDelimiter: UInt8? { delimiter ?? (decimalComma ? UInt8(ascii: ";") : nil) }
 }
 
 /// The entry points for reading tensors from files, standard input and inline literals.
@@ -64,7 +83,9 @@ public enum TensorReader {
       switch fileFormat {
       case .json: return try JSONTensorReader.read(input, label: label, parallel: options.parallel)
       case .npy: return try NPYReader.read(input, label: label)
-      case .text(let delimiter): return try readText(input, label: label, delimiter: delimiter, parallel: options.parallel)
+      case .text(let delimiter): return try readText(input, label: label, delimiter: delimiter, options: options)
+      case .archive: return try TensorArchive.open(input, label: label, path: source.path ?? label).onlyTensor()
+      case .unsupported(let message): throw InputError(label: label, message: message)
       }
     }
   }
@@ -79,15 +100,22 @@ public enum TensorReader {
 
   /// A file's format, from its extension, else sniffed; for text, the delimiter given or implied
   /// by the extension (tab for `.tsv`/`.tab`), nil to sniff it from the data.
-  enum FileFormat: Equatable { case json, npy, text(delimiter: UInt8?) }
+  enum FileFormat: Equatable { case json, npy, text(delimiter: UInt8?), archive, unsupported(String) }
 
   static func format(of input: InputBytes, path: String, options: ReadOptions) -> FileFormat {
     let ext = FormatSniffing.fileExtension(path)
     switch ext {
     case "json": return .json
     case "npy": return .npy
+    case "npz", "safetensors", "pt", "pth":
+      // By the bytes (a legacy .pt is reported as such); never read as text.
+      switch FormatSniffing.sniff(input) {
+      case .unsupported(let message): return .unsupported(message)
+      case .npy: return .npy
+      default: return .archive
+      }
     case "csv", "txt", "tsv", "tab":
-      return .text(delimiter: options.delimiter ?? ((ext == "tsv" || ext == "tab") ? 0x09 : nil))
+      return .text(delimiter: options.delimiter ?? ((ext == "tsv" || ext == "tab") ? 0x09 : options.defaultDelimiter))
     default:
       return sniffedFormat(input, options)
     }
@@ -107,9 +135,43 @@ public enum TensorReader {
   }
 
   /// An inline literal: a JSON number or array, or `{"shape", "data"}` (`3` is a 0-d tensor;
-  /// `nan`, `inf`, `-Infinity`... in any case). `label` is the flag, e.g. `--target`.
+  /// `nan`, `inf`, `-Infinity`... in any case), or what Python prints for a tensor or array (see
+  /// ``PythonLiteral``: `tensor([1., 2.], requires_grad=True)`, `array([1, 2], dtype=int64)`,
+  /// `np.float64(1.5)`, numpy's `[1. 2.]`). `label` is the flag, e.g. `--target`. A number beyond
+  /// the double range (`1e309`) is the error "number out of range".
   public static func parseLiteral(_ text: String, label: String) throws(InputError) -> Tensor {
-    try JSONTensorReader.read(InputBytes(Array(text.utf8)), label: label)
+    if PythonLiteral.looksLikePrintedTensor(text), let tensor = try PythonLiteral.parse(text, label: label) {
+      return tensor
+    }
+    do {
+      return try JSONTensorReader.read(InputBytes(Array(text.utf8)), label: label)
+    } catch {
+      // numpy's print form (`[1. 2.]`, no commas) is not JSON.
+      if PythonLiteral.trimmed(text).hasPrefix("["), let tensor = try? PythonLiteral.parse(text, label: label) {
+        return tensor
+      }
+      throw error
+    }
+  }
+
+  /// Whether a command-line value reads as an inline literal rather than a path: a JSON array or
+  /// object (`[`, `{`), a number in any spelling the literal reader takes — `3`, `-1.5e-3`, `nan`,
+  /// `-Infinity`, and `1e309`, which is then the error "number out of range" — or a printed
+  /// tensor (`tensor(...)`, `array(...)`, `np.float64(...)`). The text is not checked further:
+  /// ``parseLiteral(_:label:)`` reports what is wrong with it.
+  public static func looksLikeLiteral(_ text: String) -> Bool {
+    let trimmed = PythonLiteral.trimmed(text)
+    guard let first = trimmed.first else { return false }
+    if first == "[" || first == "{" { return true }
+    if PythonLiteral.looksLikePrintedTensor(trimmed) { return true }
+    let bytes = Array(trimmed.utf8)
+    return bytes.withUnsafeBufferPointer { buffer -> Bool in
+      guard let base = buffer.baseAddress else { return false }
+      var cursor = base
+      var value = 0.0
+      let status = FloatParser.scan(&cursor, base + buffer.count, &value)
+      return status != .invalid && cursor == base + buffer.count
+    }
   }
 
   /// `{"input": <tensor>, "target": <tensor>, ...}`: the named tensors in document order.
@@ -145,20 +207,25 @@ public enum TensorReader {
     switch FormatSniffing.sniff(input) {
     case .json: return .json
     case .npy: return .npy
-    case .text: return .text(delimiter: options.delimiter)
+    case .text: return .text(delimiter: options.defaultDelimiter)
+    case .archive: return .archive
+    case .unsupported(let message): return .unsupported(message)
     }
   }
 
   static func readText(
-    _ input: InputBytes, label: String, delimiter: UInt8?, parallel: Bool = true
+    _ input: InputBytes, label: String, delimiter: UInt8?, options: ReadOptions
   ) throws(InputError) -> Tensor {
     if let delimiter {
       guard FormatSniffing.isValidDelimiter(delimiter) else {
         throw InputError(label: label, message: "invalid delimiter \(ByteScanner.quoted([delimiter]))")
       }
-      return try DelimitedTextReader.read(input, label: label, delimiter: delimiter, parallel: parallel)
+      if options.decimalComma && delimiter == UInt8(ascii: ",") {
+        throw InputError(label: label, message: "with --decimal , the delimiter cannot be a comma (use ';')")
+      }
     }
     return try DelimitedTextReader.read(
-      input, label: label, delimiter: FormatSniffing.sniffDelimiter(input), parallel: parallel)
+      input, label: label, delimiter: delimiter ?? FormatSniffing.sniffDelimiter(input), parallel: options.parallel,
+      decimalComma: options.decimalComma, column: options.column)
   }
 }

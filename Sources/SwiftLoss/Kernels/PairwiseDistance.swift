@@ -25,9 +25,15 @@ public struct PairwiseDistance: RowDistance {
     dx: UnsafeMutableBufferPointer<Double>, dy: UnsafeMutableBufferPointer<Double>
   ) {
     let eps = self.eps
+    // p = 0: norm_backward is undefined, autograd adds nothing and reports zeros.
+    if norm.backward == .none {
+      for i in 0..<x.count { dx[i] = 0; dy[i] = 0 }
+      return
+    }
+    // x − y's backward: v for x, −v (negated, not 0 − v) for y; the buffers start at −0.0.
     norm.gradient(count: x.count, norm: d, upstream: g, { i in (x[i] - y[i]) + eps }) { i, v in
       dx[i] += v
-      dy[i] -= v
+      dy[i] += -v
     }
   }
 }

@@ -61,19 +61,20 @@ public struct PairedRows: Sendable {
 
   /// Adds `upstream[r]·∂d_r/∂x` to `dx` (shaped like the `x` operand) and `upstream[r]·∂d_r/∂y` to
   /// `dy` (shaped like `y`); gradients along broadcast dimensions are summed back.
+  ///
+  /// As autograd accumulates: a tensor's first contribution is its gradient as computed (`nil`
+  /// before it), later ones are added, so the sign of a zero is PyTorch's (`−0.0` from the
+  /// distance's backward survives unless another contribution is added to it).
   public func addGradients<Distance: RowDistance>(
-    _ distance: Distance, distances: [Double], upstream: [Double], dx: inout [Double], dy: inout [Double]
+    _ distance: Distance, distances: [Double], upstream: [Double], dx: inout [Double]?, dy: inout [Double]?
   ) {
-    let direct = xShape == pairShape && yShape == pairShape
-    if direct {
-      accumulate(distance, distances: distances, upstream: upstream, dx: &dx, dy: &dy)
-      return
-    }
     let count = Shape.elementCountIfValid(pairShape) ?? 0
-    var px = [Double](repeating: 0, count: count), py = [Double](repeating: 0, count: count)
+    // −0.0, so that a kernel adding its one contribution per element leaves that contribution's sign.
+    var px = [Double](repeating: -0.0, count: count), py = [Double](repeating: -0.0, count: count)
     accumulate(distance, distances: distances, upstream: upstream, dx: &px, dy: &py)
-    Self.add(Broadcasting.sumReduce(px, from: pairShape, to: xShape), into: &dx)
-    Self.add(Broadcasting.sumReduce(py, from: pairShape, to: yShape), into: &dy)
+    // sum_to_size: ATen's sum starts from +0.0; without broadcasting the gradient is passed as is.
+    Self.accumulate(xShape == pairShape ? px : Broadcasting.sumReduce(px, from: pairShape, to: xShape), into: &dx)
+    Self.accumulate(yShape == pairShape ? py : Broadcasting.sumReduce(py, from: pairShape, to: yShape), into: &dy)
   }
 
   /// The row-wise gradient into buffers shaped like ``pairShape``.
@@ -119,7 +120,12 @@ public struct PairedRows: Sendable {
     UnsafeMutableBufferPointer(rebasing: buffer[(r * width)..<(r * width + width)])
   }
 
-  static func add(_ values: [Double], into target: inout [Double]) {
-    for i in target.indices { target[i] += values[i] }
+  static func accumulate(_ values: [Double], into target: inout [Double]?) {
+    guard var sum = target else {
+      target = values
+      return
+    }
+    for i in sum.indices { sum[i] += values[i] }
+    target = sum
   }
 }

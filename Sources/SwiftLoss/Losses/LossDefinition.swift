@@ -41,6 +41,15 @@ public struct LossArguments: Sendable {
   /// Whether the reduction came from the deprecated `size_average`/`reduce` flags: PyTorch's
   /// functionals then skip some warnings (kl_div's 'mean' warning).
   public var reductionFromLegacyFlags: Bool
+  /// Whether the loss was named as its module (`nn.KLDivLoss`) rather than its functional: where the
+  /// two differ (legacy flags with kl_div), a module spelling follows the module.
+  public var spelledAsModule = false
+  /// The reduction asked for by name when legacy flags decided ``reduction``: `F.kl_div(...,
+  /// reduce=..., reduction='batchmean')` reduces by the flags and still divides by the batch size.
+  public var requestedReduction: Reduction?
+  /// The tensors given as a bare inline number (`--var 0.5`): PyTorch's Python floats, which
+  /// broadcast and take no gradient (gaussian_nll's `var`); a 0-d tensor from a file is a tensor.
+  public var bareNumbers: Set<String> = []
 
   public init(
     tensors: [String: Tensor], options: LossOptions, outputs: LossOutputs = .all, reductionFromLegacyFlags: Bool = false
@@ -71,6 +80,9 @@ public struct LossResult: Sendable {
   public var elementwise: Tensor
   /// d loss / d tensor for every tensor PyTorch differentiates, in registry order.
   public var gradients: [(name: String, gradient: Tensor)]
+  /// Further tensors the module returns beside its loss, by name (AdaptiveLogSoftmaxWithLoss's
+  /// `output`, the per-sample log-probability of the target).
+  public var extraOutputs: [(name: String, tensor: Tensor)] = []
   /// PyTorch's warnings for this call, one line each (without the `swiftloss: warning:` prefix).
   public var warnings: [String]
 
@@ -98,9 +110,15 @@ public struct LossDefinition: Sendable {
   /// One line for `list` and help.
   public var summary: String
   public var tensors: [TensorSpec]
+  /// Parameters whose number follows from the options (a module's `state_dict` entries), after
+  /// ``tensors``; see ``tensorSpecs(for:)``.
+  public var tensorFamilies: [TensorFamily]
   public var options: [OptionSpec]
   /// Whether PyTorch accepts the deprecated `size_average`/`reduce` arguments for this loss.
   public var acceptsLegacyReduction: Bool
+  /// PyTorch's constructor checks of the options alone (AdaptiveLogSoftmaxWithLoss's cutoffs), run
+  /// before any tensor is looked at.
+  public var checkOptions: (@Sendable (LossOptions) throws(LossError) -> Void)?
   /// For a loss of `input` and `target` element by element (and nothing else when only those two
   /// are given): its kernel under the given options, or nil when the options are invalid (the
   /// ordinary path then reports them). The engine uses it to compute the value alone without
@@ -111,8 +129,9 @@ public struct LossDefinition: Sendable {
 
   public init(
     functionalName: String, moduleName: String, aliases: [String] = [], summary: String,
-    tensors: [TensorSpec], options: [OptionSpec], acceptsLegacyReduction: Bool = true,
-    pointwiseKernel: (@Sendable (LossOptions) -> AnyPointwiseKernel?)? = nil,
+    tensors: [TensorSpec], tensorFamilies: [TensorFamily] = [], options: [OptionSpec],
+    acceptsLegacyReduction: Bool = true, pointwiseKernel: (@Sendable (LossOptions) -> AnyPointwiseKernel?)? = nil,
+    checkOptions: (@Sendable (LossOptions) throws(LossError) -> Void)? = nil,
     compute: @escaping @Sendable (LossArguments) throws(LossError) -> LossResult
   ) {
     self.functionalName = functionalName
@@ -120,33 +139,93 @@ public struct LossDefinition: Sendable {
     self.aliases = aliases
     self.summary = summary
     self.tensors = tensors
+    self.tensorFamilies = tensorFamilies
     self.options = options
     self.acceptsLegacyReduction = acceptsLegacyReduction
     self.pointwiseKernel = pointwiseKernel
+    self.checkOptions = checkOptions
     self.compute = compute
   }
 
   /// The short name users type most (`mse`), else the functional name.
   public var shortName: String { aliases.first ?? functionalName }
 
-  public func tensorSpec(_ name: String) -> TensorSpec? { tensors.first { $0.name == name } }
+  public func tensorSpec(_ name: String) -> TensorSpec? {
+    tensors.first { $0.name == name } ?? tensorFamilies.first { $0.contains(name) }?.spec(name)
+  }
+
+  /// The fixed tensors and, after them, the members of every family for these options: every
+  /// tensor one computation takes, in the order gradients are reported.
+  public func tensorSpecs(for options: LossOptions) -> [TensorSpec] {
+    tensors + tensorFamilies.flatMap { family in family.names(for: options).map(family.spec) }
+  }
   public func optionSpec(_ name: String) -> OptionSpec? { options.first { $0.name == name } }
 
   /// Resolves options and runs the computation: the one entry point for the CLI and the tests.
   public func run(
     tensors: [String: Tensor], options given: [String: OptionValue], outputs: LossOutputs = .all,
-    reductionFromLegacyFlags: Bool = false
+    reductionFromLegacyFlags: Bool = false, spelledAsModule: Bool = false, requestedReduction: Reduction? = nil,
+    bareNumbers: Set<String> = []
   ) throws(LossError) -> LossResult {
     let options = try LossOptions(specs: options, given: given)
+    try checkOptions?(options)
     for spec in self.tensors where spec.isRequired && tensors[spec.name] == nil {
       throw LossError.usage("\(functionalName) needs \(spec.flag)")
     }
+    try checkFamilies(tensors, options)
     try reserveMemory(tensors: tensors, outputs: outputs)
-    return try compute(
-      LossArguments(
-        tensors: tensors, options: options, outputs: outputs, reductionFromLegacyFlags: reductionFromLegacyFlags))
+    var arguments = LossArguments(
+      tensors: tensors, options: options, outputs: outputs, reductionFromLegacyFlags: reductionFromLegacyFlags)
+    arguments.spelledAsModule = spelledAsModule
+    arguments.requestedReduction = requestedReduction
+    arguments.bareNumbers = bareNumbers
+    return try compute(arguments)
   }
 
+  /// The family members given against those the options ask for, worded as `load_state_dict`
+  /// words a mismatch (on one line).
+  func checkFamilies(_ tensors: [String: Tensor], _ options: LossOptions) throws(LossError) {
+    guard !tensorFamilies.isEmpty else { return }
+    let expected = tensorFamilies.flatMap { $0.names(for: options) }
+    let missing = expected.filter { tensors[$0] == nil }
+    let unexpected = tensors.keys.filter { name in
+      !expected.contains(name) && tensorFamilies.contains { $0.contains(name) }
+    }.sorted { $0.compare(numerically: $1) }
+    guard !missing.isEmpty || !unexpected.isEmpty else { return }
+    func list(_ names: [String]) -> String { names.map { "\"\($0)\"" }.joined(separator: ", ") }
+    var parts: [String] = []
+    if !unexpected.isEmpty { parts.append("Unexpected key(s) in state_dict: \(list(unexpected)).") }
+    if !missing.isEmpty { parts.append("Missing key(s) in state_dict: \(list(missing)).") }
+    throw LossError.usage(
+      "Error(s) in loading state_dict for \(moduleName): " + parts.joined(separator: " ")
+        + " (give every parameter by its state_dict name with --data/--params; the options decide which exist)")
+  }
+}
+
+extension String {
+  /// `tail.2.0.weight` before `tail.10.0.weight`: runs of digits compare as numbers.
+  func compare(numerically other: String) -> Bool {
+    var a = Array(utf8)[...], b = Array(other.utf8)[...]
+    func isDigit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }
+    while let x = a.first, let y = b.first {
+      if isDigit(x) && isDigit(y) {
+        let da = a.prefix(while: isDigit), db = b.prefix(while: isDigit)
+        let na = da.drop { $0 == 48 }, nb = db.drop { $0 == 48 }
+        if na.count != nb.count { return na.count < nb.count }
+        if !na.elementsEqual(nb) { return na.lexicographicallyPrecedes(nb) }
+        a = a.dropFirst(da.count)
+        b = b.dropFirst(db.count)
+      } else {
+        if x != y { return x < y }
+        a = a.dropFirst()
+        b = b.dropFirst()
+      }
+    }
+    return a.isEmpty && !b.isEmpty
+  }
+}
+
+extension LossDefinition {
   /// Asks for the memory a computation on `tensors` may need before any of it is allocated (see
   /// ``LargeArray/canAllocate(bytes:)``): the broadcast copies of the operands, the elementwise
   /// loss, one gradient per tensor and two temporaries, each as large as the largest tensor. An

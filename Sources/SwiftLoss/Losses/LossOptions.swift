@@ -4,6 +4,8 @@ public enum OptionValue: Sendable, Equatable, CustomStringConvertible {
   case int(Int)
   case bool(Bool)
   case string(String)
+  /// A list of integers (`cutoffs`), as a Python list.
+  case ints([Int])
 
   public var description: String {
     switch self {
@@ -11,6 +13,7 @@ public enum OptionValue: Sendable, Equatable, CustomStringConvertible {
     case .int(let value): return String(value)
     case .bool(let value): return value ? "True" : "False"
     case .string(let value): return value
+    case .ints(let values): return "[" + values.map(String.init).joined(separator: ", ") + "]"
     }
   }
 }
@@ -22,6 +25,8 @@ public enum OptionKind: Sendable, Equatable {
   case bool
   /// One of a fixed set of words (`reduction`, `distance_function`).
   case choice([String])
+  /// Integers separated by commas on the command line (`--cutoffs 4,8`).
+  case intList
 }
 
 /// One keyword argument of a loss, as declared in the registry.
@@ -72,7 +77,8 @@ public struct LossOptions: Sendable {
 
   static func coerce(_ value: OptionValue, to spec: OptionSpec) throws(LossError) -> OptionValue {
     switch (spec.kind, value) {
-    case (.double, .double), (.int, .int), (.bool, .bool): return value
+    case (.double, .double), (.int, .int), (.bool, .bool), (.intList, .ints): return value
+    case (.intList, .int(let n)): return .ints([n])
     case (.double, .int(let n)): return .double(Double(n))
     case (.int, .double(let x)) where x == x.rounded() && abs(x) < 9.0e15: return .int(Int(x))
     case (.choice(let choices), .string(let word)):
@@ -109,8 +115,19 @@ public struct LossOptions: Sendable {
     return s
   }
 
-  /// The `reduction` option (every loss has one).
-  public var reduction: Reduction { Reduction(rawValue: string("reduction")) ?? .mean }
+  public func ints(_ name: String) -> [Int] {
+    guard case .ints(let list) = values[name] else { preconditionFailure("option \(name) is not declared as a list") }
+    return list
+  }
+
+  /// Whether the user gave `name` (rather than it taking its default).
+  public func isExplicit(_ name: String) -> Bool { explicitNames.contains(name) }
+
+  /// The `reduction` option; `mean` for a loss without one (AdaptiveLogSoftmaxWithLoss's mean loss).
+  public var reduction: Reduction {
+    guard case .string(let word) = values["reduction"] else { return .mean }
+    return Reduction(rawValue: word) ?? .mean
+  }
 
   /// Replaces the reduction (used when legacy flags decide it).
   public mutating func setReduction(_ reduction: Reduction) {
@@ -127,6 +144,7 @@ extension OptionKind {
     case .int: return "an integer"
     case .bool: return "true or false"
     case .choice(let words): return "one of " + words.joined(separator: ", ")
+    case .intList: return "integers separated by commas"
     }
   }
 }

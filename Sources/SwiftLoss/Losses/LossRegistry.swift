@@ -22,6 +22,7 @@ public enum LossRegistry {
     .cosineEmbeddingLoss,
     .tripletMarginLoss,
     .tripletMarginWithDistanceLoss,
+    .adaptiveLogSoftmax,
   ]
 
   /// Finds a loss by any of its names: `MSELoss`, `nn.MSELoss`, `torch.nn.MSELoss`, `mse_loss`,
@@ -58,8 +59,15 @@ public enum LossRegistry {
     normalize(stripPrefix(name)) == "nllloss2d"
   }
 
+  /// Whether `name` spells `definition`'s module (`KLDivLoss`, `nn.KLDivLoss`), not its functional.
+  public static func isModuleSpelling(_ name: String, of definition: LossDefinition) -> Bool {
+    normalize(stripPrefix(name)) == normalize(definition.moduleName)
+  }
+
+  /// The name without a module prefix, the prefix matched in any case (`Torch.NN.L1Loss`, `f.l1-loss`).
   static func stripPrefix(_ name: String) -> String {
-    for prefix in ["torch.nn.functional.", "torch.nn.", "nn.functional.", "nn.", "F."] where name.hasPrefix(prefix) {
+    let lowered = name.lowercased()
+    for prefix in ["torch.nn.functional.", "torch.nn.", "nn.functional.", "nn.", "f."] where lowered.hasPrefix(prefix) {
       return String(name.dropFirst(prefix.count))
     }
     return name

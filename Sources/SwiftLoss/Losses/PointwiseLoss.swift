@@ -9,6 +9,17 @@ public protocol PointwiseKernel: Sendable {
   func loss(_ x: Double, _ y: Double) -> Double
   /// `(∂f/∂x, ∂f/∂y)` at `(x, y)`, with PyTorch's subgradient at kinks.
   func derivatives(_ x: Double, _ y: Double) -> (input: Double, target: Double)
+  /// The gradients for an upstream gradient `u` (the reduction's scale times the weight). The
+  /// default multiplies the derivatives by `u`; a kernel whose autograd chain takes `u` in first
+  /// overrides it, so that a zero carries PyTorch's sign (a zero weight is `+0.0` upstream).
+  func derivatives(_ x: Double, _ y: Double, upstream u: Double) -> (input: Double, target: Double)
+}
+
+extension PointwiseKernel {
+  @inline(__always) public func derivatives(_ x: Double, _ y: Double, upstream u: Double) -> (input: Double, target: Double) {
+    let d = derivatives(x, y)
+    return (d.input * u, d.target * u)
+  }
 }
 
 /// A pointwise loss with a third per-element operand `p` (BCEWithLogits's `pos_weight`,
@@ -19,6 +30,18 @@ public protocol ParameterizedPointwiseKernel: Sendable {
   func loss(_ x: Double, _ y: Double, _ p: Double) -> Double
   /// `(∂f/∂x, ∂f/∂y, ∂f/∂p)` at `(x, y, p)`.
   func derivatives(_ x: Double, _ y: Double, _ p: Double) -> (input: Double, target: Double, parameter: Double)
+  /// The gradients for an upstream gradient `u`; see ``PointwiseKernel/derivatives(_:_:upstream:)``.
+  func derivatives(_ x: Double, _ y: Double, _ p: Double, upstream u: Double)
+    -> (input: Double, target: Double, parameter: Double)
+}
+
+extension ParameterizedPointwiseKernel {
+  @inline(__always) public func derivatives(_ x: Double, _ y: Double, _ p: Double, upstream u: Double)
+    -> (input: Double, target: Double, parameter: Double)
+  {
+    let d = derivatives(x, y, p)
+    return (d.input * u, d.target * u, d.parameter * u)
+  }
 }
 
 /// A two-operand kernel seen as a parameterized one that ignores `p`.
@@ -27,6 +50,12 @@ struct IgnoringParameter<Kernel: PointwiseKernel>: ParameterizedPointwiseKernel 
   @inline(__always) func loss(_ x: Double, _ y: Double, _ p: Double) -> Double { kernel.loss(x, y) }
   @inline(__always) func derivatives(_ x: Double, _ y: Double, _ p: Double) -> (input: Double, target: Double, parameter: Double) {
     let d = kernel.derivatives(x, y)
+    return (d.input, d.target, 0)
+  }
+  @inline(__always) func derivatives(_ x: Double, _ y: Double, _ p: Double, upstream u: Double)
+    -> (input: Double, target: Double, parameter: Double)
+  {
+    let d = kernel.derivatives(x, y, upstream: u)
     return (d.input, d.target, 0)
   }
 }
@@ -168,11 +197,11 @@ public enum PointwiseLoss {
                     if let gw = out.gw { gw[i] = raw * scale }
                   }
                   if let gx = out.gx {
-                    let d = kernel.derivatives(xs[i], ys[i], parameter)
                     let s = hasWeight ? scale * weight : scale
-                    gx[i] = d.input * s
-                    if let gy = out.gy { gy[i] = d.target * s }
-                    if let gp = out.gp { gp[i] = d.parameter * s }
+                    let d = kernel.derivatives(xs[i], ys[i], parameter, upstream: s)
+                    gx[i] = d.input
+                    if let gy = out.gy { gy[i] = d.target }
+                    if let gp = out.gp { gp[i] = d.parameter }
                   }
                 }
               }

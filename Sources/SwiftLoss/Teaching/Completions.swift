@@ -77,7 +77,7 @@ public enum Completions {
         flags.append(Flag(spec.flag, .none, spec.help))
         flags.append(Flag("--no-" + spec.name.replacingUnderscores(), .none, "sets \(spec.flag) to false"))
       case .choice(let words): flags.append(Flag(spec.flag, .words(words), spec.help))
-      case .double, .int: flags.append(Flag(spec.flag, .text, spec.help))
+      case .double, .int, .intList: flags.append(Flag(spec.flag, .text, spec.help))
       }
     }
     if definition.acceptsLegacyReduction {

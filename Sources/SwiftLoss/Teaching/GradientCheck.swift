@@ -46,18 +46,21 @@ public enum GradientCheck {
   public static let elementLimit = 500
 
   public static func run(
-    _ definition: LossDefinition, tensors: [String: Tensor], options: [String: OptionValue]
+    _ definition: LossDefinition, tensors: [String: Tensor], options: [String: OptionValue],
+    bareNumbers: Set<String> = []
   ) throws(LossError) -> GradientCheckReport {
-    // The tensors that can get a gradient, counted before anything is computed.
-    let total = definition.tensors.filter(\.hasGradient).reduce(0) { $0 + (tensors[$1.name]?.count ?? 0) }
+    // The tensors that can get a gradient (a module's parameters too), counted before anything is computed.
+    let resolved = try LossOptions(specs: definition.options, given: options)
+    let total = definition.tensorSpecs(for: resolved).filter(\.hasGradient).reduce(0) { $0 + (tensors[$1.name]?.count ?? 0) }
     guard total <= elementLimit else {
       throw LossError.usage(
         "--check-grad checks small inputs only (at most \(elementLimit) differentiable elements; this call has \(total)); "
           + "check a slice of the data")
     }
-    let result = try definition.run(tensors: tensors, options: options, outputs: [.value, .gradients])
+    let result = try definition.run(tensors: tensors, options: options, outputs: [.value, .gradients], bareNumbers: bareNumbers)
     func f(_ changed: [String: Tensor]) -> Double {
-      guard let value = try? definition.run(tensors: changed, options: options, outputs: .value).value else { return .nan }
+      guard let value = try? definition.run(tensors: changed, options: options, outputs: .value, bareNumbers: bareNumbers).value
+      else { return .nan }
       return value.rank == 0 ? value.storage[0] : Summation.sum(value.storage)
     }
     let base = f(tensors)

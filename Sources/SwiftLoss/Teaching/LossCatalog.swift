@@ -15,7 +15,9 @@ public enum LossCatalog {
       let tensors = definition.tensors.map { spec in
         let name = spec.name + (spec.hasGradient ? "*" : "")
         return spec.isRequired ? name : "[\(name)]"
-      }.joined(separator: " ")
+      }.joined(separator: " ") + definition.tensorFamilies.map { family in
+        " " + family.patterns.map { $0.replacing("{I}", with: "I") + (family.hasGradient ? "*" : "") }.joined(separator: " ")
+      }.joined()
       return (definition.functionalName, aliases, tensors)
     }
     let nameWidth = max(4, rows.map(\.name.count).max() ?? 0)

@@ -18,11 +18,15 @@ public struct LossExplanation: Sendable {
   /// Tensors PyTorch wants as int64 (class indices, lengths); `cross_entropy`'s target only when it
   /// does not have the input's shape (see ``isIntegerTensor(_:in:)``).
   public var integerTensors: [String]
+  /// How PyTorch spells the call, when it is not `nn.Module(...)(...)` and `F.function(...)` (a module
+  /// without a functional form: AdaptiveLogSoftmaxWithLoss).
+  public var pythonSpellings: [String]?
 
   public init(
     _ functionalName: String, family: LossFamily, formula: [String], shapes: [String], notes: [String],
-    integerTensors: [String] = []
+    integerTensors: [String] = [], pythonSpellings: [String]? = nil
   ) {
+    self.pythonSpellings = pythonSpellings
     self.functionalName = functionalName
     self.family = family
     self.formula = formula
@@ -63,9 +67,14 @@ public enum Teaching {
   public static func explain(_ definition: LossDefinition) -> String {
     let explanation = explanation(for: definition)
     var out: [String] = []
-    out.append("\(definition.functionalName) — torch.nn.\(definition.moduleName) / F.\(definition.functionalName)")
+    if explanation?.pythonSpellings != nil {
+      out.append("\(definition.functionalName) — torch.nn.\(definition.moduleName) (a module only)")
+    } else {
+      out.append("\(definition.functionalName) — torch.nn.\(definition.moduleName) / F.\(definition.functionalName)")
+    }
     out.append("  " + definition.summary)
-    let names = LossRegistry.names(of: definition)
+    var seen = Set<String>()
+    let names = LossRegistry.names(of: definition).filter { seen.insert($0).inserted }
     out.append("  names: " + names.joined(separator: ", "))
     if let explanation {
       out.append("")
@@ -85,11 +94,13 @@ public enum Teaching {
       var left = spec.flag
       if !spec.aliases.isEmpty { left += " (" + spec.aliases.map { "--" + $0.replacingUnderscores() }.joined(separator: ", ") + ")" }
       return (left, spec.help + " [" + notes.joined(separator: ", ") + "]")
+    } + definition.tensorFamilies.map { family in
+      (family.displayName, family.help + " [by state_dict name, " + (family.hasGradient ? "gets a gradient" : "no gradient") + "]")
     }, indent: 2)
     out.append("")
     out.append("options:")
     var optionRows = definition.options.map { spec in
-      (spec.flag + " " + placeholder(spec.kind), spec.help + " (default: " + PythonText.option(spec.defaultValue) + ")")
+      (spec.flag + " " + placeholder(spec.kind), spec.help + defaultNote(spec))
     }
     if definition.acceptsLegacyReduction {
       optionRows.append(("--size-average, --reduce", "deprecated PyTorch flags, mapped to a reduction (see below)"))
@@ -110,6 +121,10 @@ public enum Teaching {
         "Legacy flags: size_average/reduce override reduction: reduce=False → 'none'; otherwise size_average=False → "
           + "'sum', else 'mean' (a missing flag counts as True). PyTorch warns that they are deprecated.",
         width: 92, firstPrefix: "  • ", prefix: "    ")
+    } else if definition.optionSpec("reduction") == nil {
+      out += TextTable.wrap(
+        "\(definition.moduleName) takes no reduction and no size_average/reduce: the loss is always the mean.",
+        width: 92, firstPrefix: "  • ", prefix: "    ")
     } else {
       out += TextTable.wrap(
         "\(definition.moduleName) takes no size_average/reduce (deprecated flags); use reduction.",
@@ -129,9 +144,13 @@ public enum Teaching {
   /// `nn.MSELoss(reduction='mean')(input, target)` and `F.mse_loss(input, target, reduction='mean')`,
   /// with every option at its default.
   public static func pythonSpellings(_ definition: LossDefinition) -> [String] {
+    if let spellings = explanation(for: definition)?.pythonSpellings { return spellings }
     let required = definition.tensors.filter(\.isRequired).map(\.name)
     let optionalTensors = definition.tensors.filter { !$0.isRequired }.map { "\($0.name)=\($0.name)" }
-    let keywords = definition.options.map { "\($0.name)=\(PythonText.keyword($0, $0.defaultValue))" }
+    // triplet_margin_with_distance's --p/--eps are nn.PairwiseDistance's, not keywords of the loss.
+    let keywords = definition.options.filter { option in
+      definition.functionalName != "triplet_margin_with_distance_loss" || (option.name != "p" && option.name != "eps")
+    }.map { "\($0.name)=\(PythonText.keyword($0, $0.defaultValue))" }
     // Module: buffers (weight, pos_weight) are constructor arguments; other tensors are call arguments.
     let moduleArgs = optionalTensors + keywords
     let functionalArgs = required + optionalTensors + keywords
@@ -141,12 +160,18 @@ public enum Teaching {
     ]
   }
 
+  /// ` (default: 'mean')`, unless the help already says what happens without the option.
+  static func defaultNote(_ spec: OptionSpec) -> String {
+    spec.help.contains("(required)") || spec.help.contains("(default:") ? "" : " (default: " + PythonText.option(spec.defaultValue) + ")"
+  }
+
   static func placeholder(_ kind: OptionKind) -> String {
     switch kind {
     case .double: return "X"
     case .int: return "N"
     case .bool: return "[true|false]"
     case .choice(let words): return words.joined(separator: "|")
+    case .intList: return "N1,N2,..."
     }
   }
 }

@@ -126,6 +126,7 @@ public enum LossPlot {
         default: value = nil
         }
       case .choice(let words): value = words.contains(word) ? .string(word) : nil
+      case .intList: value = nil  // not a plotted loss's option
       }
       guard let value else {
         throw LossError.usage("invalid value '\(word)' for \(spec.flag): expected \(spec.kind.noun) (or a comma-separated list)")

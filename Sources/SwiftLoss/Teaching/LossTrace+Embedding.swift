@@ -48,8 +48,10 @@ extension TraceContext {
         distanceName = "d(u, v) = ‖u − v + 1e-06‖₁"
         distance = { Self.pairwise($0, $1, p: 1, eps: 1e-6) }
       default:
-        distanceName = "d(u, v) = ‖u − v + 1e-06‖₂"
-        distance = { Self.pairwise($0, $1, p: 2, eps: 1e-6) }
+        // nn.PairwiseDistance(p, eps) with --p and --eps (defaults 2 and 1e-6).
+        let order = options.double("p"), eps = options.double("eps")
+        distanceName = "d(u, v) = ‖u − v + \(F.short(eps))‖_\(F.short(order))  (nn.PairwiseDistance(p, eps))"
+        distance = { Self.pairwise($0, $1, p: order, eps: eps) }
       }
     }
     var operandLines: [String] = []

@@ -71,7 +71,8 @@ public enum LossTracer {
 
   /// Traces one computation. Throws `.usage` above ``elementLimit`` and whatever the loss throws.
   public static func trace(
-    _ definition: LossDefinition, tensors: [String: Tensor], options: [String: OptionValue]
+    _ definition: LossDefinition, tensors: [String: Tensor], options: [String: OptionValue],
+    bareNumbers: Set<String> = []
   ) throws(LossError) -> LossTrace {
     let total = tensors.values.reduce(0) { $0 + $1.count }
     guard total <= elementLimit else {
@@ -79,7 +80,7 @@ public enum LossTracer {
         "--explain traces small inputs only (at most \(elementLimit) elements; this call has \(total)); "
           + "use --show loss, or explain a slice of the data")
     }
-    let result = try definition.run(tensors: tensors, options: options)
+    let result = try definition.run(tensors: tensors, options: options, bareNumbers: bareNumbers)
     let resolved = try LossOptions(specs: definition.options, given: options)
     var context = TraceContext(definition: definition, tensors: tensors, options: resolved, result: result)
     switch definition.functionalName {
@@ -92,6 +93,7 @@ public enum LossTracer {
     case "triplet_margin_loss", "triplet_margin_with_distance_loss": context.triplet()
     case "cosine_embedding_loss": context.cosineEmbedding()
     case "multi_margin_loss", "multilabel_margin_loss", "multilabel_soft_margin_loss": context.perSample()
+    case "adaptive_log_softmax": context.adaptive()
     default: context.pointwise()
     }
     return context.trace

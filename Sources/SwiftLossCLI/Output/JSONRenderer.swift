@@ -53,6 +53,13 @@ enum JSONRenderer {
       out.append(member)
       out.append("\"elementwise\": ")
       try tensorObject(report.result.elementwise, into: out)
+      // A module's further results (AdaptiveLogSoftmaxWithLoss's "output"), beside the elementwise.
+      for extra in report.result.extraOutputs {
+        out.append(",\n  ")
+        out.append(JSONText.string(extra.name))
+        out.append(": ")
+        try tensorObject(extra.tensor, into: out)
+      }
     }
     if report.show.contains(.gradients) {
       out.append(member)
@@ -116,6 +123,7 @@ enum JSONText {
     case .int(let n): return String(n)
     case .bool(let b): return b ? "true" : "false"
     case .string(let s): return string(s)
+    case .ints(let list): return "[" + list.map(String.init).joined(separator: ", ") + "]"
     }
   }
 
@@ -125,6 +133,8 @@ enum JSONText {
     var first = true
     for spec in specs {
       guard let value = values[spec.name] else { continue }
+      // As in options(_:values:): a derived default is shown only when given.
+      if value == spec.defaultValue && spec.help.contains("(default:") { continue }
       if !first { buffer.append(", ") }
       first = false
       buffer.appendJSONString(spec.name)
@@ -134,6 +144,13 @@ enum JSONText {
       case .int(let n): buffer.append(int: n)
       case .bool(let b): buffer.append(b ? "true" : "false")
       case .string(let s): buffer.appendJSONString(s)
+      case .ints(let list):
+        buffer.append(UInt8(ascii: "["))
+        for (index, n) in list.enumerated() {
+          if index > 0 { buffer.append(", ") }
+          buffer.append(int: n)
+        }
+        buffer.append(UInt8(ascii: "]"))
       }
     }
     buffer.append(UInt8(ascii: "}"))
@@ -145,6 +162,9 @@ enum JSONText {
   static func options(_ specs: [OptionSpec], values: [String: OptionValue]) -> String {
     let members = specs.compactMap { spec -> String? in
       guard let value = values[spec.name] else { return nil }
+      // An option whose default is derived (adaptive_log_softmax's n_classes, "(default: from the
+      // last cluster's size)") has no value to show unless it was given.
+      if spec.help.contains("(default:") && value == spec.defaultValue { return nil }
       return string(spec.name) + ": " + self.value(value)
     }
     return "{" + members.joined(separator: ", ") + "}"

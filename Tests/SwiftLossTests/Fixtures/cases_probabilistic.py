@@ -148,14 +148,14 @@ def gaussian_cases():
         for var in (0.5, 0.0, 2.0):
             ts = {"input": randn(3, 4, seed=7), "target": randn(3, 4, seed=8), "var": t(var)}
             out.append(Case(f"gaussian_nll_loss_float_var{var}{suffix(opts)}", "gaussian_nll_loss", ts,
-                            call_gauss_float(opts), opts, G2))
+                            call_gauss_float(opts), opts, G2, bare_numbers=("var",)))
         ts = {"input": randn(5, seed=9), "target": randn(5, seed=10), "var": t(0.25)}
         out.append(Case(f"gaussian_nll_loss_float_var_vector{suffix(opts)}", "gaussian_nll_loss", ts,
-                        call_gauss_float(opts), opts, G2))
+                        call_gauss_float(opts), opts, G2, bare_numbers=("var",)))
         # A 0-d input: with a bare-number var only input and target get gradients.
         ts = {"input": randn(seed=11), "target": randn(seed=12), "var": t(0.75)}
         out.append(Case(f"gaussian_nll_loss_float_var_scalar{suffix(opts)}", "gaussian_nll_loss", ts,
-                        call_gauss_float(opts), opts, G2))
+                        call_gauss_float(opts), opts, G2, bare_numbers=("var",)))
     # The eps clamp: var below eps is raised to eps, but its gradient passes straight through.
     ts = {"input": t([0.5, 1.0, -1.0, 2.0, 0.0, NAN]), "target": t([0.0, 1.0, 0.5, -1.0, 0.0, 0.0]),
           "var": t([0.0, 1e-8, 1e-6, 0.5, 0.0, 1.0])}
@@ -164,12 +164,13 @@ def gaussian_cases():
     ts = {"input": t([0.5, 1.0]), "target": t([0.0, 1.0]), "var": t([NAN, INF])}
     out.append(Case("gaussian_nll_loss_nan_inf_var", "gaussian_nll_loss", ts, call_gauss({}), {}, g3))
 
-    def err(name, ts, call=call_gauss({})):
-        out.append(Case(f"gaussian_nll_loss_error_{name}", "gaussian_nll_loss", ts, call, {}, ("input",), error="data"))
+    def err(name, ts, call=call_gauss({}), bare=()):
+        out.append(Case(f"gaussian_nll_loss_error_{name}", "gaussian_nll_loss", ts, call, {}, ("input",), error="data",
+                        bare_numbers=bare))
     err("negative_var", {"input": randn(4, 3, seed=11), "target": randn(4, 3, seed=12),
                          "var": t([[1.0, 1.0, -0.5]] * 4)})
     err("negative_float_var", {"input": randn(4, 3, seed=13), "target": randn(4, 3, seed=14), "var": t(-1.0)},
-        call_gauss_float({}))
+        call_gauss_float({}), bare=("var",))
     err("var_1_1", {"input": randn(4, 3, seed=15), "target": randn(4, 3, seed=16), "var": rand(1, 1, seed=17)})
     err("var_last_dim_only", {"input": randn(4, 3, seed=18), "target": randn(4, 3, seed=19), "var": rand(3, seed=20)})
     err("var_two_unit_dims", {"input": randn(2, 3, 4, seed=21), "target": randn(2, 3, 4, seed=22),

@@ -31,6 +31,8 @@ def encode_option(v):
         return {"type": "int", "value": v}
     if isinstance(v, float):
         return {"type": "double", "value": encode_number(v)}
+    if isinstance(v, (list, tuple)) and all(isinstance(x, int) and not isinstance(x, bool) for x in v):
+        return {"type": "ints", "value": list(v)}
     return {"type": "string", "value": str(v)}
 
 
@@ -57,10 +59,18 @@ class Case:
     - torch_accepts: for an error swiftloss raises where PyTorch does not (by the contract, e.g. CTC
       labels equal to blank or out of range, which PyTorch silently uses or reads out of bounds):
       why PyTorch accepts it. PyTorch is then not run, and this text is recorded as its message.
+    - bare_numbers: tensors that PyTorch receives as Python floats (gaussian_nll's `var`), which
+      swiftloss gets as bare inline numbers; every other 0-d tensor is a tensor.
+    - legacy: the deprecated {"size_average": b, "reduce": b} arguments given with every reduction,
+      and spelling "module" or "functional": how the loss was named (kl_div with batchmean differs).
+    A call may return a dict {"loss", "elementwise", further results...} instead of a tensor (a
+    module without a reduction argument, AdaptiveLogSoftmaxWithLoss); the further results are
+    recorded per reduction under "extra".
     """
 
     def __init__(self, name, loss, tensors, call, options=None, grads=("input",),
-                 reductions=("mean", "sum", "none"), error=None, torch_accepts=None):
+                 reductions=("mean", "sum", "none"), error=None, torch_accepts=None, bare_numbers=(),
+                 legacy=None, spelling=None):
         self.name = name
         self.loss = loss
         self.tensors = tensors
@@ -70,6 +80,9 @@ class Case:
         self.reductions = tuple(reductions)
         self.error = error
         self.torch_accepts = torch_accepts
+        self.bare_numbers = tuple(bare_numbers)
+        self.legacy = legacy
+        self.spelling = spelling
         assert torch_accepts is None or error, "torch_accepts describes an error case"
 
     def run(self):
@@ -79,6 +92,12 @@ class Case:
             "options": {k: encode_option(v) for k, v in self.options.items()},
             "tensors": {k: encode_tensor(v) for k, v in self.tensors.items()},
         }
+        if self.bare_numbers:
+            record["bare_numbers"] = list(self.bare_numbers)
+        if self.legacy is not None:
+            record["legacy"] = self.legacy
+        if self.spelling is not None:
+            record["spelling"] = self.spelling
         if self.error and self.torch_accepts:
             record["error"] = {"kind": self.error, "torch": f"(PyTorch accepts this: {self.torch_accepts})"}
             record["reductions"] = list(self.reductions)
@@ -94,13 +113,23 @@ class Case:
         results = {}
         for reduction in self.reductions:
             value, grads, caught = self._evaluate(reduction)
+            extra = {}
+            if isinstance(value, dict):  # a module with further results: {"loss", "elementwise", "output"}
+                extra = {k: encode_tensor(v) for k, v in value.items() if k not in ("loss", "elementwise")}
+                value = value["loss"]
             entry = {"value": encode_tensor(value),
                      "gradients": {k: encode_tensor(g) for k, g in grads.items()}}
+            if extra:
+                entry["extra"] = extra
             if caught:
                 entry["warnings"] = caught
             results[reduction] = entry
-        if "none" not in results:
+        if self.legacy is not None:
+            pass  # the 'none' call would take the legacy flags too; the elementwise is another fixture's
+        elif "none" not in results:
             value, _, _ = self._evaluate("none", need_grads=False)
+            if isinstance(value, dict):
+                value = value["elementwise"]
             record["elementwise"] = encode_tensor(value)
         else:
             record["elementwise"] = results["none"]["value"]
@@ -120,7 +149,8 @@ class Case:
         grads = {}
         if need_grads and self.grads:
             wanted = [leaves[k] for k in self.grads]
-            total = out.sum() if out.dim() > 0 else out
+            loss = out["loss"] if isinstance(out, dict) else out
+            total = loss.sum() if loss.dim() > 0 else loss
             got = torch.autograd.grad(total, wanted, allow_unused=True)
             for k, g in zip(self.grads, got):
                 grads[k] = g if g is not None else torch.zeros_like(leaves[k])

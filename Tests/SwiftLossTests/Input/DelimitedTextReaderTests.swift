@@ -98,10 +98,10 @@ private func text(_ s: String, label: String = "data.csv", delimiter: UInt8? = n
     expectInputError(label: "data.csv", line: 3, column: 5, "expected a number, found \"abc\"") {
       () throws(InputError) in try text("1,2,3\n4,5,6\n7,8,abc\n")
     }
-    expectInputError(line: 2, column: 3, "expected a number, found an empty field") { () throws(InputError) in
+    expectInputError(prefix: "missing value: an empty field", line: 2, column: 3) { () throws(InputError) in
       try text("1,2\n3,,4\n")
     }
-    expectInputError(line: 1, column: 5, "expected a number, found an empty field") { () throws(InputError) in
+    expectInputError(prefix: "missing value: an empty field", line: 1, column: 5) { () throws(InputError) in
       try text("1,2,\n")
     }
     expectInputError(line: 2, column: 4, "expected a number, found \"2.5x\"") { () throws(InputError) in

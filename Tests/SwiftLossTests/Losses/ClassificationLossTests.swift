@@ -89,8 +89,14 @@ import Testing
     let definition = try #require(LossRegistry.lookup("gaussian_nll"))
     let result = try definition.run(
       tensors: ["input": tensor([2, 2], [0, 1, 2, 3]), "target": tensor([2, 2], [1, 1, 1, 1]), "var": Tensor(scalar: 0.5)],
-      options: [:])
+      options: [:], bareNumbers: ["var"])
     #expect(result.gradients.map(\.name) == ["input", "target"])
+    // The same 0-d var as a tensor (from a file): PyTorch's "var is of incorrect size" for a 2-D input.
+    #expect(throws: LossError.self) {
+      try definition.run(
+        tensors: ["input": tensor([2, 2], [0, 1, 2, 3]), "target": tensor([2, 2], [1, 1, 1, 1]), "var": Tensor(scalar: 0.5)],
+        options: [:])
+    }
     let withTensor = try definition.run(
       tensors: ["input": tensor([2, 2], [0, 1, 2, 3]), "target": tensor([2, 2], [1, 1, 1, 1]), "var": tensor([2], [0.5, 0.5])],
       options: [:])

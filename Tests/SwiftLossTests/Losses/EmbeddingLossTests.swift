@@ -35,7 +35,8 @@ import Testing
     #expect(LossRegistry.lookup("triplet_margin_with_distance")?.acceptsLegacyReduction == false)
     #expect(LossRegistry.lookup("triplet_margin")?.acceptsLegacyReduction == true)
     let withDistance = LossRegistry.lookup("triplet_margin_with_distance")
-    #expect(withDistance?.optionSpec("p") == nil && withDistance?.optionSpec("eps") == nil)
+    // nn.PairwiseDistance(p, eps) as the distance function (issue 15).
+    #expect(withDistance?.optionSpec("p") != nil && withDistance?.optionSpec("eps") != nil)
     #expect(LossRegistry.lookup("multi_margin")?.tensorSpec("weight")?.hasGradient == false)
     #expect(LossRegistry.lookup("margin_ranking")?.tensorSpec("target")?.hasGradient == true)
   }

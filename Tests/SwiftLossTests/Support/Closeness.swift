@@ -12,13 +12,22 @@ enum Closeness {
   static let absoluteAtScale = 1e-13
 
   /// `nil` when every element agrees, else a description of the first disagreement.
-  static func mismatch(expected: [Double], actual: [Double], relative: Double = relative) -> String? {
+  /// With `signedZeros`, a zero must also carry the sign of the expected zero (PyTorch's `-0.0`
+  /// and `0.0` print differently, so swiftloss must give the same one).
+  static func mismatch(
+    expected: [Double], actual: [Double], relative: Double = relative, signedZeros: Bool = false
+  ) -> String? {
     guard expected.count == actual.count else { return "expected \(expected.count) elements, got \(actual.count)" }
     let scale = expected.lazy.filter(\.isFinite).map(abs).max() ?? 0
     let absolute = absoluteAtScale * max(scale, 1e-300)
     for (i, (e, a)) in zip(expected, actual).enumerated() where !agree(e, a, relative: relative, absolute: absolute) {
       let ulps = (e.isFinite && a.isFinite && e != 0) ? String(format: " (%.3g relative)", abs(a - e) / abs(e)) : ""
       return "element \(i): expected \(e), got \(a)\(ulps)"
+    }
+    if signedZeros {
+      for (i, (e, a)) in zip(expected, actual).enumerated() where e == 0 && a == 0 && e.sign != a.sign {
+        return "element \(i): expected \(e), got \(a) (the sign of zero differs)"
+      }
     }
     return nil
   }

@@ -8,6 +8,8 @@ struct PyTorchFixture: CustomTestStringConvertible, Sendable {
     var value: Tensor
     var gradients: [String: Tensor]
     var warnings: [String]
+    /// Further results of a module (AdaptiveLogSoftmaxWithLoss's `output`).
+    var extra: [String: Tensor] = [:]
   }
 
   var family: String
@@ -22,6 +24,12 @@ struct PyTorchFixture: CustomTestStringConvertible, Sendable {
   var errorKind: String?
   var errorReductions: [String]
   var torchError: String?
+  /// Tensors PyTorch received as Python floats (bare inline numbers on the command line).
+  var bareNumbers: Set<String>
+  /// The deprecated `size_average`/`reduce` arguments, and whether the loss was spelt as its module.
+  var legacySizeAverage: Bool?
+  var legacyReduce: Bool?
+  var spelledAsModule: Bool
 
   var testDescription: String { "\(family)/\(name)" }
 
@@ -56,13 +64,34 @@ struct PyTorchFixture: CustomTestStringConvertible, Sendable {
     for (reduction, entry) in json["results"] as? [String: Any] ?? [:] {
       guard let entry = entry as? [String: Any], let value = entry["value"].flatMap(Self.tensor) else { continue }
       let gradients = (entry["gradients"] as? [String: Any] ?? [:]).compactMapValues(Self.tensor)
-      results.append((reduction, Expected(value: value, gradients: gradients, warnings: entry["warnings"] as? [String] ?? [])))
+      let extra = (entry["extra"] as? [String: Any] ?? [:]).compactMapValues(Self.tensor)
+      results.append(
+        (reduction, Expected(value: value, gradients: gradients, warnings: entry["warnings"] as? [String] ?? [], extra: extra)))
     }
     self.results = results.sorted { $0.0 < $1.0 }
     let error = json["error"] as? [String: Any]
     self.errorKind = error?["kind"] as? String
     self.torchError = error?["torch"] as? String
     self.errorReductions = json["reductions"] as? [String] ?? []
+    self.bareNumbers = Set(json["bare_numbers"] as? [String] ?? [])
+    let legacy = json["legacy"] as? [String: Any]
+    self.legacySizeAverage = (legacy?["size_average"] as? NSNumber)?.boolValue
+    self.legacyReduce = (legacy?["reduce"] as? NSNumber)?.boolValue
+    self.spelledAsModule = json["spelling"] as? String == "module"
+  }
+
+  /// Runs the case's loss for one reduction as the command line would: the legacy flags mapped as
+  /// the front end maps them, the bare numbers marked.
+  func run(_ definition: LossDefinition, reduction: String, outputs: LossOutputs = .all) throws(LossError) -> LossResult {
+    var options = self.options
+    let hasLegacy = legacySizeAverage != nil || legacyReduce != nil
+    if definition.optionSpec("reduction") != nil {
+      options["reduction"] = .string(
+        hasLegacy ? Reduction.legacy(sizeAverage: legacySizeAverage, reduce: legacyReduce).rawValue : reduction)
+    }
+    return try definition.run(
+      tensors: tensors, options: options, outputs: outputs, reductionFromLegacyFlags: hasLegacy,
+      spelledAsModule: spelledAsModule, requestedReduction: Reduction(rawValue: reduction), bareNumbers: bareNumbers)
   }
 
   static func option(_ value: Any) -> OptionValue? {
@@ -73,6 +102,7 @@ struct PyTorchFixture: CustomTestStringConvertible, Sendable {
     case "bool": return (raw as? NSNumber).map { .bool($0.boolValue) }
     case "int": return (raw as? NSNumber).map { .int($0.intValue) }
     case "double": return .double(number(raw))
+    case "ints": return (raw as? [NSNumber]).map { .ints($0.map(\.intValue)) }
     default: return (raw as? String).map { .string($0) }
     }
   }

@@ -9,6 +9,8 @@ enum TeachingSamples {
     var tensors: [String: Tensor]
     var options: [String: OptionValue] = [:]
     var label: String { loss + (options.isEmpty ? "" : " " + options.keys.sorted().map { "\($0)=\(options[$0]!)" }.joined(separator: ",")) }
+    /// A 0-d `var` in these samples stands for PyTorch's Python-float var (a bare inline number).
+    var bareNumbers: Set<String> { tensors["var"]?.rank == 0 ? ["var"] : [] }
   }
 
   static func t(_ shape: [Int], _ values: [Double]) -> Tensor { Tensor(validatedShape: shape, storage: values) }
@@ -70,11 +72,23 @@ enum TeachingSamples {
     Call(loss: "ctc_loss", tensors: ["log_probs": logProbs, "targets": t([2, 2], [1, 2, 3, 3]), "input_lengths": v([5, 4]), "target_lengths": v([2, 2])]),
     Call(loss: "ctc_loss", tensors: ["log_probs": logProbs, "targets": v([1, 2, 3]), "input_lengths": v([5, 3]), "target_lengths": v([2, 1])],
       options: ["blank": .int(0)]),
+    Call(loss: "triplet_margin_with_distance_loss", tensors: ["anchor": t([2, 3], [1, 2, 3, -1, 0.5, 2]), "positive": t([2, 3], [0.5, 2, 2, 1, 1, 1]), "negative": t([2, 3], [1, 1, 3, -1, 0.4, 2.2])],
+      options: ["p": .double(3), "eps": .double(0.01), "margin": .double(1.5)]),
+    // nn.AdaptiveLogSoftmaxWithLoss(4, 6, cutoffs=[2, 4], div_value=2.0, head_bias=True): targets in
+    // the shortlist and in both clusters.
+    Call(loss: "adaptive_log_softmax", tensors: [
+      "input": t([3, 4], [0.5, -1, 2, 0.1, 1, 0.3, -0.7, 2, -1.5, 0.2, 0.9, -0.4]), "target": v([1, 3, 5]),
+      "head.weight": t([4, 4], (0..<16).map { sin(Double($0)) * 0.5 }), "head.bias": v([0.1, -0.2, 0.3, 0]),
+      "tail.0.0.weight": t([2, 4], (0..<8).map { cos(Double($0)) * 0.4 }), "tail.0.1.weight": t([2, 2], [0.3, -0.6, 0.2, 0.5]),
+      "tail.1.0.weight": t([1, 4], [0.2, -0.1, 0.4, 0.3]), "tail.1.1.weight": t([2, 1], [0.7, -0.3]),
+    ], options: ["cutoffs": .ints([2, 4]), "div_value": .double(2), "head_bias": .bool(true)]),
   ]
 
   /// `base` with every reduction the loss accepts.
   static var all: [Call] {
     base.flatMap { call -> [Call] in
+      // AdaptiveLogSoftmaxWithLoss takes no reduction.
+      if registered(call)?.optionSpec("reduction") == nil { return [call] }
       var reductions = ["mean", "sum", "none"]
       if call.loss == "kl_div" { reductions.append("batchmean") }
       return reductions.map { reduction in

@@ -11,6 +11,7 @@ import Testing
     "binary_cross_entropy", "binary_cross_entropy_with_logits", "margin_ranking_loss", "hinge_embedding_loss",
     "multilabel_margin_loss", "huber_loss", "smooth_l1_loss", "soft_margin_loss", "multilabel_soft_margin_loss",
     "cosine_embedding_loss", "multi_margin_loss", "triplet_margin_loss", "triplet_margin_with_distance_loss",
+    "adaptive_log_softmax",
   ]
 
   @Test func everyLossHasAnExplanation() {
@@ -27,11 +28,14 @@ import Testing
     for definition in LossRegistry.all {
       let text = Teaching.explain(definition)
       #expect(text.contains("torch.nn.\(definition.moduleName)("))
-      #expect(text.contains("torch.nn.functional.\(definition.functionalName)("))
+      // A module without a functional form (AdaptiveLogSoftmaxWithLoss) says so instead.
+      let moduleOnly = Teaching.explanation(for: definition)?.pythonSpellings != nil
+      #expect(moduleOnly ? text.contains("no functional form") : text.contains("torch.nn.functional.\(definition.functionalName)("))
       #expect(text.contains("formula:"))
       for option in definition.options {
         #expect(text.contains(option.flag), "\(definition.functionalName): \(option.flag)")
-        #expect(text.contains("(default: \(PythonText.option(option.defaultValue)))"))
+        let note = Teaching.defaultNote(option)  // empty for a required option (--cutoffs)
+        #expect(note.isEmpty || text.contains(note))
       }
       for tensor in definition.tensors { #expect(text.contains(tensor.flag)) }
     }
@@ -57,8 +61,8 @@ import Testing
   func traceMatchesEngine(_ index: Int) throws {
     let call = TeachingSamples.all[index]
     guard let definition = TeachingSamples.registered(call) else { return }
-    let result = try definition.run(tensors: call.tensors, options: call.options)
-    let trace = try LossTracer.trace(definition, tensors: call.tensors, options: call.options)
+    let result = try definition.run(tensors: call.tensors, options: call.options, bareNumbers: call.bareNumbers)
+    let trace = try LossTracer.trace(definition, tensors: call.tensors, options: call.options, bareNumbers: call.bareNumbers)
     let text = trace.render()
     #expect(text.contains("reduction"), "\(call.label)")
     #expect(Closeness.mismatch(expected: result.elementwise.storage, actual: trace.elementwise, relative: 1e-12) == nil,
@@ -126,8 +130,9 @@ import Testing
   func scriptParsesAndHoldsTheTensors(_ index: Int) throws {
     let call = TeachingSamples.base[index]
     guard let definition = TeachingSamples.registered(call) else { return }
-    let script = try PythonEmitter.script(definition, tensors: call.tensors, options: call.options)
-    #expect(script.contains("F.\(definition.functionalName)("))
+    let script = try PythonEmitter.script(definition, tensors: call.tensors, options: call.options, bareNumbers: call.bareNumbers)
+    let moduleOnly = !definition.tensorFamilies.isEmpty
+    #expect(script.contains(moduleOnly ? "torch.nn.\(definition.moduleName)(" : "F.\(definition.functionalName)("))
     let explanation = try #require(Teaching.explanation(for: definition))
     for (name, tensor) in call.tensors where !(name == "var" && tensor.rank == 0) {
       let integer = explanation.isIntegerTensor(name, in: call.tensors)
@@ -162,8 +167,13 @@ import Testing
 
   @Test func gaussianFloatVar() throws {
     let gaussian = try #require(LossRegistry.lookup("gaussian_nll"))
-    let script = try PythonEmitter.script(gaussian, tensors: ["input": TeachingSamples.x22, "target": TeachingSamples.y22, "var": Tensor(scalar: 0.25)], options: [:])
+    let script = try PythonEmitter.script(gaussian, tensors: ["input": TeachingSamples.x22, "target": TeachingSamples.y22, "var": Tensor(scalar: 0.25)], options: [:], bareNumbers: ["var"])
     #expect(script.contains("var = 0.25  # a Python float"))
+    // A 0-d var from a file is a tensor: a 1-D input takes it (unsqueezed), with its gradient.
+    let tensorVar = try PythonEmitter.script(
+      gaussian, tensors: ["input": TeachingSamples.v([1, 2]), "target": TeachingSamples.v([0, 0]), "var": Tensor(scalar: 0.25)],
+      options: [:])
+    #expect(tensorVar.contains("var = torch.tensor(0.25, dtype=torch.float64, requires_grad=True)"))
   }
 }
 
@@ -272,7 +282,7 @@ import Testing
   func everySampleChecks(_ index: Int) throws {
     let call = TeachingSamples.base[index]
     guard let definition = TeachingSamples.registered(call) else { return }
-    let report = try GradientCheck.run(definition, tensors: call.tensors, options: call.options)
+    let report = try GradientCheck.run(definition, tensors: call.tensors, options: call.options, bareNumbers: call.bareNumbers)
     if definition.functionalName == "ctc_loss" {
       let entry = try #require(report.entries.first)
       #expect(try #require(entry.adjustedMaxAbsoluteError) < 1e-6, "\(report.render())")
@@ -353,10 +363,10 @@ struct TorchCrossCheckTests {
     guard let definition = TeachingSamples.registered(call),
       let python = ProcessInfo.processInfo.environment["SWIFTLOSS_TORCH_PYTHON"]
     else { return }
-    let script = try PythonEmitter.script(definition, tensors: call.tensors, options: call.options)
+    let script = try PythonEmitter.script(definition, tensors: call.tensors, options: call.options, bareNumbers: call.bareNumbers)
     let (status, output) = try PythonEmitterTests.run(python, ["-W", "ignore", "-"], input: script)
     try #require(status == 0, "\(call.label): \(output)")
-    let result = try definition.run(tensors: call.tensors, options: call.options)
+    let result = try definition.run(tensors: call.tensors, options: call.options, bareNumbers: call.bareNumbers)
     var printed: [String: [Double]] = [:]
     for line in output.split(separator: "\n") {
       printed[String(line.prefix { $0 != ":" })] = Self.numbers(line)

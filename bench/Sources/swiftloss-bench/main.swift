@@ -1,8 +1,12 @@
 // Benchmarks for the tensor readers (release builds only): see bench/parse-bench.sh.
 //
-//   swiftloss-bench csv FILE [--single]   delimited text, parallel (default) or one thread
+//   swiftloss-bench csv FILE [--single] [--column NAME|#N] [--decimal]
+//                                          delimited text, parallel (default) or one thread; one
+//                                          column by header name or 1-based number; decimal commas
 //   swiftloss-bench json FILE             a JSON array
 //   swiftloss-bench float N               N random/adversarial strings vs strtod, and MB/s
+//   swiftloss-bench archive FILE [KEY]    .npy/.npz/.safetensors/.pt: one tensor (KEY, or the only
+//                                         one), GB/s of the float64 it gives (see archive-bench.sh)
 import Dispatch
 import Foundation
 import SwiftLoss
@@ -157,9 +161,51 @@ func benchFloat(count: Int) {
   if mismatches > 0 { exit(1) }
 }
 
+/// Reads one tensor of an archive (or a `.npy`) `repeats` times, after one untimed read, and
+/// reports GB/s of the tensor's float64 bytes (for an uncompressed file, about its size).
+func benchArchive(path: String, key: String?, repeats: Int = 7) {
+  var times: [Double] = []
+  var cpu: [Double] = []
+  var shape: [Int] = []
+  var checksum = 0.0
+  var elements = 0
+  for run in 0...repeats {
+    let start = now()
+    let cpuStart = cpuNow()
+    do {
+      let tensor: Tensor
+      if let key {
+        let input = try InputBytes.open(path: path)
+        tensor = try TensorArchive.open(input, label: path, path: path).tensor(key)
+      } else {
+        tensor = try TensorReader.read(path: path)
+      }
+      if run > 0 {
+        times.append(now() - start)
+        cpu.append(cpuNow() - cpuStart)
+      }
+      shape = tensor.shape
+      elements = tensor.count
+      checksum = tensor.storage.reduce(0, +)
+    } catch {
+      print("error: \(error)")
+      exit(1)
+    }
+  }
+  let bytes = Double(elements * 8)
+  let best = times.min() ?? 0
+  let median = times.sorted()[times.count / 2]
+  let name = (path.split(separator: "/").last.map(String.init) ?? path) + (key.map { "#" + $0 } ?? "")
+  print(
+    name.padding(toLength: 34, withPad: " ", startingAt: 0)
+      + String(format: "%6.2f GB/s best %6.2f GB/s median (%.4f s, %.2f CPU-s)", bytes / best / 1e9, bytes / median / 1e9,
+        best, cpu.min() ?? 0)
+      + "  file \(Int(fileSize(path))) B, shape \(shape), sum \(checksum)")
+}
+
 let arguments = CommandLine.arguments
 guard arguments.count >= 3 else {
-  print("usage: swiftloss-bench csv FILE [--single] | json FILE | float N")
+  print("usage: swiftloss-bench csv FILE [--single] [--column NAME|#N] [--decimal] | json FILE | float N | archive FILE [KEY]")
   exit(2)
 }
 switch arguments[1] {
@@ -167,9 +213,22 @@ case "csv":
   var options = ReadOptions()
   let single = arguments.contains("--single")
   options.parallel = !single
-  benchRead(single ? "csv, 1 thread" : "csv, parallel", path: arguments[2], options: options)
+  options.decimalComma = arguments.contains("--decimal")
+  var name = single ? "csv, 1 thread" : "csv, parallel"
+  if let k = arguments.firstIndex(of: "--column"), k + 1 < arguments.count {
+    let selector = arguments[k + 1]
+    if selector.hasPrefix("#"), let number = Int(selector.dropFirst()) {
+      options.column = .number(number)
+    } else {
+      options.column = .name(selector)
+    }
+    name += ", column \(selector)"
+  }
+  benchRead(name, path: arguments[2], options: options)
 case "json":
   benchRead("json array", path: arguments[2], options: ReadOptions())
+case "archive":
+  benchArchive(path: arguments[2], key: arguments.count > 3 ? arguments[3] : nil)
 case "float":
   benchFloat(count: Int(arguments[2]) ?? 1_000_000)
 default:

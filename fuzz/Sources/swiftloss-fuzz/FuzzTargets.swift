@@ -7,8 +7,9 @@ import SwiftLossCLI
 /// The fuzzing targets: each takes arbitrary bytes and must return without trapping, whatever the
 /// bytes are. `FUZZ_TARGET` picks one: `delimited`, `json`, `npy`, `object`, `literal`, `sniff`,
 /// `pair` (two files read together for a loss value), `args` (a whole command line, see
-/// ``ArgsTarget``) or `losses` (every loss's compute path on decoded tensors and options, see
-/// ``LossesTarget``).
+/// ``ArgsTarget``), `losses` (every loss's compute path on decoded tensors and options, see
+/// ``LossesTarget``), or the archive readers: `pickle` (the allow-list unpickler of `.pt` files),
+/// `zip` (the zip reader, then the archive it holds), `safetensors` and `npz`.
 enum FuzzTargets {
   static func run(_ target: String, _ bytes: [UInt8]) {
     switch target {
@@ -18,6 +19,13 @@ enum FuzzTargets {
       let delimiter = bytes.first.map { delimiters[Int($0) % delimiters.count] } ?? nil
       let body = Array(bytes.dropFirst())
       _ = try? TensorReader.read(bytes: body, label: "fuzz.csv", options: ReadOptions(delimiter: delimiter ?? UInt8(ascii: ",")))
+      // The general path as well: the rest of the first byte asks for decimal commas and a
+      // selected column (by number or by the name "a").
+      let variant = Int(bytes.first ?? 0) / delimiters.count
+      var general = ReadOptions(delimiter: delimiter == UInt8(ascii: ",") ? nil : delimiter)
+      general.decimalComma = variant & 1 != 0
+      general.column = variant & 2 != 0 ? .number(variant / 8 % 4 + 1) : (variant & 4 != 0 ? .name("a") : nil)
+      _ = try? TensorReader.read(bytes: body, label: "fuzz.csv", options: general)
     case "json":
       _ = try? TensorReader.read(bytes: [UInt8(ascii: "[")] + bytes, label: "fuzz.json")
       _ = try? TensorReader.read(bytes: bytes, label: "fuzz.json")
@@ -43,6 +51,14 @@ enum FuzzTargets {
       _ = try? TensorReader.readObject(bytes: bytes, label: "fuzz.json")
     case "literal":
       _ = try? TensorReader.parseLiteral(String(decoding: bytes, as: UTF8.self), label: "--input")
+    case "pickle":
+      ArchiveFuzzing.pickle(bytes)
+    case "zip":
+      ArchiveFuzzing.zip(bytes)
+    case "safetensors":
+      ArchiveFuzzing.archive(bytes, label: "fuzz.safetensors")
+    case "npz":
+      ArchiveFuzzing.archive(bytes, label: "fuzz.npz")
     case "args":
       ArgsTarget.run(bytes)
     case "losses":

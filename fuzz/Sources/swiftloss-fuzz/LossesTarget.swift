@@ -84,6 +84,8 @@ enum LossesTarget {
       case .choice(let words):
         let pick = Int(reader.byte()) % (words.count + 1)
         options[spec.name] = .string(pick < words.count ? words[pick] : "batchmean")
+      case .intList:
+        options[spec.name] = .ints((0..<Int(reader.byte() % 4)).map { _ in intValues[Int(reader.byte()) % intValues.count] })
       }
     }
     guard let result = try? definition.run(tensors: tensors, options: options, outputs: outputs) else { return }

@@ -112,7 +112,9 @@ enum CrossEntropy {
           let smoothScale = perClass * scale
           for c in 0..<classes { dls[base + c * inner] = -smoothScale * problem.weight(ofClass: c) }
         }
-        dls[base + y * inner] += problem.weight(ofClass: y) * -((1 - smoothing) * scale)
+        // nll_loss's backward writes −w[y]·grad into zeros (a zero weight gives −0.0, as in PyTorch).
+        let picked = problem.weight(ofClass: y) * -((1 - smoothing) * scale)
+        if smoothing > 0 { dls[base + y * inner] += picked } else { dls[base + y * inner] = picked }
       }
       LogSoftmax.backward(&dls, output: ls, layout: layout)
       gradients.append(("input", Tensor(validatedShape: input.shape, storage: dls)))
@@ -154,6 +156,8 @@ enum CrossEntropy {
     }
     let outputShape = input.rank == 1 ? [] : [input.shape[0]] + input.shape[2...]
     var value = reduction.apply(to: losses, shape: outputShape, divisor: Double(rows))
+    // PyTorch's 'sum' is −(ls·t·w).sum(): the negation outside, so an empty batch sums to −0.0.
+    if reduction == .sum { value = Tensor(scalar: -Summation.sum(losses.map { -$0 })) }
     if reduction == .mean && input.count == 0 { value = Tensor(scalar: .nan) }
     var gradients: [(name: String, gradient: Tensor)] = []
     if arguments.outputs.contains(.gradients) {

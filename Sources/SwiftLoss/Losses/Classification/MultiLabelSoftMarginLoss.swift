@@ -3,9 +3,16 @@ struct MultiLabelSoftMarginKernel: PointwiseKernel {
   @inline(__always) func loss(_ x: Double, _ y: Double) -> Double {
     -(y * LogSigmoid.value(x) + (1 - y) * LogSigmoid.value(-x))
   }
+  /// Autograd's chain through `−(y·logσ(x) + (1 − y)·logσ(−x))` term by term (upstream `v = −1`
+  /// after the negation), summed as autograd sums them, so that zeros carry PyTorch's sign.
   @inline(__always) func derivatives(_ x: Double, _ y: Double) -> (input: Double, target: Double) {
-    (-(y * LogSigmoid.derivative(x) - (1 - y) * LogSigmoid.derivative(-x)),
-     -(LogSigmoid.value(x) - LogSigmoid.value(-x)))
+    derivatives(x, y, upstream: 1)
+  }
+  @inline(__always) func derivatives(_ x: Double, _ y: Double, upstream u: Double) -> (input: Double, target: Double) {
+    let v = -u
+    let input = (v * y) * LogSigmoid.derivative(x) + -((v * (1 - y)) * LogSigmoid.derivative(-x))
+    let target = v * LogSigmoid.value(x) + -(v * LogSigmoid.value(-x))
+    return (input, target)
   }
 }
 

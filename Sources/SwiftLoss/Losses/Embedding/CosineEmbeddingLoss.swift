@@ -144,7 +144,10 @@ enum CosineEmbedding {
           }
         }
       }
-      var gSquares1 = [Double](repeating: 0, count: rows1), gSquares2 = [Double](repeating: 0, count: rows2)
+      // mul's backward per row; a broadcast operand's is summed (ATen's sum starts at +0.0), an
+      // unbroadcast one's is the product itself (so a −0.0 keeps its sign, as in PyTorch).
+      var gSquares1 = [Double](repeating: rows1 == rowCount ? -0.0 : 0, count: rows1)
+      var gSquares2 = [Double](repeating: rows2 == rowCount ? -0.0 : 0, count: rows2)
       for r in 0..<rowCount {
         let r1 = rows1 == 1 ? 0 : r, r2 = rows2 == 1 ? 0 : r
         gSquares1[r1] += gSquaresProduct[r] * squares2[r2]

@@ -104,9 +104,7 @@ enum TripletMargin {
           gNegative[i] = gMinimum
         }
       }
-      var ga = [Double](repeating: 0, count: anchor.count)
-      var gp = [Double](repeating: 0, count: positive.count)
-      var gn = [Double](repeating: 0, count: negative.count)
+      var ga: [Double]?, gp: [Double]?, gn: [Double]?
       ap.addGradients(
         distance, distances: dp, upstream: Broadcasting.sumReduce(gPositive, from: shape, to: ap.outputShape),
         dx: &ga, dy: &gp)
@@ -119,9 +117,9 @@ enum TripletMargin {
           dx: &gp, dy: &gn)
       }
       gradients = [
-        ("anchor", Tensor(validatedShape: anchor.shape, storage: ga)),
-        ("positive", Tensor(validatedShape: positive.shape, storage: gp)),
-        ("negative", Tensor(validatedShape: negative.shape, storage: gn)),
+        ("anchor", Tensor(validatedShape: anchor.shape, storage: ga ?? [Double](repeating: 0, count: anchor.count))),
+        ("positive", Tensor(validatedShape: positive.shape, storage: gp ?? [Double](repeating: 0, count: positive.count))),
+        ("negative", Tensor(validatedShape: negative.shape, storage: gn ?? [Double](repeating: 0, count: negative.count))),
       ]
     }
     return LossResult(

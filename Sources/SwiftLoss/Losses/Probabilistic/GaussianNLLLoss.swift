@@ -38,7 +38,8 @@ extension LossDefinition {
       TensorSpec(
         "var", gradient: true,
         help: "variances ≥ 0: the input's shape, one dimension of size 1, or the input's shape without its last "
-          + "dimension; a bare number (0-d) is PyTorch's float var: broadcast to the input, no gradient"),
+          + "dimension; a bare inline number is PyTorch's float var (broadcast to the input, no gradient), a 0-d "
+          + "tensor from a file a tensor var"),
     ],
     options: [
       .reduction(),
@@ -54,8 +55,9 @@ extension LossDefinition {
     if let negative = variance.storage.firstIndex(where: { $0 < 0 }) {
       throw LossError.data("gaussian_nll_loss: var has negative entry/entries", tensor: "var", index: negative)
     }
-    if variance.rank == 0 {
-      // A bare number is PyTorch's Python-float var: var·ones_like(input), no gradient.
+    if variance.rank == 0 && arguments.bareNumbers.contains("var") {
+      // A bare inline number is PyTorch's Python-float var: var·ones_like(input), no gradient. A 0-d
+      // tensor from a file or --data is a tensor var: the checks below, and its gradient.
       parameter = Tensor(repeating: variance.storage[0], shape: input.shape)
       parameterGradientName = nil
     } else if variance.shape != input.shape {

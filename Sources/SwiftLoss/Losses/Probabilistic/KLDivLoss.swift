@@ -42,8 +42,9 @@ extension LossDefinition {
     let input = try arguments.tensor("input"), target = try arguments.tensor("target")
     let reduction = arguments.reduction
     var warnings: [String] = []
-    // PyTorch warns only when 'mean' was asked for by name, not when legacy flags produced it.
-    if reduction == .mean && !arguments.reductionFromLegacyFlags {
+    // PyTorch warns only when 'mean' was asked for by name, not when legacy flags produced it; the
+    // module turns its legacy flags into the name 'mean' before it calls F.kl_div, which then warns.
+    if reduction == .mean && (!arguments.reductionFromLegacyFlags || arguments.spelledAsModule) {
       warnings.append(
         "reduction: 'mean' divides the total loss by both the batch size and the support size."
           + "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
@@ -51,13 +52,21 @@ extension LossDefinition {
     }
     let kernel = KLDivKernel(logTarget: arguments.options.bool("log_target"))
     let operands = PointwiseOperands(input: input, target: target)
-    guard reduction == .batchmean else {
+    // F.kl_div with legacy flags and reduction='batchmean' reduces as the flags say, then divides
+    // by the batch size all the same (the module's flags replace 'batchmean' outright).
+    let legacyThenBatchmean = arguments.reductionFromLegacyFlags && !arguments.spelledAsModule
+      && arguments.requestedReduction == .batchmean
+    let dividesByBatch = reduction == .batchmean || legacyThenBatchmean
+    guard dividesByBatch else {
       return try PointwiseLoss.compute(kernel, operands, reduction: reduction, outputs: arguments.outputs, warnings: warnings)
     }
     // 'batchmean' is PyTorch's sum divided by input.size(0) (not divided for a 0-d input).
-    var result = try PointwiseLoss.compute(kernel, operands, reduction: .sum, outputs: arguments.outputs)
-    let batch = Double(input.shape.first ?? 1)
-    result.value = Tensor(scalar: result.value.storage[0] / batch)
+    let reduced: Reduction = reduction == .batchmean ? .sum : reduction
+    var outputs = arguments.outputs
+    if reduced == .none { outputs.insert(.elementwise) }
+    var result = try PointwiseLoss.compute(kernel, operands, reduction: reduced, outputs: outputs)
+    let batch = Double(input.rank == 0 ? 1 : input.shape[0])
+    result.value = Tensor(validatedShape: result.value.shape, storage: result.value.storage.map { $0 / batch })
     result.gradients = result.gradients.map { entry in
       (entry.name, Tensor(validatedShape: entry.gradient.shape, storage: entry.gradient.storage.map { $0 / batch }))
     }

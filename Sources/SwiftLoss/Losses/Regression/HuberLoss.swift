@@ -5,11 +5,13 @@ struct HuberKernel: PointwiseKernel {
     let z = abs(x - y)
     return z < delta ? 0.5 * z * z : delta * (z - 0.5 * delta)
   }
+  /// The target's gradient is the input's with the arguments swapped (derivatives.yaml:
+  /// `huber_loss_backward(grad, target, self)`), which keeps PyTorch's `+0.0` at `x == y`.
   @inline(__always) func derivatives(_ x: Double, _ y: Double) -> (input: Double, target: Double) {
-    let d = x - y
-    let g: Double
-    if d <= -delta { g = -delta } else if d >= delta { g = delta } else { g = d }
-    return (g, -g)
+    (slope(x - y), slope(y - x))
+  }
+  @inline(__always) func slope(_ d: Double) -> Double {
+    d <= -delta ? -delta : (d >= delta ? delta : d)
   }
 }
 

@@ -5,11 +5,13 @@ struct SmoothL1Kernel: PointwiseKernel {
     let z = abs(x - y)
     return z < beta ? 0.5 * z * z / beta : z - 0.5 * beta
   }
+  /// The target's gradient is the input's with the arguments swapped (derivatives.yaml:
+  /// `smooth_l1_loss_backward(grad, target, self)`), which keeps PyTorch's `+0.0` at `x == y`.
   @inline(__always) func derivatives(_ x: Double, _ y: Double) -> (input: Double, target: Double) {
-    let d = x - y
-    let g: Double
-    if d <= -beta { g = -1 } else if d >= beta { g = 1 } else { g = d / beta }
-    return (g, -g)
+    (slope(x - y), slope(y - x))
+  }
+  @inline(__always) func slope(_ d: Double) -> Double {
+    d <= -beta ? -1 : (d >= beta ? 1 : d / beta)
   }
 }
 
