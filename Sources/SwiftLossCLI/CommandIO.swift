@@ -45,8 +45,8 @@ public struct TensorSource {
   public var read: (_ source: InputSource, _ options: ReadOptions) throws(InputError) -> Tensor
   /// An inline literal: a JSON array, a number.
   public var parseLiteral: (_ text: String, _ label: String) throws(InputError) -> Tensor
-  /// A JSON object of tensors (`--data`).
-  public var readObject: (_ source: InputSource) throws(InputError) -> [(key: String, tensor: Tensor)]
+  /// Named tensors: a JSON object or an archive (`--data`, `FILE#KEY`).
+  public var readNamed: (_ source: InputSource, _ options: ReadOptions) throws(InputError) -> NamedTensors
   /// Whether a pointwise loss may read `input` and `target` together for its value alone
   /// (``LossDefinition/pairedValue(sources:options:outputs:readOptions:)``).
   public var readsPairs: Bool
@@ -56,14 +56,14 @@ public struct TensorSource {
     open: @escaping (String) throws(InputError) -> InputSource,
     read: @escaping (InputSource, ReadOptions) throws(InputError) -> Tensor,
     parseLiteral: @escaping (String, String) throws(InputError) -> Tensor,
-    readObject: @escaping (InputSource) throws(InputError) -> [(key: String, tensor: Tensor)],
+    readNamed: @escaping (InputSource, ReadOptions) throws(InputError) -> NamedTensors,
     readsPairs: Bool = true
   ) {
     self.fileExists = fileExists
     self.open = open
     self.read = read
     self.parseLiteral = parseLiteral
-    self.readObject = readObject
+    self.readNamed = readNamed
     self.readsPairs = readsPairs
   }
 
@@ -74,8 +74,21 @@ public struct TensorSource {
       open: { path throws(InputError) in try InputSource.open(path: path) },
       read: { source, options throws(InputError) in try TensorReader.read(source, options: options) },
       parseLiteral: { text, label throws(InputError) in try TensorReader.parseLiteral(text, label: label) },
-      readObject: { source throws(InputError) in try TensorReader.readObject(source) }
+      readNamed: { source, options throws(InputError) in try NamedTensors.read(source, options: options) }
     )
+  }
+}
+
+extension TensorSource {
+  /// `PATH#SELECTOR`: a column of a delimited-text file (`#name`, or `#N` counted as `cut -f`
+  /// counts), or an entry of a JSON object or an archive by its key.
+  func readSelected(_ source: InputSource, _ selector: String, _ options: ReadOptions) throws(InputError) -> Tensor {
+    guard TensorReader.isDelimitedText(source, options: options) else {
+      return try readNamed(source, options).tensor(selector)
+    }
+    var options = options
+    options.column = Int(selector).map { .number($0) } ?? .name(selector)
+    return try read(source, options)
   }
 }
 

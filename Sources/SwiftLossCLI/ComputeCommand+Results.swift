@@ -4,13 +4,15 @@ import SwiftLoss
 /// Single calls and every request of `batch` go through here.
 extension ComputeCommand {
   /// Resolves the options, runs the loss (or a teaching mode) on `tensors` and renders the result.
-  /// `bareNumbers`: the tensors given as bare inline numbers (PyTorch's Python floats).
+  /// `bareNumbers`: the tensors given as bare inline numbers (PyTorch's Python floats);
+  /// `warnings`: those reading gave (the legacy-flag ones included), else the legacy-flag ones.
   func finish(
-    tensors: [String: Tensor], labels: [String: String], bareNumbers: Set<String> = [], compact: Bool = false
+    tensors: [String: Tensor], labels: [String: String], bareNumbers: Set<String> = [], warnings earlier: [String]? = nil,
+    compact: Bool = false
   ) throws(CommandError) -> Outcome {
     let definition = request.definition
-    let (given, initialWarnings) = givenOptions()
-    var warnings = initialWarnings
+    let (given, legacyWarnings) = givenOptions()
+    var warnings = earlier ?? legacyWarnings
     let resolved: LossOptions
     do { resolved = try LossOptions(specs: definition.options, given: given) } catch {
       throw CommandError.loss(error, tensors: tensors, flags: labels)

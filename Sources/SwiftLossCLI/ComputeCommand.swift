@@ -44,7 +44,7 @@ struct ComputeCommand {
 
     let readOptions = ReadOptions(delimiter: global.delimiter, decimalComma: global.decimalComma)
     let (given, legacyWarnings) = givenOptions()
-    let warnings = legacyWarnings
+    var warnings = legacyWarnings
 
     // Every argument becomes a source once: a path (file or stream) is opened and read exactly
     // once, whichever reading then uses its bytes.
@@ -54,11 +54,17 @@ struct ComputeCommand {
       arguments.append((spec, argument.flag, try classify(argument.value, flag: argument.flag)))
     }
 
+    if global.data == nil, let entry = arguments.first(where: { $0.value.isDataEntry }) {
+      throw CommandError.usage(
+        "\(entry.flag) \(request.tensorArguments[entry.spec.name]?.value ?? ""): a #KEY value takes the entry KEY of "
+          + "--data FILE, and no --data was given", loss: loss)
+    }
+
     // The value alone of a pointwise loss on two large text files: the engine reads them together
     // when it can, storing neither; otherwise it declines and the tensors are read below.
     var opened: [String: InputSource] = [:]
     if shapeTargets.isEmpty, request.teaching == nil, global.data == nil, global.show.outputs == .value,
-      global.dtype == .float64, io.tensors.readsPairs, arguments.allSatisfy({ $0.value.isPath })
+      global.dtype == .float64, io.tensors.readsPairs, arguments.allSatisfy({ $0.value.isWholeFile })
     {
       for argument in arguments { opened[argument.spec.name] = try open(argument.value) }
       let paired: LossResult?
@@ -76,19 +82,31 @@ struct ComputeCommand {
     // Read.
     var tensors: [String: Tensor] = [:]
     var labels: [String: String] = [:]
-    if let data = global.data {
-      let source = try open(data == "-" ? .standardInput : .path(data))
-      let entries: [(key: String, tensor: Tensor)]
-      do { entries = try io.tensors.readObject(source) } catch { throw CommandError.input(error) }
-      for entry in entries {
-        guard let spec = definition.tensorSpec(flagName: entry.key) else {
-          throw CommandError.usage(
-            "--data \(source.label): \(definition.functionalName) has no tensor '\(entry.key)'; its tensors are "
-              + definition.tensors.map(\.name).joined(separator: ", "), loss: loss)
+    var data: NamedTensors?
+    if let path = global.data {
+      let source = try open(path == "-" ? .standardInput : .path(path, selector: nil))
+      do { data = try io.tensors.readNamed(source, readOptions) } catch { throw CommandError.input(error) }
+    }
+    if let data {
+      // Entries named like the loss's tensors are those tensors (a flag overrides its entry);
+      // entries taken by a `#KEY` value are used there; any other is ignored, with one note.
+      let picked = Set(arguments.compactMap { $0.value.dataKey })
+      var ignored: [String] = []
+      for key in data.keys {
+        guard let spec = definition.tensorSpec(flagName: key) else {
+          if !picked.contains(key) { ignored.append(key) }
+          continue
         }
-        if request.tensorArguments[spec.name] != nil { continue }  // the flag overrides
-        tensors[spec.name] = entry.tensor
-        labels[spec.name] = source.label
+        if request.tensorArguments[spec.name] != nil { continue }
+        do { tensors[spec.name] = try data.tensor(key) } catch { throw CommandError.input(error) }
+        labels[spec.name] = data.label
+      }
+      if !ignored.isEmpty {
+        let shown = ignored.prefix(8).map { "'\($0)'" }.joined(separator: ", ") + (ignored.count > 8 ? ", ..." : "")
+        warnings.append(
+          "--data \(data.label): ignored \(ignored.count) \(ignored.count == 1 ? "entry" : "entries") that "
+            + "\(definition.functionalName) does not take: \(shown) (its tensors are "
+            + definition.tensors.map(\.name).joined(separator: ", ") + "; pick an entry with --FLAG '#KEY')")
       }
       try checkRequiredTensors(given: Set(request.tensorArguments.keys).union(tensors.keys))
     }
@@ -97,6 +115,16 @@ struct ComputeCommand {
       switch argument.value {
       case .literal(let text):
         do { tensors[name] = try io.tensors.parseLiteral(text, argument.flag) } catch { throw CommandError.input(error) }
+      case .dataEntry(let key):
+        guard let data else { continue }  // refused above
+        do { tensors[name] = try data.tensor(key) } catch { throw CommandError.input(error) }
+      case .path(_, let selector?):
+        let source = try open(argument.value)
+        do {
+          tensors[name] = try io.tensors.readSelected(source, selector, readOptions)
+        } catch {
+          throw CommandError.input(error)
+        }
       case .path, .standardInput:
         let source: InputSource
         if let taken = opened.removeValue(forKey: name) { source = taken } else { source = try open(argument.value) }
@@ -114,7 +142,7 @@ struct ComputeCommand {
     }
 
     tensors = LowPrecision.roundInputs(tensors, dtype: global.dtype, integral: definition.integralTensors(tensors))
-    return try finish(tensors: tensors, labels: labels, bareNumbers: bareNumberTensors)
+    return try finish(tensors: tensors, labels: labels, bareNumbers: bareNumberTensors, warnings: warnings)
   }
 
   /// The options as given, with PyTorch's legacy mapping of `size_average`/`reduce`, and the
@@ -140,7 +168,7 @@ struct ComputeCommand {
   /// Python floats (issue 15).
   var bareNumberTensors: Set<String> {
     Set(request.tensorArguments.compactMap { name, argument in
-      !io.tensors.fileExists(argument.value) && OptionParsing.isNumber(argument.value) ? name : nil
+      (try? classify(argument.value, flag: argument.flag))?.isBareNumber == true ? name : nil
     })
   }
 
@@ -157,24 +185,41 @@ struct ComputeCommand {
   enum TensorArgument: Equatable {
     /// `-`.
     case standardInput
-    /// A path: a regular file or a stream (pipe, FIFO, device, `/dev/stdin`).
-    case path(String)
-    /// An inline literal: a JSON array or object, a number.
+    /// A path: a regular file or a stream (pipe, FIFO, device, `/dev/stdin`), and for
+    /// `PATH#SELECTOR` the column or entry it selects.
+    case path(String, selector: String?)
+    /// An inline literal: a JSON array or object, a number, a tensor as Python prints it.
     case literal(String)
+    /// `#KEY`: the entry KEY of `--data`.
+    case dataEntry(String)
 
-    var isPath: Bool { self != .standardInput && !isLiteral }
-    var isLiteral: Bool {
-      if case .literal = self { return true }
+    /// A whole file or stream (no selector): what the paired value-only reading takes.
+    var isWholeFile: Bool {
+      if case .path(_, nil) = self { return true }
+      return false
+    }
+    var isDataEntry: Bool { dataKey != nil }
+    var dataKey: String? {
+      if case .dataEntry(let key) = self { return key }
+      return nil
+    }
+    /// A bare inline number (`--var 0.5`): PyTorch's Python float where a loss takes one.
+    var isBareNumber: Bool {
+      if case .literal(let text) = self { return OptionParsing.isNumber(text.trimmingSpaces()) }
       return false
     }
   }
 
-  /// `-` is standard input; a value naming an existing file is a path, unless it is also a valid
-  /// inline literal (a file named `0` or `[1,2]`), which is a usage error naming both readings
-  /// (`./0` means the file); a literal is a literal; anything else is a path, which the reader
-  /// reports as missing.
+  /// `-` is standard input; `#KEY` is an entry of `--data`; a value naming an existing file is a
+  /// path, unless it is also a valid inline literal (a file named `0` or `[1,2]`), which is a usage
+  /// error naming both readings (`./0` means the file); a literal is a literal; `PATH#SELECTOR`
+  /// whose PATH exists selects from it (the whole string is tried as a path first); anything else
+  /// is a path, which the reader reports as missing.
   func classify(_ value: String, flag: String) throws(CommandError) -> TensorArgument {
     if value == "-" { return .standardInput }
+    if value.hasPrefix("#") && value.count > 1 && !io.tensors.fileExists(value) {
+      return .dataEntry(String(value.dropFirst()))
+    }
     let literal = TensorReader.looksLikeLiteral(value)
     if io.tensors.fileExists(value) {
       if literal && !value.hasPrefix("./") && !value.hasPrefix("/") {
@@ -183,9 +228,14 @@ struct ComputeCommand {
             + "write ./\(value) to read the file, or rename the file to use the value",
           loss: request.definition.shortName)
       }
-      return .path(value)
+      return .path(value, selector: nil)
     }
-    return literal ? .literal(value) : .path(value)
+    if literal { return .literal(value) }
+    if let hash = value.lastIndex(of: "#"), hash != value.startIndex {
+      let path = String(value[..<hash]), selector = String(value[value.index(after: hash)...])
+      if !selector.isEmpty && io.tensors.fileExists(path) { return .path(path, selector: selector) }
+    }
+    return .path(value, selector: nil)
   }
 
   /// The source of a path or of standard input, opened and read once.
@@ -193,8 +243,8 @@ struct ComputeCommand {
     do {
       switch argument {
       case .standardInput: return try io.standardInput()
-      case .path(let path): return try io.tensors.open(path)
-      case .literal(let text): return InputSource(bytes: Array(text.utf8), label: text)
+      case .path(let path, _): return try io.tensors.open(path)
+      case .literal(let text), .dataEntry(let text): return InputSource(bytes: Array(text.utf8), label: text)
       }
     } catch {
       throw CommandError.input(error)

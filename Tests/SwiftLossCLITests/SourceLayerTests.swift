@@ -231,6 +231,15 @@ import Glibc
       #expect(run.stderr.count < 400, "\(item.name): \(run.stderr.count) characters")
       #expect(run.kilobytes < baseline + 16 << 10, "\(item.name): peak RSS \(run.kilobytes) KiB, \(baseline) KiB alone")
     }
+    // A JSON stream with a broken token or runaway nesting is refused as it comes (at 64 KiB),
+    // not held to the memory bound; delimited text is refused at its first NUL.
+    for (script, expected) in [
+      ("yes '[' 2>/dev/null | \"$0\" mse --input - --target 1", "swiftloss: error: <stdin>:65:1: values nested deeper than 64 levels\n"),
+      ("yes '[1, 2, abc,' 2>/dev/null | \"$0\" mse --input - --target 1", "swiftloss: error: <stdin>:1:8: unexpected \"abc\"\n"),
+    ] {
+      let run = try Self.bash(script, "", "")
+      #expect(run.status == 1 && run.stderr == expected, "\(script): \(run.stderr)")
+    }
     // A stream of NULs is refused at its first block, not held whole.
     let stream = try Self.bash("head -c 2000000000 /dev/zero 2>/dev/null | \"$0\" mse --input - --target \"[1]\"", "", "")
     #expect(stream.status == 1)

@@ -75,14 +75,14 @@ enum FakeReaders {
         }
       },
       parseLiteral: { text, label throws(InputError) in try tensor(fromJSON: text, label: label) },
-      readObject: { source throws(InputError) in
+      readNamed: { source, _ throws(InputError) in
         let bytes = source.bytes.withBytes { Array($0) }
         guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else {
           throw InputError(label: source.label, line: 1, column: 1, message: "expected a JSON object")
         }
         var result: [(key: String, tensor: Tensor)] = []
         for key in object.keys.sorted() { result.append((key, try tensor(fromObject: object[key]!, label: source.label))) }
-        return result
+        return NamedTensors(label: source.label, entries: result)
       }
     )
   }

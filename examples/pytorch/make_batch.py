@@ -29,3 +29,15 @@ torch.save({**module.state_dict(), "input": x, "target": y}, here / "adaptive.pt
 
 print("cross_entropy(logits, labels) =", F.cross_entropy(logits, labels).item())
 print("adaptive_log_softmax loss =", module(x, y).loss.item())
+
+# float64 on the saved values (swiftloss computes in float64 on what the files hold): the values
+# the tests of `--data`, `#KEY` and `FILE#KEY` compare with.
+import json  # noqa: E402
+
+double = module.double()
+expected = {
+    "cross_entropy_mean": F.cross_entropy(logits.double(), labels).item(),
+    "cross_entropy_sum": F.cross_entropy(logits.double(), labels, reduction="sum").item(),
+    "adaptive_log_softmax_loss": double(x.double(), y).loss.item(),
+}
+(here / "expected.json").write_text(json.dumps(expected, indent=1) + "\n")

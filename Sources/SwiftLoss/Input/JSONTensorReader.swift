@@ -491,6 +491,19 @@ struct JSONTensorReader {
   }
 
   /// Skips any JSON value (for ignored keys), iteratively.
+  /// The first syntax error of the JSON value at the start of `buffer` (after a BOM and blanks),
+  /// or nil when it is well formed so far: for checking a stream as it arrives.
+  static func syntaxError(in buffer: UnsafeBufferPointer<UInt8>, label: String) -> InputError? {
+    guard let base = buffer.baseAddress else { return nil }
+    var reader = JSONTensorReader(buffer, base: base, label: label, at: ByteScanner.hasBOM(buffer) ? 3 : 0)
+    do {
+      try reader.skipValue()
+      return nil
+    } catch {
+      return error
+    }
+  }
+
   mutating func skipValue() throws(InputError) {
     var depth = 0
     repeat {

@@ -11,6 +11,11 @@ import Darwin
 /// A stream is refused as early as its bytes allow, not after it has been held whole:
 /// - text and JSON never hold a NUL byte, so the first NUL in a stream that starts as text is an
 ///   error at its line and column (a stream of zeros from `/dev/zero` stops at its first block);
+/// - a JSON stream is checked for syntax when it reaches 64 KiB, 1 MiB, 16 MiB, ... (each check
+///   costs a sixteenth of what the stream has then cost to read): a broken token, a bracket too
+///   many or nesting past the limit is an error there, unless it lies in the last 4 KiB, which
+///   more bytes may still complete (delimited text is checked by its parser once it is whole:
+///   what makes a text row wrong depends on the options that choose the delimiter);
 /// - a `.npy` stream says its size in its header: one larger than the limit is refused there;
 /// - anything past `limit` bytes is refused, and so is memory that cannot be had (`ulimit -v`):
 ///   `out of memory reading LABEL (N bytes)`.
@@ -25,6 +30,7 @@ enum StreamReading {
     guard var buffer = malloc(capacity) else { throw outOfMemory(label, bytes: capacity) }
     var count = 0
     var kind: StreamKind?
+    var nextSyntaxCheck = 1 << 16
     do throws(InputError) {
       while true {
         if count == capacity {
@@ -48,9 +54,16 @@ enum StreamReading {
         let bytes = UnsafeBufferPointer(start: buffer.assumingMemoryBound(to: UInt8.self), count: count + n)
         if kind == nil && (n == 0 || count + n >= StreamKind.headLength) {
           kind = StreamKind(head: bytes)
-          if kind == .text { try refuseNUL(bytes, from: 0, label: label) }
+          if kind == .text || kind == .json { try refuseNUL(bytes, from: 0, label: label) }
         } else if kind == .text {
           try refuseNUL(bytes, from: count, label: label)
+        }
+        if kind == .json {
+          try refuseNUL(bytes, from: count, label: label)
+          if count + n >= nextSyntaxCheck {
+            nextSyntaxCheck = nextSyntaxCheck > Int.max / 16 ? Int.max : nextSyntaxCheck * 16
+            try refuseBrokenJSON(bytes, label: label)
+          }
         }
         if case .npy(nil) = kind, let total = NPYReader.declaredSize(bytes) {
           guard total <= limit else { throw tooLarge(label, limit: limit) }
@@ -71,8 +84,10 @@ enum StreamReading {
 
   /// What the first bytes of a stream say about the rest.
   enum StreamKind: Equatable {
-    /// Text or JSON: a NUL byte is impossible.
+    /// Text: a NUL byte is impossible.
     case text
+    /// JSON (a first `[` or `{`): no NUL either, and its syntax can be checked as it comes.
+    case json
     /// NumPy `.npy`, with the total size its header gives when it could be read.
     case npy(total: Int?)
     /// Any other binary format (zip, gzip, pickle, safetensors, ...): read as bytes.
@@ -91,7 +106,10 @@ enum StreamReading {
         // header length, then `{`).
         self = .binary
       } else {
-        self = .text
+        var k = head.count >= 3 && head[0] == 0xEF && head[1] == 0xBB && head[2] == 0xBF ? 3 : 0
+        while k < head.count, [0x20, 0x09, 0x0A, 0x0D].contains(head[k]) { k += 1 }
+        let json = k < head.count && (head[k] == UInt8(ascii: "[") || head[k] == UInt8(ascii: "{"))
+        self = json ? .json : .text
       }
     }
   }
@@ -103,6 +121,15 @@ enum StreamReading {
     }
     let offset = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
     throw ByteScanner.error("a NUL byte: this is not text (binary data?)", at: offset, in: bytes, label: label)
+  }
+
+  /// The first syntax error of a JSON prefix, unless it is near the end (see above).
+  static func refuseBrokenJSON(_ bytes: UnsafeBufferPointer<UInt8>, label: String) throws(InputError) {
+    guard let error = JSONTensorReader.syntaxError(in: bytes, label: label), let line = error.line,
+      let column = error.column
+    else { return }
+    let mendable = ByteScanner.position(of: max(0, bytes.count - 4096), in: bytes)
+    if line < mendable.line || (line == mendable.line && column < mendable.column) { throw error }
   }
 
   static func outOfMemory(_ label: String, bytes: Int) -> InputError {

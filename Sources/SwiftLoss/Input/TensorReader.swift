@@ -98,6 +98,15 @@ public enum TensorReader {
     }
   }
 
+  /// Whether a source reads as delimited text (by its extension, else sniffed): `PATH#SELECTOR`
+  /// then selects a column, where for other formats it names an entry.
+  public static func isDelimitedText(_ source: InputSource, options: ReadOptions = ReadOptions()) -> Bool {
+    let input = source.bytes
+    let fileFormat = source.path.map { format(of: input, path: $0, options: options) } ?? sniffedFormat(input, options)
+    if case .text = fileFormat { return true }
+    return false
+  }
+
   /// A file's format, from its extension, else sniffed; for text, the delimiter given or implied
   /// by the extension (tab for `.tsv`/`.tab`), nil to sniff it from the data.
   enum FileFormat: Equatable { case json, npy, text(delimiter: UInt8?), archive, unsupported(String) }

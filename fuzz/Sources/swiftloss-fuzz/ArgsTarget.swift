@@ -42,7 +42,7 @@ enum ArgsTarget {
       open: { path throws(InputError) in throw InputError(label: path, message: "No such file or directory") },
       read: { source, options throws(InputError) in try TensorReader.read(source, options: options) },
       parseLiteral: { text, label throws(InputError) in try TensorReader.parseLiteral(text, label: label) },
-      readObject: { source throws(InputError) in try TensorReader.readObject(source) }
+      readNamed: { source, options throws(InputError) in try NamedTensors.read(source, options: options) }
     )
     let io = CommandIO(
       readStandardInput: { () throws(InputError) in
