@@ -23,6 +23,7 @@ let package = Package(
     // MARK: - Benchmarks (release builds; see bench/*.sh)
     .executableTarget(name: "swiftloss-bench", dependencies: ["SwiftLoss"], path: "bench/Sources/swiftloss-bench"),
     .executableTarget(name: "swiftloss-ctc-bench", dependencies: ["SwiftLoss"], path: "bench/ctc"),
+    .executableTarget(name: "swiftloss-lce-bench", dependencies: ["SwiftLoss"], path: "bench/lce"),
     // MARK: - Fuzzing (fuzz/fuzz.sh builds it with -sanitize=fuzzer; otherwise it replays a corpus)
     .executableTarget(name: "swiftloss-fuzz", dependencies: ["SwiftLoss", "SwiftLossCLI"], path: "fuzz/Sources/swiftloss-fuzz"),
     // MARK: - Tests

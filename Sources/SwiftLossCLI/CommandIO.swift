@@ -92,6 +92,16 @@ extension TensorSource {
   }
 }
 
+/// A terminal's size in character cells.
+public struct TerminalSize: Sendable, Equatable {
+  public var columns: Int
+  public var rows: Int
+  public init(columns: Int, rows: Int) {
+    self.columns = columns
+    self.rows = rows
+  }
+}
+
 /// Everything a run touches outside the process: standard streams, environment, files.
 public struct CommandIO {
   /// Standard input as a source, taken at most once per run.
@@ -103,13 +113,16 @@ public struct CommandIO {
   public var standardOutputIsTerminal: Bool
   public var standardErrorIsTerminal: Bool
   public var tensors: TensorSource
+  /// The size of the terminal standard output goes to (nil when it is not a terminal).
+  public var terminalSize: TerminalSize?
 
   public init(
     standardInput: @escaping () throws(InputError) -> InputSource,
     standardOutput: OutputSink, standardError: OutputSink, environment: [String: String] = [:],
     standardInputIsTerminal: Bool = false, standardOutputIsTerminal: Bool = false,
-    standardErrorIsTerminal: Bool = false, tensors: TensorSource = .standard
+    standardErrorIsTerminal: Bool = false, tensors: TensorSource = .standard, terminalSize: TerminalSize? = nil
   ) {
+    self.terminalSize = terminalSize
     self.standardInput = standardInput
     self.standardOutput = standardOutput
     self.standardError = standardError
@@ -125,13 +138,13 @@ public struct CommandIO {
     readStandardInput: @escaping () throws(InputError) -> [UInt8],
     standardOutput: OutputSink, standardError: OutputSink, environment: [String: String] = [:],
     standardInputIsTerminal: Bool = false, standardOutputIsTerminal: Bool = false,
-    standardErrorIsTerminal: Bool = false, tensors: TensorSource = .standard
+    standardErrorIsTerminal: Bool = false, tensors: TensorSource = .standard, terminalSize: TerminalSize? = nil
   ) {
     self.init(
       standardInput: { () throws(InputError) in InputSource(bytes: try readStandardInput(), label: "<stdin>") },
       standardOutput: standardOutput, standardError: standardError, environment: environment,
       standardInputIsTerminal: standardInputIsTerminal, standardOutputIsTerminal: standardOutputIsTerminal,
-      standardErrorIsTerminal: standardErrorIsTerminal, tensors: tensors)
+      standardErrorIsTerminal: standardErrorIsTerminal, tensors: tensors, terminalSize: terminalSize)
   }
 
   /// The process's own streams and environment.
@@ -143,7 +156,26 @@ public struct CommandIO {
       environment: Platform.environment(),
       standardInputIsTerminal: Platform.isTerminal(0),
       standardOutputIsTerminal: Platform.isTerminal(1),
-      standardErrorIsTerminal: Platform.isTerminal(2)
+      standardErrorIsTerminal: Platform.isTerminal(2),
+      terminalSize: Platform.terminalSize(1)
     )
+  }
+
+  /// The width text for people is laid out to: `COLUMNS` when it is a positive number, else the
+  /// terminal's width when standard output is one, else 80 (never below the layout's minimum).
+  var textWidth: Int {
+    if let text = environment["COLUMNS"], let columns = Int(text.filter { $0 != " " }), columns > 0 {
+      return min(1000, max(TextLayout.minimumWidth, columns))
+    }
+    if standardOutputIsTerminal, let size = terminalSize { return max(TextLayout.minimumWidth, size.columns) }
+    return TextLayout.defaultWidth
+  }
+
+  /// The terminal's height for plots: `LINES` when it is a positive number, else the terminal's,
+  /// else nil (not a terminal).
+  var textHeight: Int? {
+    if let text = environment["LINES"], let rows = Int(text.filter { $0 != " " }), rows > 0 { return rows }
+    if standardOutputIsTerminal, let size = terminalSize, size.rows > 0 { return size.rows }
+    return nil
   }
 }

@@ -21,8 +21,10 @@ extension ComputeCommand {
     // --explain, --emit-python, --check-grad: text instead of the results.
     if let mode = request.teaching {
       let output = ChunkedOutput(numbers: NumberWriter(notation: .shortest, json: false))
-      output.append(
-        try mode.text(request: request, tensors: tensors, given: given, labels: labels, bareNumbers: bareNumbers))
+      let text = try mode.text(
+        request: request, tensors: tensors, given: given, labels: labels, bareNumbers: bareNumbers, width: io.textWidth)
+      // The trace and the gradient check are text for people; the script and the page are not.
+      output.append(mode == .emitPython || request.html ? text : SwiftLossCommand.fitted(text, io))
       return Outcome(output: output, warnings: warnings)
     }
 

@@ -21,6 +21,9 @@ struct ComputeCommand {
     if let mode = request.teaching, global.format == .json {
       throw CommandError.usage("--\(mode.rawValue) prints text; it cannot be combined with --format json", loss: loss)
     }
+    if request.html && request.teaching != .explain {
+      throw CommandError.usage("--html goes with --explain (the lesson page of the computation), or 'swiftloss explain LOSS --html'", loss: loss)
+    }
     var stdinUsers = request.tensorArguments.values.filter { $0.value == "-" }.map(\.flag).sorted()
     if global.data == "-" { stdinUsers.insert("--data", at: 0) }
     if stdinUsers.count > 1 {
@@ -101,14 +104,16 @@ struct ComputeCommand {
         do { tensors[spec.name] = try data.tensor(key) } catch { throw CommandError.input(error) }
         labels[spec.name] = data.label
       }
+      let shown = ignored.prefix(8).map { "'\($0)'" }.joined(separator: ", ") + (ignored.count > 8 ? ", ..." : "")
+      try checkRequiredTensors(
+        given: Set(request.tensorArguments.keys).union(tensors.keys),
+        hint: ignored.isEmpty ? "" : " (--data \(data.label) holds \(shown): take one with --FLAG '#KEY')")
       if !ignored.isEmpty {
-        let shown = ignored.prefix(8).map { "'\($0)'" }.joined(separator: ", ") + (ignored.count > 8 ? ", ..." : "")
         warnings.append(
           "--data \(data.label): ignored \(ignored.count) \(ignored.count == 1 ? "entry" : "entries") that "
             + "\(definition.functionalName) does not take: \(shown) (its tensors are "
             + definition.tensors.map(\.name).joined(separator: ", ") + "; pick an entry with --FLAG '#KEY')")
       }
-      try checkRequiredTensors(given: Set(request.tensorArguments.keys).union(tensors.keys))
     }
     for argument in arguments {
       let name = argument.spec.name
@@ -172,12 +177,12 @@ struct ComputeCommand {
     })
   }
 
-  func checkRequiredTensors(given: Set<String>) throws(CommandError) {
+  func checkRequiredTensors(given: Set<String>, hint: String = "") throws(CommandError) {
     let definition = request.definition
     let missing = definition.tensors.filter { $0.isRequired && !given.contains($0.name) }.map(\.flag)
     guard missing.isEmpty else {
       throw CommandError.usage(
-        "\(definition.functionalName) needs \(missing.joined(separator: " and "))", loss: definition.shortName)
+        "\(definition.functionalName) needs \(missing.joined(separator: " and "))\(hint)", loss: definition.shortName)
     }
   }
 

@@ -2,84 +2,95 @@ import SwiftLoss
 
 /// `--help`, `help LOSS`: everything comes from the registry, so new losses appear on their own.
 enum HelpText {
-  static func general() -> String {
+  static func general(width: Int = TextLayout.defaultWidth) -> String {
+    let width = max(TextLayout.minimumWidth, width)
     var lines: [String] = []
-    lines.append("swiftloss \(Invocation.versionNumber): PyTorch's loss functions, their elementwise values and gradients, in float64")
+    func paragraph(_ text: String) { lines += TextLayout.wrap(text, width: width, firstPrefix: "  ", prefix: "  ") }
+    lines += TextLayout.wrap(
+      "swiftloss \(Invocation.versionNumber): PyTorch's loss functions, their elementwise values and gradients, in float64",
+      width: width)
     lines.append("")
     lines.append("usage:")
-    lines.append("  swiftloss LOSS [TENSORS] [OPTIONS]     compute one loss")
-    lines.append("  swiftloss list [--format json]          every loss: names, aliases, tensors, options")
-    lines.append("  swiftloss explain LOSS                  formula, shapes, options, PyTorch equivalents")
-    lines.append("  swiftloss help [LOSS]                   usage; per-loss usage")
-    lines.append("  swiftloss " + plotUsage)
-    lines.append("                                          losses as curves of the error or margin")
-    lines.append("  swiftloss batch [FILE|-]                JSON requests in, JSON results out")
-    lines.append("  swiftloss completions bash|zsh|fish     print a shell completion script")
-    lines.append("  swiftloss --help | -h | --version")
+    lines += TextLayout.columns([
+      ("swiftloss LOSS [TENSORS] [OPTIONS]", "compute one loss"),
+      ("swiftloss list [--format json]", "every loss: names, aliases, tensors, options"),
+      ("swiftloss explain LOSS [--html]", "formula, shapes, options, PyTorch equivalents (--html: a lesson page)"),
+      ("swiftloss help [LOSS]", "usage; per-loss usage"),
+      ("swiftloss " + plotUsage, "losses as curves of the error or margin"),
+      ("swiftloss batch [FILE|-]", "JSON requests in, one JSON result a line out"),
+      ("swiftloss completions bash|zsh|fish", "print a shell completion script"),
+      ("swiftloss --help | -h | --version", ""),
+    ], indent: 2, width: width, maxLeft: 38)
     lines.append("")
     lines.append("tensors:")
-    lines.append("  Each tensor is a flag named after PyTorch's argument, hyphenated (--input, --target,")
-    lines.append("  --weight, --log-probs, ...; see 'swiftloss help LOSS'). A value is a file (.csv, .tsv,")
-    lines.append("  .txt, .json, .npy), '-' for standard input (one tensor at most), or an inline literal:")
-    lines.append("  --target '[1, 0, 4]', --target 3, or as Python prints it: 'tensor([1., 2.])',")
-    lines.append("  'array([1, 2])', 'np.float64(1.5)'. FILE#name or FILE#N picks one CSV column")
-    lines.append("  (N counted as cut -f counts). CSV as pandas, R and Excel write it: an empty first")
-    lines.append("  header field (pandas' index) marks a column that is not data; \"quoted\" fields")
-    lines.append("  and True/False are read; missing values (empty, NA, None, ...) are errors;")
-    lines.append("  --decimal , reads 1,5 (the delimiter is then ';'). Archives of named tensors (.npz,")
-    lines.append("  .safetensors, .pt/.pth from torch.save, read without executing anything): FILE#KEY")
-    lines.append("  picks one tensor (model.pt#head.weight). Pipes, FIFOs, <(...) and /dev/stdin are")
-    lines.append("  read once, like files; a file that changes while it is read is an error.")
+    paragraph(
+      "Each tensor is a flag named after PyTorch's argument, hyphenated (--input, --target, --weight, --log-probs, ...; "
+        + "see 'swiftloss help LOSS'). A value is a file (.csv, .tsv, .txt, .json, .npy), '-' for standard input "
+        + "(one tensor at most), or an inline literal: --target '[1, 0, 4]', --target 3, or as Python prints it: "
+        + "'tensor([1., 2.])', 'array([1, 2])', 'np.float64(1.5)'. FILE#name or FILE#N picks one CSV column "
+        + "(N counted as cut -f counts). CSV as pandas, R and Excel write it: an empty first header field (pandas' "
+        + "index) marks a column that is not data; \"quoted\" fields and True/False are read; missing values (empty, "
+        + "NA, None, ...) are errors; --decimal , reads 1,5 (the delimiter is then ';'). Archives of named tensors "
+        + "(.npz, .safetensors, .pt/.pth from torch.save, read without executing anything): FILE#KEY picks one tensor "
+        + "(model.pt#head.weight). Pipes, FIFOs, <(...) and /dev/stdin are read once, like files; a file that changes "
+        + "while it is read is an error.")
     lines.append("")
     lines.append("options:")
-    lines.append("  A loss's options are PyTorch's keyword arguments, hyphenated (--ignore-index N; _ works")
-    lines.append("  too). Values: --opt V or --opt=V; booleans --full, --full=false, --full false, --no-full.")
-    lines.append("  --size-average / --reduce (deprecated) where PyTorch accepts them.")
+    paragraph(
+      "A loss's options are PyTorch's keyword arguments, hyphenated (--ignore-index N; _ works too). Values: --opt V "
+        + "or --opt=V; booleans --full, --full=false, --full false, --no-full. --size-average / --reduce (deprecated) "
+        + "where PyTorch accepts them.")
     lines.append("")
     lines.append("teaching (instead of the results of a computation):")
-    lines += table(TeachingMode.flags.map { ("--" + $0.name, $0.help) }, indent: 2)
+    lines += table(TeachingMode.flags.map { ("--" + $0.name, $0.help) }, indent: 2, width: width)
     lines.append("")
     lines.append("plot options:")
     lines += table(PlotRequest.flags.map { ("--" + $0.name + ($0.value.isEmpty ? "" : " " + $0.value), $0.help) }
-      + [("--OPTION V1,V2,...", "a loss option (--delta, --beta, --margin, ...), one curve per value")], indent: 2)
+      + [("--OPTION V1,V2,...", "a loss option (--delta, --beta, --margin, ...), gaussian_nll's --var or ctc's --frames: one curve per value")],
+      indent: 2, width: width)
     lines.append("")
     lines.append("global options:")
     let flags = GlobalOptions.flags.map { ("--\($0.name) \($0.value)", $0.help) }
       + [("--help, -h", "usage (with a loss: that loss's usage)"), ("--version", "print the version")]
-    lines += table(flags, indent: 2)
+    lines += table(flags, indent: 2, width: width)
     lines.append("")
     lines.append("losses:")
     lines += table(LossRegistry.all.map { definition in
-      let names = ([definition.moduleName] + definition.aliases).joined(separator: ", ")
+      let names = ([definition.moduleName] + definition.aliases.filter { $0 != definition.functionalName }).joined(separator: ", ")
       return ("\(definition.functionalName) (\(names))", definition.summary)
-    }, indent: 2)
+    }, indent: 2, width: width)
     lines.append("")
-    lines.append("output: the loss, the elementwise loss (reduction='none') and the gradients of every")
-    lines.append("tensor PyTorch differentiates; numbers print as the shortest decimal that round-trips.")
-    lines.append("--format csv|tsv prints one tensor (--show loss, elementwise or grad:NAME) for numpy/pandas.")
-    lines.append("batch: {\"loss\": \"mse\", \"input\": [...], \"target\": [...], \"reduction\": \"sum\"} a line;")
-    lines.append("results in order, the objects --format json prints; bad lines give {\"error\", \"line\"}.")
-    lines.append("exit status: 0 success, 1 bad data (file, parse, shape, value), 2 usage error,")
-    lines.append("3 --expect mismatch.")
+    lines += TextLayout.wrap(
+      "output: the loss, the elementwise loss (reduction='none') and the gradients of every tensor PyTorch "
+        + "differentiates; numbers print as the shortest decimal that round-trips. Text for people fits the terminal "
+        + "(COLUMNS overrides its width; 80 columns when not a terminal).", width: width)
+    lines += TextLayout.wrap(
+      "--format csv|tsv prints one tensor (--show loss, elementwise or grad:NAME) for numpy and pandas. "
+        + "batch: {\"loss\": \"mse\", \"input\": [...], \"target\": [...], \"reduction\": \"sum\"} a line; "
+        + "results in order, the objects --format json prints; bad lines give {\"error\", \"line\"}.", width: width)
+    lines += TextLayout.wrap("exit status: 0 success, 1 bad data (file, parse, shape, value), 2 usage error, 3 --expect mismatch.", width: width)
     return lines.joined(separator: "\n") + "\n"
   }
 
-  static func loss(_ definition: LossDefinition) -> String {
+  static func loss(_ definition: LossDefinition, width: Int = TextLayout.defaultWidth) -> String {
+    let width = max(TextLayout.minimumWidth, width)
     var lines: [String] = []
-    lines.append("usage: " + usageLine(definition))
+    lines += TextLayout.wrap(usageLine(definition), width: width, firstPrefix: "usage: ", prefix: "         ")
     lines.append("")
-    lines.append("\(definition.functionalName): \(definition.summary)")
-    var seen = Set<String>()
+    lines += TextLayout.wrap(definition.summary, width: width, firstPrefix: "\(definition.functionalName): ", prefix: "  ")
     let moduleOnly = Teaching.explanation(for: definition)?.pythonSpellings != nil
-    lines.append("names: " + LossRegistry.names(of: definition).filter { seen.insert($0).inserted }.joined(separator: ", ")
-      + " (also torch.nn.\(definition.moduleName)" + (moduleOnly ? ")" : ", F.\(definition.functionalName))"))
+    lines += TextLayout.wrap(
+      LossRegistry.names(of: definition).joined(separator: ", ") + " (also torch.nn.\(definition.moduleName)"
+        + (moduleOnly ? ")" : ", F.\(definition.functionalName))"),
+      width: width, firstPrefix: "names: ", prefix: "  ")
     lines.append("")
     lines.append("tensors:")
-    lines += table(definition.tensors.map(tensorRow), indent: 2)
+    lines += table(definition.tensors.map(tensorRow), indent: 2, width: width)
     if !definition.tensorFamilies.isEmpty {
       // A module's parameters, given by state_dict name in --params FILE (or --data FILE).
-      lines.append("parameters (by state_dict name, in --params FILE or --data FILE; each has a gradient):")
-      lines += table(definition.tensorFamilies.map { ($0.displayName, $0.help) }, indent: 2)
+      lines += TextLayout.wrap(
+        "parameters (by state_dict name, in --params FILE or --data FILE; each has a gradient):", width: width)
+      lines += table(definition.tensorFamilies.map { ($0.displayName, $0.help) }, indent: 2, width: width)
     }
     lines.append("")
     lines.append("options:")
@@ -88,13 +99,15 @@ enum HelpText {
       rows.append(("--size-average true|false", "deprecated: with --reduce, picks the reduction as PyTorch does"))
       rows.append(("--reduce true|false", "deprecated: false means reduction none"))
     }
-    lines += table(rows, indent: 2)
+    lines += table(rows, indent: 2, width: width)
     lines.append("")
-    lines.append("teaching: " + TeachingMode.flags.map { "--" + $0.name }.joined(separator: ", ")
-      + (LossPlot.probe(for: definition) != nil ? "; swiftloss plot \(definition.shortName)" : "")
-      + "; swiftloss explain \(definition.shortName)")
-    lines.append("global options: " + GlobalOptions.flags.map { "--" + $0.name }.joined(separator: ", ")
-      + " (see 'swiftloss --help')")
+    lines += TextLayout.wrap(
+      TeachingMode.flags.map { "--" + $0.name }.joined(separator: ", ")
+        + (LossPlot.probe(for: definition) != nil ? "; swiftloss plot \(definition.shortName)" : "")
+        + "; swiftloss explain \(definition.shortName)", width: width, firstPrefix: "teaching: ", prefix: "  ")
+    lines += TextLayout.wrap(
+      GlobalOptions.flags.map { "--" + $0.name }.joined(separator: ", ") + " (see 'swiftloss --help')",
+      width: width, firstPrefix: "global options: ", prefix: "  ")
     return lines.joined(separator: "\n") + "\n"
   }
 
@@ -136,20 +149,12 @@ enum HelpText {
     }
   }
 
-  /// An option value as typed on the command line.
-  static func cliText(_ value: OptionValue) -> String {
-    switch value {
-    case .double(let x): return NumberText.python(x)
-    case .int(let n): return String(n)
-    case .bool(let b): return b ? "true" : "false"
-    case .string(let s): return s
-    case .ints(let list): return list.isEmpty ? "none (required)" : list.map(String.init).joined(separator: ",")
-    }
-  }
+  /// An option value as typed on the command line (as `explain` shows defaults too).
+  static func cliText(_ value: OptionValue) -> String { Teaching.optionText(value) }
 
   /// Two aligned columns; a left column too wide puts its text on the next line.
-  static func table(_ rows: [(String, String)], indent: Int) -> [String] {
-    TextTable.rows(rows, indent: indent, maxWidth: 34)
+  static func table(_ rows: [(String, String)], indent: Int, width: Int) -> [String] {
+    TextLayout.columns(rows, indent: indent, width: width, maxLeft: 34)
   }
 }
 

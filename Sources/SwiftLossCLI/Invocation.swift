@@ -4,7 +4,8 @@ import SwiftLoss
 enum Invocation {
   case compute(ComputeRequest)
   case list(OutputFormat)
-  case explain(LossDefinition)
+  /// `explain LOSS [--html]`.
+  case explain(LossDefinition, html: Bool)
   case help(LossDefinition?)
   case plot(PlotRequest)
   case completions(Completions.Shell)
@@ -40,12 +41,13 @@ enum Invocation {
     case "--version":
       return .version
     case "help":
-      return .help(try parseLossOperand(rest, command: "help", required: false))
+      return .help(try parseLossOperand(rest, command: "help", required: false).definition)
     case "explain":
-      guard let definition = try parseLossOperand(rest, command: "explain", required: true) else {
+      let (definition, html) = try parseLossOperand(rest, command: "explain", required: true, takesHTML: true)
+      guard let definition else {
         throw CommandError.usage("explain needs a loss name, e.g. 'swiftloss explain mse'")
       }
-      return .explain(definition)
+      return .explain(definition, html: html)
     case "list":
       return .list(try parseList(rest))
     case "plot":
@@ -78,12 +80,13 @@ enum Invocation {
     throw CommandError.usage("unknown loss '\(name)'; did you mean \(Suggestions.phrase(suggestions))?")
   }
 
-  /// `help [LOSS]`, `explain LOSS`: one optional loss operand and nothing else.
-  private static func parseLossOperand(_ arguments: [String], command: String, required: Bool) throws(CommandError)
-    -> LossDefinition?
+  /// `help [LOSS]`, `explain LOSS [--html]`: one optional loss operand and nothing else.
+  private static func parseLossOperand(_ arguments: [String], command: String, required: Bool, takesHTML: Bool = false)
+    throws(CommandError) -> (definition: LossDefinition?, html: Bool)
   {
     var scanner = ArgumentScanner(arguments)
     var definition: LossDefinition?
+    var html = false
     while let argument = scanner.next() {
       switch argument {
       case .operand(let name):
@@ -93,11 +96,13 @@ enum Invocation {
         continue
       case .terminator:
         continue
+      case .flag("html", let inline, _) where takesHTML:
+        html = inline.map { ArgumentScanner.boolean($0) ?? true } ?? true
       case .flag(_, _, let spelling):
-        throw CommandError.usage("unknown option '\(spelling)' for \(command)")
+        throw CommandError.usage("unknown option '\(spelling)' for \(command)" + (takesHTML ? "; it takes --html" : ""))
       }
     }
-    return definition
+    return (definition, html)
   }
 
   /// `list [--format text|json]`.
@@ -136,6 +141,8 @@ struct ComputeRequest {
   var global = GlobalOptions()
   /// `--explain`, `--emit-python` or `--check-grad`: print that instead of the results.
   var teaching: TeachingMode?
+  /// `--html` (with `--explain`): the trace as a lesson page.
+  var html = false
   /// The arguments as given (for the comment at the top of `--emit-python`).
   var commandLine: [String] = []
   /// The loss name as typed (`KLDivLoss`, `F.kl_div`): a module spelling follows the module.
@@ -184,6 +191,10 @@ struct ComputeRequest {
     throws(CommandError)
   {
     let loss = definition.shortName
+    if name == "html" {
+      html = inline.map { ArgumentScanner.boolean($0) ?? true } ?? true
+      return
+    }
     if let mode = TeachingMode(rawValue: name) {
       if let inline, ArgumentScanner.boolean(inline) == false { return }
       if let other = teaching, other != mode {

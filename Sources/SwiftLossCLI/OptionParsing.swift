@@ -51,8 +51,11 @@ enum OptionParsing {
         body = String(body.dropFirst().dropLast())
       }
       var list: [Int] = []
-      for part in body.split(separator: ",", omittingEmptySubsequences: false).map({ $0.trimmingSpaces() }) {
+      let parts = body.split(separator: ",", omittingEmptySubsequences: false).map({ $0.trimmingSpaces() })
+      for (index, part) in parts.enumerated() {
         if part.isEmpty && body.trimmingSpaces().isEmpty { break }
+        // A trailing comma, as Python writes a 1-tuple: `(2,)` (out_features).
+        if part.isEmpty && index == parts.count - 1 && index > 0 { break }
         guard let value = Int(part) else {
           throw CommandError.usage(
             "invalid value '\(text)' for \(spec.flag): '\(part)' is not an integer (expected N1,N2,...)")
@@ -69,3 +72,4 @@ enum OptionParsing {
     }
   }
 }
+

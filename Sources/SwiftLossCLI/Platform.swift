@@ -42,9 +42,19 @@ enum Platform {
     return stat(path, &info) == 0
   }
 
-  /// The environment variables swiftloss reads (`NO_COLOR`, `TERM`; add any new one here). Only
-  /// these are copied: building a dictionary of the whole environment costs start-up time.
-  static let variablesRead = ["NO_COLOR", "TERM"]
+  /// The environment variables swiftloss reads (`NO_COLOR`, `TERM`, `COLUMNS`, `LINES`; add any
+  /// new one here). Only these are copied: building a dictionary of the whole environment costs
+  /// start-up time.
+  static let variablesRead = ["NO_COLOR", "TERM", "COLUMNS", "LINES"]
+
+  /// The size of the terminal on `fd` (`ioctl(TIOCGWINSZ)`), or nil when it is not a terminal or
+  /// does not say.
+  static func terminalSize(_ fd: Int32) -> TerminalSize? {
+    var size = winsize()
+    let status = withUnsafeMutablePointer(to: &size) { ioctl(fd, UInt(TIOCGWINSZ), $0) }
+    guard status == 0, size.ws_col > 0 else { return nil }
+    return TerminalSize(columns: Int(size.ws_col), rows: Int(size.ws_row))
+  }
 
   static func environment() -> [String: String] {
     var result: [String: String] = [:]

@@ -23,11 +23,12 @@ public enum SwiftLossCommand {
       case .version:
         try emit("swiftloss \(Invocation.versionNumber)\n", io: io)
       case .help(let definition):
-        try emit(definition.map(HelpText.loss) ?? HelpText.general(), io: io)
-      case .explain(let definition):
-        try emit(Teaching.explain(definition), io: io)
+        let width = io.textWidth
+        try emit(fitted(definition.map { HelpText.loss($0, width: width) } ?? HelpText.general(width: width), io), io: io)
+      case .explain(let definition, let html):
+        try emit(html ? LessonPage.render(definition) : fitted(Teaching.explain(definition, width: io.textWidth), io), io: io)
       case .list(let format):
-        try emit(format == .json ? ListText.json() : LossCatalog.text(), io: io)
+        try emit(format == .json ? ListText.json() : fitted(LossCatalog.text(width: io.textWidth), io), io: io)
       case .plot(let request):
         try emit(try request.run(io: io), io: io)
       case .completions(let shell):
@@ -52,6 +53,10 @@ public enum SwiftLossCommand {
       return status
     }
   }
+
+  /// Text for people, every line made to fit the output's width (the texts are laid out to it
+  /// already; this catches any line that is not).
+  static func fitted(_ text: String, _ io: CommandIO) -> String { TextLayout.layout(text: text, width: io.textWidth) }
 
   private static func emit(_ text: String, io: CommandIO) throws(CommandError) {
     do { try io.standardOutput.write(text) } catch { throw CommandError.write(error) }

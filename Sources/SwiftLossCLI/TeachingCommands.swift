@@ -16,30 +16,41 @@ enum TeachingMode: String, CaseIterable {
     ("explain", "print the computation step by step with your numbers (at most \(LossTracer.elementLimit) elements)"),
     ("emit-python", "print a runnable PyTorch script making the same call, printing PyTorch's loss and gradients"),
     ("check-grad", "compare every gradient with central finite differences (at most \(GradientCheck.elementLimit) elements)"),
+    ("html", "with --explain: write the lesson page (formula, trace tables, plot, PyTorch code) as one HTML file"),
   ]
 
   /// Runs the mode on tensors that are read and options that are resolved.
   func text(
     request: ComputeRequest, tensors: [String: Tensor], given: [String: OptionValue], labels: [String: String],
-    bareNumbers: Set<String> = []
+    bareNumbers: Set<String> = [], width: Int = TextLayout.defaultWidth
   ) throws(CommandError) -> String {
     let definition = request.definition
     do {
       switch self {
       case .explain:
-        return try LossTracer.trace(definition, tensors: tensors, options: given, bareNumbers: bareNumbers).render()
+        let trace = try LossTracer.trace(definition, tensors: tensors, options: given, bareNumbers: bareNumbers)
+        guard request.html else { return trace.render(width: width) }
+        let python = try python(request, tensors, bareNumbers: bareNumbers)
+        return LessonPage.render(definition, call: LessonPage.Call(trace: trace, tensors: tensors, options: given, python: python))
       case .checkGrad:
-        return try GradientCheck.run(definition, tensors: tensors, options: given, bareNumbers: bareNumbers).render()
+        return try GradientCheck.run(definition, tensors: tensors, options: given, bareNumbers: bareNumbers).render(width: width)
       case .emitPython:
-        return try PythonEmitter.script(
-          definition, tensors: tensors, options: request.options,
-          legacy: .init(sizeAverage: request.sizeAverage, reduce: request.reduce),
-          commandLine: "swiftloss " + request.commandLine.map(Self.shellQuote).joined(separator: " "),
-          bareNumbers: bareNumbers, spelledAsModule: request.spelledAsModule)
+        return try python(request, tensors, bareNumbers: bareNumbers)
       }
     } catch {
       throw CommandError.loss(error, tensors: tensors, flags: labels)
     }
+  }
+
+  /// The `--emit-python` script of a call.
+  private func python(_ request: ComputeRequest, _ tensors: [String: Tensor], bareNumbers: Set<String>)
+    throws(LossError) -> String
+  {
+    try PythonEmitter.script(
+      request.definition, tensors: tensors, options: request.options,
+      legacy: .init(sizeAverage: request.sizeAverage, reduce: request.reduce),
+      commandLine: "swiftloss " + request.commandLine.map(Self.shellQuote).joined(separator: " "),
+      bareNumbers: bareNumbers, spelledAsModule: request.spelledAsModule)
   }
 
   static func shellQuote(_ word: String) -> String {
@@ -57,8 +68,9 @@ struct PlotRequest {
   var range: ClosedRange<Double>?
   var derivative = false
   var svg: String?
-  var width = 64
-  var height = 16
+  /// The whole plot's size in characters (axis labels included); nil: the terminal's.
+  var width: Int?
+  var height: Int?
   var color = ColorChoice.auto
   var options: [(name: String, values: [OptionValue])] = []
   /// Option flags as given, resolved once every loss is known.
@@ -68,8 +80,8 @@ struct PlotRequest {
     ("range", "A:B", "the horizontal range (default: the loss's natural range, e.g. -3:3 for the error)"),
     ("derivative", "", "also plot the derivative (from the engine's gradient)"),
     ("svg", "FILE", "write a standalone SVG to FILE ('-' for standard output) instead of drawing in the terminal"),
-    ("width", "N", "plot width in characters (default 64)"),
-    ("height", "N", "plot height in characters (default 16)"),
+    ("width", "N", "the plot's width in characters, axis labels included (default: the terminal's, else 80)"),
+    ("height", "N", "the height of the loss panel in lines (default: to fit the terminal, else 16)"),
     ("color", "auto|always|never", "colour the curves (auto: only on a terminal, never with NO_COLOR or TERM=dumb)"),
   ]
 
@@ -93,8 +105,8 @@ struct PlotRequest {
         request.svg = try scanner.value(for: spelling, inline: inline)
       case .flag(let name, let inline, let spelling) where name == "width" || name == "height":
         let text = try scanner.value(for: spelling, inline: inline)
-        guard let value = Int(text), (name == "width" ? 16...400 : 4...200).contains(value) else {
-          throw CommandError.usage("invalid value '\(text)' for \(spelling): expected an integer (width 16-400, height 4-200)")
+        guard let value = Int(text), (name == "width" ? 24...400 : 4...200).contains(value) else {
+          throw CommandError.usage("invalid value '\(text)' for \(spelling): expected an integer (width 24-400, height 4-200)")
         }
         if name == "width" { request.width = value } else { request.height = value }
       case .flag("color", let inline, let spelling), .flag("colour", let inline, let spelling):
@@ -110,9 +122,19 @@ struct PlotRequest {
     guard !request.losses.isEmpty else {
       throw CommandError.usage("plot needs at least one loss, e.g. 'swiftloss plot huber mse l1'")
     }
+    let sweeps = request.losses.flatMap { LossPlot.probe(for: $0)?.sweeps.map(\.name) ?? [] }
     for pending in request.pendingOptions {
+      if sweeps.contains(pending.name) {
+        // A tensor held fixed in the plot (gaussian_nll's var), swept like a float option.
+        let spec = OptionSpec(pending.name, .double, default: .double(1), help: "")
+        do { request.options.append((pending.name, try LossPlot.parseValues(pending.value, for: spec))) } catch {
+          throw CommandError.usage(error.description)
+        }
+        continue
+      }
       guard let spec = request.losses.lazy.compactMap({ $0.optionSpec(flagName: pending.name) }).first, spec.name != "reduction" else {
-        let options = Set(request.losses.flatMap { $0.options.filter { $0.name != "reduction" }.map(\.flag) }).sorted()
+        let options = Set(request.losses.flatMap { $0.options.filter { $0.name != "reduction" }.map(\.flag) } + sweeps.map { "--" + $0 })
+          .sorted()
         throw CommandError.usage(
           "unknown option '\(pending.spelling)' for plot; it takes " + (PlotRequest.flags.map { "--" + $0.name } + options).joined(separator: ", "))
       }
@@ -124,20 +146,31 @@ struct PlotRequest {
   }
 
   func run(io: CommandIO) throws(CommandError) -> String {
+    let columns = width ?? io.textWidth
     let data: PlotData
     do {
-      data = try LossPlot.evaluate(losses, options: options, range: range, points: svg == nil ? 2 * width : 481, derivative: derivative)
+      data = try LossPlot.evaluate(losses, options: options, range: range, points: svg == nil ? 3 * columns : 481, derivative: derivative)
     } catch {
       throw CommandError.usage(error.description)
     }
     guard let svg else {
       let colored = color.enabled(isTerminal: io.standardOutputIsTerminal, environment: io.environment)
-      return TerminalPlot.render(data, width: width, height: height, color: colored)
+      return TerminalPlot.render(data, width: columns, height: height ?? Self.height(for: data, terminalRows: io.textHeight), color: colored)
     }
     let document = SVGPlot.render(data)
     if svg == "-" { return document }
     try Self.write(document, to: svg)
     return ""
+  }
+
+  /// The loss panel's height that fits the plot (two panels, axes, legend) in the terminal's
+  /// rows; 16 when not on a terminal.
+  static func height(for data: PlotData, terminalRows: Int?) -> Int {
+    guard let rows = terminalRows else { return 16 }
+    // Title, x axis and labels, a blank line, the legend; the derivative panel is 3/4 as high.
+    let fixed = 4 + data.curves.count + (data.hasDerivative ? 4 : 0) + 1
+    let available = rows - fixed
+    return max(4, min(40, data.hasDerivative ? available * 4 / 7 : available))
   }
 
   /// The SVG, written atomically (``AtomicFile``).

@@ -211,7 +211,7 @@ import Testing
     } else {
       Issue.record("mse --help")
     }
-    if case .explain(let d) = try Invocation.parse(["explain", "HuberLoss"]) { #expect(d.functionalName == "huber_loss") } else {
+    if case .explain(let d, _) = try Invocation.parse(["explain", "HuberLoss"]) { #expect(d.functionalName == "huber_loss") } else {
       Issue.record("explain")
     }
     if case .list(.text) = try Invocation.parse(["list"]) {} else { Issue.record("list") }

@@ -100,9 +100,14 @@ import Testing
     expectError(run(["mse", "--input", "[1]", "--target", "[1]", "--shape", "weight=1"]), status: 2, containing: ["--weight was not given"])
   }
 
-  @Test func unknownKeyInDataIsAUsageError() {
-    let result = run(["mse", "--data", "-"], stdin: #"{"input": [1], "target": [2], "bogus": [3]}"#)
-    expectError(result, status: 2, containing: ["no tensor 'bogus'"])
+  /// Entries the loss does not take are ignored with one warning naming them (a typo shows);
+  /// when a required tensor is then missing, the error names the entries it could have been.
+  @Test func unknownKeyInDataIsNamed() {
+    let result = run(["mse", "--data", "-", "--show", "loss"], stdin: #"{"input": [1], "target": [2], "bogus": [3]}"#)
+    #expect(result.status == 0 && result.stdout == "1.0\n")
+    #expect(result.stderrLines.count == 1 && result.stderr.contains("ignored 1 entry that mse_loss does not take: 'bogus'"))
+    let missing = run(["mse", "--data", "-"], stdin: #"{"input": [1], "targte": [2]}"#)
+    expectError(missing, status: 2, containing: ["needs --target", "holds 'targte'", "--FLAG '#KEY'"])
   }
 
   @Test func dataStillNeedsTheRequiredTensors() {

@@ -175,7 +175,7 @@ enum MalformedCatalogue {
     usage("stray operand", ["mse", "--input", "1", "--target", "1", "extra"], "'extra'"),
     usage("two tensors from stdin", ["mse", "--input", "-", "--target", "-"], "--input and --target both use '-'", stdin: "1\n"),
     usage("stdin for --data and a tensor", ["mse", "--data", "-", "--input", "-", "--target", "1"], "--data and --input both use", stdin: "{}"),
-    usage("--data unknown key", ["mse", "--data", "unknown_key.json"], "'label'"),
+    usage("--data without a required tensor, an unknown key instead", ["mse", "--data", "unknown_key.json"], "needs --target", "'label'"),
     usage("--shape of a tensor the loss lacks", ["mse", "--input", "1", "--target", "1", "--shape", "anchor=1"], "anchor"),
     usage("--shape that is not a shape", ["mse", "--input", "1", "--target", "1", "--shape", "input=a"], "'a'"),
     data("missing file", ["mse", "--input", "missing.csv", "--target", "1"], at: "missing.csv", "no such file"),
@@ -311,7 +311,7 @@ enum MalformedCatalogue {
     write("absurd.json", "{\"shape\": [1e6,1e6,1e6], \"data\": []}")
     write("array.json", "[1,2]")
     write("duplicate.json", "{\"input\":[1],\"input\":[2],\"target\":[1]}")
-    write("unknown_key.json", "{\"input\":[1],\"target\":[1],\"label\":[1]}")
+    write("unknown_key.json", "{\"input\":[1],\"label\":[1]}")
 
     func npy(_ header: String, version: UInt8 = 1, data: [UInt8] = []) -> [UInt8] {
       var text = Array(header.utf8)

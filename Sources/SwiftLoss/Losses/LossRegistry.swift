@@ -6,6 +6,7 @@ public enum LossRegistry {
     .smoothL1Loss,
     .huberLoss,
     .crossEntropy,
+    .linearCrossEntropy,
     .nllLoss,
     .binaryCrossEntropy,
     .binaryCrossEntropyWithLogits,
@@ -34,7 +35,9 @@ public enum LossRegistry {
 
   /// Every name a loss answers to (without the module prefixes), for lookup, suggestions and completion.
   public static func names(of definition: LossDefinition) -> [String] {
-    [definition.functionalName, definition.moduleName] + definition.aliases
+    var seen = Set<String>()
+    // An alias may repeat the functional name (cross_entropy): each name once, in this order.
+    return ([definition.functionalName, definition.moduleName] + definition.aliases).filter { seen.insert($0).inserted }
   }
 
   /// The nearest known names to a misspelt one, closest first (at most three).

@@ -95,6 +95,9 @@ public enum Completions {
       for spec in definition.options where spec.name != "reduction" && seen.insert(spec.name).inserted {
         flags.append(Flag(spec.flag, .text, "values to plot, comma-separated: " + spec.help))
       }
+      for sweep in LossPlot.probe(for: definition)?.sweeps ?? [] where seen.insert(sweep.name).inserted {
+        flags.append(Flag("--" + sweep.name.replacingUnderscores(), .text, "values to plot, comma-separated: " + sweep.help))
+      }
     }
     return flags
   }
@@ -178,6 +181,9 @@ public enum Completions {
         s += "      if [[ \"$cur\" == -* ]]; then COMPREPLY=($(compgen -W '\(shellWords(flags.map(\.name)))' -- \"$cur\"));\n"
         s += "      else COMPREPLY=($(compgen -W '\(shellWords(plottable))' -- \"$cur\")); fi\n"
         s += "      return 0 ;;\n"
+      case "explain":
+        s += "    explain) if [[ \"$cur\" == -* ]]; then COMPREPLY=($(compgen -W '--html' -- \"$cur\")); "
+          + "else COMPREPLY=($(compgen -W '\(shellWords(allNames))' -- \"$cur\")); fi; return 0 ;;\n"
       default:
         s += "    \(sub.name)) COMPREPLY=($(compgen -W '\(shellWords(allNames))' -- \"$cur\")); return 0 ;;\n"
       }
@@ -290,6 +296,9 @@ public enum Completions {
         s += "      if [[ ${words[CURRENT]} == -* ]]; then flags=(\(describe(flags.map { ($0.name, $0.help) }))); _describe -t flags 'option' flags; return; fi\n"
         s += "      losses=(\(describe(plottable.flatMap { d in names(d).map { ($0, d.summary) } })))\n"
         s += "      _describe -t losses 'loss' losses; return ;;\n"
+      case "explain":
+        s += "    (explain) if [[ ${words[CURRENT]} == -* ]]; then compadd -- --html; return; fi; "
+          + "_describe -t losses 'loss' losses; return ;;\n"
       default: s += "    (\(sub.name)) _describe -t losses 'loss' losses; return ;;\n"
       }
     }
@@ -364,6 +373,9 @@ public enum Completions {
         for flag in model.plotFlags + plotOptionFlags(model) { s += line("__fish_seen_subcommand_from plot", flag) }
       default:
         s += "complete -c \(p) -n '__fish_seen_subcommand_from \(sub.name)' -a \(fishQuote(allNames.joined(separator: " ")))\n"
+        if sub.name == "explain" {
+          s += "complete -c \(p) -n '__fish_seen_subcommand_from explain' -l html -d 'the explanation as a lesson page (HTML)'\n"
+        }
       }
     }
     for definition in model.losses {

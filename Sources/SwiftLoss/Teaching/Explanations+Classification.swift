@@ -3,12 +3,12 @@ extension Teaching {
     LossExplanation(
       "cross_entropy", family: .classification,
       formula: [
-        "log_softmax:  mₙ = maxⱼ xₙⱼ,  lsₙ꜀ = (xₙ꜀ − mₙ) − log Σⱼ exp(xₙⱼ − mₙ)",
-        "index targets:  ℓₙ = −w[yₙ]·lsₙ,yₙ   (0 where yₙ = ignore_index)",
-        "  mean = Σₙ ℓₙ / Σₙ w[yₙ]  over non-ignored n   (a weighted mean, not ÷ N)",
-        "label smoothing ε:  loss = (1 − ε)·nll + (ε/C)·Σₙ(−Σ꜀ w꜀·lsₙ꜀) / Σₙ w[yₙ]",
-        "probability targets t:  ℓₙ = −Σ꜀ w꜀·t′ₙ꜀·lsₙ꜀,  t′ = (1 − ε)·t + ε/C;  mean = Σₙ ℓₙ / N",
-        "∂ℓₙ/∂xₙ = w[yₙ]·(softmax(xₙ) − onehot(yₙ))",
+        "log_softmax:  m_n = max_j x_nj,  ls_nc = (x_nc − m_n) − log Σ_j exp(x_nj − m_n)",
+        "index targets:  l_n = −w[y_n]·ls_n,y_n   (0 where y_n = ignore_index)",
+        "  mean = Σ_n l_n / Σ_n w[y_n]  over non-ignored n   (a weighted mean, not ÷ N)",
+        "label smoothing ε:  loss = (1 − ε)·nll + (ε/C)·Σ_n(−Σ_c w_c·ls_nc) / Σ_n w[y_n]",
+        "probability targets t:  l_n = −Σ_c w_c·t'_nc·ls_nc,  t' = (1 − ε)·t + ε/C;  mean = Σ_n l_n / N",
+        "dl_n/dx_n = w[y_n]·(softmax(x_n) − onehot(y_n))",
       ],
       shapes: [
         "input: logits (C), (N, C) or (N, C, d1, …, dk); the class dimension is 0 for 1-D, else 1",
@@ -18,19 +18,46 @@ extension Teaching {
       notes: [
         "CrossEntropyLoss = log_softmax + NLLLoss. It expects raw logits: applying softmax (or log_softmax) first computes a \"double softmax\" that still trains, badly (e.g. huggingface/transformers#7827).",
         "Index or probability targets are chosen by shape: a target of the input's shape is read as probabilities. A 1-D input (C) with a 1-D index target of length C therefore hits the probability path and fails.",
-        "With class weights, 'mean' divides by Σ w[yₙ], not by N: reduction='none' followed by .mean() gives a different number, and a batch of one class makes the weights cancel (#25571, #40560).",
+        "With class weights, 'mean' divides by Σ w[y_n], not by N: reduction='none' followed by .mean() gives a different number, and a batch of one class makes the weights cancel (#25571, #40560).",
         "If every target equals ignore_index, 'mean' is 0/0 = NaN (the gradient is zero) (#70348, #75181).",
         "ignore_index only removes the NLL term of the ignored positions: an in-range ignore_index class still sits in every row's softmax denominator and shapes the other probabilities (#63004), and −inf logits on ignored rows can still inject NaN gradients (#11551).",
-        "Label smoothing gives ε/C to every class, including the true one (so the true class gets 1 − ε + ε/C); with weights the smoothing term is weighted by w꜀ but normalised by Σ w[yₙ] (#104776, #148884).",
+        "Label smoothing gives ε/C to every class, including the true one (so the true class gets 1 − ε + ε/C); with weights the smoothing term is weighted by w_c but normalised by Σ w[y_n] (#104776, #148884).",
         "Index targets must be int64 in PyTorch (\"expected scalar type Long but found Float\"); swiftloss accepts any integral numbers.",
+      ],
+      integerTensors: ["target"]),
+    LossExplanation(
+      "linear_cross_entropy", family: .classification,
+      formula: [
+        "projection:  zₙ = W·xₙ + b   (z = input·Wᵀ + b over W viewed as (C·d1·…·dk, in_features)),",
+        "  laid out as logits (N, C, d1, …, dk) — or (C) for a 1-D input",
+        "then exactly cross_entropy(z, target, weight, ignore_index, reduction, label_smoothing):",
+        "  ℓₙ = −w[yₙ]·log_softmax(zₙ)[yₙ]  (index targets; mean ÷ Σ w[yₙ]),  or −Σ꜀ w꜀·t′ₙ꜀·log_softmax(zₙ)꜀",
+        "gradients through the projection, with G = ∂loss/∂z (N × C·d1·…·dk):",
+        "  ∂/∂input = G·W,   ∂/∂linear_weight = Gᵀ·input,   ∂/∂linear_bias = Σₙ Gₙ",
+      ],
+      shapes: [
+        "input: (in_features) or (N, in_features) — no (B, T, in_features): flatten sequences to (N, in_features)",
+        "linear_weight: (C, in_features) or (C, d1, …, dk, in_features) (k ≥ 1 needs a batched input)",
+        "  the module stores it flat: linear.weight (C·d1·…·dk, in_features), read with --out-features d1,…,dk",
+        "linear_bias: (C) or (C, d1, …, dk) (module: linear.bias (C·d1·…·dk)); weight: (C)",
+        "target: class indices (), (N) or (N, d1, …, dk) — or probabilities of the logits' shape (C), (N, C), (N, C, d1, …, dk)",
+        "reduction='none': (), (N) or (N, d1, …, dk)",
+      ],
+      notes: [
+        "This is the LLM head's loss: a vocabulary projection and cross entropy in one call. PyTorch 2.15's reference path (options=None) materialises the logits exactly as linear + cross_entropy would; options=LinearCrossEntropyOptions(...) chunks the batch to save memory and computes the same loss (swiftloss: --chunked, --batch-chunk-size N, which change nothing in float64 except PyTorch's fallback warning).",
+        "ignore_index defaults to None, which means −100 for index targets; giving it at all (even −100) with probability targets is an error, where cross_entropy would accept −100.",
+        "Probability targets are recognised by shape, as in cross_entropy: a target of exactly the logits' shape (*batch, C, *out_features).",
+        "nn.LinearCrossEntropyLoss(in_features, num_classes, out_features=(d1, …), bias=True) keeps a flat nn.Linear: its state_dict has linear.weight (C·d1·…·dk, in_features) and linear.bias (C·d1·…·dk); forward reshapes them to (C, d1, …, dk, in_features) and (C, d1, …, dk). Give those tensors with --out-features d1,…,dk; the gradients come back in the shape given.",
+        "The module checks label_smoothing ∈ [0, 1] in its constructor (a negative value is an error there); the functional, which swiftloss follows, treats a negative value as 0.",
+        "The module's weight (class weights) is a buffer: it gets a gradient in swiftloss only where the functional gives one (probability targets), as in cross_entropy.",
       ],
       integerTensors: ["target"]),
     LossExplanation(
       "nll_loss", family: .classification,
       formula: [
-        "ℓₙ = −w[yₙ]·xₙ,yₙ   (0 where yₙ = ignore_index)",
-        "mean = Σₙ ℓₙ / Σₙ w[yₙ]  over non-ignored n;  sum = Σₙ ℓₙ",
-        "∂ℓ/∂xₙ,yₙ = −w[yₙ] (÷ Σ w[yₙ] under 'mean'); every other entry gets 0",
+        "l_n = −w[y_n]·x_n,y_n   (0 where y_n = ignore_index)",
+        "mean = Σ_n l_n / Σ_n w[y_n]  over non-ignored n;  sum = Σ_n l_n",
+        "dl/dx_n,y_n = −w[y_n] (÷ Σ w[y_n] under 'mean'); every other entry gets 0",
       ],
       shapes: [
         "input: log-probabilities (C), (N, C) or (N, C, d1, …, dk)",
@@ -40,7 +67,7 @@ extension Teaching {
       notes: [
         "NLLLoss does not take a log: the input should already be log-probabilities (log_softmax output). Feeding probabilities or raw logits gives a number, just the wrong one — PyTorch does not check.",
         "cross_entropy(x, y) = nll_loss(log_softmax(x, dim=1), y).",
-        "The weighted mean divides by Σ w[yₙ] of the non-ignored targets (#25571); all targets ignored → NaN (#70348).",
+        "The weighted mean divides by Σ w[y_n] of the non-ignored targets (#25571); all targets ignored → NaN (#70348).",
         "NLLLoss2d is a deprecated alias with identical behaviour.",
         "Targets must be int64 in PyTorch; the weight gets no gradient (PyTorch raises if it requires one).",
       ],
@@ -48,8 +75,8 @@ extension Teaching {
     LossExplanation(
       "binary_cross_entropy", family: .classification,
       formula: [
-        "ℓᵢ = −wᵢ·[ yᵢ·max(log xᵢ, −100) + (1 − yᵢ)·max(log(1 − xᵢ), −100) ]",
-        "∂ℓᵢ/∂xᵢ = wᵢ·(xᵢ − yᵢ) / max((1 − xᵢ)·xᵢ, 1e−12)",
+        "l_i = −w_i·[ y_i·max(log x_i, −100) + (1 − y_i)·max(log(1 − x_i), −100) ]",
+        "dl_i/dx_i = w_i·(x_i − y_i) / max((1 − x_i)·x_i, 1e−12)",
       ],
       shapes: [
         "input: probabilities in [0, 1], any shape; target: exactly the input's shape, values in [0, 1]",
@@ -65,9 +92,9 @@ extension Teaching {
       "binary_cross_entropy_with_logits", family: .classification,
       formula: [
         "log σ(x) = min(0, x) − log1p(exp(−|x|))      (stable for any x)",
-        "ℓᵢ = wᵢ·[ (1 − yᵢ)·xᵢ − (1 + (pᵢ − 1)·yᵢ)·log σ(xᵢ) ]     p = pos_weight (1 if absent)",
-        "    = −wᵢ·[ p·yᵢ·log σ(xᵢ) + (1 − yᵢ)·log σ(−xᵢ) ]",
-        "∂ℓᵢ/∂xᵢ = wᵢ·[ (p·yᵢ + 1 − yᵢ)·σ(xᵢ) − p·yᵢ ]   (= wᵢ·(σ(xᵢ) − yᵢ) without pos_weight)",
+        "l_i = w_i·[ (1 − y_i)·x_i − (1 + (p_i − 1)·y_i)·log σ(x_i) ]     p = pos_weight (1 if absent)",
+        "    = −w_i·[ p·y_i·log σ(x_i) + (1 − y_i)·log σ(−x_i) ]",
+        "dl_i/dx_i = w_i·[ (p·y_i + 1 − y_i)·σ(x_i) − p·y_i ]   (= w_i·(σ(x_i) − y_i) without pos_weight)",
       ],
       shapes: [
         "input: logits, any shape; target: exactly the input's shape (not range-checked)",
@@ -77,14 +104,14 @@ extension Teaching {
       notes: [
         "BCEWithLogits is the stable form of Sigmoid followed by BCELoss: it never forms σ(x) and then its log, so x = ±1000 is fine, while BCELoss(sigmoid(x)) hits the −100 clamp (#24933).",
         "pos_weight broadcasts from the right like any tensor: for (N, C) use (C); for (N, C, H, W) per-class weights need shape (C, 1, 1) — a (C) pos_weight would align with W (#27936, #65702).",
-        "Weights do not change the 'mean' denominator: mean = Σ wᵢℓᵢ / n.",
+        "Weights do not change the 'mean' denominator: mean = Σ w_il_i / n.",
         "x = ±inf gives NaN (0·inf), unlike the finite extremes (#102894).",
       ]),
     LossExplanation(
       "soft_margin_loss", family: .classification,
       formula: [
-        "ℓᵢ = log(1 + exp(−yᵢ·xᵢ))      yᵢ ∈ {−1, +1}",
-        "∂ℓᵢ/∂xᵢ = −yᵢ·e/(1 + e),  e = exp(−yᵢ·xᵢ)",
+        "l_i = log(1 + exp(−y_i·x_i))      y_i ∈ {−1, +1}",
+        "dl_i/dx_i = −y_i·e/(1 + e),  e = exp(−y_i·x_i)",
       ],
       shapes: [
         "input: any shape; target: broadcastable with the input, values ±1 (not checked)",
@@ -98,8 +125,8 @@ extension Teaching {
     LossExplanation(
       "multilabel_soft_margin_loss", family: .classification,
       formula: [
-        "ℓₙ = −(1/C)·Σ꜀ w꜀·[ yₙ꜀·log σ(xₙ꜀) + (1 − yₙ꜀)·log σ(−xₙ꜀) ]",
-        "mean = Σₙ ℓₙ / N   (each ℓₙ is already averaged over the C classes)",
+        "l_n = −(1/C)·Σ_c w_c·[ y_nc·log σ(x_nc) + (1 − y_nc)·log σ(−x_nc) ]",
+        "mean = Σ_n l_n / N   (each l_n is already averaged over the C classes)",
       ],
       shapes: [
         "input: (C) or (N, C) (last dimension = classes); target: multi-hot 0/1 of the input's shape",

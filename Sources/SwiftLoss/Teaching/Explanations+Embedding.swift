@@ -3,8 +3,8 @@ extension Teaching {
     LossExplanation(
       "margin_ranking_loss", family: .embedding,
       formula: [
-        "ℓᵢ = max(0, −yᵢ·(x1ᵢ − x2ᵢ) + margin)       yᵢ = 1: x1 should rank higher; −1: lower",
-        "∂ℓᵢ/∂x1ᵢ = −yᵢ where the hinge is active (> 0), else 0",
+        "l_i = max(0, −y_i·(x1_i − x2_i) + margin)       y_i = 1: x1 should rank higher; −1: lower",
+        "dl_i/dx1_i = −y_i where the hinge is active (> 0), else 0",
       ],
       shapes: [
         "input1, input2, target: the same number of dimensions, then broadcast",
@@ -18,9 +18,9 @@ extension Teaching {
     LossExplanation(
       "hinge_embedding_loss", family: .embedding,
       formula: [
-        "ℓᵢ = xᵢ                      if yᵢ = 1",
-        "ℓᵢ = max(0, margin − xᵢ)     if yᵢ = −1",
-        "(any other yᵢ adds both terms: max(0, margin − xᵢ) + xᵢ)",
+        "l_i = x_i                      if y_i = 1",
+        "l_i = max(0, margin − x_i)     if y_i = −1",
+        "(any other y_i adds both terms: max(0, margin − x_i) + x_i)",
       ],
       shapes: ["input: distances, any shape; target: ±1, broadcast with the input", "reduction='none': the broadcast shape"],
       notes: [
@@ -31,9 +31,9 @@ extension Teaching {
     LossExplanation(
       "multi_margin_loss", family: .embedding,
       formula: [
-        "zₙᵢ = margin − xₙ,yₙ + xₙᵢ      for every class i ≠ yₙ",
-        "ℓₙ = (1/C)·Σ_{i≠yₙ} w[yₙ]·max(0, zₙᵢ)^p      p ∈ {1, 2}",
-        "mean = Σₙ ℓₙ / N",
+        "z_ni = margin − x_n,y_n + x_ni      for every class i ≠ y_n",
+        "l_n = (1/C)·Σ_{i≠y_n} w[y_n]·max(0, z_ni)^p      p ∈ {1, 2}",
+        "mean = Σ_n l_n / N",
       ],
       shapes: [
         "input: (C) or (N, C) scores; target: class indices () or (N); weight: (C)",
@@ -43,15 +43,15 @@ extension Teaching {
         "This is the multi-class SVM (Weston–Watkins) hinge, divided by C (including the target class in the count).",
         "The weight of the target class scales all of that sample's terms (not the weight of class i).",
         "p must be 1 or 2 (\"only p == 1 and p == 2 supported\"). Targets are int64 class indices.",
-        "Ties (zₙᵢ = 0) give no gradient.",
+        "Ties (z_ni = 0) give no gradient.",
       ],
       integerTensors: ["target"]),
     LossExplanation(
       "multilabel_margin_loss", family: .embedding,
       formula: [
-        "J = the labels listed in yₙ before the first −1",
-        "ℓₙ = (1/C)·Σ_{j∈J} Σ_{i∉J} max(0, 1 − xₙⱼ + xₙᵢ)",
-        "mean = Σₙ ℓₙ / N",
+        "J = the labels listed in y_n before the first −1",
+        "l_n = (1/C)·Σ_{j∈J} Σ_{i not in J} max(0, 1 − x_nj + x_ni)",
+        "mean = Σ_n l_n / N",
       ],
       shapes: [
         "input: (C) or (N, C); target: int64 of the input's shape: class indices, padded with −1",
@@ -66,9 +66,9 @@ extension Teaching {
     LossExplanation(
       "cosine_embedding_loss", family: .embedding,
       formula: [
-        "cosₙ = Σ x1·x2 / √((Σ x1² + ε)·(Σ x2² + ε))      ε = 1e−12 (float32 constant)",
-        "ℓₙ = 1 − cosₙ                 if yₙ = 1",
-        "ℓₙ = max(0, cosₙ − margin)    if yₙ = −1   (other yₙ: 0)",
+        "cos_n = Σ x1·x2 / √((Σ x1² + ε)·(Σ x2² + ε))      ε = 1e−12 (float32 constant)",
+        "l_n = 1 − cos_n                 if y_n = 1",
+        "l_n = max(0, cos_n − margin)    if y_n = −1   (other y_n: 0)",
       ],
       shapes: [
         "input1, input2: (N, D) with target (N), or (D) with a 0-d target",
@@ -82,9 +82,9 @@ extension Teaching {
     LossExplanation(
       "triplet_margin_loss", family: .embedding,
       formula: [
-        "d(u, v) = ‖u − v + eps‖ₚ   (over the last dimension; eps is added to every component)",
-        "dpₙ = d(aₙ, pₙ),  dnₙ = d(aₙ, nₙ)   (swap: dnₙ = min(dnₙ, d(pₙ, nₙ)))",
-        "ℓₙ = max(0, margin + dpₙ − dnₙ)",
+        "d(u, v) = ‖u − v + eps‖_p   (over the last dimension; eps is added to every component)",
+        "dp_n = d(a_n, p_n),  dn_n = d(a_n, n_n)   (swap: dn_n = min(dn_n, d(p_n, n_n)))",
+        "l_n = max(0, margin + dp_n − dn_n)",
       ],
       shapes: [
         "anchor, positive, negative: the same number of dimensions, broadcast; (D), (N, D) or (N, …, D)",
@@ -98,9 +98,9 @@ extension Teaching {
     LossExplanation(
       "triplet_margin_with_distance_loss", family: .embedding,
       formula: [
-        "dpₙ = d(aₙ, pₙ),  dnₙ = d(aₙ, nₙ)   (swap: dnₙ = min(dnₙ, d(pₙ, nₙ)))",
-        "ℓₙ = max(0, margin + dpₙ − dnₙ)",
-        "d: pairwise = ‖u − v + 1e−6‖₂;  cosine = 1 − cos(u, v);  l1 = ‖u − v + 1e−6‖₁",
+        "dp_n = d(a_n, p_n),  dn_n = d(a_n, n_n)   (swap: dn_n = min(dn_n, d(p_n, n_n)))",
+        "l_n = max(0, margin + dp_n − dn_n)",
+        "d: pairwise = ‖u − v + 1e−6‖_2;  cosine = 1 − cos(u, v);  l1 = ‖u − v + 1e−6‖_1",
       ],
       shapes: [
         "anchor, positive, negative: the same number of dimensions, broadcast",

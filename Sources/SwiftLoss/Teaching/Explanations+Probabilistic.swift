@@ -3,10 +3,10 @@ extension Teaching {
     LossExplanation(
       "kl_div", family: .probabilistic,
       formula: [
-        "ℓᵢ = yᵢ·log yᵢ − yᵢ·xᵢ          (x = log q, y = p; yᵢ = 0 contributes 0)",
-        "log_target:  ℓᵢ = exp(yᵢ)·(yᵢ − xᵢ)   (y = log p)",
-        "batchmean = Σᵢ ℓᵢ / input.size(0)  = KL(p ‖ q) per sample     mean = Σᵢ ℓᵢ / n",
-        "∂ℓᵢ/∂xᵢ = −yᵢ  (−exp(yᵢ) with log_target)",
+        "l_i = y_i·log y_i − y_i·x_i          (x = log q, y = p; y_i = 0 contributes 0)",
+        "log_target:  l_i = exp(y_i)·(y_i − x_i)   (y = log p)",
+        "batchmean = Σ_i l_i / input.size(0)  = KL(p ‖ q) per sample     mean = Σ_i l_i / n",
+        "dl_i/dx_i = −y_i  (−exp(y_i) with log_target)",
       ],
       shapes: [
         "input: log-probabilities, any shape; target: probabilities, broadcast with the input",
@@ -22,9 +22,9 @@ extension Teaching {
     LossExplanation(
       "poisson_nll_loss", family: .probabilistic,
       formula: [
-        "log_input=True:   ℓᵢ = exp(xᵢ) − yᵢ·xᵢ          (x = log rate)",
-        "log_input=False:  ℓᵢ = xᵢ − yᵢ·log(xᵢ + eps)    (x = rate)",
-        "full=True adds Stirling's term  yᵢ·log yᵢ − yᵢ + 0.5·log(2π·yᵢ)  where yᵢ > 1",
+        "log_input=True:   l_i = exp(x_i) − y_i·x_i          (x = log rate)",
+        "log_input=False:  l_i = x_i − y_i·log(x_i + eps)    (x = rate)",
+        "full=True adds Stirling's term  y_i·log y_i − y_i + 0.5·log(2π·y_i)  where y_i > 1",
       ],
       shapes: [
         "input: any shape; target: counts, broadcast with the input (silently)",
@@ -38,9 +38,9 @@ extension Teaching {
     LossExplanation(
       "gaussian_nll_loss", family: .probabilistic,
       formula: [
-        "vᵢ = max(varᵢ, eps)           (clamp without gradient: ∂/∂var passes straight through)",
-        "ℓᵢ = 0.5·(log vᵢ + (xᵢ − yᵢ)²/vᵢ)  [+ 0.5·log(2π) if full]",
-        "∂ℓᵢ/∂xᵢ = (xᵢ − yᵢ)/vᵢ,   ∂ℓᵢ/∂varᵢ = 0.5·(1/vᵢ − (xᵢ − yᵢ)²/vᵢ²)",
+        "v_i = max(var_i, eps)           (clamp without gradient: d/dvar passes straight through)",
+        "l_i = 0.5·(log v_i + (x_i − y_i)²/v_i)  [+ 0.5·log(2π) if full]",
+        "dl_i/dx_i = (x_i − y_i)/v_i,   dl_i/dvar_i = 0.5·(1/v_i − (x_i − y_i)²/v_i²)",
       ],
       shapes: [
         "input: any shape; target: broadcast with the input",

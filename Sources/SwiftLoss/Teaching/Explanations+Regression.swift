@@ -3,9 +3,9 @@ extension Teaching {
     LossExplanation(
       "l1_loss", family: .regression,
       formula: [
-        "ℓᵢ = |xᵢ − yᵢ|",
-        "mean = Σᵢ ℓᵢ / n     sum = Σᵢ ℓᵢ     (with weight: ℓᵢ = wᵢ·|xᵢ − yᵢ|, mean = Σ wᵢ|xᵢ − yᵢ| / Σ wᵢ)",
-        "∂ℓᵢ/∂xᵢ = sgn(xᵢ − yᵢ)   (0 where xᵢ = yᵢ)",
+        "l_i = |x_i − y_i|",
+        "mean = Σ_i l_i / n     sum = Σ_i l_i     (with weight: l_i = w_i·|x_i − y_i|, mean = Σ w_i|x_i − y_i| / Σ w_i)",
+        "dl_i/dx_i = sgn(x_i − y_i)   (0 where x_i = y_i)",
       ],
       shapes: [
         "input: any shape; target: the same shape (another broadcastable shape works, with a warning)",
@@ -13,7 +13,7 @@ extension Teaching {
         "reduction='none': the broadcast shape",
       ],
       notes: [
-        "At xᵢ = yᵢ the loss has a kink; PyTorch's subgradient there is 0 (sgn(0) = 0), so a perfect prediction gets no push either way.",
+        "At x_i = y_i the loss has a kink; PyTorch's subgradient there is 0 (sgn(0) = 0), so a perfect prediction gets no push either way.",
         "A target of shape (N, 1) against an input of shape (N) silently broadcasts to (N, N): PyTorch only warns (issue #16045). Check your shapes.",
         "The gradient has the same size (1/n under 'mean') for small and large errors: L1 is robust to outliers but converges slowly near the optimum.",
         "With a functional weight, 'mean' divides by Σ w (a weighted average), unlike huber_loss, which divides by n.",
@@ -21,9 +21,9 @@ extension Teaching {
     LossExplanation(
       "mse_loss", family: .regression,
       formula: [
-        "ℓᵢ = (xᵢ − yᵢ)²",
-        "mean = Σᵢ ℓᵢ / n     sum = Σᵢ ℓᵢ     (with weight: mean = Σ wᵢ(xᵢ − yᵢ)² / Σ wᵢ)",
-        "∂ℓᵢ/∂xᵢ = 2·(xᵢ − yᵢ)   (÷ n under 'mean')",
+        "l_i = (x_i − y_i)²",
+        "mean = Σ_i l_i / n     sum = Σ_i l_i     (with weight: mean = Σ w_i(x_i − y_i)² / Σ w_i)",
+        "dl_i/dx_i = 2·(x_i − y_i)   (÷ n under 'mean')",
       ],
       shapes: [
         "input: any shape; target: the same shape (another broadcastable shape works, with a warning)",
@@ -38,10 +38,10 @@ extension Teaching {
     LossExplanation(
       "smooth_l1_loss", family: .regression,
       formula: [
-        "zᵢ = |xᵢ − yᵢ|",
-        "ℓᵢ = 0.5·zᵢ²/β   if zᵢ < β",
-        "ℓᵢ = zᵢ − 0.5·β   otherwise",
-        "∂ℓᵢ/∂xᵢ = (xᵢ − yᵢ)/β inside, sgn(xᵢ − yᵢ) outside   (gradient at most 1 in size)",
+        "z_i = |x_i − y_i|",
+        "l_i = 0.5·z_i²/β   if z_i < β",
+        "l_i = z_i − 0.5·β   otherwise",
+        "dl_i/dx_i = (x_i − y_i)/β inside, sgn(x_i − y_i) outside   (gradient at most 1 in size)",
       ],
       shapes: [
         "input: any shape; target: the same shape (broadcast with a warning otherwise)",
@@ -56,10 +56,10 @@ extension Teaching {
     LossExplanation(
       "huber_loss", family: .regression,
       formula: [
-        "zᵢ = |xᵢ − yᵢ|",
-        "ℓᵢ = 0.5·zᵢ²         if zᵢ < δ",
-        "ℓᵢ = δ·(zᵢ − 0.5·δ)   otherwise",
-        "∂ℓᵢ/∂xᵢ = xᵢ − yᵢ inside, δ·sgn(xᵢ − yᵢ) outside   (gradient clipped at δ)",
+        "z_i = |x_i − y_i|",
+        "l_i = 0.5·z_i²         if z_i < δ",
+        "l_i = δ·(z_i − 0.5·δ)   otherwise",
+        "dl_i/dx_i = x_i − y_i inside, δ·sgn(x_i − y_i) outside   (gradient clipped at δ)",
       ],
       shapes: [
         "input: any shape; target: the same shape (broadcast with a warning otherwise)",
@@ -70,7 +70,7 @@ extension Teaching {
         "huber_loss(δ) = δ · smooth_l1_loss(β = δ): the quadratic part is not divided by δ, so the linear part has slope δ (issue #48595).",
         "δ ≤ 0 is an error (\"huber_loss does not support non-positive values for delta.\").",
         "HuberLoss has no size_average/reduce (it was added after they were deprecated).",
-        "With a functional weight, 'mean' is Σ wᵢℓᵢ / n (weights do not change the denominator), unlike l1_loss/mse_loss.",
+        "With a functional weight, 'mean' is Σ w_il_i / n (weights do not change the denominator), unlike l1_loss/mse_loss.",
       ]),
   ]
 }

@@ -23,11 +23,12 @@ public struct GradientCheckReport: Sendable {
   public var entries: [Entry]
   public var notes: [String]
 
-  public func render() -> String {
+  public func render(width: Int = TextLayout.defaultWidth) -> String {
+    let width = max(TextLayout.minimumWidth, width)
     var lines = ["gradient check for \(loss): central differences, h = 1e-6·max(1, |x|)"]
     var rows: [[String]] = [["tensor", "elements", "max abs error", "max rel error", "verdict"]]
     for entry in entries {
-      var verdict = entry.agrees ? "agrees" : "\(entry.mismatches) element\(entry.mismatches == 1 ? "" : "s") differ"
+      var verdict = entry.agrees ? "agrees" : entry.mismatches == 1 ? "1 element differs" : "\(entry.mismatches) elements differ"
       if !entry.agrees && entry.kinks == entry.mismatches { verdict += " (all at kinks/clamps: PyTorch's subgradient)" }
       else if entry.kinks > 0 { verdict += " (\(entry.kinks) at kinks/clamps)" }
       rows.append([entry.name, String(entry.count), TraceNumber.short(entry.maxAbsoluteError), TraceNumber.short(entry.maxRelativeError), verdict])
@@ -35,8 +36,8 @@ public struct GradientCheckReport: Sendable {
         rows.append(["", "", TraceNumber.short(adjusted), "", "after removing PyTorch's exp(log_probs) term"])
       }
     }
-    lines += TraceContext.align(rows).map { "  " + $0 }
-    for note in notes { lines += TextTable.wrap(note, width: 92, firstPrefix: "  note: ", prefix: "        ") }
+    lines = TextLayout.fit(lines[0], width: width) + TextLayout.grid(rows, indent: 2, width: width)
+    for note in notes { lines += TextLayout.wrap(note, width: width, firstPrefix: "  note: ", prefix: "        ") }
     return lines.joined(separator: "\n") + "\n"
   }
 }
@@ -90,7 +91,7 @@ public enum GradientCheck {
         } else {
           entry.maxAbsoluteError = max(entry.maxAbsoluteError, error)
           entry.maxRelativeError = max(entry.maxRelativeError, relative)
-          // Truncation error ~h²·f‴, rounding error ~ε·|f|/h.
+          // Truncation error ~h²·f''', rounding error ~ε·|f|/h.
           let tolerance = 1e-6 * max(1, scale) + 1e-14 * max(1, abs(base)) / h
           if error > tolerance {
             entry.mismatches += 1
@@ -107,7 +108,7 @@ public enum GradientCheck {
     }
     if definition.functionalName == "ctc_loss" {
       notes.append(
-        "ctc_loss: PyTorch's log_probs gradient is exp(log_probs)·g − posterior·g, not the partial derivative ∂loss/∂log_probs "
+        "ctc_loss: PyTorch's log_probs gradient is exp(log_probs)·g − posterior·g, not the partial derivative dloss/dlog_probs "
           + "(which lacks the exp(log_probs) term). It is the gradient with respect to the logits once chained through log_softmax "
           + "(pytorch/pytorch#52241). swiftloss reports PyTorch's value, so a difference here is expected; the second line shows the "
           + "error with that term removed.")

@@ -7,7 +7,8 @@ public enum LossCatalog {
 
   /// One line per loss (name, aliases, tensors), its summary on the next; families as headings.
   /// Optional tensors are in brackets; a `*` marks tensors that get a gradient.
-  public static func text(_ losses: [LossDefinition] = LossRegistry.all) -> String {
+  public static func text(_ losses: [LossDefinition] = LossRegistry.all, width: Int = TextLayout.defaultWidth) -> String {
+    let width = max(TextLayout.minimumWidth, width)
     var families: [String] = []
     for definition in losses where !families.contains(family(of: definition)) { families.append(family(of: definition)) }
     let rows = losses.map { definition -> (name: String, aliases: String, tensors: String) in
@@ -23,18 +24,21 @@ public enum LossCatalog {
     let nameWidth = max(4, rows.map(\.name.count).max() ?? 0)
     var lines: [String] = []
     func pad(_ text: String, _ width: Int) -> String { text + String(repeating: " ", count: max(0, width - text.count)) }
-    lines.append(pad("NAME", nameWidth) + "  TENSORS (* = gets a gradient, [optional])")
-    lines.append("    OTHER NAMES — SUMMARY")
+    lines += TextLayout.fit(pad("NAME", nameWidth) + "  TENSORS (* = gets a gradient, [optional])", width: width, hangingIndent: 4)
+    lines += TextLayout.fit("    OTHER NAMES — SUMMARY", width: width)
     for family in families {
       lines.append("")
       lines.append(family + ":")
       for (definition, row) in zip(losses, rows) where self.family(of: definition) == family {
-        lines.append(pad(row.name, nameWidth) + "  " + row.tensors)
-        lines.append("    " + row.aliases + " — " + definition.summary)
+        lines += TextLayout.wrap(row.tensors, width: width, firstPrefix: pad(row.name, nameWidth) + "  ",
+          prefix: String(repeating: " ", count: min(nameWidth + 2, width / 2)))
+        lines += TextLayout.wrap(row.aliases + " — " + definition.summary, width: width, firstPrefix: "    ", prefix: "    ")
       }
     }
     lines.append("")
-    lines.append("\(losses.count) losses. 'swiftloss explain LOSS' for the formula and notes, 'swiftloss help LOSS' for its flags.")
+    lines += TextLayout.wrap(
+      "\(losses.count) losses. 'swiftloss explain LOSS' for the formula and notes, 'swiftloss help LOSS' for its flags.",
+      width: width)
     return lines.joined(separator: "\n") + "\n"
   }
 }

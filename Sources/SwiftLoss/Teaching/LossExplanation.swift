@@ -41,6 +41,12 @@ public struct LossExplanation: Sendable {
       guard let input = tensors["input"], let target = tensors["target"] else { return true }
       return input.shape != target.shape
     }
+    if functionalName == "linear_cross_entropy" && name == "target" {
+      guard let input = tensors["input"], let target = tensors["target"], let weight = tensors["linear_weight"] else {
+        return true
+      }
+      return !LinearCrossEntropy.looksLikeProbabilities(target: target, input: input, linearWeight: weight)
+    }
     return integerTensors.contains(name)
   }
 }
@@ -63,30 +69,54 @@ public enum Teaching {
   }
 
   /// `swiftloss explain LOSS`: summary, formula, shapes, tensors, options (with defaults, from the
-  /// registry), the PyTorch spellings, and the notes.
-  public static func explain(_ definition: LossDefinition) -> String {
+  /// registry), the PyTorch spellings, and the notes, laid out to `width` columns.
+  public static func explain(_ definition: LossDefinition, width: Int = TextLayout.defaultWidth) -> String {
+    let width = max(TextLayout.minimumWidth, width)
     let explanation = explanation(for: definition)
     var out: [String] = []
-    if explanation?.pythonSpellings != nil {
-      out.append("\(definition.functionalName) — torch.nn.\(definition.moduleName) (a module only)")
-    } else {
-      out.append("\(definition.functionalName) — torch.nn.\(definition.moduleName) / F.\(definition.functionalName)")
-    }
-    out.append("  " + definition.summary)
-    var seen = Set<String>()
-    let names = LossRegistry.names(of: definition).filter { seen.insert($0).inserted }
-    out.append("  names: " + names.joined(separator: ", "))
+    out += TextLayout.fit(title(definition), width: width)
+    out += TextLayout.wrap(definition.summary, width: width, firstPrefix: "  ", prefix: "  ")
+    out += TextLayout.wrap(
+      LossRegistry.names(of: definition).joined(separator: ", "), width: width, firstPrefix: "  names: ", prefix: "    ")
     if let explanation {
       out.append("")
       out.append("formula:")
-      out += explanation.formula.map { "  " + $0 }
+      for line in explanation.formula { out += TextLayout.fit("  " + line, width: width, hangingIndent: 4) }
       out.append("")
       out.append("shapes:")
-      out += explanation.shapes.map { "  " + $0 }
+      for line in explanation.shapes { out += TextLayout.fit("  " + line, width: width, hangingIndent: 4) }
     }
     out.append("")
     out.append("tensors:")
-    out += TextTable.rows(definition.tensors.map { spec in
+    out += TextLayout.columns(tensorRows(definition), indent: 2, width: width)
+    out.append("")
+    out.append("options:")
+    out += TextLayout.columns(optionRows(definition), indent: 2, width: width)
+    out.append("")
+    out.append("in PyTorch:")
+    for line in pythonSpellings(definition) { out += TextLayout.fit("  " + line, width: width, hangingIndent: 4) }
+    out.append("")
+    out.append("notes:")
+    for note in notes(definition) { out += TextLayout.wrap(note, width: width, firstPrefix: "  • ", prefix: "    ") }
+    out.append("")
+    out.append("try:")
+    out += TextLayout.columns(tryRows(definition), indent: 2, width: width)
+    return out.joined(separator: "\n") + "\n"
+  }
+
+  /// `mse_loss — torch.nn.MSELoss / F.mse_loss`, or `(a module only)` for a loss without a
+  /// functional form.
+  public static func title(_ definition: LossDefinition) -> String {
+    if explanation(for: definition)?.pythonSpellings != nil {
+      return "\(definition.functionalName) — torch.nn.\(definition.moduleName) (a module only)"
+    }
+    return "\(definition.functionalName) — torch.nn.\(definition.moduleName) / F.\(definition.functionalName)"
+  }
+
+  /// The tensors of a loss as (flag, what it is) rows, with the families of named parameters.
+  public static func tensorRows(_ definition: LossDefinition) -> [(String, String)] {
+    let explanation = explanation(for: definition)
+    return definition.tensors.map { spec in
       var notes: [String] = []
       if !spec.isRequired { notes.append("optional") }
       notes.append(spec.hasGradient ? "gets a gradient" : "no gradient")
@@ -96,49 +126,58 @@ public enum Teaching {
       return (left, spec.help + " [" + notes.joined(separator: ", ") + "]")
     } + definition.tensorFamilies.map { family in
       (family.displayName, family.help + " [by state_dict name, " + (family.hasGradient ? "gets a gradient" : "no gradient") + "]")
-    }, indent: 2)
-    out.append("")
-    out.append("options:")
-    var optionRows = definition.options.map { spec in
-      (spec.flag + " " + placeholder(spec.kind), spec.help + defaultNote(spec))
     }
+  }
+
+  /// The options of a loss as (flag and value, what it does and its default) rows.
+  public static func optionRows(_ definition: LossDefinition) -> [(String, String)] {
+    var rows = definition.options.map { spec in (spec.flag + " " + placeholder(spec.kind), spec.help + defaultNote(spec)) }
     if definition.acceptsLegacyReduction {
-      optionRows.append(("--size-average, --reduce", "deprecated PyTorch flags, mapped to a reduction (see below)"))
+      rows.append(("--size-average, --reduce", "deprecated PyTorch flags, mapped to a reduction (see the notes)"))
     }
-    out += TextTable.rows(optionRows, indent: 2)
-    out.append("")
-    out.append("in PyTorch:")
-    out += pythonSpellings(definition).map { "  " + $0 }
-    if let explanation, !explanation.notes.isEmpty {
-      out.append("")
-      out.append("notes:")
-      for note in explanation.notes {
-        out += TextTable.wrap(note, width: 92, firstPrefix: "  • ", prefix: "    ")
-      }
-    }
+    return rows
+  }
+
+  /// The teaching notes of a loss, with the one on the deprecated size_average/reduce flags.
+  public static func notes(_ definition: LossDefinition) -> [String] {
+    var notes = explanation(for: definition)?.notes ?? []
     if definition.acceptsLegacyReduction {
-      out += TextTable.wrap(
+      notes.append(
         "Legacy flags: size_average/reduce override reduction: reduce=False → 'none'; otherwise size_average=False → "
-          + "'sum', else 'mean' (a missing flag counts as True). PyTorch warns that they are deprecated.",
-        width: 92, firstPrefix: "  • ", prefix: "    ")
+          + "'sum', else 'mean' (a missing flag counts as True). PyTorch warns that they are deprecated.")
     } else if definition.optionSpec("reduction") == nil {
-      out += TextTable.wrap(
-        "\(definition.moduleName) takes no reduction and no size_average/reduce: the loss is always the mean.",
-        width: 92, firstPrefix: "  • ", prefix: "    ")
+      notes.append("\(definition.moduleName) takes no reduction and no size_average/reduce: the loss is always the mean.")
     } else {
-      out += TextTable.wrap(
-        "\(definition.moduleName) takes no size_average/reduce (deprecated flags); use reduction.",
-        width: 92, firstPrefix: "  • ", prefix: "    ")
+      notes.append("\(definition.moduleName) takes no size_average/reduce (deprecated flags); use reduction.")
     }
-    out.append("")
-    out.append("try:")
-    out.append("  swiftloss \(definition.shortName) ... --explain       the computation step by step, with your numbers")
-    out.append("  swiftloss \(definition.shortName) ... --emit-python   the same call as a runnable PyTorch script")
-    out.append("  swiftloss \(definition.shortName) ... --check-grad    gradients against finite differences")
+    return notes
+  }
+
+  static func tryRows(_ definition: LossDefinition) -> [(String, String)] {
+    let name = definition.shortName
+    var rows = [
+      ("swiftloss \(name) ... --explain", "the computation step by step, with your numbers"),
+      ("swiftloss \(name) ... --explain --html", "the same as a lesson page (HTML) with the formula and a plot"),
+      ("swiftloss \(name) ... --emit-python", "the same call as a runnable PyTorch script"),
+      ("swiftloss \(name) ... --check-grad", "gradients against finite differences"),
+      ("swiftloss explain \(name) --html", "this explanation as a lesson page (HTML)"),
+    ]
     if LossPlot.probe(for: definition) != nil {
-      out.append("  swiftloss plot \(definition.shortName)                the loss as a curve in the terminal")
+      rows.append(("swiftloss plot \(name)", "the loss as a curve in the terminal"))
     }
-    return out.joined(separator: "\n") + "\n"
+    return rows
+  }
+
+  /// An option value as it is typed on the command line and shown as a default: `mean`, `1.0`,
+  /// `false`, `-100`, `10,20` (Python spellings only inside Python code).
+  public static func optionText(_ value: OptionValue) -> String {
+    switch value {
+    case .double(let x): return NumberText.python(x)
+    case .int(let n): return String(n)
+    case .bool(let b): return b ? "true" : "false"
+    case .string(let s): return s
+    case .ints(let values): return values.isEmpty ? "none (required)" : values.map(String.init).joined(separator: ",")
+    }
   }
 
   /// `nn.MSELoss(reduction='mean')(input, target)` and `F.mse_loss(input, target, reduction='mean')`,
@@ -162,7 +201,7 @@ public enum Teaching {
 
   /// ` (default: 'mean')`, unless the help already says what happens without the option.
   static func defaultNote(_ spec: OptionSpec) -> String {
-    spec.help.contains("(required)") || spec.help.contains("(default:") ? "" : " (default: " + PythonText.option(spec.defaultValue) + ")"
+    spec.help.contains("(required)") || spec.help.contains("(default:") ? "" : " (default: " + optionText(spec.defaultValue) + ")"
   }
 
   static func placeholder(_ kind: OptionKind) -> String {
@@ -204,41 +243,5 @@ enum PythonText {
     if x.isNaN { return "float('nan')" }
     if x.isInfinite { return x < 0 ? "float('-inf')" : "float('inf')" }
     return NumberText.python(x)
-  }
-}
-
-/// Aligned two-column text and word wrapping for teaching output.
-public enum TextTable {
-  /// Two aligned columns; a left column wider than `maxWidth` puts its text on the next line.
-  public static func rows(_ rows: [(String, String)], indent: Int, maxWidth: Int = 30) -> [String] {
-    let width = min(maxWidth, rows.map { $0.0.count }.max() ?? 0)
-    let pad = String(repeating: " ", count: indent)
-    var lines: [String] = []
-    for (left, right) in rows {
-      if left.count > width {
-        lines.append(pad + left)
-        lines.append(pad + String(repeating: " ", count: width + 2) + right)
-      } else {
-        lines.append(pad + left + String(repeating: " ", count: width - left.count + 2) + right)
-      }
-    }
-    return lines
-  }
-
-  static func wrap(_ text: String, width: Int, firstPrefix: String, prefix: String) -> [String] {
-    var lines: [String] = []
-    var current = firstPrefix
-    var empty = true
-    for word in text.split(separator: " ") {
-      if !empty && current.count + 1 + word.count > width {
-        lines.append(current)
-        current = prefix
-        empty = true
-      }
-      current += (empty ? "" : " ") + word
-      empty = false
-    }
-    if !empty { lines.append(current) }
-    return lines
   }
 }

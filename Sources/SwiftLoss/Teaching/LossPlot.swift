@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// What the horizontal axis of a loss plot means.
 public enum PlotAxisKind: String, Sendable {
   /// The prediction error `x − y` of a regression loss (target 0).
@@ -8,6 +12,10 @@ public enum PlotAxisKind: String, Sendable {
   case probability
   /// A distance between a dissimilar pair (target −1).
   case distance
+  /// The input itself, the target held fixed (poisson_nll: the log-rate or the rate).
+  case input
+  /// The probability of the blank in every frame (ctc_loss with one label).
+  case blank
 
   public var label: String {
     switch self {
@@ -15,6 +23,8 @@ public enum PlotAxisKind: String, Sendable {
     case .margin: return "margin (logit or score of the true class)"
     case .probability: return "predicted probability of the true class"
     case .distance: return "distance x of a dissimilar pair (target −1)"
+    case .input: return "input x (target y = 2)"
+    case .blank: return "probability of the blank in every frame"
     }
   }
 }
@@ -26,12 +36,19 @@ public struct PlotProbe: Sendable {
   public var defaultRange: ClosedRange<Double>
   /// What is held fixed, for the legend and the SVG caption: "target 0", "target 1, second logit 0".
   public var setting: String
-  /// The tensors for points `t`.
-  var tensors: @Sendable ([Double]) -> [String: Tensor]
+  /// The tensors for points `t`, given the values of the ``sweeps`` (each at its default when not
+  /// swept).
+  var tensors: @Sendable ([Double], [String: Double]) -> [String: Tensor]
   /// The name of the tensor whose gradient is the derivative, and the stride and offset of the
   /// plotted variable in it (cross_entropy's true logit is every second element).
   var gradientName: String
   var stride: Int = 1
+  /// Tensors held fixed that a plot may sweep like an option (`plot gaussian_nll --var 0.5,1,2`),
+  /// with their defaults.
+  public var sweeps: [(name: String, defaultValue: Double, help: String)] = []
+  /// Where the elements of a real call sit on the horizontal axis (nil when they do not lie on
+  /// this curve, e.g. cross_entropy's probability targets).
+  var position: (@Sendable ([String: Tensor]) -> [Double]?)? = nil
 }
 
 /// One curve: a loss (with its options) evaluated on a grid, and optionally its derivative.
@@ -40,6 +57,16 @@ public struct PlotCurve: Sendable {
   public var xs: [Double]
   public var ys: [Double]
   public var derivative: [Double]?
+  /// The label of an earlier curve this one coincides with on the plotted range (huber and
+  /// smooth_l1 at delta = beta = 1): the legend says so, since one would hide the other.
+  public var coincidesWith: String?
+}
+
+/// A point of a real call on the plot: one element at its place on the axis, on the curve.
+public struct PlotMark: Sendable {
+  public var x: Double
+  public var y: Double
+  public var derivative: Double?
 }
 
 /// Curves of one or more losses over a common axis.
@@ -47,6 +74,8 @@ public struct PlotData: Sendable {
   public var kind: PlotAxisKind
   public var range: ClosedRange<Double>
   public var curves: [PlotCurve]
+  /// The elements of a real call (the lesson page marks them on its plot).
+  public var marks: [PlotMark] = []
   public var hasDerivative: Bool { curves.contains { $0.derivative != nil } }
 }
 
@@ -73,38 +102,115 @@ public enum LossPlot {
     switch name {
     case "l1_loss", "mse_loss", "smooth_l1_loss", "huber_loss":
       return PlotProbe(kind: .error, defaultRange: -3...3, setting: "target 0",
-        tensors: { t in ["input": column(t), "target": filled(0, t.count)] }, gradientName: "input")
+        tensors: { t, _ in ["input": column(t), "target": filled(0, t.count)] }, gradientName: "input",
+        position: { difference($0["input"], $0["target"]) { x, y in x - y } })
     case "gaussian_nll_loss":
-      return PlotProbe(kind: .error, defaultRange: -3...3, setting: "target 0, var 1",
-        tensors: { t in ["input": column(t), "target": filled(0, t.count), "var": filled(1, t.count)] },
-        gradientName: "input")
-    case "binary_cross_entropy_with_logits", "soft_margin_loss":
+      return PlotProbe(kind: .error, defaultRange: -3...3, setting: "target 0",
+        tensors: { t, p in ["input": column(t), "target": filled(0, t.count), "var": filled(p["var"] ?? 1, t.count)] },
+        gradientName: "input", sweeps: [("var", 1, "the variance held fixed (default 1)")],
+        position: { difference($0["input"], $0["target"]) { x, y in x - y } })
+    case "poisson_nll_loss":
+      return PlotProbe(kind: .input, defaultRange: 0.05...4, setting: "target 2",
+        tensors: { t, _ in ["input": column(t), "target": filled(2, t.count)] }, gradientName: "input")
+    case "ctc_loss":
+      // One sample per point: `frames` frames of two classes (blank 0, label 1), the blank with
+      // probability b in each, the target the single label 1. The alignments are the label in one
+      // run of k frames: loss = −log Σ_k (frames − k + 1)·(1 − b)^k·b^(frames − k).
+      return PlotProbe(kind: .blank, defaultRange: 0.01...0.99, setting: "one label, 2 classes",
+        tensors: { b, p in
+          let frames = max(1, min(50, Int(p["frames"] ?? 3)))
+          var storage: [Double] = []
+          storage.reserveCapacity(frames * b.count * 2)
+          for _ in 0..<frames { for blank in b { storage.append(log(blank)); storage.append(log1p(-blank)) } }
+          return [
+            "log_probs": Tensor(validatedShape: [frames, b.count, 2], storage: storage),
+            "targets": Tensor(repeating: 1, shape: [b.count, 1]),
+            "input_lengths": filled(Double(frames), b.count), "target_lengths": filled(1, b.count),
+          ]
+        }, gradientName: "", sweeps: [("frames", 3, "the number of frames (input length), 1 to 50 (default 3)")])
+    case "binary_cross_entropy_with_logits":
       return PlotProbe(kind: .margin, defaultRange: -4...4, setting: "target 1",
-        tensors: { t in ["input": column(t), "target": filled(1, t.count)] }, gradientName: "input")
+        tensors: { t, _ in ["input": column(t), "target": filled(1, t.count)] }, gradientName: "input",
+        position: { binary($0["input"], $0["target"]) { x, y in y == 1 ? x : -x } })
+    case "soft_margin_loss":
+      return PlotProbe(kind: .margin, defaultRange: -4...4, setting: "target 1",
+        tensors: { t, _ in ["input": column(t), "target": filled(1, t.count)] }, gradientName: "input",
+        position: { difference($0["input"], $0["target"]) { x, y in x * y } })
     case "multilabel_soft_margin_loss":
       return PlotProbe(kind: .margin, defaultRange: -4...4, setting: "one class, target 1",
-        tensors: { t in
+        tensors: { t, _ in
           ["input": Tensor(validatedShape: [t.count, 1], storage: t), "target": Tensor(repeating: 1, shape: [t.count, 1])]
         }, gradientName: "input")
     case "cross_entropy":
       return PlotProbe(kind: .margin, defaultRange: -4...4, setting: "2 classes, true logit t, other 0",
-        tensors: { t in ["input": pairs(t, second: 0), "target": filled(0, t.count)] }, gradientName: "input", stride: 2)
+        tensors: { t, _ in ["input": pairs(t, second: 0), "target": filled(0, t.count)] }, gradientName: "input", stride: 2,
+        position: { trueClassMargins($0["input"], $0["target"]) })
+    case "linear_cross_entropy":
+      // One feature projected by W = [[1], [0]]: the logits (t, 0) of cross_entropy's curve.
+      return PlotProbe(kind: .margin, defaultRange: -4...4, setting: "input t, linear_weight [[1], [0]], target 0",
+        tensors: { t, _ in
+          ["input": Tensor(validatedShape: [t.count, 1], storage: t), "linear_weight": Tensor(validatedShape: [2, 1], storage: [1, 0]),
+           "target": filled(0, t.count)]
+        }, gradientName: "input")
     case "multi_margin_loss":
       return PlotProbe(kind: .margin, defaultRange: -4...4, setting: "2 classes, true score t, other 0",
-        tensors: { t in ["input": pairs(t, second: 0), "target": filled(0, t.count)] }, gradientName: "input", stride: 2)
+        tensors: { t, _ in ["input": pairs(t, second: 0), "target": filled(0, t.count)] }, gradientName: "input", stride: 2)
     case "margin_ranking_loss":
       return PlotProbe(kind: .margin, defaultRange: -4...4, setting: "x1 = t, x2 = 0, target 1",
-        tensors: { t in ["input1": column(t), "input2": filled(0, t.count), "target": filled(1, t.count)] },
-        gradientName: "input1")
+        tensors: { t, _ in ["input1": column(t), "input2": filled(0, t.count), "target": filled(1, t.count)] },
+        gradientName: "input1",
+        position: { tensors in
+          guard let x1 = tensors["input1"], let x2 = tensors["input2"], let y = tensors["target"],
+            x1.shape == x2.shape, x1.shape == y.shape
+          else { return nil }
+          return (0..<x1.count).map { y.storage[$0] * (x1.storage[$0] - x2.storage[$0]) }
+        })
     case "binary_cross_entropy":
       return PlotProbe(kind: .probability, defaultRange: 0.01...1, setting: "target 1",
-        tensors: { t in ["input": column(t), "target": filled(1, t.count)] }, gradientName: "input")
+        tensors: { t, _ in ["input": column(t), "target": filled(1, t.count)] }, gradientName: "input",
+        position: { binary($0["input"], $0["target"]) { x, y in y == 1 ? x : 1 - x } })
     case "hinge_embedding_loss":
       return PlotProbe(kind: .distance, defaultRange: 0...3, setting: "target −1",
-        tensors: { t in ["input": column(t), "target": filled(-1, t.count)] }, gradientName: "input")
+        tensors: { t, _ in ["input": column(t), "target": filled(-1, t.count)] }, gradientName: "input",
+        position: { tensors in
+          guard let x = tensors["input"], let y = tensors["target"], x.shape == y.shape else { return nil }
+          return (0..<x.count).filter { y.storage[$0] == -1 }.map { x.storage[$0] }
+        })
     default:
       return nil
     }
+  }
+
+  /// `f(x, y)` elementwise over the broadcast of two tensors.
+  static func difference(_ x: Tensor?, _ y: Tensor?, _ f: (Double, Double) -> Double) -> [Double]? {
+    guard let x, let y, let shape = Broadcasting.shape([x.shape, y.shape]) else { return nil }
+    let xs = Broadcasting.expand(x, to: shape), ys = Broadcasting.expand(y, to: shape)
+    return zip(xs, ys).map(f)
+  }
+
+  /// `f(x, y)` for 0/1 targets of the input's shape (other targets are not on a target-1 curve).
+  static func binary(_ x: Tensor?, _ y: Tensor?, _ f: (Double, Double) -> Double) -> [Double]? {
+    guard let x, let y, x.shape == y.shape, y.storage.allSatisfy({ $0 == 0 || $0 == 1 }) else { return nil }
+    return zip(x.storage, y.storage).map(f)
+  }
+
+  /// For class-index targets: `x[y] − log Σ_{j≠y} exp(x[j])`, where cross_entropy equals the
+  /// two-class curve `log(1 + exp(−t))` exactly.
+  static func trueClassMargins(_ input: Tensor?, _ target: Tensor?) -> [Double]? {
+    guard let input, let target, input.rank == 1 || input.rank == 2, let classes = input.shape.last, classes >= 2 else {
+      return nil
+    }
+    let rows = input.rank == 1 ? 1 : input.shape[0]
+    guard target.count == rows, target.shape != input.shape else { return nil }
+    var margins: [Double] = []
+    for r in 0..<rows {
+      guard let y = Int(exactly: target.storage[r]), y >= 0, y < classes else { continue }
+      let row = Array(input.storage[(r * classes)..<((r + 1) * classes)])
+      let others = row.enumerated().filter { $0.offset != y }.map(\.element)
+      let m = others.max() ?? 0
+      margins.append(row[y] - (m + log(Summation.sum(others.map { exp($0 - m) }))))
+    }
+    return margins
   }
 
   /// The names of the losses that can be plotted, in registry order.
@@ -137,9 +243,10 @@ public enum LossPlot {
   }
 
   /// Evaluates `losses` on `points` equally spaced points of `range` (the probe's default range
-  /// when `nil`). `options[name]` lists values of an option: each loss that takes it gets one curve
-  /// per value (per combination when several are given). Usage errors: a loss that cannot be
-  /// plotted, losses with different axes, an option no plotted loss takes, an empty range.
+  /// when `nil`). `options[name]` lists values of an option (or of a swept tensor such as
+  /// gaussian_nll's `var`): each loss that takes it gets one curve per value (per combination when
+  /// several are given). Usage errors: a loss that cannot be plotted, losses with different axes,
+  /// an option no plotted loss takes, an empty range.
   public static func evaluate(
     _ losses: [LossDefinition], options: [(name: String, values: [OptionValue])] = [], range: ClosedRange<Double>? = nil,
     points: Int = 241, derivative: Bool = false
@@ -161,7 +268,7 @@ public enum LossPlot {
         "plot: \(probes[0].0.functionalName) is plotted against the \(kind.label) but \(other.0.functionalName) against the "
           + "\(other.1.kind.label); plot them separately")
     }
-    for option in options where !losses.contains(where: { $0.optionSpec(option.name) != nil }) {
+    for option in options where !probes.contains(where: { takes($0.0, $0.1, option.name) }) {
       throw LossError.usage("plot: none of \(losses.map(\.functionalName).joined(separator: ", ")) takes --\(option.name.replacingUnderscores())")
     }
     let range = range ?? probes[0].1.defaultRange
@@ -172,33 +279,133 @@ public enum LossPlot {
     let xs = (0..<count).map { range.lowerBound + (range.upperBound - range.lowerBound) * Double($0) / Double(count - 1) }
     var curves: [PlotCurve] = []
     for (definition, probe) in probes {
-      let taken = options.filter { definition.optionSpec($0.name) != nil }
+      let taken = options.filter { takes(definition, probe, $0.name) }
       // Every combination of the given values.
       var combinations: [[(String, OptionValue)]] = [[]]
       for option in taken {
         combinations = combinations.flatMap { prefix in option.values.map { prefix + [(option.name, $0)] } }
       }
       for combination in combinations {
-        var given: [String: OptionValue] = ["reduction": .string("none")]
-        for (name, value) in combination { given[name] = value }
-        let result = try definition.run(
-          tensors: probe.tensors(xs), options: given, outputs: derivative ? [.elementwise, .gradients] : [.elementwise])
         var label = definition.shortName
-        if !combination.isEmpty {
-          label += " (" + combination.map { "\($0.0)=\(PythonText.option($0.1))" }.joined(separator: ", ") + ")"
-        }
-        var slope: [Double]?
-        if derivative, let gradient = result.gradient(probe.gradientName) {
-          slope = (0..<count).map { i in
-            let index = i * probe.stride
-            return index < gradient.count ? gradient.storage[index] : .nan
-          }
-        }
-        let ys = result.elementwise.count == count ? result.elementwise.storage : [Double](repeating: .nan, count: count)
-        curves.append(PlotCurve(label: label, xs: xs, ys: ys, derivative: slope))
+        if !combination.isEmpty { label += " (" + settingsText(combination, probe) + ")" }
+        var curve = try self.curve(definition, probe, at: xs, settings: combination, derivative: derivative)
+        curve.label = label
+        curves.append(curve)
+      }
+    }
+    // A curve identical to an earlier one would vanish under it: the legend names the pair.
+    for index in curves.indices {
+      if let earlier = curves[..<index].first(where: { coincide($0.ys, curves[index].ys) }) {
+        curves[index].coincidesWith = earlier.label
       }
     }
     return PlotData(kind: kind, range: range, curves: curves)
+  }
+
+  /// `delta=0.5, full=true`; a swept tensor's value as a plain number (`var=2`, `frames=3`).
+  static func settingsText(_ settings: [(String, OptionValue)], _ probe: PlotProbe) -> String {
+    settings.map { name, value in
+      if probe.sweeps.contains(where: { $0.name == name }), case .double(let x) = value {
+        return "\(name)=\(TraceNumber.short(x))"
+      }
+      return "\(name)=\(Teaching.optionText(value))"
+    }.joined(separator: ", ")
+  }
+
+  static func takes(_ definition: LossDefinition, _ probe: PlotProbe, _ name: String) -> Bool {
+    definition.optionSpec(name) != nil || probe.sweeps.contains { $0.name == name }
+  }
+
+  /// One loss evaluated at `xs` with `settings` (options and swept tensors).
+  static func curve(
+    _ definition: LossDefinition, _ probe: PlotProbe, at xs: [Double], settings: [(String, OptionValue)],
+    derivative: Bool
+  ) throws(LossError) -> PlotCurve {
+    var given: [String: OptionValue] = ["reduction": .string("none")]
+    var parameters: [String: Double] = [:]
+    for sweep in probe.sweeps { parameters[sweep.name] = sweep.defaultValue }
+    for (name, value) in settings {
+      if probe.sweeps.contains(where: { $0.name == name }) {
+        if case .double(let x) = value { parameters[name] = x }
+      } else {
+        given[name] = value
+      }
+    }
+    let count = xs.count
+    let result = try definition.run(
+      tensors: probe.tensors(xs, parameters), options: given,
+      outputs: derivative ? [.elementwise, .gradients] : [.elementwise])
+    var slope: [Double]?
+    if derivative, let gradient = result.gradient(probe.gradientName) {
+      slope = (0..<count).map { i in
+        let index = i * probe.stride
+        return index < gradient.count ? gradient.storage[index] : .nan
+      }
+    }
+    let ys = result.elementwise.count == count ? result.elementwise.storage : [Double](repeating: .nan, count: count)
+    return PlotCurve(label: definition.shortName, xs: xs, ys: ys, derivative: slope)
+  }
+
+  /// Whether two sampled curves are the same (to rounding, NaN where the other is NaN).
+  static func coincide(_ a: [Double], _ b: [Double]) -> Bool {
+    guard a.count == b.count, !a.isEmpty else { return false }
+    var scale = 0.0
+    for v in a where v.isFinite { scale = max(scale, abs(v)) }
+    for (x, y) in zip(a, b) {
+      if x.isNaN || y.isNaN { if x.isNaN != y.isNaN { return false } else { continue } }
+      if x == y { continue }
+      if !(abs(x - y) <= 1e-9 * max(1, scale)) { return false }
+    }
+    return true
+  }
+
+  /// The plot of one loss for its lesson page: the loss and its derivative with the options of
+  /// the call (a swept tensor at the call's value when it holds one value), and the call's
+  /// elements marked on the curve where they lie on it. `nil` for a loss without a probe.
+  public static func lesson(
+    _ definition: LossDefinition, tensors: [String: Tensor]? = nil, options: [String: OptionValue] = [:],
+    points: Int = 241
+  ) -> PlotData? {
+    guard let probe = probe(for: definition) else { return nil }
+    var settings: [(String, OptionValue)] = []
+    for spec in definition.options where spec.name != "reduction" {
+      if let value = options[spec.name] { settings.append((spec.name, value)) }
+    }
+    for sweep in probe.sweeps {
+      if let tensor = tensors?[sweep.name], let first = tensor.storage.first,
+        tensor.storage.allSatisfy({ $0 == first })
+      {
+        settings.append((sweep.name, .double(first)))
+      }
+    }
+    let positions = (tensors.flatMap { given in probe.position.flatMap { $0(given) } } ?? []).filter(\.isFinite)
+    var range = probe.defaultRange
+    if let low = positions.min(), let high = positions.max() {
+      // Widen the range to show every element, with a margin.
+      let span = max(high, range.upperBound) - min(low, range.lowerBound)
+      let lower = low < range.lowerBound ? low - 0.05 * span : range.lowerBound
+      let upper = high > range.upperBound ? high + 0.05 * span : range.upperBound
+      if probe.kind == .probability {
+        range = max(0.001, lower)...min(1, upper)
+      } else {
+        range = lower...upper
+      }
+    }
+    let count = max(2, points)
+    let span = range.upperBound - range.lowerBound
+    let xs = (0..<count).map { range.lowerBound + span * Double($0) / Double(count - 1) }
+    guard var curve = try? self.curve(definition, probe, at: xs, settings: settings, derivative: true) else {
+      return nil
+    }
+    if !settings.isEmpty { curve.label += " (" + settingsText(settings, probe) + ")" }
+    var data = PlotData(kind: probe.kind, range: range, curves: [curve])
+    let inRange = positions.filter { range.contains($0) }
+    if !inRange.isEmpty,
+      let at = try? self.curve(definition, probe, at: inRange, settings: settings, derivative: true)
+    {
+      data.marks = (0..<inRange.count).map { PlotMark(x: inRange[$0], y: at.ys[$0], derivative: at.derivative?[$0]) }
+    }
+    return data
   }
 
   /// `-3:3`, `-3..3`, `0.01:1`.

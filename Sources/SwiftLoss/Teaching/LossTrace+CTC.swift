@@ -3,7 +3,7 @@ import Glibc
 #endif
 
 extension TraceContext {
-  /// `log Σ exp(aᵢ)` as PyTorch's CTC kernel computes it (max 0 when every term is −inf).
+  /// `log Σ exp(a_i)` as PyTorch's CTC kernel computes it (max 0 when every term is −inf).
   static func logSumExp(_ terms: [Double]) -> Double {
     var m = terms.max() ?? -.infinity
     if m == -.infinity { m = 0 }
@@ -43,7 +43,7 @@ extension TraceContext {
       for label in labels { extended += [label, blank] }
       let S = extended.count
       var lines = ["target \(labels) (L = \(L)), input length T = \(Tb)",
-                   "l′ = \(extended)  (a blank before, between and after the labels; \(S) states)"]
+                   "l' = \(extended)  (a blank before, between and after the labels; \(S) states)"]
       var nll: Double
       if Tb == 0 {
         nll = L == 0 ? 0 : .infinity
@@ -61,7 +61,7 @@ extension TraceContext {
           }
         }
         if Tb * S <= 120 {
-          lines.append("α (log space; rows t, columns the states of l′):")
+          lines.append("α (log space; rows t, columns the states of l'):")
           var table: [[String]] = [["t"] + extended.map { $0 == blank ? "∅" : String($0) }]
           for t in 0..<Tb { table.append([String(t)] + alpha[t].map(F.short)) }
           lines += Self.align(table).map { "  " + $0 }

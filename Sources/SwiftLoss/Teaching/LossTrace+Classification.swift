@@ -6,7 +6,7 @@ extension TraceContext {
   /// The engine's numbers without intermediate steps (a shape the specific trace does not cover).
   mutating func summary() {
     trace.step("operands", definition.tensors.map(\.name).filter { tensors[$0] != nil }.map(describe))
-    trace.step("per element (from the engine)", ["ℓ = \(F.vector(result.elementwise.storage))"])
+    trace.step("per element (from the engine)", ["l = \(F.vector(result.elementwise.storage))"])
     trace.elementwise = result.elementwise.storage
     trace.value = reduction == .none ? nil : result.value.storage.first
     trace.step("reduction (\(reduction.rawValue))", ["loss = " + (trace.value.map(NumberText.python) ?? F.vector(result.value.storage))])
@@ -87,15 +87,15 @@ extension TraceContext {
         }
         let l = -Summation.sum(terms)
         losses.append(l)
-        pickLines.append("\(rowLabel(r, layout, input.shape)): ℓ = −Σ꜀ \(weight == nil ? "" : "w꜀·")t′꜀·log_softmax꜀ = \(F.short(l))")
+        pickLines.append("\(rowLabel(r, layout, input.shape)): l = −Σ_c \(weight == nil ? "" : "w_c·")t'_c·log_softmax_c = \(F.short(l))")
       }
-      if epsilon > 0 { pickLines.insert("t′ = t·(1 − ε) + ε/C with ε = \(F.short(epsilon))", at: 0) }
+      if epsilon > 0 { pickLines.insert("t' = t·(1 − ε) + ε/C with ε = \(F.short(epsilon))", at: 0) }
       trace.step("weigh the log-probabilities by the target probabilities", pickLines)
       let total = Summation.sum(losses)
       let value: Double? = reduction == .sum ? total : total / Double(rows)
       finish(value: value, elementwise: losses, lines: reduction == .sum
-        ? ["Σ ℓ = \(F.short(total))"]
-        : ["mean = Σ ℓ / \(rows) rows = \(F.short(total)) / \(rows) (probability targets: not divided by the weights)"])
+        ? ["Σ l = \(F.short(total))"]
+        : ["mean = Σ l / \(rows) rows = \(F.short(total)) / \(rows) (probability targets: not divided by the weights)"])
       return
     }
 
@@ -106,7 +106,7 @@ extension TraceContext {
       let label = rowLabel(r, layout, input.shape)
       guard let y = Int(exactly: target.storage[r]), y != ignoreIndex, y >= 0, y < classes else {
         nll.append(0); smooth.append(0)
-        pickLines.append("\(label): y = ignore_index → ℓ = 0, not counted")
+        pickLines.append("\(label): y = ignore_index → l = 0, not counted")
         continue
       }
       let row = classRow(ls, layout, r)
@@ -119,20 +119,20 @@ extension TraceContext {
       } else {
         smooth.append(0)
       }
-      pickLines.append("\(label): log_softmax[y=\(y)] = \(F.short(row[y]))" + (weight == nil ? "" : ", w[y] = \(F.short(w))") + ", ℓ = \(F.short(l))")
+      pickLines.append("\(label): log_softmax[y=\(y)] = \(F.short(row[y]))" + (weight == nil ? "" : ", w[y] = \(F.short(w))") + ", l = \(F.short(l))")
     }
-    trace.step("pick the target class's entry: ℓ = −" + (weight == nil ? "" : "w[y]·") + "log_softmax[y]", pickLines)
+    trace.step("pick the target class's entry: l = −" + (weight == nil ? "" : "w[y]·") + "log_softmax[y]", pickLines)
     let W = Summation.sum(weights)
     if epsilon > 0 {
       let c = Double(classes)
-      trace.step("label smoothing ε = \(F.short(epsilon)): smooth = −Σ꜀ " + (weight == nil ? "" : "w꜀·") + "log_softmax꜀",
+      trace.step("label smoothing ε = \(F.short(epsilon)): smooth = −Σ_c " + (weight == nil ? "" : "w_c·") + "log_softmax_c",
         (0..<rows).map { "\(rowLabel($0, layout, input.shape)): smooth = \(F.short(smooth[$0]))" })
       let elementwise = (0..<rows).map { (1 - epsilon) * nll[$0] + smooth[$0] * (epsilon / c) }
       let nllRed = reduction == .mean ? Summation.sum(nll) / W : Summation.sum(nll)
       let smoothRed = reduction == .mean ? Summation.sum(smooth) / W : Summation.sum(smooth)
       let value = (1 - epsilon) * nllRed + smoothRed * (epsilon / c)
       finish(value: value, elementwise: elementwise, lines: [
-        "nll = \(reduction == .mean ? "Σ ℓ / Σ w[y]" : "Σ ℓ") = \(F.short(nllRed)), smooth = \(reduction == .mean ? "Σ smooth / Σ w[y]" : "Σ smooth") = \(F.short(smoothRed))",
+        "nll = \(reduction == .mean ? "Σ l / Σ w[y]" : "Σ l") = \(F.short(nllRed)), smooth = \(reduction == .mean ? "Σ smooth / Σ w[y]" : "Σ smooth") = \(F.short(smoothRed))",
         "(1 − ε)·nll + smooth·(ε/C) = \(F.short(1 - epsilon))·\(F.short(nllRed)) + \(F.short(smoothRed))·\(F.short(epsilon / c))",
       ])
       return
@@ -140,9 +140,9 @@ extension TraceContext {
     let total = Summation.sum(nll)
     let value = reduction == .mean ? total / W : total
     finish(value: value, elementwise: nll, lines: reduction == .mean
-      ? ["Σ ℓ = \(F.short(total)), Σ w[y] over counted rows = \(F.short(W))" + (weight == nil ? " (the number of non-ignored targets)" : ""),
-         "mean = Σ ℓ / Σ w[y] = \(F.short(total)) / \(F.short(W))" + (W == 0 ? " = NaN (every target ignored)" : "")]
-      : ["Σ ℓ = \(F.short(total))"])
+      ? ["Σ l = \(F.short(total)), Σ w[y] over counted rows = \(F.short(W))" + (weight == nil ? " (the number of non-ignored targets)" : ""),
+         "mean = Σ l / Σ w[y] = \(F.short(total)) / \(F.short(W))" + (W == 0 ? " = NaN (every target ignored)" : "")]
+      : ["Σ l = \(F.short(total))"])
   }
 
   // MARK: - nll_loss
@@ -163,20 +163,20 @@ extension TraceContext {
       let label = rowLabel(r, layout, input.shape)
       guard let y = Int(exactly: target.storage[r]), y != ignoreIndex, y >= 0, y < layout.classes else {
         losses.append(0)
-        lines.append("\(label): input = \(F.vector(row)), y = ignore_index → ℓ = 0, not counted")
+        lines.append("\(label): input = \(F.vector(row)), y = ignore_index → l = 0, not counted")
         continue
       }
       let w = weight?[y] ?? 1
       weights.append(w)
       losses.append(-w * row[y])
-      lines.append("\(label): input = \(F.vector(row)), y = \(y) → input[y] = \(F.short(row[y]))" + (weight == nil ? "" : ", w[y] = \(F.short(w))") + ", ℓ = \(F.short(-w * row[y]))")
+      lines.append("\(label): input = \(F.vector(row)), y = \(y) → input[y] = \(F.short(row[y]))" + (weight == nil ? "" : ", w[y] = \(F.short(w))") + ", l = \(F.short(-w * row[y]))")
     }
     trace.step("pick −" + (weight == nil ? "" : "w[y]·") + "input[y] (the input is taken to be log-probabilities; no log is taken)", lines)
     let total = Summation.sum(losses), W = Summation.sum(weights)
     finish(value: reduction == .mean ? total / W : total, elementwise: input.rank >= 2 ? losses : [losses[0]],
       lines: reduction == .mean
-        ? ["mean = Σ ℓ / Σ w[y] = \(F.short(total)) / \(F.short(W))" + (weight == nil ? " (non-ignored targets)" : "")]
-        : ["Σ ℓ = \(F.short(total))"])
+        ? ["mean = Σ l / Σ w[y] = \(F.short(total)) / \(F.short(W))" + (weight == nil ? " (non-ignored targets)" : "")]
+        : ["Σ l = \(F.short(total))"])
   }
 
   // MARK: - Binary
@@ -184,7 +184,7 @@ extension TraceContext {
   mutating func bce() {
     guard let x = tensors["input"], let y = tensors["target"], x.shape == y.shape else { return summary() }
     let w = tensors["weight"].map { Broadcasting.expand($0, to: x.shape) }
-    var table: [[String]] = [["index", "x", "y", "max(log x, −100)", "max(log(1 − x), −100)"] + (w == nil ? [] : ["w"]) + ["ℓ"]]
+    var table: [[String]] = [["index", "x", "y", "max(log x, −100)", "max(log(1 − x), −100)"] + (w == nil ? [] : ["w"]) + ["l"]]
     var losses: [Double] = []
     for i in 0..<x.count {
       let a = x.storage[i], b = y.storage[i]
@@ -194,7 +194,7 @@ extension TraceContext {
       losses.append(l)
       table.append([Self.index(i, x.shape), F.short(a), F.short(b), F.short(logX), F.short(log1mX)] + (w.map { [F.short($0[i])] } ?? []) + [F.short(l)])
     }
-    trace.step("inputs are probabilities; the logs are clamped at −100", ["ℓ = −" + (w == nil ? "" : "w·") + "[y·log x + (1 − y)·log(1 − x)]"] + Self.align(table))
+    trace.step("inputs are probabilities; the logs are clamped at −100", ["l = −" + (w == nil ? "" : "w·") + "[y·log x + (1 − y)·log(1 − x)]"] + Self.align(table))
     reduce(losses, meanDenominator: Double(losses.count), denominatorText: "n")
   }
 
@@ -202,7 +202,7 @@ extension TraceContext {
     guard let x = tensors["input"], let y = tensors["target"], x.shape == y.shape else { return summary() }
     let w = tensors["weight"].map { Broadcasting.expand($0, to: x.shape) }
     let pw = tensors["pos_weight"].map { Broadcasting.expand($0, to: x.shape) }
-    var table: [[String]] = [["index", "x", "y", "σ(x)", "log σ(x)"] + (pw == nil ? [] : ["pos_weight", "1 + (pw − 1)·y"]) + (w == nil ? [] : ["w"]) + ["ℓ"]]
+    var table: [[String]] = [["index", "x", "y", "σ(x)", "log σ(x)"] + (pw == nil ? [] : ["pos_weight", "1 + (pw − 1)·y"]) + (w == nil ? [] : ["w"]) + ["l"]]
     var losses: [Double] = []
     for i in 0..<x.count {
       let a = x.storage[i], b = y.storage[i]
@@ -222,7 +222,7 @@ extension TraceContext {
       table.append(row)
     }
     trace.step("log σ(x) = min(0, x) − log1p(exp(−|x|)), stable for any x (σ itself is never logged)",
-      ["ℓ = " + (w == nil ? "" : "w·") + "[(1 − y)·x − " + (pw == nil ? "" : "(1 + (pw − 1)·y)·") + "log σ(x)]"] + Self.align(table))
+      ["l = " + (w == nil ? "" : "w·") + "[(1 − y)·x − " + (pw == nil ? "" : "(1 + (pw − 1)·y)·") + "log σ(x)]"] + Self.align(table))
     reduce(losses, meanDenominator: Double(losses.count), denominatorText: "n")
   }
 
@@ -237,14 +237,14 @@ extension TraceContext {
     var losses: [Double] = []
     var table: [[String]]
     if logTarget {
-      table = [["index", "x = log q", "y = log p", "exp(y)", "y − x", "ℓ = exp(y)·(y − x)"]]
+      table = [["index", "x = log q", "y = log p", "exp(y)", "y − x", "l = exp(y)·(y − x)"]]
       for i in 0..<xs.count {
         let l = exp(ys[i]) * (ys[i] - xs[i])
         losses.append(l)
         table.append([Self.index(i, shape), F.short(xs[i]), F.short(ys[i]), F.short(exp(ys[i])), F.short(ys[i] - xs[i]), F.short(l)])
       }
     } else {
-      table = [["index", "x = log q", "y = p", "y·log y", "y·x", "ℓ = y·log y − y·x"]]
+      table = [["index", "x = log q", "y = p", "y·log y", "y·x", "l = y·log y − y·x"]]
       for i in 0..<xs.count {
         let b = ys[i]
         let xlogy = b.isNaN ? b : (b == 0 ? 0 : b * log(b))

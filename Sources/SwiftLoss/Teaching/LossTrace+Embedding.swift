@@ -3,7 +3,7 @@ import Glibc
 #endif
 
 extension TraceContext {
-  /// `‖v‖ₚ` as `torch.linalg.vector_norm` defines it for every p.
+  /// `‖v‖_p` as `torch.linalg.vector_norm` defines it for every p.
   static func norm(_ v: [Double], p: Double) -> Double {
     if p == 2 { return sqrt(v.reduce(0) { $0 + $1 * $1 }) }
     if p == 1 { return v.reduce(0) { $0 + abs($1) } }
@@ -13,7 +13,7 @@ extension TraceContext {
     return pow(v.reduce(0) { $0 + pow(abs($1), p) }, 1 / p)
   }
 
-  /// `F.pairwise_distance(u, v, p, eps) = ‖u − v + eps‖ₚ`.
+  /// `F.pairwise_distance(u, v, p, eps) = ‖u − v + eps‖_p`.
   static func pairwise(_ u: [Double], _ v: [Double], p: Double, eps: Double) -> Double {
     norm(zip(u, v).map { $0 - $1 + eps }, p: p)
   }
@@ -45,7 +45,7 @@ extension TraceContext {
         distanceName = "d(u, v) = 1 − cosine_similarity(u, v)"
         distance = { Self.cosineDistance($0, $1) }
       case .string("l1"):
-        distanceName = "d(u, v) = ‖u − v + 1e-06‖₁"
+        distanceName = "d(u, v) = ‖u − v + 1e-06‖_1"
         distance = { Self.pairwise($0, $1, p: 1, eps: 1e-6) }
       default:
         // nn.PairwiseDistance(p, eps) with --p and --eps (defaults 2 and 1e-6).
@@ -72,11 +72,11 @@ extension TraceContext {
       let z = margin + dp - dn
       let l = max(z, 0)
       losses.append(l)
-      line += "; margin + d_pos − d_neg = \(F.short(z)) → ℓ = \(F.short(l))" + (z <= 0 ? " (already satisfied: no gradient)" : "")
+      line += "; margin + d_pos − d_neg = \(F.short(z)) → l = \(F.short(l))" + (z <= 0 ? " (already satisfied: no gradient)" : "")
       lines.append(line)
     }
     trace.step("anchor, positive, negative (broadcast to \(Shape.describe(shape)); distances over the last dimension)", operandLines)
-    trace.step(distanceName + "; ℓ = max(0, margin + d(a, p) − d(a, n)), margin = \(F.short(margin))", lines)
+    trace.step(distanceName + "; l = max(0, margin + d(a, p) − d(a, n)), margin = \(F.short(margin))", lines)
     reduce(losses, meanDenominator: Double(rows), denominatorText: "N")
   }
 
@@ -103,7 +103,7 @@ extension TraceContext {
       let why: String
       if target == 1 { l = 1 - cosine; why = "y = 1: 1 − cos" }
       else if target == -1 { l = max(0, cosine - margin); why = "y = −1: max(0, cos − margin)" }
-      else { l = 0; why = "y ∉ {1, −1}: 0" }
+      else { l = 0; why = "y not in {1, −1}: 0" }
       losses.append(l)
       lines.append("sample \(r): x1·x2 = \(F.short(s)), ‖x1‖² + ε = \(F.short(sa)), ‖x2‖² + ε = \(F.short(sb)), cos = \(F.short(cosine)); \(why) = \(F.short(l))")
     }

@@ -18,12 +18,14 @@ public struct LossTrace: Sendable {
 
   mutating func step(_ title: String, _ lines: [String]) { steps.append(Step(title: title, lines: lines)) }
 
-  public func render() -> String {
+  /// The trace as text laid out to `width` (tables that do not fit become one line per row).
+  public func render(width: Int = TextLayout.defaultWidth) -> String {
+    let width = max(TextLayout.minimumWidth, width)
     var out = ["how \(loss) computes this:"]
     for (index, step) in steps.enumerated() {
       out.append("")
-      out.append("\(index + 1). \(step.title)")
-      out += step.lines.map { "   " + $0 }
+      out += TextLayout.fit("\(index + 1). \(step.title)", width: width, hangingIndent: 3)
+      out += TextLayout.layout(step.lines.map { "   " + $0 }, width: width)
     }
     return out.joined(separator: "\n") + "\n"
   }
@@ -85,6 +87,7 @@ public enum LossTracer {
     var context = TraceContext(definition: definition, tensors: tensors, options: resolved, result: result)
     switch definition.functionalName {
     case "cross_entropy": context.crossEntropy()
+    case "linear_cross_entropy": context.linearCrossEntropy()
     case "nll_loss": context.nll()
     case "binary_cross_entropy": context.bce()
     case "binary_cross_entropy_with_logits": context.bceWithLogits()
@@ -153,18 +156,18 @@ struct TraceContext {
       return
     case .sum:
       trace.value = total
-      lines.append("Σ ℓ = \(NumberText.python(total))")
+      lines.append("Σ l = \(NumberText.python(total))")
     case .mean:
       let value = total / meanDenominator
       trace.value = value
-      lines.append("Σ ℓ = \(F.short(total))")
-      lines.append("mean = Σ ℓ / \(denominatorText) = \(F.short(total)) / \(F.short(meanDenominator)) = \(NumberText.python(value))")
+      lines.append("Σ l = \(F.short(total))")
+      lines.append("mean = Σ l / \(denominatorText) = \(F.short(total)) / \(F.short(meanDenominator)) = \(NumberText.python(value))")
     case .batchmean:
       let size = Double(batch ?? 1)
       let value = total / size
       trace.value = value
-      lines.append("Σ ℓ = \(F.short(total))")
-      lines.append("batchmean = Σ ℓ / input.size(0) = \(F.short(total)) / \(F.short(size)) = \(NumberText.python(value))")
+      lines.append("Σ l = \(F.short(total))")
+      lines.append("batchmean = Σ l / input.size(0) = \(F.short(total)) / \(F.short(size)) = \(NumberText.python(value))")
     }
     if let value = trace.value { lines.append("loss = \(NumberText.python(value))") }
     trace.step("reduction (\(reduction.rawValue))", lines)
@@ -195,7 +198,7 @@ struct TraceContext {
       lines.append("broadcast to \(Shape.describe(shape))")
     }
     trace.step("operands", lines)
-    let formula = Teaching.explanations[definition.functionalName]?.formula.filter { !$0.hasPrefix("∂") } ?? ["ℓ = f(x, y)"]
+    let formula = Teaching.explanations[definition.functionalName]?.formula.filter { !($0.hasPrefix("dl") && $0.contains("/d")) } ?? ["l = f(x, y)"]
     let regression = ["l1_loss", "mse_loss", "smooth_l1_loss", "huber_loss", "gaussian_nll_loss"].contains(definition.functionalName)
     var rows: [String] = formula
     let settings = definition.options.filter { $0.name != "reduction" }.map { "\($0.name) = \(options.values[$0.name].map(PythonText.option) ?? "?")" }
@@ -203,7 +206,7 @@ struct TraceContext {
     let elementwise = result.elementwise.storage
     var header = ["index"] + columns.map(\.0)
     if regression { header.append("x − y") }
-    header.append("ℓ")
+    header.append("l")
     var table: [[String]] = [header]
     for i in 0..<elementwise.count {
       var row = [Self.index(i, shape)] + columns.map { F.short($0.1[i]) }
@@ -244,19 +247,12 @@ struct TraceContext {
           line += ", y = \(F.short(target.storage[n]))"
         }
       }
-      lines.append(line + "  →  ℓ = \(F.short(elementwise[n]))")
+      lines.append(line + "  →  l = \(F.short(elementwise[n]))")
     }
     trace.step("per sample (each already averaged over the \(classes) classes)", lines)
     reduce(elementwise, meanDenominator: Double(elementwise.count), denominatorText: "N")
   }
 
-  static func align(_ table: [[String]]) -> [String] {
-    guard let columns = table.map(\.count).max() else { return [] }
-    var widths = [Int](repeating: 0, count: columns)
-    for row in table { for (c, cell) in row.enumerated() { widths[c] = max(widths[c], cell.count) } }
-    return table.map { row in
-      row.enumerated().map { String(repeating: " ", count: widths[$0.offset] - $0.element.count) + $0.element }
-        .joined(separator: "  ")
-    }
-  }
+  /// A table (header first) as trace lines; ``LossTrace/render(width:)`` aligns it or lists it.
+  static func align(_ table: [[String]]) -> [String] { TextLayout.tableRows(table) }
 }

@@ -78,26 +78,60 @@ extension String {
   }
 }
 
-/// The terminal plot: braille dots (2×4 per character cell), a y axis with labels, an x axis with
-/// labels, and a legend. Colour (ANSI) only when asked; without colour each curve carries its
-/// number at a few points so overlaid curves stay distinguishable.
+/// The terminal plot, drawn only with characters every monospace and console font has: each cell
+/// holds `¯`, `-` or `_` (three heights per line), steep parts are joined with `│`, then axes with
+/// labels and a legend, all within `width` columns. Colour (ANSI) only when asked; without colour,
+/// several curves carry their number at a few points (a single curve needs none). A curve that
+/// coincides with an earlier one is named so in the legend, and every other curve keeps at least
+/// one visible cell.
 public enum TerminalPlot {
   static let palette = ["34", "31", "32", "35", "33", "36", "94", "91"]
 
-  public static func render(_ data: PlotData, width: Int = 64, height: Int = 16, color: Bool) -> String {
-    var out: [String] = []
-    out.append("loss vs \(data.kind.label)")
-    out += panel(data.curves.map(\.ys), xs: data.curves.first?.xs ?? [], range: data.range, width: width, height: height, color: color)
+  /// - Parameters:
+  ///   - width: the whole plot's width in columns, axis labels included.
+  ///   - height: the loss panel's height in lines (the derivative panel is 3/4 of it).
+  public static func render(_ data: PlotData, width: Int = 80, height: Int = 16, color: Bool) -> String {
+    let width = max(24, width)
+    let xs = data.curves.first?.xs ?? []
+    var panels: [(title: String, series: [[Double]], height: Int)] = [
+      ("loss vs \(data.kind.label)", data.curves.map(\.ys), height)
+    ]
     if data.hasDerivative {
-      out.append("")
-      out.append("derivative d loss / d \(data.kind == .error ? "x" : "t")")
-      out += panel(data.curves.map { $0.derivative ?? [] }, xs: data.curves.first?.xs ?? [], range: data.range,
-        width: width, height: max(6, height * 3 / 4), color: color)
+      let variable = data.kind == .error ? "x" : "t"
+      panels.append(("derivative d loss / d \(variable)", data.curves.map { $0.derivative ?? [] }, max(4, height * 3 / 4)))
+    }
+    // One label width for both panels, so that their x axes line up.
+    let labelWidth = panels.map { panel in
+      let ticks = PlotScale.ticks(PlotScale.yRange(panel.series), target: max(2, panel.height / 3))
+      return ticks.map { PlotScale.label($0).count }.max() ?? 0
+    }.reduce(4, max)
+    let area = max(8, width - labelWidth - 2)
+    let distinct = data.curves.filter { $0.coincidesWith == nil }.count
+    let marks = !color && distinct > 1
+    var out: [String] = []
+    for (index, panel) in panels.enumerated() {
+      if index > 0 { out.append("") }
+      out += TextLayout.fit(panel.title, width: width)
+      out += self.panel(
+        panel.series, xs: xs, range: data.range, width: area, height: panel.height, labelWidth: labelWidth,
+        color: color, marks: marks, hidden: data.curves.map { $0.coincidesWith != nil })
     }
     out.append("")
     for (index, curve) in data.curves.enumerated() {
-      let swatch = color ? "\u{1B}[\(palette[index % palette.count])m━━\u{1B}[0m" : "[\(marker(index))]"
-      out.append("  \(swatch) \(curve.label)")
+      let swatch: String
+      if color {
+        swatch = "\u{1B}[\(palette[index % palette.count])m━━\u{1B}[0m"
+      } else {
+        swatch = marks ? "[\(marker(index))]" : "──"
+      }
+      var text = curve.label
+      if let other = curve.coincidesWith { text += " (the same curve as \(other) here)" }
+      // The colour codes take no columns: wrap the text as if the swatch were two characters.
+      let lines = TextLayout.wrap(
+        text, width: width, firstPrefix: "  " + (color ? "--" : swatch) + " ", prefix: "       ")
+      out += lines.enumerated().map { index, line in
+        index == 0 && color ? "  " + swatch + String(line.dropFirst(4)) : line
+      }
     }
     return out.joined(separator: "\n") + "\n"
   }
@@ -109,94 +143,111 @@ public enum TerminalPlot {
     return index >= 0 && index < marks.count ? marks[index] : "*"
   }
 
-  /// One chart. The curves are sampled at every dot column (`2·width` columns).
-  static func panel(_ series: [[Double]], xs: [Double], range: ClosedRange<Double>, width: Int, height: Int, color: Bool) -> [String] {
-    let dotsX = width * 2, dotsY = height * 4
+  /// One chart: `height` lines of `width` cells after a y axis `labelWidth + 2` wide, then the x
+  /// axis and its labels.
+  static func panel(
+    _ series: [[Double]], xs: [Double], range: ClosedRange<Double>, width: Int, height: Int, labelWidth: Int,
+    color: Bool, marks: Bool, hidden: [Bool]
+  ) -> [String] {
+    let levels = height * 3
     let yRange = PlotScale.yRange(series)
-    var bits = [[UInt8]](repeating: [UInt8](repeating: 0, count: width), count: height)
+    var glyphs = [[Character?]](repeating: [Character?](repeating: nil, count: width), count: height)
     var owner = [[Int]](repeating: [Int](repeating: -1, count: width), count: height)
-    var labels = [[Character?]](repeating: [Character?](repeating: nil, count: width), count: height)
-    func dotRow(_ y: Double) -> Int? {
+    var cells: [[(row: Int, column: Int)]] = []
+    func level(_ y: Double) -> Int? {
       guard y.isFinite else { return nil }
-      let f = (yRange.upperBound - y) / (yRange.upperBound - yRange.lowerBound) * Double(dotsY - 1)
-      return Int(max(0, min(Double(dotsY - 1), f.rounded())))
+      let f = (yRange.upperBound - y) / (yRange.upperBound - yRange.lowerBound) * Double(levels - 1)
+      return Int(max(0, min(Double(levels - 1), f.rounded())))
     }
-    for (curveIndex, ys) in series.enumerated() where !ys.isEmpty {
-      var previous: Int?
-      for column in 0..<dotsX {
-        // The sample nearest this dot column.
-        let sample = Int((Double(column) / Double(dotsX - 1) * Double(ys.count - 1)).rounded())
-        guard sample < ys.count, let row = dotRow(ys[sample]) else { previous = nil; continue }
-        let from = previous.map { min($0, row) } ?? row, to = previous.map { max($0, row) } ?? row
-        // Fill the vertical gap to the previous sample (steep parts stay connected).
-        let span = previous.map { abs($0 - row) } ?? 0
-        for r in from...to where span <= 1 || r != (previous ?? row) || from == to {
-          let cellX = column / 2, cellY = r / 4
-          let bit: UInt8
-          switch (column % 2, r % 4) {
-          case (0, 3): bit = 0x40
-          case (1, 3): bit = 0x80
-          case (0, let k): bit = UInt8(1 << k)
-          default: bit = UInt8(8 << (r % 4))
-          }
-          bits[cellY][cellX] |= bit
-          owner[cellY][cellX] = curveIndex
-        }
-        previous = row
+    for (curveIndex, ys) in series.enumerated() {
+      var mine: [(row: Int, column: Int)] = []
+      // A curve that coincides with an earlier one is not drawn over it (the legend says so).
+      if hidden[curveIndex] {
+        cells.append(mine)
+        continue
       }
-      if !color {
-        // The curve's number at a few staggered columns.
-        let stride = max(4, width / 4)
-        var cellX = (curveIndex * 3 + stride / 2) % stride
-        while cellX < width {
-          let sample = Int((Double(cellX * 2) / Double(dotsX - 1) * Double(ys.count - 1)).rounded())
-          if sample < ys.count, let row = dotRow(ys[sample]) { labels[row / 4][cellX] = marker(curveIndex) }
-          cellX += stride
+      var previousRow: Int?
+      for column in 0..<width where !ys.isEmpty {
+        // The sample nearest this column.
+        let sample = Int((Double(column) / Double(max(1, width - 1)) * Double(ys.count - 1)).rounded())
+        guard sample < ys.count, let sub = level(ys[sample]) else { previousRow = nil; continue }
+        let row = sub / 3
+        let glyph: Character = sub % 3 == 0 ? "¯" : sub % 3 == 1 ? "-" : "_"
+        func put(_ r: Int, _ g: Character) {
+          glyphs[r][column] = g
+          owner[r][column] = curveIndex
+          mine.append((r, column))
+        }
+        // Join a steep step to the previous column with a vertical line.
+        if let previous = previousRow, abs(previous - row) > 1 {
+          for r in (min(previous, row) + 1)..<max(previous, row) { put(r, "│") }
+        }
+        put(row, glyph)
+        previousRow = row
+      }
+      cells.append(mine)
+    }
+    // A distinct curve hidden everywhere under later ones gets back a few of its cells.
+    for (curveIndex, mine) in cells.enumerated() where !hidden[curveIndex] && !mine.isEmpty {
+      let owned = mine.filter { owner[$0.row][$0.column] == curveIndex }
+      guard owned.isEmpty else { continue }
+      for k in 1...3 {
+        let cell = mine[mine.count * k / 4 < mine.count ? mine.count * k / 4 : mine.count - 1]
+        owner[cell.row][cell.column] = curveIndex
+      }
+    }
+    // Without colour, several curves carry their number at a few of their own cells, staggered.
+    if marks {
+      for (curveIndex, mine) in cells.enumerated() where !hidden[curveIndex] {
+        let owned = mine.filter { owner[$0.row][$0.column] == curveIndex && glyphs[$0.row][$0.column] != "│" }
+        guard !owned.isEmpty else { continue }
+        let count = 3
+        for k in 0..<count {
+          let fraction = (Double(k) + 0.5 + 0.23 * Double(curveIndex % 4)) / Double(count)
+          let cell = owned[min(owned.count - 1, Int(fraction * Double(owned.count)))]
+          glyphs[cell.row][cell.column] = marker(curveIndex)
         }
       }
     }
     let yTicks = PlotScale.ticks(yRange, target: max(2, height / 3))
     var tickRows: [Int: String] = [:]
     for tick in yTicks {
-      if let row = dotRow(tick) { tickRows[row / 4] = PlotScale.label(tick) }
+      if let sub = level(tick) { tickRows[sub / 3] = PlotScale.label(tick) }
     }
-    let zeroRow = dotRow(0).map { $0 / 4 }
-    let labelWidth = max(4, tickRows.values.map(\.count).max() ?? 0)
+    let zeroRow = level(0).map { $0 / 3 }
     var lines: [String] = []
     for cellY in 0..<height {
       var line = ""
       if let label = tickRows[cellY] {
-        line += String(repeating: " ", count: labelWidth - label.count) + label + " ┤"
+        line += String(repeating: " ", count: max(0, labelWidth - label.count)) + label + " ┤"
       } else {
         line += String(repeating: " ", count: labelWidth) + " │"
       }
       for cellX in 0..<width {
-        if let label = labels[cellY][cellX] { line.append(label); continue }
-        let b = bits[cellY][cellX]
-        if b == 0 {
+        guard let glyph = glyphs[cellY][cellX] else {
           line += cellY == zeroRow ? "·" : " "
           continue
         }
-        let glyph = String(UnicodeScalar(0x2800 + UInt32(b)).map(Character.init) ?? " ")
         if color, owner[cellY][cellX] >= 0 {
-          line += "\u{1B}[\(palette[owner[cellY][cellX] % palette.count])m" + glyph + "\u{1B}[0m"
+          line += "\u{1B}[\(palette[owner[cellY][cellX] % palette.count])m" + String(glyph) + "\u{1B}[0m"
         } else {
-          line += glyph
+          line.append(glyph)
         }
       }
-      lines.append(line)
+      lines.append(line.trimmingTrailingSpaces())
     }
-    // The x axis: a line with ticks, then labels under them.
+    // The x axis: a line with ticks, then labels under them, all inside the plot's width.
     let xTicks = PlotScale.ticks(range, target: max(2, width / 8))
     var axis = [Character](repeating: "─", count: width)
-    var labelLine = [Character](repeating: " ", count: width + 8)
+    var labelLine = [Character](repeating: " ", count: width)
     for tick in xTicks {
       let position = ((tick - range.lowerBound) / (range.upperBound - range.lowerBound) * Double(width - 1)).rounded()
       guard position >= 0, position < Double(width) else { continue }  // also false for NaN
       let cellX = Int(position)
       axis[cellX] = "┬"
       let text = Array(PlotScale.label(tick))
-      let start = max(0, min(width + 8 - text.count, cellX - text.count / 2))
+      guard text.count <= width else { continue }
+      let start = max(0, min(width - text.count, cellX - text.count / 2))
       if labelLine[max(0, start - 1)..<min(labelLine.count, start + text.count + 1)].allSatisfy({ $0 == " " }) {
         for (offset, character) in text.enumerated() { labelLine[start + offset] = character }
       }
@@ -220,7 +271,9 @@ extension String {
 public enum SVGPlot {
   static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2"]
 
-  public static func render(_ data: PlotData, title: String? = nil) -> String {
+  /// - Parameter standalone: with the XML declaration (an `.svg` file); without it for inline use
+  ///   in an HTML page, where the page's stylesheet may recolour it (class names below).
+  public static func render(_ data: PlotData, title: String? = nil, standalone: Bool = true) -> String {
     // The legend's column is as wide as its longest label (about 7 px per character at 12 px).
     let longest = data.curves.map(\.label.count).max() ?? 0
     let right = max(200.0, 60 + 7.2 * Double(longest))
@@ -230,13 +283,13 @@ public enum SVGPlot {
     let height = top + Double(panels) * panelHeight + Double(panels - 1) * gap + bottom
     let plotWidth = width - left - right
     var svg: [String] = []
-    svg.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
+    if standalone { svg.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>") }
     svg.append(
       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(n(width))\" height=\"\(n(height))\" viewBox=\"0 0 \(n(width)) \(n(height))\" "
         + "font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\" font-size=\"12\">")
     let heading = title ?? ("loss vs " + data.kind.label)
     svg.append("  <title>\(escape(heading))</title>")
-    svg.append("  <rect x=\"0\" y=\"0\" width=\"\(n(width))\" height=\"\(n(height))\" fill=\"white\"/>")
+    svg.append("  <rect x=\"0\" y=\"0\" width=\"\(n(width))\" height=\"\(n(height))\" fill=\"white\" class=\"background\"/>")
     svg.append("  <text x=\"\(n(left))\" y=\"24\" font-size=\"15\" font-weight=\"bold\">\(escape(heading))</text>")
     for panel in 0..<panels {
       let y0 = top + Double(panel) * (panelHeight + gap)
@@ -289,13 +342,26 @@ public enum SVGPlot {
           d += (d.isEmpty ? "" : " ") + (penDown ? "L" : "M") + n(px(x)) + " " + n(yy)
           penDown = true
         }
-        let dash = panel == 1 ? " stroke-dasharray=\"6 3\"" : ""
+        let dash = panel == 1 || curve.coincidesWith != nil ? " stroke-dasharray=\"6 3\"" : ""
         // Earlier curves are drawn wider so that a curve hidden under a later one still shows.
         let width = 2 + 1.5 * Double(data.curves.count - 1 - index)
         svg.append(
           "    <path d=\"\(d)\" stroke=\"\(palette[index % palette.count])\" stroke-width=\"\(n(width))\"\(dash)><title>\(escape(curve.label))</title></path>")
       }
       svg.append("  </g>")
+      // The points of a real call: circles on the curve (and on its derivative).
+      let marks = data.marks.compactMap { mark -> (Double, Double)? in
+        let y = panel == 0 ? mark.y : mark.derivative
+        guard let y, y.isFinite, yRange.contains(y), data.range.contains(mark.x) else { return nil }
+        return (mark.x, y)
+      }
+      if !marks.isEmpty {
+        svg.append("  <g class=\"marks\" fill=\"#d62728\" stroke=\"white\" stroke-width=\"1.5\">")
+        for (x, y) in marks {
+          svg.append("    <circle cx=\"\(n(px(x)))\" cy=\"\(n(py(y)))\" r=\"6\"><title>\(escape("(\(TraceNumber.short(x)), \(TraceNumber.short(y)))"))</title></circle>")
+        }
+        svg.append("  </g>")
+      }
     }
     // Legend.
     svg.append("  <g class=\"legend\">")
@@ -305,6 +371,14 @@ public enum SVGPlot {
       svg.append(
         "    <line x1=\"\(n(legendX))\" y1=\"\(n(y))\" x2=\"\(n(legendX + 24))\" y2=\"\(n(y))\" stroke=\"\(palette[index % palette.count])\" stroke-width=\"3\"/>")
       svg.append("    <text x=\"\(n(legendX + 32))\" y=\"\(n(y + 4))\">\(escape(curve.label))</text>")
+      if let other = curve.coincidesWith {
+        svg.append("    <text x=\"\(n(legendX + 32))\" y=\"\(n(y + 18))\" font-size=\"10\">\(escape("= \(other) here"))</text>")
+      }
+    }
+    if !data.marks.isEmpty {
+      let y = top + 12 + Double(data.curves.count) * 22 + (data.curves.contains { $0.coincidesWith != nil } ? 14 : 0)
+      svg.append("    <circle cx=\"\(n(legendX + 12))\" cy=\"\(n(y))\" r=\"6\" fill=\"#d62728\"/>")
+      svg.append("    <text x=\"\(n(legendX + 32))\" y=\"\(n(y + 4))\">your elements</text>")
     }
     svg.append("  </g>")
     svg.append("</svg>")

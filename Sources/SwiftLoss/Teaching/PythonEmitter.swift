@@ -35,6 +35,7 @@ public enum PythonEmitter {
     let differentiable = Set(result.gradients.map(\.name))
     let explanation = Teaching.explanation(for: definition)
     let resolved = try LossOptions(specs: definition.options, given: options)
+    let linearCrossEntropy = definition.functionalName == "linear_cross_entropy"
 
     var lines: [String] = []
     lines.append("#!/usr/bin/env python3")
@@ -51,7 +52,9 @@ public enum PythonEmitter {
     var keywordTensors: [String] = []
     for spec in definition.tensors {
       guard let tensor = tensors[spec.name] else { continue }
-      let integer = explanation?.isIntegerTensor(spec.name, in: tensors) ?? false
+      let integer = linearCrossEntropy
+        ? spec.name == "target" && !differentiable.contains("target")  // probability targets get a gradient
+        : explanation?.isIntegerTensor(spec.name, in: tensors) ?? false
       if definition.functionalName == "gaussian_nll_loss" && spec.name == "var" && tensor.rank == 0
         && bareNumbers.contains("var")
       {
@@ -62,6 +65,12 @@ public enum PythonEmitter {
       if spec.isRequired { callTensors.append(spec.name) } else { keywordTensors.append("\(spec.name)=\(spec.name)") }
     }
     lines.append("")
+    if linearCrossEntropy {
+      let (renamed, chunking) = linearCrossEntropyArguments(tensors, resolved)
+      callTensors = callTensors.map { renamed[$0] ?? $0 }
+      keywordTensors = keywordTensors.map { keyword in renamed.first { keyword == "\($0.key)=\($0.key)" }.map { "\($0.key)=\($0.value)" } ?? keyword }
+      keywordTensors += chunking
+    }
 
     // Options: those given, plus the reduction (unless the legacy flags decide it).
     var keywords: [String] = keywordTensors
@@ -90,6 +99,7 @@ public enum PythonEmitter {
         continue  // arguments of nn.PairwiseDistance, written into distance_function above
       }
       guard given else { continue }
+      if linearCrossEntropy && ["out_features", "chunked", "batch_chunk_size"].contains(spec.name) { continue }
       let text: String
       if definition.functionalName == "multi_margin_loss", spec.name == "p", case .double(let p) = value, p == p.rounded(), abs(p) < 1e9 {
         text = String(Int(p))
@@ -103,8 +113,12 @@ public enum PythonEmitter {
     if let reduce = legacy.reduce { keywords.append("reduce=\(reduce ? "True" : "False")") }
     let function = "F.\(definition.functionalName)"
     lines.append("loss = \(function)(\((callTensors + keywords).joined(separator: ", ")))")
-    let moduleKeywords = keywords.filter { !callTensors.contains($0) }
-    lines.append("# module form: torch.nn.\(definition.moduleName)(\(moduleKeywords.joined(separator: ", ")))(\(callTensors.joined(separator: ", ")))")
+    let moduleKeywords = keywords.filter { !callTensors.contains($0) && !$0.hasPrefix("linear_bias=") }
+    if linearCrossEntropy {
+      lines.append(linearCrossEntropyModuleForm(tensors, resolved, keywords: moduleKeywords))
+    } else {
+      lines.append("# module form: torch.nn.\(definition.moduleName)(\(moduleKeywords.joined(separator: ", ")))(\(callTensors.joined(separator: ", ")))")
+    }
     lines.append("with torch.no_grad():")
     lines.append("    elementwise = \(function)(\((callTensors + noneKeywords + ["reduction='none'"]).joined(separator: ", ")))")
     lines.append("(loss if loss.dim() == 0 else loss.sum()).backward()")
@@ -115,6 +129,45 @@ public enum PythonEmitter {
       lines.append("print('grad \(name):', \(name).grad.tolist())")
     }
     return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// linear_cross_entropy's arguments that are not plain tensors: the flat module parameters
+  /// reshaped as `LinearCrossEntropyLoss.forward` reshapes them (the gradient still reaches the
+  /// flat tensor), and `options=LinearCrossEntropyOptions(...)` for the chunked path.
+  static func linearCrossEntropyArguments(
+    _ tensors: [String: Tensor], _ options: LossOptions
+  ) -> (renamed: [String: String], keywords: [String]) {
+    var renamed: [String: String] = [:]
+    let outFeatures = options.ints("out_features")
+    if !outFeatures.isEmpty, let weight = tensors["linear_weight"], weight.rank == 2 {
+      let perClass = max(1, outFeatures.reduce(1, *))
+      let dims = outFeatures.map(String.init).joined(separator: ", ")
+      renamed["linear_weight"] = "linear_weight.reshape(\(weight.shape[0] / perClass), \(dims), \(weight.shape[1]))"
+      if let bias = tensors["linear_bias"], bias.rank == 1 {
+        renamed["linear_bias"] = "linear_bias.reshape(\(bias.shape[0] / perClass), \(dims))"
+      }
+    }
+    var keywords: [String] = []
+    let size = options.int("batch_chunk_size")
+    if options.bool("chunked") || size > 0 {
+      keywords.append("options=torch.nn.LinearCrossEntropyOptions(\(size > 0 ? "batch_chunk_size=\(size)" : ""))")
+    }
+    return (renamed, keywords)
+  }
+
+  /// The module takes `in_features` and `num_classes` and owns the projection as a flat `nn.Linear`.
+  static func linearCrossEntropyModuleForm(_ tensors: [String: Tensor], _ options: LossOptions, keywords: [String]) -> String {
+    guard let weight = tensors["linear_weight"], weight.rank >= 2 else { return "# module form: torch.nn.LinearCrossEntropyLoss" }
+    let outFeatures = options.ints("out_features")
+    let out = outFeatures.isEmpty ? Array(weight.shape.dropFirst().dropLast()) : outFeatures
+    let perClass = max(1, out.reduce(1, *))
+    let classes = outFeatures.isEmpty ? weight.shape[0] : weight.shape[0] / perClass
+    var arguments = ["\(weight.shape[weight.rank - 1])", "\(classes)"]
+    if !out.isEmpty { arguments.append("out_features=\(Shape.describe(out))") }
+    if tensors["linear_bias"] != nil { arguments.append("bias=True") }
+    arguments += keywords.filter { !$0.hasPrefix("linear_bias=") }
+    return "# module form: m = torch.nn.LinearCrossEntropyLoss(\(arguments.joined(separator: ", "))); "
+      + "m.linear.weight (and .bias) hold the projection, flat: (C·d1·…·dk, in_features); loss = m(input, target)"
   }
 
   /// A module built from its constructor's arguments and loaded with the given `state_dict`

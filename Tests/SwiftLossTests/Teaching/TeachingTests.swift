@@ -7,7 +7,7 @@ import Testing
 
 @Suite struct ExplanationTests {
   static let allLosses = [
-    "l1_loss", "mse_loss", "cross_entropy", "ctc_loss", "nll_loss", "poisson_nll_loss", "gaussian_nll_loss", "kl_div",
+    "l1_loss", "mse_loss", "cross_entropy", "linear_cross_entropy", "ctc_loss", "nll_loss", "poisson_nll_loss", "gaussian_nll_loss", "kl_div",
     "binary_cross_entropy", "binary_cross_entropy_with_logits", "margin_ranking_loss", "hinge_embedding_loss",
     "multilabel_margin_loss", "huber_loss", "smooth_l1_loss", "soft_margin_loss", "multilabel_soft_margin_loss",
     "cosine_embedding_loss", "multi_margin_loss", "triplet_margin_loss", "triplet_margin_with_distance_loss",
@@ -26,7 +26,7 @@ import Testing
 
   @Test func explainShowsFormulaOptionsAndSpellings() {
     for definition in LossRegistry.all {
-      let text = Teaching.explain(definition)
+      let text = Teaching.explain(definition, width: 10_000)
       #expect(text.contains("torch.nn.\(definition.moduleName)("))
       // A module without a functional form (AdaptiveLogSoftmaxWithLoss) says so instead.
       let moduleOnly = Teaching.explanation(for: definition)?.pythonSpellings != nil
@@ -43,14 +43,14 @@ import Testing
 
   @Test func keyNotesArePresent() throws {
     let ce = try #require(LossRegistry.lookup("ce"))
-    #expect(Teaching.explain(ce).contains("log_softmax + NLLLoss"))
+    #expect(Teaching.explain(ce, width: 10_000).contains("log_softmax + NLLLoss"))
     let kl = try #require(LossRegistry.lookup("kl_div"))
-    #expect(Teaching.explain(kl).contains("batchmean"))
+    #expect(Teaching.explain(kl, width: 10_000).contains("batchmean"))
     let smooth = try #require(LossRegistry.lookup("smooth_l1"))
-    #expect(Teaching.explain(smooth).contains("SmoothL1 with beta and Huber with delta are not the same function"))
+    #expect(Teaching.explain(smooth, width: 10_000).contains("SmoothL1 with beta and Huber with delta are not the same function"))
     #expect(Teaching.explanations["smooth_l1_loss"]!.notes.joined().contains("huber_loss(δ) = δ · smooth_l1_loss(β = δ)"))
     let huber = try #require(LossRegistry.lookup("huber"))
-    #expect(Teaching.explain(huber).contains("takes no size_average/reduce"))
+    #expect(Teaching.explain(huber, width: 10_000).contains("takes no size_average/reduce"))
     #expect(Teaching.explanations["ctc_loss"]!.notes.joined().contains("not the plain partial derivative"))
     #expect(Teaching.explanations["multilabel_margin_loss"]!.notes.joined().contains("NOT a multi-hot"))
   }
@@ -63,7 +63,7 @@ import Testing
     guard let definition = TeachingSamples.registered(call) else { return }
     let result = try definition.run(tensors: call.tensors, options: call.options, bareNumbers: call.bareNumbers)
     let trace = try LossTracer.trace(definition, tensors: call.tensors, options: call.options, bareNumbers: call.bareNumbers)
-    let text = trace.render()
+    let text = trace.render(width: 10_000)
     #expect(text.contains("reduction"), "\(call.label)")
     #expect(Closeness.mismatch(expected: result.elementwise.storage, actual: trace.elementwise, relative: 1e-12) == nil,
       "\(call.label): elementwise \(trace.elementwise) vs \(result.elementwise.storage)")
@@ -79,10 +79,21 @@ import Testing
 
   @Test func crossEntropyShowsItsSteps() throws {
     let ce = try #require(LossRegistry.lookup("ce"))
-    let text = try LossTracer.trace(ce, tensors: ["input": TeachingSamples.logits34, "target": TeachingSamples.v([1, 0, 3])], options: [:]).render()
-    for step in ["shift by the row maximum", "log-sum-exp", "log_softmax = (x − m)", "pick the target class", "mean = Σ ℓ / Σ w[y]"] {
+    let text = try LossTracer.trace(ce, tensors: ["input": TeachingSamples.logits34, "target": TeachingSamples.v([1, 0, 3])], options: [:]).render(width: 10_000)
+    for step in ["shift by the row maximum", "log-sum-exp", "log_softmax = (x − m)", "pick the target class", "mean = Σ l / Σ w[y]"] {
       #expect(text.contains(step), "missing \(step)")
     }
+  }
+
+  @Test func linearCrossEntropyShowsTheProjectionThenCrossEntropy() throws {
+    let lce = try #require(LossRegistry.lookup("nn.LinearCrossEntropyLoss"))
+    let call = try #require(TeachingSamples.base.first { $0.loss == "linear_cross_entropy" })
+    let text = try LossTracer.trace(lce, tensors: call.tensors, options: call.options).render()
+    for step in ["projection to logits", "n=0: z = [1.5, 0, 0.6, -0.3]", "shift by the row maximum", "log-sum-exp",
+                 "pick the target class", "mean = Σ ℓ / Σ w[y]"] {
+      #expect(text.contains(step), "missing \(step)")
+    }
+    #expect(try #require(text.range(of: "projection")).lowerBound < (try #require(text.range(of: "log-sum-exp")).lowerBound))
   }
 
   @Test func refusesLargeInputs() throws {
@@ -227,7 +238,9 @@ import Testing
     #expect(!plain.contains("\u{1B}["))
     #expect(plain.contains("└") && plain.contains("┤"))
     #expect(plain.contains("[1] huber") && plain.contains("[2] mse"))
-    #expect(plain.unicodeScalars.contains { $0.value > 0x2800 && $0.value <= 0x28FF })
+    // Drawn with characters every font has (no braille): the heights of a cell are ¯ - _.
+    #expect(plain.contains("¯") && plain.contains("_"))
+    #expect(!plain.unicodeScalars.contains { $0.value >= 0x2800 && $0.value <= 0x28FF })
     let coloured = TerminalPlot.render(data, width: 64, height: 12, color: true)
     #expect(coloured.contains("\u{1B}[34m"))
   }
@@ -262,7 +275,7 @@ import Testing
     let report = try GradientCheck.run(mse, tensors: ["input": TeachingSamples.x22, "target": TeachingSamples.y22], options: [:])
     #expect(report.entries.map(\.name) == ["input", "target"])
     #expect(report.entries.allSatisfy { $0.agrees })
-    #expect(report.render().contains("agrees"))
+    #expect(report.render(width: 10_000).contains("agrees"))
   }
 
   @Test func symmetricKinksAgreeAndHingesAreReported() throws {
@@ -275,7 +288,7 @@ import Testing
     let kinked = try GradientCheck.run(hinge, tensors: ["input": TeachingSamples.v([1, 0.5]), "target": TeachingSamples.v([-1, -1])], options: [:])
     let input = try #require(kinked.entries.first)
     #expect(input.mismatches == 1 && input.kinks == 1)
-    #expect(kinked.render().contains("subgradient"))
+    #expect(kinked.render(width: 10_000).contains("subgradient"))
   }
 
   @Test(arguments: TeachingSamples.base.indices)
@@ -285,10 +298,10 @@ import Testing
     let report = try GradientCheck.run(definition, tensors: call.tensors, options: call.options, bareNumbers: call.bareNumbers)
     if definition.functionalName == "ctc_loss" {
       let entry = try #require(report.entries.first)
-      #expect(try #require(entry.adjustedMaxAbsoluteError) < 1e-6, "\(report.render())")
+      #expect(try #require(entry.adjustedMaxAbsoluteError) < 1e-6, "\(report.render(width: 10_000))")
     } else if definition.functionalName != "binary_cross_entropy" {
       for entry in report.entries {
-        #expect(entry.mismatches == entry.kinks, "\(call.label): \(report.render())")
+        #expect(entry.mismatches == entry.kinks, "\(call.label): \(report.render(width: 10_000))")
       }
     }
   }
@@ -381,7 +394,7 @@ struct TorchCrossCheckTests {
 
 @Suite struct CatalogTests {
   @Test func listsEveryLossWithNamesTensorsAndSummary() {
-    let text = LossCatalog.text()
+    let text = LossCatalog.text(width: 10_000)
     for definition in LossRegistry.all {
       #expect(text.contains(definition.functionalName) && text.contains(definition.moduleName) && text.contains(definition.summary))
       for alias in definition.aliases { #expect(text.contains(alias)) }

@@ -25,47 +25,58 @@ extension LossDefinition {
         help: "mixes ε/C into every class (0 ≤ ε ≤ 1; negative means 0)"),
     ]
   ) { arguments throws(LossError) in
-    let input = try arguments.tensor("input"), target = try arguments.tensor("target")
-    let weight = arguments.optionalTensor("weight")
-    let ignoreIndex = arguments.options.int("ignore_index")
-    let requested = arguments.options.double("label_smoothing")
+    try CrossEntropy.evaluate(
+      input: try arguments.tensor("input"), target: try arguments.tensor("target"),
+      weight: arguments.optionalTensor("weight"), ignoreIndex: arguments.options.int("ignore_index"),
+      labelSmoothing: arguments.options.double("label_smoothing"), arguments, loss: "cross_entropy")
+  }
+}
+
+enum CrossEntropy {
+  /// `cross_entropy(input, target, weight, ignore_index, reduction, label_smoothing)` on logits in
+  /// hand: PyTorch's checks and its choice of path. `loss` names the caller in messages
+  /// (`linear_cross_entropy` runs it on its projected logits). The gradients are those of `input`,
+  /// and for probability targets of `target` and `weight`.
+  static func evaluate(
+    input: Tensor, target: Tensor, weight: Tensor?, ignoreIndex: Int, labelSmoothing: Double,
+    _ arguments: LossArguments, loss: String
+  ) throws(LossError) -> LossResult {
+    let requested = labelSmoothing
     // PyTorch takes the smoothing branch only for ε > 0 (so negative or NaN means none).
     let smoothing = requested > 0 ? requested : 0
     if input.shape == target.shape {
-      guard ignoreIndex < 0 else { throw LossError.usage("cross_entropy: ignore_index is not supported for floating point target") }
+      guard ignoreIndex < 0 else { throw LossError.usage("\(loss): ignore_index is not supported for floating point target") }
       let classLayout: ClassLayout?
-      do throws(ShapeError) { classLayout = try ClassLayout(shape: input.shape) } catch { throw .data("cross_entropy: \(error.message)", tensor: "input") }
+      do throws(ShapeError) { classLayout = try ClassLayout(shape: input.shape) } catch { throw .data("\(loss): \(error.message)", tensor: "input") }
       guard let layout = classLayout else {
-        throw LossError.data("cross_entropy: Dimension specified as 1 but tensor has no dimensions", tensor: "input")
+        throw LossError.data("\(loss): Dimension specified as 1 but tensor has no dimensions", tensor: "input")
       }
       if let weight, weight.rank != 1 || weight.count != layout.classes {
         throw LossError.data(
-          "cross_entropy: weight tensor should be defined either for all \(layout.classes) classes or no classes but got weight tensor of shape: \(Shape.describeList(weight.shape))",
+          "\(loss): weight tensor should be defined either for all \(layout.classes) classes or no classes but got weight tensor of shape: \(Shape.describeList(weight.shape))",
           tensor: "weight")
       }
-      guard smoothing <= 1 else { throw LossError.usage("cross_entropy: label_smoothing must be between 0.0 and 1.0. Got: \(NumberText.python(smoothing))") }
+      guard smoothing <= 1 else { throw LossError.usage("\(loss): label_smoothing must be between 0.0 and 1.0. Got: \(NumberText.python(smoothing))") }
       return CrossEntropy.probabilities(input, target, weight, layout: layout, smoothing: smoothing, arguments)
     }
-    guard smoothing <= 1 else { throw LossError.usage("cross_entropy: label_smoothing must be between 0.0 and 1.0. Got: \(NumberText.python(smoothing))") }
+    guard smoothing <= 1 else { throw LossError.usage("\(loss): label_smoothing must be between 0.0 and 1.0. Got: \(NumberText.python(smoothing))") }
     let problem = try IndexTargets.resolve(
-      input: input, target: target, weight: weight, ignoreIndex: ignoreIndex, loss: "cross_entropy")
+      input: input, target: target, weight: weight, ignoreIndex: ignoreIndex, loss: loss)
     if smoothing > 0 && !problem.hasGradient {
       // PyTorch fills the 0-d smoothing loss with a (1)-shaped ignore mask in place.
       throw LossError.data(
-        "cross_entropy: output with shape [] doesn't match the broadcast shape [1] (label_smoothing with a 1-D input needs a 0-d target)",
+        "\(loss): output with shape [] doesn't match the broadcast shape [1] (label_smoothing with a 1-D input needs a 0-d target)",
         tensor: "target")
     }
     if smoothing > 0, let weight, weight.rank != 1, arguments.reduction == .mean {
       // PyTorch's weighted smoothing mean gathers the weight with the targets: it needs a 1-D weight.
       throw LossError.data(
-        "cross_entropy: Index tensor must have the same number of dimensions as input tensor (weight of shape \(Shape.describeList(weight.shape)) with label_smoothing)",
+        "\(loss): Index tensor must have the same number of dimensions as input tensor (weight of shape \(Shape.describeList(weight.shape)) with label_smoothing)",
         tensor: "weight")
     }
     return CrossEntropy.indices(input, problem, smoothing: smoothing, arguments)
   }
-}
 
-enum CrossEntropy {
   /// Paths 2 and 3: `(1 − ε)·nll + smooth·(ε/C)` with `smooth_n = −Σ_c w_c·ls[n, c]` (0 if ignored),
   /// both reduced with the NLL's `W`.
   static func indices(_ input: Tensor, _ problem: IndexTargetProblem, smoothing: Double, _ arguments: LossArguments) -> LossResult {
