@@ -138,8 +138,12 @@ extension LossDefinition {
   /// targets and lengths): `--dtype` leaves them alone.
   public func integralTensors(_ tensors: [String: Tensor]) -> Set<String> {
     switch functionalName {
-    case "nll_loss", "multi_margin_loss", "multilabel_margin_loss":
+    case "nll_loss", "multi_margin_loss", "multilabel_margin_loss", "adaptive_log_softmax":
       return ["target"]
+    case "linear_cross_entropy":
+      // Class indices have one dimension fewer than the features; probabilities are floating.
+      if let input = tensors["input"], let target = tensors["target"], target.rank < input.rank { return ["target"] }
+      return []
     case "ctc_loss":
       return ["targets", "input_lengths", "target_lengths"]
     case "cross_entropy":
