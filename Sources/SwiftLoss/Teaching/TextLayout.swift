@@ -61,7 +61,7 @@ public enum TextLayout {
   ]
   static let spellings: [Character: String] = [
     "ℓ": "l", "∂": "d", "∑": "Σ", "′": "'", "″": "''", "‴": "'''", "∀": "for all ", "∇": "grad ", "∉": " not in ",
-    "⋯": "...", "↔": "<->", "⇒": "=>",
+    "⋯": "...", "↔": "<->", "⇒": "=>", "ᵀ": "^T",
   ]
 
   /// The columns `text` takes (one per character; see the type's note).

@@ -90,7 +90,7 @@ import Testing
     let call = try #require(TeachingSamples.base.first { $0.loss == "linear_cross_entropy" })
     let text = try LossTracer.trace(lce, tensors: call.tensors, options: call.options).render()
     for step in ["projection to logits", "n=0: z = [1.5, 0, 0.6, -0.3]", "shift by the row maximum", "log-sum-exp",
-                 "pick the target class", "mean = Σ ℓ / Σ w[y]"] {
+                 "pick the target class", "mean = Σ l / Σ w[y]"] {
       #expect(text.contains(step), "missing \(step)")
     }
     #expect(try #require(text.range(of: "projection")).lowerBound < (try #require(text.range(of: "log-sum-exp")).lowerBound))
