@@ -38,6 +38,7 @@ struct ArgumentScanner {
       return .terminator
     }
     if text == "-h" { return .shortHelp }
+    if text == "-o" { return .flag(name: "output", inlineValue: nil, spelling: "-o") }  // --output
     guard text.hasPrefix("--"), text.count > 2 else { return .operand(text) }
     let body = text.dropFirst(2)
     if let equals = body.firstIndex(of: "=") {

@@ -16,6 +16,8 @@ enum CommandError: Error, Equatable {
   case input(InputError)
   /// Standard output could not be written. Exit status 1.
   case write(OutputError)
+  /// `--expect` found another value: `expected V, got W (...)`. Exit status 3.
+  case mismatch(String)
 
   /// A loss's error, with a bad element located in its file when the loss names one.
   static func loss(_ error: LossError, tensors: [String: Tensor], flags: [String: String]) -> CommandError {
@@ -57,6 +59,8 @@ enum Diagnostics {
       return (line("error", "out of memory writing the output"), 1)
     case .write(let error):
       return (line("error", "write error: " + Platform.message(forErrno: error.code)), 1)
+    case .mismatch(let message):
+      return (line("mismatch", message), 3)
     }
   }
 

@@ -67,7 +67,7 @@ struct ComputeCommand {
     // when it can, storing neither; otherwise it declines and the tensors are read below.
     var opened: [String: InputSource] = [:]
     if shapeTargets.isEmpty, request.teaching == nil, global.data == nil, global.show.outputs == .value,
-      io.tensors.readsPairs, arguments.allSatisfy({ $0.value.isWholeFile })
+      global.dtype == .float64, io.tensors.readsPairs, arguments.allSatisfy({ $0.value.isWholeFile })
     {
       for argument in arguments { opened[argument.spec.name] = try open(argument.value) }
       let paired: LossResult?
@@ -146,42 +146,13 @@ struct ComputeCommand {
       tensors[target.spec.name] = try Self.reshape(tensor, to: target.dims, spelling: target.spelling)
     }
 
-    let resolved: LossOptions
-    do { resolved = try LossOptions(specs: definition.options, given: given) } catch {
-      throw CommandError.loss(error, tensors: tensors, flags: labels)
-    }
-
-    // --explain, --emit-python, --check-grad: text instead of the results.
-    if let mode = request.teaching {
-      let output = ChunkedOutput(numbers: NumberWriter(notation: .shortest, json: false))
-      let text = try mode.text(
-        request: request, tensors: tensors, given: given, labels: labels, bareNumbers: bareNumberTensors, width: io.textWidth)
-      // The trace and the gradient check are text for people; the script and the page are not.
-      output.append(mode == .emitPython || request.html ? text : SwiftLossCommand.fitted(text, io))
-      return Outcome(output: output, warnings: warnings)
-    }
-
-    // Compute.
-    let result: LossResult
-    do {
-      // issue 15 (wt-adaptive): how the loss was spelt and the reduction asked for by name (kl_div's
-      // legacy flags differ between module and functional), and which tensors were bare inline
-      // numbers (gaussian_nll's float var).
-      result = try definition.run(
-        tensors: tensors, options: given, outputs: global.show.outputs,
-        reductionFromLegacyFlags: request.sizeAverage != nil || request.reduce != nil,
-        spelledAsModule: request.spelledAsModule, requestedReduction: request.requestedReduction,
-        bareNumbers: bareNumberTensors)
-    } catch {
-      throw CommandError.loss(error, tensors: tensors, flags: labels)
-    }
-    warnings += result.warnings
-    return try render(result, options: resolved, warnings: warnings)
+    tensors = LowPrecision.roundInputs(tensors, dtype: global.dtype, integral: definition.integralTensors(tensors))
+    return try finish(tensors: tensors, labels: labels, bareNumbers: bareNumberTensors, warnings: warnings)
   }
 
   /// The options as given, with PyTorch's legacy mapping of `size_average`/`reduce`, and the
   /// warnings PyTorch prints for how the loss was named and configured.
-  private func givenOptions() -> (options: [String: OptionValue], warnings: [String]) {
+  func givenOptions() -> (options: [String: OptionValue], warnings: [String]) {
     var given = request.options
     var warnings: [String] = []
     if let typed = request.commandLine.first, LossRegistry.isDeprecatedNLLLoss2d(typed) {
@@ -198,20 +169,6 @@ struct ComputeCommand {
     return (given, warnings)
   }
 
-  private func render(_ result: LossResult, options: LossOptions, warnings: [String]) throws(CommandError) -> Outcome {
-    let global = request.global
-    let json = global.format == .json
-    let numbers = NumberWriter(notation: global.precision.map { .fixed($0) } ?? .shortest, json: json)
-    let output = ChunkedOutput(numbers: numbers)
-    let report = LossReport(definition: request.definition, options: options, result: result, show: global.show)
-    if json {
-      try JSONRenderer.render(report, into: output)
-    } else {
-      try TextRenderer.render(report, numbers: numbers, into: output.text)
-    }
-    return Outcome(output: output, warnings: warnings)
-  }
-
   /// The tensors given as a bare inline number (`--var 0.5`, not a file named `0.5`): PyTorch's
   /// Python floats (issue 15).
   var bareNumberTensors: Set<String> {
@@ -220,7 +177,7 @@ struct ComputeCommand {
     })
   }
 
-  private func checkRequiredTensors(given: Set<String>, hint: String = "") throws(CommandError) {
+  func checkRequiredTensors(given: Set<String>, hint: String = "") throws(CommandError) {
     let definition = request.definition
     let missing = definition.tensors.filter { $0.isRequired && !given.contains($0.name) }.map(\.flag)
     guard missing.isEmpty else {

@@ -2,7 +2,10 @@ import SwiftLoss
 
 /// `--format`.
 enum OutputFormat: String, CaseIterable, Sendable {
-  case text, json
+  case text, json, csv, tsv
+
+  /// csv and tsv print one tensor as a table.
+  var isDelimited: Bool { self == .csv || self == .tsv }
 }
 
 /// `--show loss,elementwise,grad`: which results are printed (and computed).
@@ -20,15 +23,35 @@ struct ShowSet: OptionSet, Sendable {
   ]
 
   static func parse(_ text: String) throws(CommandError) -> ShowSet {
+    try parseSelection(text).show
+  }
+
+  /// `--show`, with `grad:NAME` items: the set, and the gradients named (nil: every gradient).
+  static func parseSelection(_ text: String) throws(CommandError) -> (show: ShowSet, gradients: [String]?) {
     var result: ShowSet = []
+    var named: [String] = []
+    var allGradients = false
     for part in text.split(separator: ",", omittingEmptySubsequences: false) {
-      let word = part.trimmingSpaces().lowercased()
-      guard let item = words.first(where: { $0.word == word })?.item else {
-        throw CommandError.usage("invalid value '\(part)' for --show: expected a comma-separated list of loss, elementwise, grad")
+      let word = part.trimmingSpaces()
+      if let colon = word.firstIndex(of: ":"),
+        words.contains(where: { $0.item == .gradients && $0.word == word[..<colon].lowercased() })
+      {
+        let name = String(word[word.index(after: colon)...]).trimmingSpaces().replacingOccurrencesOfDash()
+        guard !name.isEmpty else {
+          throw CommandError.usage("invalid value '\(part)' for --show: grad: needs a tensor name (grad:input)")
+        }
+        result.insert(.gradients)
+        if !named.contains(name) { named.append(name) }
+        continue
       }
+      guard let item = words.first(where: { $0.word == word.lowercased() })?.item else {
+        throw CommandError.usage(
+          "invalid value '\(part)' for --show: expected a comma-separated list of loss, elementwise, grad, grad:NAME")
+      }
+      if item == .gradients { allGradients = true }
       result.insert(item)
     }
-    return result
+    return (result, allGradients || named.isEmpty ? nil : named)
   }
 
   /// What the loss needs to compute.
@@ -45,6 +68,16 @@ struct ShowSet: OptionSet, Sendable {
 struct GlobalOptions {
   var format: OutputFormat = .text
   var show: ShowSet = .all
+  /// `--show grad:NAME`: the gradients to print, in order; nil for every gradient.
+  var gradients: [String]?
+  /// `-o/--output FILE`: written atomically instead of standard output.
+  var output: String?
+  /// `--expect VALUE [--rtol R] [--atol A]`.
+  var expect: Double?
+  var rtol: Double?
+  var atol: Double?
+  /// `--dtype`: inputs and results rounded to this type.
+  var dtype: FloatDType = .float64
   var precision: Int?
   var delimiter: UInt8?
   /// `--decimal ,`: text files write numbers with a decimal comma.
@@ -56,8 +89,13 @@ struct GlobalOptions {
 
   /// The flags, without dashes, with the placeholder shown in help and a help line.
   static let flags: [(name: String, value: String, help: String)] = [
-    ("format", "text|json", "output format (default: text)"),
-    ("show", "loss,elementwise,grad", "what to print, any subset in any order (default: all three)"),
+    ("format", "text|json|csv|tsv", "output format (default: text); csv, tsv: one tensor"),
+    ("show", "loss,elementwise,grad", "what to print (default: all three); grad:NAME for one"),
+    ("output", "FILE", "-o FILE: write to FILE atomically (all or nothing)"),
+    ("expect", "VALUE", "check the loss: status 3 and a mismatch line if it differs"),
+    ("rtol", "R", "relative tolerance of --expect (default: assert_close's)"),
+    ("atol", "A", "absolute tolerance of --expect (default: assert_close's)"),
+    ("dtype", "float32|bfloat16|float16", "inputs and results rounded to the dtype"),
     ("precision", "N", "N digits after the point (default: the shortest round-trip digits)"),
     ("delimiter", "C", "field separator of text files: one character, tab, space, comma, semicolon, pipe"),
     ("decimal", ",|.", "decimal separator of text files; ',' reads 1,5 and makes ';' the default delimiter"),
@@ -73,11 +111,38 @@ struct GlobalOptions {
     switch name {
     case "format":
       guard let format = OutputFormat(rawValue: value.lowercased()) else {
-        throw CommandError.usage("invalid value '\(value)' for --format: expected text or json")
+        throw CommandError.usage("invalid value '\(value)' for --format: expected text, json, csv or tsv")
       }
       self.format = format
     case "show":
-      show = try ShowSet.parse(value)
+      (show, gradients) = try ShowSet.parseSelection(value)
+    case "output":
+      guard !value.isEmpty else { throw CommandError.usage("\(spelling) needs a file name") }
+      guard output == nil else { throw CommandError.usage("--output given twice") }
+      output = value
+    case "expect", "rtol", "atol":
+      guard let number = OptionParsing.strictDouble(value.trimmingSpaces()) else {
+        throw CommandError.usage("invalid value '\(value)' for --\(name): expected a number")
+      }
+      if name == "expect" {
+        expect = number
+      } else {
+        guard number >= 0, number.isFinite else {
+          throw CommandError.usage("invalid value '\(value)' for --\(name): expected a number ≥ 0")
+        }
+        if name == "rtol" { rtol = number } else { atol = number }
+      }
+    case "dtype":
+      var word = value.lowercased()
+      if word.hasPrefix("torch.") { word.removeFirst(6) }
+      let spellings: [String: FloatDType] = [
+        "float64": .float64, "double": .float64, "float32": .float32, "float": .float32,
+        "bfloat16": .bfloat16, "float16": .float16, "half": .float16,
+      ]
+      guard let dtype = spellings[word] else {
+        throw CommandError.usage("invalid value '\(value)' for --dtype: expected float32, bfloat16, float16 or float64")
+      }
+      self.dtype = dtype
     case "precision":
       guard let digits = Int(value), (0...NumberWriter.maxPrecision).contains(digits) else {
         throw CommandError.usage(
@@ -156,6 +221,11 @@ struct GlobalOptions {
 }
 
 extension StringProtocol {
+  /// `log-probs` → `log_probs` (gradient keys are PyTorch's argument names).
+  func replacingOccurrencesOfDash() -> String {
+    String(String.UnicodeScalarView(unicodeScalars.map { $0 == "-" ? "_" : $0 }))
+  }
+
   /// Without leading and trailing spaces and tabs.
   func trimmingSpaces() -> String {
     var slice = Substring(self)

@@ -17,6 +17,7 @@ enum HelpText {
       ("swiftloss explain LOSS [--html]", "formula, shapes, options, PyTorch equivalents (--html: a lesson page)"),
       ("swiftloss help [LOSS]", "usage; per-loss usage"),
       ("swiftloss " + plotUsage, "losses as curves of the error or margin"),
+      ("swiftloss batch [FILE|-]", "JSON requests in, one JSON result a line out"),
       ("swiftloss completions bash|zsh|fish", "print a shell completion script"),
       ("swiftloss --help | -h | --version", ""),
     ], indent: 2, width: width, maxLeft: 38)
@@ -63,6 +64,10 @@ enum HelpText {
       "output: the loss, the elementwise loss (reduction='none') and the gradients of every tensor PyTorch "
         + "differentiates; numbers print as the shortest decimal that round-trips. Text for people fits the terminal "
         + "(COLUMNS overrides its width; 80 columns when not a terminal).", width: width)
+    lines += TextLayout.wrap(
+      "--format csv|tsv prints one tensor (--show loss, elementwise or grad:NAME) for numpy and pandas. "
+        + "batch: {\"loss\": \"mse\", \"input\": [...], \"target\": [...], \"reduction\": \"sum\"} a line; "
+        + "results in order, the objects --format json prints; bad lines give {\"error\", \"line\"}.", width: width)
     lines += TextLayout.wrap("exit status: 0 success, 1 bad data (file, parse, shape, value), 2 usage error, 3 --expect mismatch.", width: width)
     return lines.joined(separator: "\n") + "\n"
   }

@@ -9,6 +9,7 @@ enum Invocation {
   case help(LossDefinition?)
   case plot(PlotRequest)
   case completions(Completions.Shell)
+  case batch(BatchCommand)
   case version
 
   static let versionNumber = "0.1.0"
@@ -18,7 +19,11 @@ enum Invocation {
   static func parse(_ arguments: [String]) throws(CommandError) -> Invocation {
     // Skip leading global flags to find the command.
     var index = 0
-    while index < arguments.count, arguments[index].hasPrefix("--") {
+    while index < arguments.count, arguments[index].hasPrefix("--") || arguments[index] == "-o" {
+      if arguments[index] == "-o" {
+        index += 2
+        continue
+      }
       let body = arguments[index].dropFirst(2)
       let name = ArgumentScanner.normalize(String(body.prefix { $0 != "=" }))
       guard GlobalOptions.isGlobal(name) else { break }
@@ -49,6 +54,8 @@ enum Invocation {
       return .plot(try PlotRequest.parse(rest))
     case "completions":
       return .completions(try CompletionsCommand.parse(rest))
+    case "batch":
+      return .batch(try BatchCommand.parse(rest))
     default:
       if command.hasPrefix("-") && command != "-" {
         throw CommandError.usage("unknown option '\(command)'; the loss name comes first (see 'swiftloss --help')")
@@ -114,6 +121,9 @@ enum Invocation {
         continue
       }
     }
+    guard global.format == .text || global.format == .json else {
+      throw CommandError.usage("list prints text or json, not \(global.format.rawValue)")
+    }
     return global.format
   }
 }
@@ -173,6 +183,7 @@ struct ComputeRequest {
         try request.apply(name: name, inline: inline, spelling: spelling, scanner: &scanner)
       }
     }
+    try request.global.checkOutputSelection(loss: loss, teaching: request.teaching != nil)
     return .compute(request)
   }
 

@@ -38,7 +38,13 @@ public enum SwiftLossCommand {
         for warning in outcome.warnings {
           try? io.standardError.write(Diagnostics.warning(warning))
         }
-        do { try outcome.output.write(to: io.standardOutput) } catch { throw CommandError.write(error) }
+        if let path = request.global.output, path != "-" {
+          try AtomicFile.write(to: path) { sink throws(OutputError) in try outcome.output.write(to: sink) }
+        } else {
+          do { try outcome.output.write(to: io.standardOutput) } catch { throw CommandError.write(error) }
+        }
+      case .batch(let command):
+        return try command.run(io: io)
       }
       return 0
     } catch {

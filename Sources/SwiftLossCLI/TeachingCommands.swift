@@ -173,16 +173,9 @@ struct PlotRequest {
     return max(4, min(40, data.hasDerivative ? available * 4 / 7 : available))
   }
 
+  /// The SVG, written atomically (``AtomicFile``).
   static func write(_ text: String, to path: String) throws(CommandError) {
-    guard let file = fopen(path, "wb") else {
-      throw CommandError.data("\(path): cannot write the SVG: \(Platform.message(forErrno: errno))")
-    }
-    let bytes = Array(text.utf8)
-    let written = bytes.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, file) }
-    let closed = fclose(file)
-    guard written == bytes.count, closed == 0 else {
-      throw CommandError.data("\(path): cannot write the SVG: \(Platform.message(forErrno: errno))")
-    }
+    try AtomicFile.write(to: path, what: "the SVG") { sink throws(OutputError) in try sink.write(text) }
   }
 }
 
@@ -202,7 +195,9 @@ enum CompletionsCommand {
       switch flag.name {
       case "format": value = .words(OutputFormat.allCases.map(\.rawValue))
       case "decimal": value = .words([",", "."])
-      case "data", "params": value = .file
+      case "data", "params", "output": value = .file
+      case "dtype": value = .words(["float32", "bfloat16", "float16", "float64"])
+      case "show": value = .words(["loss", "elementwise", "grad", "loss,elementwise", "loss,grad", "grad:input"])
       default: value = .text
       }
       return Completions.Flag("--" + flag.name, value, flag.help)
@@ -222,6 +217,7 @@ enum CompletionsCommand {
       subcommands: [
         ("list", "every loss: names, aliases, tensors, summary"), ("explain", "formula, shapes, options, PyTorch equivalents, notes"),
         ("help", "usage; per-loss usage"), ("plot", "losses as curves of the error or margin"),
+        ("batch", "one JSON request a line in, one JSON result a line out"),
         ("completions", "print a shell completion script"),
       ],
       computeFlags: computeFlags, plotFlags: plotFlags)

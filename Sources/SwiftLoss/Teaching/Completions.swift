@@ -158,6 +158,8 @@ public enum Completions {
       switch sub.name {
       case "completions":
         s += "    completions) COMPREPLY=($(compgen -W '\(Shell.allCases.map(\.rawValue).joined(separator: " "))' -- \"$cur\")); return 0 ;;\n"
+      case "batch":
+        s += "    batch) COMPREPLY=($(compgen -f -- \"$cur\")); compopt -o filenames 2>/dev/null; return 0 ;;\n"
       case "list":
         s += "    list) if [ \"$prev\" = --format ]; then COMPREPLY=($(compgen -W 'text json' -- \"$cur\")); "
           + "else COMPREPLY=($(compgen -W '--format' -- \"$cur\")); fi; return 0 ;;\n"
@@ -284,6 +286,7 @@ public enum Completions {
     for sub in model.subcommands {
       switch sub.name {
       case "completions": s += "    (completions) compadd -- \(Shell.allCases.map(\.rawValue).joined(separator: " ")); return ;;\n"
+      case "batch": s += "    (batch) _files; return ;;\n"
       case "list": s += "    (list) if [[ $prev == --format ]]; then compadd -- text json; else compadd -- --format; fi; return ;;\n"
       case "plot":
         let flags = model.plotFlags + plotOptionFlags(model)
@@ -360,6 +363,8 @@ public enum Completions {
       switch sub.name {
       case "completions":
         s += "complete -c \(p) -n '__fish_seen_subcommand_from completions' -a 'bash zsh fish'\n"
+      case "batch":
+        s += "complete -c \(p) -n '__fish_seen_subcommand_from batch' -F\n"
       case "list":
         s += "complete -c \(p) -n '__fish_seen_subcommand_from list' -l format -x -a 'text json' -d 'output format'\n"
       case "plot":

@@ -12,9 +12,15 @@ final class ChunkedOutput {
   /// Tensors with more elements than this are formatted in parallel chunks of this size.
   static let chunkSize = 1 << 18
 
+  /// How a range of elements is spelt: nested JSON-style arrays, or delimited rows (csv, tsv).
+  enum Layout {
+    case nested
+    case delimited(separator: UInt8)
+  }
+
   private enum Piece {
     case bytes(OutputBuffer)
-    case elements(storage: [Double], shape: [Int], range: Range<Int>)
+    case elements(storage: [Double], shape: [Int], range: Range<Int>, layout: Layout)
   }
 
   private var pieces: [Piece] = []
@@ -27,6 +33,9 @@ final class ChunkedOutput {
 
   /// The buffer literal text goes into.
   var text: OutputBuffer { current }
+
+  /// The whole document, when nothing was deferred to parallel formatting.
+  var singleBuffer: UnsafeRawBufferPointer? { pieces.isEmpty ? current.bytes : nil }
 
   func append(_ literal: StaticString) { current.append(literal) }
   func append(_ string: String) { current.append(string) }
@@ -42,11 +51,31 @@ final class ChunkedOutput {
     var start = 0
     while start < tensor.count {
       let end = min(tensor.count, start + Self.chunkSize)
-      pieces.append(.elements(storage: tensor.storage, shape: tensor.shape, range: start..<end))
+      pieces.append(.elements(storage: tensor.storage, shape: tensor.shape, range: start..<end, layout: .nested))
       start = end
     }
     current = OutputBuffer(capacity: 4096)
     NestedArrayWriter.close(rank: tensor.rank, into: current)
+  }
+
+  /// A tensor's elements as delimited rows (``DelimitedRenderer``), in parallel chunks when large.
+  func appendDelimited(_ tensor: Tensor, separator: UInt8) {
+    guard tensor.count > Self.chunkSize else {
+      tensor.storage.withUnsafeBufferPointer { storage in
+        DelimitedRenderer.writeElements(
+          storage, shape: tensor.shape, range: 0..<tensor.count, separator: separator, numbers: numbers, into: current)
+      }
+      return
+    }
+    pieces.append(.bytes(current))
+    var start = 0
+    while start < tensor.count {
+      let end = min(tensor.count, start + Self.chunkSize)
+      pieces.append(
+        .elements(storage: tensor.storage, shape: tensor.shape, range: start..<end, layout: .delimited(separator: separator)))
+      start = end
+    }
+    current = OutputBuffer(capacity: 4096)
   }
 
   /// Formats what is deferred and writes everything to `sink`, in order.
@@ -90,11 +119,11 @@ final class ChunkedOutput {
     while index < pieces.count || pending != nil {
       // The next run of pieces holding at most `wave` element ranges.
       var end = index
-      var jobs: [(piece: Int, storage: [Double], shape: [Int], range: Range<Int>)] = []
+      var jobs: [(piece: Int, storage: [Double], shape: [Int], range: Range<Int>, layout: Layout)] = []
       while end < pieces.count {
-        if case .elements(let storage, let shape, let range) = pieces[end] {
+        if case .elements(let storage, let shape, let range, let layout) = pieces[end] {
           if jobs.count == wave { break }
-          jobs.append((end, storage, shape, range))
+          jobs.append((end, storage, shape, range, layout))
         }
         end += 1
       }
@@ -129,11 +158,17 @@ final class ChunkedOutput {
   }
 
   private static func format(
-    _ job: (piece: Int, storage: [Double], shape: [Int], range: Range<Int>), numbers: NumberWriter,
+    _ job: (piece: Int, storage: [Double], shape: [Int], range: Range<Int>, layout: Layout), numbers: NumberWriter,
     into buffer: OutputBuffer
   ) {
     job.storage.withUnsafeBufferPointer { storage in
-      NestedArrayWriter.writeElements(storage, shape: job.shape, range: job.range, numbers: numbers, into: buffer)
+      switch job.layout {
+      case .nested:
+        NestedArrayWriter.writeElements(storage, shape: job.shape, range: job.range, numbers: numbers, into: buffer)
+      case .delimited(let separator):
+        DelimitedRenderer.writeElements(
+          storage, shape: job.shape, range: job.range, separator: separator, numbers: numbers, into: buffer)
+      }
     }
   }
 }

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SwiftLoss
 
 /// How numbers are spelt in output: shortest round-trip (the default) or `--precision N` fixed
 /// digits after the point, with the non-finite spellings of the output format.
@@ -23,11 +24,15 @@ struct NumberWriter: @unchecked Sendable {
   let json: Bool
   /// Room one number may need.
   let maxLength: Int
+  /// `--dtype`: shortest notation then spells the shortest decimal that round-trips in this dtype
+  /// (values are already rounded to it).
+  let dtype: FloatDType
   private let shortest = ShortestDouble()
 
-  init(notation: Notation, json: Bool) {
+  init(notation: Notation, json: Bool, dtype: FloatDType = .float64) {
     self.notation = notation
     self.json = json
+    self.dtype = dtype
     switch notation {
     case .shortest: maxLength = ShortestDouble.maxLength
     case .fixed(let digits): maxLength = 320 + digits
@@ -46,7 +51,9 @@ struct NumberWriter: @unchecked Sendable {
       return Self.copy(value < 0 ? "-inf" : "inf", to: p)
     }
     switch notation {
-    case .shortest: return shortest.write(value, to: p)
+    case .shortest:
+      if dtype != .float64 { return LowPrecisionText.write(value, dtype: dtype, shortest: shortest, to: p) }
+      return shortest.write(value, to: p)
     case .fixed(let digits): return Self.writeFixed(value, digits: digits, to: p, room: maxLength)
     }
   }
