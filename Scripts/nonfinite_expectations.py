@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """PyTorch's values for NonFiniteEndToEndTests.swift: NaN/inf inputs that must reach the output.
 
-Run with PyTorch 2.15 (/work/main/.venv-torch215/bin/python) from anywhere; prints the expected
+Run with PyTorch 2.15 (.venv-torch215/bin/python) from anywhere; prints the expected
 values (loss, elementwise, grad input) as the JSON output spells them, which the test hard-codes.
 """
 import json

@@ -6,10 +6,10 @@
 # For reference it prints what Python's own loaders and zlib's inflate take on this machine.
 #
 # Usage: bench/archive-bench.sh [PYTHON]   (a Python with numpy, torch and safetensors;
-#        default /work/main/.venv-torch215/bin/python)
+#        default .venv-torch215/bin/python)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PYTHON=${1:-/work/main/.venv-torch215/bin/python}
+PYTHON=${1:-.venv-torch215/bin/python}
 DATA=bench/data/archives
 mkdir -p "$DATA"
 "$PYTHON" bench/make_archive_bench.py "$DATA"

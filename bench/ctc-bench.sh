@@ -6,5 +6,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build -c release --product swiftloss-ctc-bench
 PY=${PYTHON:-.venv-torch/bin/python}
-[ -x "$PY" ] || PY=/work/main/.venv-torch/bin/python
+[ -x "$PY" ] || PY=.venv-torch/bin/python
 exec "$PY" bench/ctc_bench.py "$@"

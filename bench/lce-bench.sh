@@ -7,5 +7,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build -c release --product swiftloss-lce-bench
 PY=${PYTHON:-.venv-torch/bin/python}
-[ -x "$PY" ] || PY=/work/main/.venv-torch215/bin/python
+[ -x "$PY" ] || PY=.venv-torch215/bin/python
 exec "$PY" bench/lce_bench.py "$@"

@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 N_MSE=${1:-200000}
 N_MIXED=${2:-50000}
-PYTHON=${PYTHON:-/work/main/.venv-torch215/bin/python}
+PYTHON=${PYTHON:-.venv-torch215/bin/python}
 swift build -c release --product swiftloss
 BIN=$(swift build -c release --show-bin-path)/swiftloss
 mkdir -p bench/data

@@ -361,7 +361,7 @@ import Testing
 }
 
 /// Runs every emitted script with PyTorch and compares its numbers with the engine's. Enabled only
-/// when `SWIFTLOSS_TORCH_PYTHON` names a Python with torch (e.g. /work/main/.venv-torch/bin/python).
+/// when `SWIFTLOSS_TORCH_PYTHON` names a Python with torch (e.g. .venv-torch/bin/python).
 @Suite(.enabled(if: ProcessInfo.processInfo.environment["SWIFTLOSS_TORCH_PYTHON"] != nil))
 struct TorchCrossCheckTests {
   /// The numbers of one printed line (`loss: [[1.0, nan], ...]`).

@@ -6,7 +6,7 @@ little-endian machine, built by byte-swapping a torch-written one). `expected.js
 each file and key, the shape and the values as torch/numpy hold them (float64 reprs, so that NaN,
 infinities and -0.0 survive), taken from the library after writing, never typed by hand.
 
-Run from anywhere:  /work/main/.venv-torch215/bin/python make_archives.py
+Run from anywhere:  .venv-torch215/bin/python make_archives.py
 """
 
 import gzip

@@ -1,6 +1,6 @@
 """What PyTorch 2.15 and numpy print for tensors and arrays (repr, and numpy's str), with the
 values and shapes they hold, for PythonLiteralTests. Run with the project's torch venv:
-  /work/main/.venv-torch215/bin/python make_literals.py
+  .venv-torch215/bin/python make_literals.py
 """
 import json
 import os

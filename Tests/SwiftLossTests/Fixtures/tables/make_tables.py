@@ -1,7 +1,7 @@
 """Delimited-text files as pandas 3.1, numpy and Python's csv module (R / Excel style quoting)
 write them, and what pandas reads back from each, for DelimitedTextTablesTests.
 
-Run with the project's torch venv:  /work/main/.venv-torch215/bin/python make_tables.py
+Run with the project's torch venv:  .venv-torch215/bin/python make_tables.py
 Writes *.csv / *.txt here and expected.json: for each file, the values pandas' own read-back
 gives (`pd.read_csv` with the writer's options, index column dropped, booleans as 0/1), the
 shape swiftloss should give, and for files with missing values the 1-based line and column of
