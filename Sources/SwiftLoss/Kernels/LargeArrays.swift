@@ -63,13 +63,19 @@ public enum LargeArray {
   /// Called by each thread for its own part, so the work is spread like the writing. Only whole
   /// pages inside the range are touched; elsewhere (and on older kernels) it does nothing.
   public static func prefault(_ pointer: UnsafeMutableRawPointer, byteCount: Int) {
+    populate(UnsafeRawPointer(pointer), byteCount: byteCount, advice: 23)  // MADV_POPULATE_WRITE
+  }
+
+  /// `madvise(advice)` over the whole pages inside `[pointer, pointer + byteCount)`, for ranges of
+  /// a megabyte or more (the populate advices: 22 read, 23 write).
+  static func populate(_ pointer: UnsafeRawPointer, byteCount: Int, advice: Int32) {
     #if os(Linux)
     guard byteCount >= 1 << 20 else { return }
     let page = 4096
     let start = (Int(bitPattern: pointer) + page - 1) & ~(page - 1)
     let end = (Int(bitPattern: pointer) + byteCount) & ~(page - 1)
     guard end > start, let aligned = UnsafeMutableRawPointer(bitPattern: start) else { return }
-    _ = madvise(aligned, end - start, 23)  // MADV_POPULATE_WRITE
+    _ = madvise(aligned, end - start, advice)
     #endif
   }
 }

@@ -60,14 +60,7 @@ enum ArchiveElementType: Sendable, Equatable, CaseIterable {
   /// (`MADV_POPULATE_READ`, Linux 5.14+) rather than one page fault per 4 KiB page. Harmless on
   /// memory already mapped; does nothing elsewhere or on older kernels.
   static func prefaultRead(_ pointer: UnsafeRawPointer, byteCount: Int) {
-    #if os(Linux)
-    guard byteCount >= 1 << 20 else { return }
-    let page = 4096
-    let start = (Int(bitPattern: pointer) + page - 1) & ~(page - 1)
-    let end = (Int(bitPattern: pointer) + byteCount) & ~(page - 1)
-    guard end > start, let aligned = UnsafeMutableRawPointer(bitPattern: start) else { return }
-    _ = madvise(aligned, end - start, 22)  // MADV_POPULATE_READ
-    #endif
+    LargeArray.populate(pointer, byteCount: byteCount, advice: 22)  // MADV_POPULATE_READ
   }
 
   /// `count` elements starting at `raw`, `stride` elements apart, into `out[0..<count]`.
