@@ -249,7 +249,7 @@ enum AdaptiveLogSoftmax {
 
   static func compute(_ arguments: LossArguments) throws(LossError) -> LossResult {
     let forward = try forward(arguments)
-    let batch = forward.batch, layout = forward.layout
+    let batch = forward.batch
     let outputShape = forward.isBatched ? [batch] : []
     let negated = forward.output.map { -$0 }
     let value = Summation.sum(negated) / Double(batch)
