@@ -3,45 +3,58 @@ import SwiftLoss
 /// The second half of a computation, once the tensors are read: options, the loss, the output.
 /// Single calls and every request of `batch` go through here.
 extension ComputeCommand {
-  /// Resolves the options, runs the loss (or a teaching mode) on `tensors` and renders the result.
+  /// Evaluates the tensors read and renders the result: the call is resolved (the options once,
+  /// unless `resolved` brings them), then the loss runs (or a teaching mode).
   /// `bareNumbers`: the tensors given as bare inline numbers (PyTorch's Python floats);
-  /// `warnings`: those reading gave (the legacy-flag ones included), else the legacy-flag ones.
+  /// `warnings`: those planning and reading gave (the legacy-flag ones included); nil: the
+  /// legacy-flag ones.
   func finish(
     tensors: [String: Tensor], labels: [String: String], bareNumbers: Set<String> = [], warnings earlier: [String]? = nil,
-    compact: Bool = false
+    resolved: (options: LossOptions, reductionSource: LossCall.ReductionSource)? = nil, compact: Bool = false
   ) throws(CommandError) -> Outcome {
-    let definition = request.definition
-    let (given, legacyWarnings) = givenOptions()
-    var warnings = earlier ?? legacyWarnings
-    let resolved: LossOptions
-    do { resolved = try LossOptions(specs: definition.options, given: given) } catch {
-      throw CommandError.loss(error, tensors: tensors, flags: labels)
-    }
+    let call = try makeCall(tensors: tensors, labels: labels, bareNumbers: bareNumbers, resolved: resolved)
+    var warnings = earlier ?? namingWarnings(legacyReduction: call.reductionFromLegacyFlags ? call.reduction : nil)
 
     // --explain, --emit-python, --check-grad: text instead of the results.
     if let mode = request.teaching {
       let output = ChunkedOutput(numbers: NumberWriter(notation: .shortest, json: false))
-      let text = try mode.text(
-        request: request, tensors: tensors, given: given, labels: labels, bareNumbers: bareNumbers, width: io.textWidth)
+      let text = try mode.text(request: request, call: call, labels: labels, width: io.textWidth)
       // The trace and the gradient check are text for people; the script and the page are not.
       output.append(mode == .emitPython || request.html ? text : SwiftLossCommand.fitted(text, io))
       return Outcome(output: output, warnings: warnings)
     }
 
     let result: LossResult
-    do {
-      // How the loss was spelt and the reduction asked for by name (kl_div's legacy flags differ
-      // between module and functional), and which tensors were bare inline numbers.
-      result = try definition.run(
-        tensors: tensors, options: given, outputs: request.global.show.outputs,
-        reductionFromLegacyFlags: request.sizeAverage != nil || request.reduce != nil,
-        spelledAsModule: request.spelledAsModule, requestedReduction: request.requestedReduction,
-        bareNumbers: bareNumbers)
-    } catch {
+    do { result = try request.definition.run(call) } catch {
       throw CommandError.loss(error, tensors: tensors, flags: labels)
     }
     warnings += result.warnings
-    return try render(result, options: resolved, warnings: warnings, compact: compact)
+    return try render(result, options: call.options, warnings: warnings, compact: compact)
+  }
+
+  /// The one ``LossCall`` of this request: the options as given with the legacy flags, how the
+  /// loss was spelt (kl_div's legacy flags differ between module and functional), the outputs
+  /// wanted and which tensors were bare inline numbers.
+  func makeCall(
+    tensors: [String: Tensor], labels: [String: String], bareNumbers: Set<String>,
+    resolved: (options: LossOptions, reductionSource: LossCall.ReductionSource)?
+  ) throws(CommandError) -> LossCall {
+    let definition = request.definition
+    do throws(LossError) {
+      let options: (options: LossOptions, reductionSource: LossCall.ReductionSource)
+      if let resolved { options = resolved } else { options = try resolveOptions() }
+      return try LossCall(
+        definition, tensors: tensors, given: request.options, resolved: options, outputs: request.global.show.outputs,
+        spelledAsModule: request.spelledAsModule, bareNumbers: bareNumbers)
+    } catch {
+      throw CommandError.loss(error, tensors: tensors, flags: labels)
+    }
+  }
+
+  /// The options resolved from the command line (the legacy flags mapped).
+  func resolveOptions() throws(LossError) -> (options: LossOptions, reductionSource: LossCall.ReductionSource) {
+    try LossCall.resolveOptions(
+      of: request.definition, request.options, sizeAverage: request.sizeAverage, reduce: request.reduce)
   }
 
   /// The output `--format`, `--show`, `--dtype` and `--expect` ask for.

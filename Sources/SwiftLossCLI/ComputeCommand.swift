@@ -12,12 +12,36 @@ struct ComputeCommand {
     var warnings: [String]
   }
 
+  /// What the command line asks for, checked before anything is read.
+  struct Plan {
+    var shapeTargets: [(spec: TensorSpec, dims: [Int], spelling: String)]
+    /// Every tensor flag, classified once: a path (file or stream) is opened and read exactly once,
+    /// whichever reading then uses its bytes.
+    var arguments: [(spec: TensorSpec, flag: String, value: TensorArgument)]
+    var readOptions: ReadOptions
+    /// The options resolved once (the legacy flags mapped); nil when they are invalid, which the
+    /// evaluation then reports with the tensors at hand.
+    var resolved: (options: LossOptions, reductionSource: LossCall.ReductionSource)?
+    var warnings: [String]
+  }
+
+  /// Plan → read → evaluate → render.
   func run() throws(CommandError) -> Outcome {
+    let plan = try makePlan()
+    var opened: [String: InputSource] = [:]
+    if let paired = try pairedValue(plan, opened: &opened) { return paired }
+    let (tensors, labels, readWarnings) = try read(plan, opened: opened)
+    return try finish(
+      tensors: tensors, labels: labels, bareNumbers: bareNumberTensors, warnings: plan.warnings + readWarnings,
+      resolved: plan.resolved)
+  }
+
+  /// Usage checks first, before anything is read.
+  func makePlan() throws(CommandError) -> Plan {
     let definition = request.definition
     let loss = definition.shortName
     let global = request.global
 
-    // Usage checks first, before anything is read.
     if let mode = request.teaching, global.format == .json {
       throw CommandError.usage("--\(mode.rawValue) prints text; it cannot be combined with --format json", loss: loss)
     }
@@ -45,44 +69,54 @@ struct ComputeCommand {
     }
     if global.data == nil { try checkRequiredTensors(given: Set(request.tensorArguments.keys)) }
 
-    let readOptions = ReadOptions(delimiter: global.delimiter, decimalComma: global.decimalComma)
-    let (given, legacyWarnings) = givenOptions()
-    var warnings = legacyWarnings
-
-    // Every argument becomes a source once: a path (file or stream) is opened and read exactly
-    // once, whichever reading then uses its bytes.
+    let resolved = try? resolveOptions()
     var arguments: [(spec: TensorSpec, flag: String, value: TensorArgument)] = []
     for spec in definition.tensors {
       guard let argument = request.tensorArguments[spec.name] else { continue }
       arguments.append((spec, argument.flag, try classify(argument.value, flag: argument.flag)))
     }
-
     if global.data == nil, let entry = arguments.first(where: { $0.value.isDataEntry }) {
       throw CommandError.usage(
         "\(entry.flag) \(request.tensorArguments[entry.spec.name]?.value ?? ""): a #KEY value takes the entry KEY of "
           + "--data FILE, and no --data was given", loss: loss)
     }
+    return Plan(
+      shapeTargets: shapeTargets, arguments: arguments,
+      readOptions: ReadOptions(delimiter: global.delimiter, decimalComma: global.decimalComma), resolved: resolved,
+      warnings: namingWarnings(legacyReduction: legacyReduction(resolved)))
+  }
 
-    // The value alone of a pointwise loss on two large text files: the engine reads them together
-    // when it can, storing neither; otherwise it declines and the tensors are read below.
-    var opened: [String: InputSource] = [:]
-    if shapeTargets.isEmpty, request.teaching == nil, global.data == nil, global.show.outputs == .value,
-      global.dtype == .float64, io.tensors.readsPairs, arguments.allSatisfy({ $0.value.isWholeFile })
-    {
-      for argument in arguments { opened[argument.spec.name] = try open(argument.value) }
-      let paired: LossResult?
-      do {
-        paired = try definition.pairedValue(
-          sources: opened, options: given, outputs: global.show.outputs, readOptions: readOptions)
-      } catch {
-        throw CommandError.input(error)
-      }
-      if let paired, let resolved = try? LossOptions(specs: definition.options, given: given) {
-        return try render(paired, options: resolved, warnings: warnings + paired.warnings)
-      }
+  /// The value alone of a pointwise loss on two large text files: the engine reads them together
+  /// when it can, storing neither; otherwise it declines (nil) and the tensors are read as usual.
+  /// The sources it opened are kept in `opened` for that reading.
+  private func pairedValue(_ plan: Plan, opened: inout [String: InputSource]) throws(CommandError) -> Outcome? {
+    let global = request.global
+    guard plan.shapeTargets.isEmpty, request.teaching == nil, global.data == nil, global.show.outputs == .value,
+      global.dtype == .float64, io.tensors.readsPairs, plan.arguments.allSatisfy({ $0.value.isWholeFile }),
+      let options = plan.resolved?.options
+    else { return nil }
+    for argument in plan.arguments { opened[argument.spec.name] = try open(argument.value) }
+    let paired: LossResult?
+    do {
+      paired = try request.definition.pairedValue(
+        sources: opened, options: options, outputs: global.show.outputs, readOptions: plan.readOptions)
+    } catch {
+      throw CommandError.input(error)
     }
+    guard let paired else { return nil }
+    return try render(paired, options: options, warnings: plan.warnings + paired.warnings)
+  }
 
-    // Read.
+  /// Reads every tensor (from `--data`, files, streams and inline values) and applies `--shape`
+  /// and `--dtype`.
+  private func read(_ plan: Plan, opened: [String: InputSource]) throws(CommandError)
+    -> (tensors: [String: Tensor], labels: [String: String], warnings: [String])
+  {
+    let definition = request.definition
+    let global = request.global
+    let readOptions = plan.readOptions
+    var opened = opened
+    var warnings: [String] = []
     var tensors: [String: Tensor] = [:]
     var labels: [String: String] = [:]
     var data: NamedTensors?
@@ -93,7 +127,7 @@ struct ComputeCommand {
     if let data {
       // Entries named like the loss's tensors are those tensors (a flag overrides its entry);
       // entries taken by a `#KEY` value are used there; any other is ignored, with one note.
-      let picked = Set(arguments.compactMap { $0.value.dataKey })
+      let picked = Set(plan.arguments.compactMap { $0.value.dataKey })
       var ignored: [String] = []
       for key in data.keys {
         guard let spec = definition.tensorSpec(flagName: key) else {
@@ -115,13 +149,13 @@ struct ComputeCommand {
             + definition.tensors.map(\.name).joined(separator: ", ") + "; pick an entry with --FLAG '#KEY')")
       }
     }
-    for argument in arguments {
+    for argument in plan.arguments {
       let name = argument.spec.name
       switch argument.value {
       case .literal(let text):
         do { tensors[name] = try io.tensors.parseLiteral(text, argument.flag) } catch { throw CommandError.input(error) }
       case .dataEntry(let key):
-        guard let data else { continue }  // refused above
+        guard let data else { continue }  // refused by the plan
         do { tensors[name] = try data.tensor(key) } catch { throw CommandError.input(error) }
       case .path(_, let selector?):
         let source = try open(argument.value)
@@ -139,21 +173,28 @@ struct ComputeCommand {
     }
 
     // Reshape.
-    for target in shapeTargets {
+    for target in plan.shapeTargets {
       guard let tensor = tensors[target.spec.name] else {
-        throw CommandError.usage("--shape \(target.spelling): \(target.spec.flag) was not given", loss: loss)
+        throw CommandError.usage("--shape \(target.spelling): \(target.spec.flag) was not given", loss: definition.shortName)
       }
       tensors[target.spec.name] = try Self.reshape(tensor, to: target.dims, spelling: target.spelling)
     }
 
     tensors = LowPrecision.roundInputs(tensors, dtype: global.dtype, integral: definition.integralTensors(tensors))
-    return try finish(tensors: tensors, labels: labels, bareNumbers: bareNumberTensors, warnings: warnings)
+    return (tensors, labels, warnings)
   }
 
-  /// The options as given, with PyTorch's legacy mapping of `size_average`/`reduce`, and the
-  /// warnings PyTorch prints for how the loss was named and configured.
-  func givenOptions() -> (options: [String: OptionValue], warnings: [String]) {
-    var given = request.options
+  /// The reduction the legacy flags decided, from resolved options.
+  private func legacyReduction(_ resolved: (options: LossOptions, reductionSource: LossCall.ReductionSource)?)
+    -> Reduction?
+  {
+    guard let resolved, case .legacy = resolved.reductionSource else { return nil }
+    return resolved.options.reduction
+  }
+
+  /// The warnings PyTorch prints for how the loss was named and configured: nn.NLLLoss2d, and the
+  /// deprecated `size_average`/`reduce` (naming the reduction they mapped to).
+  func namingWarnings(legacyReduction: Reduction?) -> [String] {
     var warnings: [String] = []
     if let typed = request.commandLine.first, LossRegistry.isDeprecatedNLLLoss2d(typed) {
       // PyTorch's FutureWarning on constructing nn.NLLLoss2d.
@@ -161,12 +202,10 @@ struct ComputeCommand {
         "`NLLLoss2d` has been deprecated. Please use `NLLLoss` instead as a drop-in replacement and see "
           + "https://pytorch.org/docs/main/nn.html#torch.nn.NLLLoss for more details.")
     }
-    if request.sizeAverage != nil || request.reduce != nil {
-      let reduction = Reduction.legacy(sizeAverage: request.sizeAverage, reduce: request.reduce)
-      given["reduction"] = .string(reduction.rawValue)
+    if let reduction = legacyReduction {
       warnings.append("size_average and reduce args will be deprecated, please use reduction='\(reduction.rawValue)' instead.")
     }
-    return (given, warnings)
+    return warnings
   }
 
   /// The tensors given as a bare inline number (`--var 0.5`, not a file named `0.5`): PyTorch's
@@ -177,12 +216,11 @@ struct ComputeCommand {
     })
   }
 
+  /// The required tensors, checked as the engine checks a call (before reading when there is no
+  /// `--data`, whose entries may supply them).
   func checkRequiredTensors(given: Set<String>, hint: String = "") throws(CommandError) {
-    let definition = request.definition
-    let missing = definition.tensors.filter { $0.isRequired && !given.contains($0.name) }.map(\.flag)
-    guard missing.isEmpty else {
-      throw CommandError.usage(
-        "\(definition.functionalName) needs \(missing.joined(separator: " and "))\(hint)", loss: definition.shortName)
+    do { try request.definition.checkRequiredTensors(given: given, hint: hint) } catch {
+      throw CommandError.usage(error.description, loss: request.definition.shortName)
     }
   }
 

@@ -156,12 +156,6 @@ struct ComputeRequest {
   /// legacy flags differently, the module spelling follows the module.
   var spelledAsModule: Bool { LossRegistry.isModuleSpelling(lossName, of: definition) }
 
-  /// The `--reduction` typed, which legacy flags may override.
-  var requestedReduction: Reduction? {
-    guard case .string(let word) = options["reduction"] else { return nil }
-    return Reduction(rawValue: word)
-  }
-
   /// Parses the flags after the loss name; `--help` anywhere gives the loss's help.
   static func parse(
     definition: LossDefinition, arguments: [String], commandLine: [String] = [], lossName: String? = nil

@@ -19,38 +19,31 @@ enum TeachingMode: String, CaseIterable {
     ("html", "with --explain: write the lesson page (formula, trace tables, plot, PyTorch code) as one HTML file"),
   ]
 
-  /// Runs the mode on tensors that are read and options that are resolved.
-  func text(
-    request: ComputeRequest, tensors: [String: Tensor], given: [String: OptionValue], labels: [String: String],
-    bareNumbers: Set<String> = [], width: Int = TextLayout.defaultWidth
-  ) throws(CommandError) -> String {
-    let definition = request.definition
+  /// Runs the mode on a resolved call.
+  func text(request: ComputeRequest, call: LossCall, labels: [String: String], width: Int = TextLayout.defaultWidth)
+    throws(CommandError) -> String
+  {
     do {
       switch self {
       case .explain:
-        let trace = try LossTracer.trace(definition, tensors: tensors, options: given, bareNumbers: bareNumbers)
+        let trace = try LossTracer.trace(call)
         guard request.html else { return trace.render(width: width) }
-        let python = try python(request, tensors, bareNumbers: bareNumbers)
-        return LessonPage.render(definition, call: LessonPage.Call(trace: trace, tensors: tensors, options: given, python: python))
+        let python = try python(request, call)
+        return LessonPage.render(call.definition, call: LessonPage.Call(trace: trace, call: call, python: python))
       case .checkGrad:
-        return try GradientCheck.run(definition, tensors: tensors, options: given, bareNumbers: bareNumbers).render(width: width)
+        return try GradientCheck.run(call).render(width: width)
       case .emitPython:
-        return try python(request, tensors, bareNumbers: bareNumbers)
+        return try python(request, call)
       }
     } catch {
-      throw CommandError.loss(error, tensors: tensors, flags: labels)
+      throw CommandError.loss(error, tensors: call.tensors, flags: labels)
     }
   }
 
   /// The `--emit-python` script of a call.
-  private func python(_ request: ComputeRequest, _ tensors: [String: Tensor], bareNumbers: Set<String>)
-    throws(LossError) -> String
-  {
+  private func python(_ request: ComputeRequest, _ call: LossCall) throws(LossError) -> String {
     try PythonEmitter.script(
-      request.definition, tensors: tensors, options: request.options,
-      legacy: .init(sizeAverage: request.sizeAverage, reduce: request.reduce),
-      commandLine: "swiftloss " + request.commandLine.map(Self.shellQuote).joined(separator: " "),
-      bareNumbers: bareNumbers, spelledAsModule: request.spelledAsModule)
+      call, commandLine: "swiftloss " + request.commandLine.map(Self.shellQuote).joined(separator: " "))
   }
 
   static func shellQuote(_ word: String) -> String {
@@ -126,7 +119,7 @@ struct PlotRequest {
     for pending in request.pendingOptions {
       if sweeps.contains(pending.name) {
         // A tensor held fixed in the plot (gaussian_nll's var), swept like a float option.
-        let spec = OptionSpec(pending.name, .double, default: .double(1), help: "")
+        let spec = OptionSpec(OptionKey<Double>(pending.name), default: 1, help: "")
         do { request.options.append((pending.name, try LossPlot.parseValues(pending.value, for: spec))) } catch {
           throw CommandError.usage(error.description)
         }

@@ -58,7 +58,7 @@ enum TensorNaming {
   /// dimension and a fractional value (the logits, or probabilities).
   static func swapHint(_ message: String, tensors: [String: Tensor]) -> String {
     guard indexTargetLosses.contains(where: { message.hasPrefix($0 + ":") }) || message.contains("must match the size"),
-      let input = tensors["input"], let target = tensors["target"],
+      let input = tensors[.input], let target = tensors[.target],
       target.shape.count == input.shape.count + 1, input.count > 0,
       input.storage.allSatisfy({ $0 == $0.rounded() && $0 >= 0 }),
       target.storage.contains(where: { $0.isFinite && $0 != $0.rounded() })

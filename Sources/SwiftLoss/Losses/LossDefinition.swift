@@ -10,13 +10,15 @@ public struct TensorSpec: Sendable {
   /// One line: the expected shape and meaning.
   public var help: String
 
-  public init(_ name: String, required: Bool = true, gradient: Bool, aliases: [String] = [], help: String) {
-    self.name = name
+  public init(_ key: TensorKey, required: Bool = true, gradient: Bool, aliases: [TensorKey] = [], help: String) {
+    self.name = key.name
     self.isRequired = required
     self.hasGradient = gradient
-    self.aliases = aliases
+    self.aliases = aliases.map(\.name)
     self.help = help
   }
+
+  public var key: TensorKey { TensorKey(name) }
 
   /// `--log-probs`.
   public var flag: String { "--" + name.replacingUnderscores() }
@@ -30,46 +32,6 @@ public struct LossOutputs: OptionSet, Sendable {
   public static let elementwise = LossOutputs(rawValue: 2)
   public static let gradients = LossOutputs(rawValue: 4)
   public static let all: LossOutputs = [.value, .elementwise, .gradients]
-}
-
-/// Everything a loss needs for one computation.
-public struct LossArguments: Sendable {
-  /// The tensors given, keyed by PyTorch argument name.
-  public var tensors: [String: Tensor]
-  public var options: LossOptions
-  public var outputs: LossOutputs
-  /// Whether the reduction came from the deprecated `size_average`/`reduce` flags: PyTorch's
-  /// functionals then skip some warnings (kl_div's 'mean' warning).
-  public var reductionFromLegacyFlags: Bool
-  /// Whether the loss was named as its module (`nn.KLDivLoss`) rather than its functional: where the
-  /// two differ (legacy flags with kl_div), a module spelling follows the module.
-  public var spelledAsModule = false
-  /// The reduction asked for by name when legacy flags decided ``reduction``: `F.kl_div(...,
-  /// reduce=..., reduction='batchmean')` reduces by the flags and still divides by the batch size.
-  public var requestedReduction: Reduction?
-  /// The tensors given as a bare inline number (`--var 0.5`): PyTorch's Python floats, which
-  /// broadcast and take no gradient (gaussian_nll's `var`); a 0-d tensor from a file is a tensor.
-  public var bareNumbers: Set<String> = []
-
-  public init(
-    tensors: [String: Tensor], options: LossOptions, outputs: LossOutputs = .all, reductionFromLegacyFlags: Bool = false
-  ) {
-    self.tensors = tensors
-    self.options = options
-    self.outputs = outputs
-    self.reductionFromLegacyFlags = reductionFromLegacyFlags
-  }
-
-  public var reduction: Reduction { options.reduction }
-
-  /// A required tensor (the front end has already checked presence against the registry).
-  public func tensor(_ name: String) throws(LossError) -> Tensor {
-    guard let tensor = tensors[name] else { throw LossError.usage("missing tensor --\(name.replacingUnderscores())") }
-    return tensor
-  }
-
-  /// An optional tensor.
-  public func optionalTensor(_ name: String) -> Tensor? { tensors[name] }
 }
 
 /// The result of one computation.
@@ -125,14 +87,14 @@ public struct LossDefinition: Sendable {
   /// storing the tensors (``pairedValue(sources:options:outputs:readOptions:)``).
   public var pointwiseKernel: (@Sendable (LossOptions) -> AnyPointwiseKernel?)?
   /// Computes the loss. Throws `.data` for bad tensors and `.usage` for bad option values.
-  public var compute: @Sendable (LossArguments) throws(LossError) -> LossResult
+  public var compute: @Sendable (LossCall) throws(LossError) -> LossResult
 
   public init(
     functionalName: String, moduleName: String, aliases: [String] = [], summary: String,
     tensors: [TensorSpec], tensorFamilies: [TensorFamily] = [], options: [OptionSpec],
     acceptsLegacyReduction: Bool = true, pointwiseKernel: (@Sendable (LossOptions) -> AnyPointwiseKernel?)? = nil,
     checkOptions: (@Sendable (LossOptions) throws(LossError) -> Void)? = nil,
-    compute: @escaping @Sendable (LossArguments) throws(LossError) -> LossResult
+    compute: @escaping @Sendable (LossCall) throws(LossError) -> LossResult
   ) {
     self.functionalName = functionalName
     self.moduleName = moduleName
@@ -161,25 +123,31 @@ public struct LossDefinition: Sendable {
   }
   public func optionSpec(_ name: String) -> OptionSpec? { options.first { $0.name == name } }
 
-  /// Resolves options and runs the computation: the one entry point for the CLI and the tests.
+  /// Runs a resolved call: the one entry point for the front end, teaching and the tests.
+  public func run(_ call: LossCall) throws(LossError) -> LossResult {
+    try reserveMemory(tensors: call.tensors, outputs: call.outputs)
+    return try compute(call)
+  }
+
+  /// Resolves a call from options as given (as ``LossCall/init(_:tensors:options:sizeAverage:reduce:outputs:spelledAsModule:bareNumbers:)``
+  /// does) and runs it.
   public func run(
-    tensors: [String: Tensor], options given: [String: OptionValue], outputs: LossOutputs = .all,
-    reductionFromLegacyFlags: Bool = false, spelledAsModule: Bool = false, requestedReduction: Reduction? = nil,
-    bareNumbers: Set<String> = []
+    tensors: [String: Tensor], options given: [String: OptionValue], sizeAverage: Bool? = nil, reduce: Bool? = nil,
+    outputs: LossOutputs = .all, spelledAsModule: Bool = false, bareNumbers: Set<String> = []
   ) throws(LossError) -> LossResult {
-    let options = try LossOptions(specs: options, given: given)
-    try checkOptions?(options)
-    for spec in self.tensors where spec.isRequired && tensors[spec.name] == nil {
-      throw LossError.usage("\(functionalName) needs \(spec.flag)")
+    try run(
+      LossCall(
+        self, tensors: tensors, options: given, sizeAverage: sizeAverage, reduce: reduce, outputs: outputs,
+        spelledAsModule: spelledAsModule, bareNumbers: bareNumbers))
+  }
+
+  /// The required tensors missing from `given` (names, flags or `--data` keys resolved to names),
+  /// worded once for every caller: `ctc_loss needs --input-lengths and --target-lengths`.
+  public func checkRequiredTensors(given: Set<String>, hint: String = "") throws(LossError) {
+    let missing = tensors.filter { $0.isRequired && !given.contains($0.name) }.map(\.flag)
+    guard missing.isEmpty else {
+      throw LossError.usage("\(functionalName) needs \(missing.joined(separator: " and "))\(hint)")
     }
-    try checkFamilies(tensors, options)
-    try reserveMemory(tensors: tensors, outputs: outputs)
-    var arguments = LossArguments(
-      tensors: tensors, options: options, outputs: outputs, reductionFromLegacyFlags: reductionFromLegacyFlags)
-    arguments.spelledAsModule = spelledAsModule
-    arguments.requestedReduction = requestedReduction
-    arguments.bareNumbers = bareNumbers
-    return try compute(arguments)
   }
 
   /// The family members given against those the options ask for, worded as `load_state_dict`

@@ -30,6 +30,9 @@ public enum OptionKind: Sendable, Equatable {
 }
 
 /// One keyword argument of a loss, as declared in the registry.
+///
+/// Built from an ``OptionKey``: the kind follows from the key's type (a word option lists its
+/// words), and the default has the key's type.
 public struct OptionSpec: Sendable {
   /// PyTorch's keyword name, with underscores (`ignore_index`); the flag is `--ignore-index`.
   public var name: String
@@ -38,7 +41,19 @@ public struct OptionSpec: Sendable {
   /// One line: what the option means.
   public var help: String
 
-  public init(_ name: String, _ kind: OptionKind, default defaultValue: OptionValue, help: String) {
+  /// A number, integer, boolean or integer-list option.
+  public init<Value: PlainOptionValueType>(_ key: OptionKey<Value>, default defaultValue: Value, help: String) {
+    self.init(key.name, Value.kind, default: defaultValue.optionValue, help: help)
+  }
+
+  /// A word option: one of `choices`.
+  public init(_ key: OptionKey<String>, choices: [String], default defaultValue: String, help: String) {
+    self.init(key.name, .choice(choices), default: .string(defaultValue), help: help)
+  }
+
+  /// A spec by name and kind, for tests of the parsing and rendering machinery alone; a loss
+  /// declares its options from keys.
+  init(_ name: String, _ kind: OptionKind, default defaultValue: OptionValue, help: String) {
     self.name = name
     self.kind = kind
     self.defaultValue = defaultValue
@@ -48,21 +63,25 @@ public struct OptionSpec: Sendable {
   /// `--ignore-index`.
   public var flag: String { "--" + name.replacingUnderscores() }
 
-  public static func reduction(allowing choices: [Reduction] = [.none, .mean, .sum]) -> OptionSpec {
+  public static func reduction(
+    allowing choices: [Reduction] = [.none, .mean, .sum],
+    help: String? = nil
+  ) -> OptionSpec {
     OptionSpec(
-      "reduction", .choice(choices.map(\.rawValue)), default: .string("mean"),
-      help: "how the elementwise losses are combined: " + choices.map(\.rawValue).joined(separator: ", "))
+      OptionKey<Reduction>.reduction.name, .choice(choices.map(\.rawValue)), default: Reduction.mean.optionValue,
+      help: help ?? "how the elementwise losses are combined: " + choices.map(\.rawValue).joined(separator: ", "))
   }
 }
 
 /// The resolved options of one computation: every declared option has a value (given or default).
 public struct LossOptions: Sendable {
   public private(set) var values: [String: OptionValue]
-  /// The options the user set explicitly, in the order given (for `--emit-python` and JSON output).
-  public private(set) var explicitNames: [String]
+  /// The options given rather than defaulted (AdaptiveLogSoftmaxWithLoss infers `n_classes`
+  /// when it is not given).
+  private var givenNames: Set<String>
 
   /// Resolves `given` against `specs`: unknown names, and values of the wrong kind, are usage errors.
-  public init(specs: [OptionSpec], given: [String: OptionValue], order: [String]? = nil) throws(LossError) {
+  public init(specs: [OptionSpec], given: [String: OptionValue]) throws(LossError) {
     var values: [String: OptionValue] = [:]
     for spec in specs { values[spec.name] = spec.defaultValue }
     for (name, value) in given {
@@ -72,7 +91,7 @@ public struct LossOptions: Sendable {
       values[name] = try Self.coerce(value, to: spec)
     }
     self.values = values
-    self.explicitNames = order ?? given.keys.sorted()
+    self.givenNames = Set(given.keys)
   }
 
   static func coerce(_ value: OptionValue, to spec: OptionSpec) throws(LossError) -> OptionValue {
@@ -92,47 +111,22 @@ public struct LossOptions: Sendable {
     }
   }
 
-  public func double(_ name: String) -> Double {
-    switch values[name] {
-    case .double(let x): return x
-    case .int(let n): return Double(n)
-    default: preconditionFailure("option \(name) is not declared as a number")
+  /// The value of a declared option. Every declared option has a value of its key's type (the spec
+  /// is built from the key and values are coerced to its kind); reading an option the loss does
+  /// not declare is a programming error.
+  public subscript<Value>(key: OptionKey<Value>) -> Value {
+    guard let value = values[key.name].flatMap(Value.init(resolved:)) else {
+      preconditionFailure("option \(key.name) is read but not declared by this loss")
     }
+    return value
   }
 
-  public func int(_ name: String) -> Int {
-    guard case .int(let n) = values[name] else { preconditionFailure("option \(name) is not declared as an int") }
-    return n
-  }
-
-  public func bool(_ name: String) -> Bool {
-    guard case .bool(let b) = values[name] else { preconditionFailure("option \(name) is not declared as a bool") }
-    return b
-  }
-
-  public func string(_ name: String) -> String {
-    guard case .string(let s) = values[name] else { preconditionFailure("option \(name) is not declared as a word") }
-    return s
-  }
-
-  public func ints(_ name: String) -> [Int] {
-    guard case .ints(let list) = values[name] else { preconditionFailure("option \(name) is not declared as a list") }
-    return list
-  }
-
-  /// Whether the user gave `name` (rather than it taking its default).
-  public func isExplicit(_ name: String) -> Bool { explicitNames.contains(name) }
+  /// Whether the user gave `key` (rather than it taking its default).
+  public func isGiven<Value>(_ key: OptionKey<Value>) -> Bool { givenNames.contains(key.name) }
 
   /// The `reduction` option; `mean` for a loss without one (AdaptiveLogSoftmaxWithLoss's mean loss).
   public var reduction: Reduction {
-    guard case .string(let word) = values["reduction"] else { return .mean }
-    return Reduction(rawValue: word) ?? .mean
-  }
-
-  /// Replaces the reduction (used when legacy flags decide it).
-  public mutating func setReduction(_ reduction: Reduction) {
-    values["reduction"] = .string(reduction.rawValue)
-    if !explicitNames.contains("reduction") { explicitNames.append("reduction") }
+    values[OptionKey<Reduction>.reduction.name].flatMap(Reduction.init(resolved:)) ?? .mean
   }
 }
 

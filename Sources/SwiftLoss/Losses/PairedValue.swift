@@ -11,7 +11,7 @@ public struct AnyPointwiseKernel: Sendable {
 extension LossDefinition {
   /// The value alone of a pointwise loss whose `input` and `target` are two large delimited-text
   /// sources of one shape, read together and never stored (``DelimitedTextPair``): the same bits
-  /// as ``run(tensors:options:outputs:reductionFromLegacyFlags:)`` with `outputs: .value` on the
+  /// as ``run(_:)`` with `outputs: .value` on the
   /// tensors they hold.
   ///
   /// Nil whenever this does not apply: a loss without a ``pointwiseKernel``, other tensors, other
@@ -20,24 +20,30 @@ extension LossDefinition {
   /// and kept) and runs the loss, which reports every error. Throws only when a source changed
   /// while it was read.
   public func pairedValue(
-    sources: [String: InputSource], options given: [String: OptionValue], outputs: LossOutputs,
+    sources: [String: InputSource], options: LossOptions, outputs: LossOutputs,
     readOptions: ReadOptions
   ) throws(InputError) -> LossResult? {
     guard outputs == .value, readOptions.parallel, pointwiseKernel != nil,
       sources.count == 2, let input = sources["input"], let target = sources["target"],
       let pair = DelimitedTextPair.open(input, target, options: readOptions)
     else { return nil }
-    let result = value(of: pair, options: given)
+    let result = value(of: pair, options: options)
     try input.checkUnchanged()
     try target.checkUnchanged()
     return result
   }
 
+  /// The value over an open pair for options as given (resolved as a call resolves them); nil
+  /// when they are invalid.
+  func value(of pair: DelimitedTextPair, options given: [String: OptionValue]) -> LossResult? {
+    guard let options = try? LossCall.resolveOptions(of: self, given).options else { return nil }
+    return value(of: pair, options: options)
+  }
+
   /// The value over an open pair; nil without a kernel, with reduction `none` or invalid options,
   /// or when a row of the files is not plain.
-  func value(of pair: DelimitedTextPair, options given: [String: OptionValue]) -> LossResult? {
-    guard let declared = pointwiseKernel, let options = try? LossOptions(specs: self.options, given: given),
-      options.reduction == .mean || options.reduction == .sum, let kernel = declared(options),
+  func value(of pair: DelimitedTextPair, options: LossOptions) -> LossResult? {
+    guard let declared = pointwiseKernel, options.reduction == .mean || options.reduction == .sum, let kernel = declared(options),
       let total = kernel.sumOverPair(pair)
     else { return nil }
     return LossResult(

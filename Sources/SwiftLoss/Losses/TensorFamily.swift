@@ -4,7 +4,7 @@
 ///
 /// A registry entry lists its fixed tensors as ``TensorSpec``s and its parameter families as these;
 /// ``LossDefinition/tensorSpecs(for:)`` expands the families for resolved options into ordinary
-/// specs (in `state_dict` order), and ``LossDefinition/run(tensors:options:outputs:reductionFromLegacyFlags:spelledAsModule:requestedReduction:bareNumbers:)``
+/// specs (in `state_dict` order), and ``LossCall/init(_:tensors:options:sizeAverage:reduce:outputs:spelledAsModule:bareNumbers:)``
 /// checks the given names against them as `Module.load_state_dict` does (missing and unexpected keys).
 public struct TensorFamily: Sendable {
   /// The names of one member, with `{I}` where the member's index goes (`tail.{I}.0.weight`,
@@ -54,6 +54,6 @@ public struct TensorFamily: Sendable {
 
   /// A member as an ordinary tensor spec (required: the options asked for it).
   func spec(_ name: String) -> TensorSpec {
-    TensorSpec(name, gradient: hasGradient, help: help)
+    TensorSpec(TensorKey(name), gradient: hasGradient, help: help)
   }
 }

@@ -46,21 +46,19 @@ public enum GradientCheck {
   /// The most differentiable elements checked (each costs two loss evaluations).
   public static let elementLimit = 500
 
-  public static func run(
-    _ definition: LossDefinition, tensors: [String: Tensor], options: [String: OptionValue],
-    bareNumbers: Set<String> = []
-  ) throws(LossError) -> GradientCheckReport {
+  public static func run(_ call: LossCall) throws(LossError) -> GradientCheckReport {
+    let definition = call.definition, tensors = call.tensors
     // The tensors that can get a gradient (a module's parameters too), counted before anything is computed.
-    let resolved = try LossOptions(specs: definition.options, given: options)
+    let resolved = call.options
     let total = definition.tensorSpecs(for: resolved).filter(\.hasGradient).reduce(0) { $0 + (tensors[$1.name]?.count ?? 0) }
     guard total <= elementLimit else {
       throw LossError.usage(
         "--check-grad checks small inputs only (at most \(elementLimit) differentiable elements; this call has \(total)); "
           + "check a slice of the data")
     }
-    let result = try definition.run(tensors: tensors, options: options, outputs: [.value, .gradients], bareNumbers: bareNumbers)
+    let result = try definition.run(call.with(tensors: tensors, outputs: [.value, .gradients]))
     func f(_ changed: [String: Tensor]) -> Double {
-      guard let value = try? definition.run(tensors: changed, options: options, outputs: .value, bareNumbers: bareNumbers).value
+      guard let value = try? definition.run(call.with(tensors: changed, outputs: .value)).value
       else { return .nan }
       return value.rank == 0 ? value.storage[0] : Summation.sum(value.storage)
     }
@@ -69,7 +67,7 @@ public enum GradientCheck {
     var notes: [String] = []
     for (name, gradient) in result.gradients {
       guard let tensor = tensors[name], gradient.count == tensor.count else { continue }
-      let ctcScale = definition.functionalName == "ctc_loss" && name == "log_probs" ? ctcExpScale(tensors, options) : nil
+      let ctcScale = definition.functionalName == "ctc_loss" && name == "log_probs" ? ctcExpScale(tensors, call.reduction) : nil
       var entry = GradientCheckReport.Entry(
         name: name, count: tensor.count, maxAbsoluteError: 0, maxRelativeError: 0, mismatches: 0, kinks: 0,
         adjustedMaxAbsoluteError: ctcScale == nil ? nil : 0)
@@ -129,18 +127,16 @@ public enum GradientCheck {
 
   /// For ctc_loss: the upstream scale g_b of every log_probs element (0 beyond the input length),
   /// so that PyTorch's extra term is exp(log_probs)·scale.
-  static func ctcExpScale(_ tensors: [String: Tensor], _ options: [String: OptionValue]) -> [Double]? {
-    guard let lp = tensors["log_probs"], let inputLengths = tensors["input_lengths"], let targetLengths = tensors["target_lengths"],
+  static func ctcExpScale(_ tensors: [String: Tensor], _ reduction: Reduction) -> [Double]? {
+    guard let lp = tensors[.logProbs], let inputLengths = tensors[.inputLengths], let targetLengths = tensors[.targetLengths],
       lp.rank == 2 || lp.rank == 3
     else { return nil }
     let T = lp.shape[0], N = lp.rank == 3 ? lp.shape[1] : 1, C = lp.shape[lp.rank - 1]
     guard inputLengths.count == N, targetLengths.count == N else { return nil }
-    let reduction: String
-    if case .string(let word) = options["reduction"] { reduction = word } else { reduction = "mean" }
     var scale = [Double](repeating: 0, count: lp.count)
     for b in 0..<N {
       let Tb = Int(exactly: inputLengths.storage[b]) ?? 0, L = Int(exactly: targetLengths.storage[b]) ?? 0
-      let g = reduction == "mean" ? 1 / (Double(N) * Double(max(L, 1))) : 1
+      let g = reduction == .mean ? 1 / (Double(N) * Double(max(L, 1))) : 1
       for t in 0..<min(Tb, T) { for c in 0..<C { scale[(t * N + b) * C + c] = g } }
     }
     return scale

@@ -22,6 +22,14 @@ public enum LessonPage {
       self.options = options
       self.python = python
     }
+
+    /// The page of a resolved call: its tensors, and its options as given with the reduction the
+    /// legacy flags decided in place of a typed one.
+    public init(trace: LossTrace, call: LossCall, python: String) {
+      var options = call.givenOptions
+      if call.reductionFromLegacyFlags { options[OptionKey<Reduction>.reduction.name] = call.reduction.optionValue }
+      self.init(trace: trace, tensors: call.tensors, options: options, python: python)
+    }
   }
 
   public static func render(_ definition: LossDefinition, call: Call? = nil) -> String {

@@ -38,11 +38,11 @@ public struct LossExplanation: Sendable {
   /// Whether tensor `name` is an int64 tensor in PyTorch for this call.
   public func isIntegerTensor(_ name: String, in tensors: [String: Tensor]) -> Bool {
     if functionalName == "cross_entropy" && name == "target" {
-      guard let input = tensors["input"], let target = tensors["target"] else { return true }
+      guard let input = tensors[.input], let target = tensors[.target] else { return true }
       return input.shape != target.shape
     }
     if functionalName == "linear_cross_entropy" && name == "target" {
-      guard let input = tensors["input"], let target = tensors["target"], let weight = tensors["linear_weight"] else {
+      guard let input = tensors[.input], let target = tensors[.target], let weight = tensors[.linearWeight] else {
         return true
       }
       return !LinearCrossEntropy.looksLikeProbabilities(target: target, input: input, linearWeight: weight)

@@ -103,12 +103,12 @@ public enum LossPlot {
     case "l1_loss", "mse_loss", "smooth_l1_loss", "huber_loss":
       return PlotProbe(kind: .error, defaultRange: -3...3, setting: "target 0",
         tensors: { t, _ in ["input": column(t), "target": filled(0, t.count)] }, gradientName: "input",
-        position: { difference($0["input"], $0["target"]) { x, y in x - y } })
+        position: { difference($0[.input], $0[.target]) { x, y in x - y } })
     case "gaussian_nll_loss":
       return PlotProbe(kind: .error, defaultRange: -3...3, setting: "target 0",
         tensors: { t, p in ["input": column(t), "target": filled(0, t.count), "var": filled(p["var"] ?? 1, t.count)] },
         gradientName: "input", sweeps: [("var", 1, "the variance held fixed (default 1)")],
-        position: { difference($0["input"], $0["target"]) { x, y in x - y } })
+        position: { difference($0[.input], $0[.target]) { x, y in x - y } })
     case "poisson_nll_loss":
       return PlotProbe(kind: .input, defaultRange: 0.05...4, setting: "target 2",
         tensors: { t, _ in ["input": column(t), "target": filled(2, t.count)] }, gradientName: "input")
@@ -131,11 +131,11 @@ public enum LossPlot {
     case "binary_cross_entropy_with_logits":
       return PlotProbe(kind: .margin, defaultRange: -4...4, setting: "target 1",
         tensors: { t, _ in ["input": column(t), "target": filled(1, t.count)] }, gradientName: "input",
-        position: { binary($0["input"], $0["target"]) { x, y in y == 1 ? x : -x } })
+        position: { binary($0[.input], $0[.target]) { x, y in y == 1 ? x : -x } })
     case "soft_margin_loss":
       return PlotProbe(kind: .margin, defaultRange: -4...4, setting: "target 1",
         tensors: { t, _ in ["input": column(t), "target": filled(1, t.count)] }, gradientName: "input",
-        position: { difference($0["input"], $0["target"]) { x, y in x * y } })
+        position: { difference($0[.input], $0[.target]) { x, y in x * y } })
     case "multilabel_soft_margin_loss":
       return PlotProbe(kind: .margin, defaultRange: -4...4, setting: "one class, target 1",
         tensors: { t, _ in
@@ -144,7 +144,7 @@ public enum LossPlot {
     case "cross_entropy":
       return PlotProbe(kind: .margin, defaultRange: -4...4, setting: "2 classes, true logit t, other 0",
         tensors: { t, _ in ["input": pairs(t, second: 0), "target": filled(0, t.count)] }, gradientName: "input", stride: 2,
-        position: { trueClassMargins($0["input"], $0["target"]) })
+        position: { trueClassMargins($0[.input], $0[.target]) })
     case "linear_cross_entropy":
       // One feature projected by W = [[1], [0]]: the logits (t, 0) of cross_entropy's curve.
       return PlotProbe(kind: .margin, defaultRange: -4...4, setting: "input t, linear_weight [[1], [0]], target 0",
@@ -160,7 +160,7 @@ public enum LossPlot {
         tensors: { t, _ in ["input1": column(t), "input2": filled(0, t.count), "target": filled(1, t.count)] },
         gradientName: "input1",
         position: { tensors in
-          guard let x1 = tensors["input1"], let x2 = tensors["input2"], let y = tensors["target"],
+          guard let x1 = tensors[.input1], let x2 = tensors[.input2], let y = tensors[.target],
             x1.shape == x2.shape, x1.shape == y.shape
           else { return nil }
           return (0..<x1.count).map { y.storage[$0] * (x1.storage[$0] - x2.storage[$0]) }
@@ -168,12 +168,12 @@ public enum LossPlot {
     case "binary_cross_entropy":
       return PlotProbe(kind: .probability, defaultRange: 0.01...1, setting: "target 1",
         tensors: { t, _ in ["input": column(t), "target": filled(1, t.count)] }, gradientName: "input",
-        position: { binary($0["input"], $0["target"]) { x, y in y == 1 ? x : 1 - x } })
+        position: { binary($0[.input], $0[.target]) { x, y in y == 1 ? x : 1 - x } })
     case "hinge_embedding_loss":
       return PlotProbe(kind: .distance, defaultRange: 0...3, setting: "target −1",
         tensors: { t, _ in ["input": column(t), "target": filled(-1, t.count)] }, gradientName: "input",
         position: { tensors in
-          guard let x = tensors["input"], let y = tensors["target"], x.shape == y.shape else { return nil }
+          guard let x = tensors[.input], let y = tensors[.target], x.shape == y.shape else { return nil }
           return (0..<x.count).filter { y.storage[$0] == -1 }.map { x.storage[$0] }
         })
     default:

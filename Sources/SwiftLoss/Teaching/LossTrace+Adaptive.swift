@@ -4,9 +4,9 @@ extension TraceContext {
   /// The head's log-softmax, each cluster's (for the rows whose target falls in it), the entries
   /// picked for each row, and the mean of −output: the engine's own forward pass, shown.
   mutating func adaptive() {
-    var arguments = LossArguments(tensors: tensors, options: options)
-    arguments.outputs = .value
-    guard let forward = try? AdaptiveLogSoftmax.forward(arguments) else { return summary() }
+    guard let forward = try? AdaptiveLogSoftmax.forward(call.with(tensors: tensors, outputs: .value)) else {
+      return summary()
+    }
     let layout = forward.layout, batch = forward.batch
     var operands = ["input", "target"].map(describe)
     operands += layout.parameterShapes.map { "\($0.name) \(Shape.describe($0.shape))" }

@@ -11,13 +11,13 @@ extension TraceContext {
   }
 
   mutating func ctc() {
-    guard let lp = tensors["log_probs"], let targets = tensors["targets"], let inputLengths = tensors["input_lengths"],
-      let targetLengths = tensors["target_lengths"], lp.rank == 2 || lp.rank == 3
+    guard let lp = tensors[.logProbs], let targets = tensors[.targets], let inputLengths = tensors[.inputLengths],
+      let targetLengths = tensors[.targetLengths], lp.rank == 2 || lp.rank == 3
     else { return summary() }
     let batched = lp.rank == 3
     let T = lp.shape[0], N = batched ? lp.shape[1] : 1, C = lp.shape[lp.rank - 1]
     guard inputLengths.count == N, targetLengths.count == N, T > 0, C > 0 else { return summary() }
-    let blank = options.int("blank"), zeroInfinity = options.bool("zero_infinity")
+    let blank = options[.blank], zeroInfinity = options[.zeroInfinity]
     func emission(_ t: Int, _ b: Int, _ c: Int) -> Double { lp.storage[(t * N + b) * C + c] }
 
     var losses: [Double] = []

@@ -38,12 +38,12 @@ extension TraceContext {
   // MARK: - cross_entropy
 
   mutating func crossEntropy() {
-    guard let input = tensors["input"], let target = tensors["target"],
+    guard let input = tensors[.input], let target = tensors[.target],
       let layout = try? ClassLayout(shape: input.shape), layout.rows > 0
     else { return summary() }
     let classes = layout.classes, rows = layout.rows
-    let weight = tensors["weight"]?.storage
-    let requested = options.double("label_smoothing")
+    let weight = tensors[.weight]?.storage
+    let requested = options[.labelSmoothing]
     let epsilon = requested > 0 ? requested : 0
     let probabilities = input.shape == target.shape
     guard probabilities || target.count == rows else { return summary() }
@@ -99,7 +99,7 @@ extension TraceContext {
       return
     }
 
-    let ignoreIndex = options.int("ignore_index")
+    let ignoreIndex = options[.ignoreIndex]
     var nll: [Double] = [], smooth: [Double] = [], weights: [Double] = []
     var pickLines: [String] = []
     for r in 0..<rows {
@@ -148,14 +148,14 @@ extension TraceContext {
   // MARK: - nll_loss
 
   mutating func nll() {
-    guard let input = tensors["input"], let target = tensors["target"],
+    guard let input = tensors[.input], let target = tensors[.target],
       let layout = try? ClassLayout(shape: input.shape), layout.rows > 0,
       input.rank >= 2 || target.count >= 1
     else { return summary() }
     let rows = input.rank >= 2 ? layout.rows : 1
     guard input.rank < 2 || target.count == rows else { return summary() }
-    let weight = tensors["weight"]?.storage
-    let ignoreIndex = options.int("ignore_index")
+    let weight = tensors[.weight]?.storage
+    let ignoreIndex = options[.ignoreIndex]
     var lines: [String] = []
     var losses: [Double] = [], weights: [Double] = []
     for r in 0..<rows {
@@ -182,8 +182,8 @@ extension TraceContext {
   // MARK: - Binary
 
   mutating func bce() {
-    guard let x = tensors["input"], let y = tensors["target"], x.shape == y.shape else { return summary() }
-    let w = tensors["weight"].map { Broadcasting.expand($0, to: x.shape) }
+    guard let x = tensors[.input], let y = tensors[.target], x.shape == y.shape else { return summary() }
+    let w = tensors[.weight].map { Broadcasting.expand($0, to: x.shape) }
     var table: [[String]] = [["index", "x", "y", "max(log x, −100)", "max(log(1 − x), −100)"] + (w == nil ? [] : ["w"]) + ["l"]]
     var losses: [Double] = []
     for i in 0..<x.count {
@@ -199,9 +199,9 @@ extension TraceContext {
   }
 
   mutating func bceWithLogits() {
-    guard let x = tensors["input"], let y = tensors["target"], x.shape == y.shape else { return summary() }
-    let w = tensors["weight"].map { Broadcasting.expand($0, to: x.shape) }
-    let pw = tensors["pos_weight"].map { Broadcasting.expand($0, to: x.shape) }
+    guard let x = tensors[.input], let y = tensors[.target], x.shape == y.shape else { return summary() }
+    let w = tensors[.weight].map { Broadcasting.expand($0, to: x.shape) }
+    let pw = tensors[.posWeight].map { Broadcasting.expand($0, to: x.shape) }
     var table: [[String]] = [["index", "x", "y", "σ(x)", "log σ(x)"] + (pw == nil ? [] : ["pos_weight", "1 + (pw − 1)·y"]) + (w == nil ? [] : ["w"]) + ["l"]]
     var losses: [Double] = []
     for i in 0..<x.count {
@@ -229,11 +229,11 @@ extension TraceContext {
   // MARK: - kl_div
 
   mutating func klDiv() {
-    guard let x = tensors["input"], let y = tensors["target"], let shape = Broadcasting.shape([x.shape, y.shape]) else {
+    guard let x = tensors[.input], let y = tensors[.target], let shape = Broadcasting.shape([x.shape, y.shape]) else {
       return summary()
     }
     let xs = Broadcasting.expand(x, to: shape), ys = Broadcasting.expand(y, to: shape)
-    let logTarget = options.bool("log_target")
+    let logTarget = options[.logTarget]
     var losses: [Double] = []
     var table: [[String]]
     if logTarget {

@@ -27,29 +27,29 @@ extension TraceContext {
   // MARK: - triplet_margin_loss, triplet_margin_with_distance_loss
 
   mutating func triplet() {
-    guard let a = tensors["anchor"], let p = tensors["positive"], let n = tensors["negative"],
+    guard let a = tensors[.anchor], let p = tensors[.positive], let n = tensors[.negative],
       let shape = Broadcasting.shape([a.shape, p.shape, n.shape]), let dims = shape.last, dims > 0
     else { return summary() }
     let av = Broadcasting.expand(a, to: shape), pv = Broadcasting.expand(p, to: shape), nv = Broadcasting.expand(n, to: shape)
     let rows = av.count / dims
-    let margin = options.double("margin"), swap = options.bool("swap")
+    let margin = options[.margin], swap = options[.swap]
     let distanceName: String
     let distance: ([Double], [Double]) -> Double
     if definition.functionalName == "triplet_margin_loss" {
-      let order = options.double("p"), eps = options.double("eps")
+      let order = options[.p], eps = options[.eps]
       distanceName = "d(u, v) = ‖u − v + \(F.short(eps))‖_\(F.short(order))"
       distance = { Self.pairwise($0, $1, p: order, eps: eps) }
     } else {
-      switch options.values["distance_function"] {
-      case .string("cosine"):
+      switch options[.distanceFunction] {
+      case "cosine":
         distanceName = "d(u, v) = 1 − cosine_similarity(u, v)"
         distance = { Self.cosineDistance($0, $1) }
-      case .string("l1"):
+      case "l1":
         distanceName = "d(u, v) = ‖u − v + 1e-06‖_1"
         distance = { Self.pairwise($0, $1, p: 1, eps: 1e-6) }
       default:
         // nn.PairwiseDistance(p, eps) with --p and --eps (defaults 2 and 1e-6).
-        let order = options.double("p"), eps = options.double("eps")
+        let order = options[.p], eps = options[.eps]
         distanceName = "d(u, v) = ‖u − v + \(F.short(eps))‖_\(F.short(order))  (nn.PairwiseDistance(p, eps))"
         distance = { Self.pairwise($0, $1, p: order, eps: eps) }
       }
@@ -83,14 +83,14 @@ extension TraceContext {
   // MARK: - cosine_embedding_loss
 
   mutating func cosineEmbedding() {
-    guard let x1 = tensors["input1"], let x2 = tensors["input2"], let y = tensors["target"],
+    guard let x1 = tensors[.input1], let x2 = tensors[.input2], let y = tensors[.target],
       let shape = Broadcasting.shape([x1.shape, x2.shape]), let dims = shape.last, dims > 0
     else { return summary() }
     let u = Broadcasting.expand(x1, to: shape), v = Broadcasting.expand(x2, to: shape)
     let rows = u.count / dims
     guard y.count == rows || y.count == 1 else { return summary() }
     let eps = Double(Float(1e-12))
-    let margin = options.double("margin")
+    let margin = options[.margin]
     var lines: [String] = []
     var losses: [Double] = []
     for r in 0..<rows {

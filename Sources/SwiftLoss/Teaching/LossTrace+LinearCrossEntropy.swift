@@ -3,11 +3,11 @@ extension TraceContext {
 
   /// The projection to logits, then cross_entropy's own trace on them.
   mutating func linearCrossEntropy() {
-    guard let input = tensors["input"], var weight = tensors["linear_weight"], let target = tensors["target"] else {
+    guard let input = tensors[.input], var weight = tensors[.linearWeight], let target = tensors[.target] else {
       return summary()
     }
-    var bias = tensors["linear_bias"]
-    let outFeatures = options.ints("out_features")
+    var bias = tensors[.linearBias]
+    let outFeatures = options[.outFeatures]
     if !outFeatures.isEmpty {
       guard let viewed = try? LinearCrossEntropy.moduleParameters(weight, bias, outFeatures: outFeatures) else {
         return summary()
@@ -35,12 +35,12 @@ extension TraceContext {
 
     // cross_entropy's trace on the logits, with the options it shares.
     var given: [String: OptionValue] = ["reduction": .string(reduction.rawValue)]
-    given["ignore_index"] = options.values["ignore_index"]
-    given["label_smoothing"] = options.values["label_smoothing"]
+    given[OptionKey.ignoreIndex.name] = options[.ignoreIndex].optionValue
+    given[OptionKey.labelSmoothing.name] = options[.labelSmoothing].optionValue
     var inner: [String: Tensor] = ["input": logitsTensor, "target": target]
-    inner["weight"] = tensors["weight"]
-    guard let ceOptions = try? LossOptions(specs: LossDefinition.crossEntropy.options, given: given) else { return summary() }
-    var context = TraceContext(definition: .crossEntropy, tensors: inner, options: ceOptions, result: result)
+    inner[.weight] = tensors[.weight]
+    guard let inner = try? LossCall(.crossEntropy, tensors: inner, options: given) else { return summary() }
+    var context = TraceContext(call: inner, result: result)
     context.crossEntropy()
     trace.steps += context.trace.steps
     trace.value = context.trace.value

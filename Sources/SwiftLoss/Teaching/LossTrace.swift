@@ -72,19 +72,16 @@ public enum LossTracer {
   public static let elementLimit = 200
 
   /// Traces one computation. Throws `.usage` above ``elementLimit`` and whatever the loss throws.
-  public static func trace(
-    _ definition: LossDefinition, tensors: [String: Tensor], options: [String: OptionValue],
-    bareNumbers: Set<String> = []
-  ) throws(LossError) -> LossTrace {
+  public static func trace(_ call: LossCall) throws(LossError) -> LossTrace {
+    let definition = call.definition, tensors = call.tensors
     let total = tensors.values.reduce(0) { $0 + $1.count }
     guard total <= elementLimit else {
       throw LossError.usage(
         "--explain traces small inputs only (at most \(elementLimit) elements; this call has \(total)); "
           + "use --show loss, or explain a slice of the data")
     }
-    let result = try definition.run(tensors: tensors, options: options, bareNumbers: bareNumbers)
-    let resolved = try LossOptions(specs: definition.options, given: options)
-    var context = TraceContext(definition: definition, tensors: tensors, options: resolved, result: result)
+    let result = try definition.run(call.with(tensors: tensors, outputs: .all))
+    var context = TraceContext(call: call, result: result)
     switch definition.functionalName {
     case "cross_entropy": context.crossEntropy()
     case "linear_cross_entropy": context.linearCrossEntropy()
@@ -104,19 +101,20 @@ public enum LossTracer {
 }
 
 struct TraceContext {
-  let definition: LossDefinition
-  let tensors: [String: Tensor]
-  let options: LossOptions
+  /// The call traced; its definition, tensors and options are read through the shorthands below.
+  let call: LossCall
   let result: LossResult
   var trace: LossTrace
 
-  init(definition: LossDefinition, tensors: [String: Tensor], options: LossOptions, result: LossResult) {
-    self.definition = definition
-    self.tensors = tensors
-    self.options = options
+  init(call: LossCall, result: LossResult) {
+    self.call = call
     self.result = result
-    self.trace = LossTrace(loss: definition.functionalName)
+    self.trace = LossTrace(loss: call.definition.functionalName)
   }
+
+  var definition: LossDefinition { call.definition }
+  var tensors: [String: Tensor] { call.tensors }
+  var options: LossOptions { call.options }
 
   var reduction: Reduction { options.reduction }
   typealias F = TraceNumber
@@ -184,7 +182,7 @@ struct TraceContext {
     for name in names {
       guard var t = tensors[name] else { continue }
       // gaussian_nll_loss's var of the input's shape without its last dimension is unsqueezed.
-      if name == "var", let input = tensors["input"], t.rank > 0, t.shape == Array(input.shape.dropLast()) {
+      if name == "var", let input = tensors[.input], t.rank > 0, t.shape == Array(input.shape.dropLast()) {
         t = Tensor(validatedShape: t.shape + [1], storage: t.storage)
       }
       if let common = Broadcasting.shape([t.shape, shape]), common == shape {
@@ -220,18 +218,18 @@ struct TraceContext {
     if !separate.isEmpty { rows.append("(\(separate.joined(separator: ", ")) enter as described in 'swiftloss explain \(definition.shortName)')") }
     trace.step("per element", rows)
     // Weighted means.
-    if reduction == .mean, ["l1_loss", "mse_loss"].contains(definition.functionalName), let weight = tensors["weight"] {
+    if reduction == .mean, ["l1_loss", "mse_loss"].contains(definition.functionalName), let weight = tensors[.weight] {
       let w = Broadcasting.expand(weight, to: shape)
       reduce(elementwise, meanDenominator: Summation.sum(w), denominatorText: "Σ w")
     } else {
       reduce(elementwise, meanDenominator: Double(elementwise.count), denominatorText: "n",
-        batch: tensors["input"].flatMap { $0.shape.first })
+        batch: tensors[.input].flatMap { $0.shape.first })
     }
   }
 
   /// Losses with one value per sample (multi_margin, multilabel_margin, multilabel_soft_margin).
   mutating func perSample() {
-    guard let input = tensors["input"] else { return pointwise() }
+    guard let input = tensors[.input] else { return pointwise() }
     let classes = input.shape.last ?? 1
     let rows = max(1, input.count / max(1, classes))
     trace.step("operands", definition.tensors.map(\.name).filter { tensors[$0] != nil }.map(describe))
@@ -240,7 +238,7 @@ struct TraceContext {
     for n in 0..<min(rows, elementwise.count) {
       let scores = input.storage[(n * classes)..<min(input.count, (n + 1) * classes)]
       var line = "sample \(n): x = \(F.vector(scores))"
-      if let target = tensors["target"] {
+      if let target = tensors[.target] {
         if target.count == input.count {
           line += ", y = " + F.vector(target.storage[(n * classes)..<((n + 1) * classes)])
         } else if n < target.count {

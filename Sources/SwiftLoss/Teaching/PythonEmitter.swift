@@ -3,38 +3,20 @@
 /// `requires_grad` on exactly the tensors swiftloss reports gradients for) and prints PyTorch's
 /// loss, elementwise loss and gradients in the order swiftloss prints them.
 public enum PythonEmitter {
-  /// The deprecated `size_average` / `reduce` arguments, when given.
-  public struct Legacy: Sendable {
-    public var sizeAverage: Bool?
-    public var reduce: Bool?
-    public init(sizeAverage: Bool? = nil, reduce: Bool? = nil) {
-      self.sizeAverage = sizeAverage
-      self.reduce = reduce
-    }
-    public var isEmpty: Bool { sizeAverage == nil && reduce == nil }
-  }
-
   /// The script. Runs the loss once first (to learn which tensors get gradients, and so that a call
   /// swiftloss rejects is reported instead of emitted).
-  public static func script(
-    _ definition: LossDefinition, tensors: [String: Tensor], options: [String: OptionValue], legacy: Legacy = Legacy(),
-    commandLine: String? = nil, bareNumbers: Set<String> = [], spelledAsModule: Bool = false
-  ) throws(LossError) -> String {
-    var effective = options
-    if !legacy.isEmpty {
-      effective["reduction"] = .string(Reduction.legacy(sizeAverage: legacy.sizeAverage, reduce: legacy.reduce).rawValue)
-    }
-    var requested: Reduction?
-    if case .string(let word) = options["reduction"] { requested = Reduction(rawValue: word) }
-    let result = try definition.run(
-      tensors: tensors, options: effective, outputs: [.value, .gradients], reductionFromLegacyFlags: !legacy.isEmpty,
-      spelledAsModule: spelledAsModule, requestedReduction: requested, bareNumbers: bareNumbers)
+  public static func script(_ call: LossCall, commandLine: String? = nil) throws(LossError) -> String {
+    let definition = call.definition, tensors = call.tensors, bareNumbers = call.bareNumbers
+    // The options as given: those the script writes (the legacy flags are written as themselves).
+    let options = call.givenOptions
+    let legacy = call.legacyFlags
+    let result = try definition.run(call.with(tensors: tensors, outputs: [.value, .gradients]))
     if !definition.tensorFamilies.isEmpty {
-      return try moduleScript(definition, tensors: tensors, options: options, result: result, commandLine: commandLine)
+      return try moduleScript(call, result: result, commandLine: commandLine)
     }
     let differentiable = Set(result.gradients.map(\.name))
     let explanation = Teaching.explanation(for: definition)
-    let resolved = try LossOptions(specs: definition.options, given: options)
+    let resolved = call.options
     let linearCrossEntropy = definition.functionalName == "linear_cross_entropy"
 
     var lines: [String] = []
@@ -79,16 +61,16 @@ public enum PythonEmitter {
       guard let value = resolved.values[spec.name] else { continue }
       let given = options[spec.name] != nil
       if spec.name == "reduction" {
-        if legacy.isEmpty { keywords.append("reduction=\(PythonText.option(value))") }
+        if legacy == nil { keywords.append("reduction=\(PythonText.option(value))") }
         continue
       }
       let pairwiseArguments = definition.functionalName == "triplet_margin_with_distance_loss"
-        && (options["p"] != nil || options["eps"] != nil)
+        && (options[OptionKey.p.name] != nil || options[OptionKey.eps.name] != nil)
       if spec.name == "distance_function" {
         if case .string(let word) = value, word != "pairwise" || given || pairwiseArguments {
           // --p/--eps: the distance function is nn.PairwiseDistance(p, eps) itself.
           let text = word == "pairwise" && pairwiseArguments
-            ? "torch.nn.PairwiseDistance(p=\(PythonText.float(resolved.double("p"))), eps=\(PythonText.float(resolved.double("eps"))))"
+            ? "torch.nn.PairwiseDistance(p=\(PythonText.float(resolved[.p])), eps=\(PythonText.float(resolved[.eps])))"
             : PythonText.keyword(spec, value)
           keywords.append("distance_function=\(text)")
           noneKeywords.append("distance_function=\(text)")
@@ -109,8 +91,8 @@ public enum PythonEmitter {
       keywords.append("\(spec.name)=\(text)")
       noneKeywords.append("\(spec.name)=\(text)")
     }
-    if let sizeAverage = legacy.sizeAverage { keywords.append("size_average=\(sizeAverage ? "True" : "False")") }
-    if let reduce = legacy.reduce { keywords.append("reduce=\(reduce ? "True" : "False")") }
+    if let sizeAverage = legacy?.sizeAverage { keywords.append("size_average=\(sizeAverage ? "True" : "False")") }
+    if let reduce = legacy?.reduce { keywords.append("reduce=\(reduce ? "True" : "False")") }
     let function = "F.\(definition.functionalName)"
     lines.append("loss = \(function)(\((callTensors + keywords).joined(separator: ", ")))")
     let moduleKeywords = keywords.filter { !callTensors.contains($0) && !$0.hasPrefix("linear_bias=") }
@@ -138,18 +120,18 @@ public enum PythonEmitter {
     _ tensors: [String: Tensor], _ options: LossOptions
   ) -> (renamed: [String: String], keywords: [String]) {
     var renamed: [String: String] = [:]
-    let outFeatures = options.ints("out_features")
-    if !outFeatures.isEmpty, let weight = tensors["linear_weight"], weight.rank == 2 {
+    let outFeatures = options[.outFeatures]
+    if !outFeatures.isEmpty, let weight = tensors[.linearWeight], weight.rank == 2 {
       let perClass = max(1, outFeatures.reduce(1, *))
       let dims = outFeatures.map(String.init).joined(separator: ", ")
       renamed["linear_weight"] = "linear_weight.reshape(\(weight.shape[0] / perClass), \(dims), \(weight.shape[1]))"
-      if let bias = tensors["linear_bias"], bias.rank == 1 {
+      if let bias = tensors[.linearBias], bias.rank == 1 {
         renamed["linear_bias"] = "linear_bias.reshape(\(bias.shape[0] / perClass), \(dims))"
       }
     }
     var keywords: [String] = []
-    let size = options.int("batch_chunk_size")
-    if options.bool("chunked") || size > 0 {
+    let size = options[.batchChunkSize]
+    if options[.chunked] || size > 0 {
       keywords.append("options=torch.nn.LinearCrossEntropyOptions(\(size > 0 ? "batch_chunk_size=\(size)" : ""))")
     }
     return (renamed, keywords)
@@ -157,14 +139,14 @@ public enum PythonEmitter {
 
   /// The module takes `in_features` and `num_classes` and owns the projection as a flat `nn.Linear`.
   static func linearCrossEntropyModuleForm(_ tensors: [String: Tensor], _ options: LossOptions, keywords: [String]) -> String {
-    guard let weight = tensors["linear_weight"], weight.rank >= 2 else { return "# module form: torch.nn.LinearCrossEntropyLoss" }
-    let outFeatures = options.ints("out_features")
+    guard let weight = tensors[.linearWeight], weight.rank >= 2 else { return "# module form: torch.nn.LinearCrossEntropyLoss" }
+    let outFeatures = options[.outFeatures]
     let out = outFeatures.isEmpty ? Array(weight.shape.dropFirst().dropLast()) : outFeatures
     let perClass = max(1, out.reduce(1, *))
     let classes = outFeatures.isEmpty ? weight.shape[0] : weight.shape[0] / perClass
     var arguments = ["\(weight.shape[weight.rank - 1])", "\(classes)"]
     if !out.isEmpty { arguments.append("out_features=\(Shape.describe(out))") }
-    if tensors["linear_bias"] != nil { arguments.append("bias=True") }
+    if tensors[.linearBias] != nil { arguments.append("bias=True") }
     arguments += keywords.filter { !$0.hasPrefix("linear_bias=") }
     return "# module form: m = torch.nn.LinearCrossEntropyLoss(\(arguments.joined(separator: ", "))); "
       + "m.linear.weight (and .bias) hold the projection, flat: (C·d1·…·dk, in_features); loss = m(input, target)"
@@ -172,12 +154,9 @@ public enum PythonEmitter {
 
   /// A module built from its constructor's arguments and loaded with the given `state_dict`
   /// (AdaptiveLogSoftmaxWithLoss): its `loss`, `-output`, `output` and every parameter's gradient.
-  static func moduleScript(
-    _ definition: LossDefinition, tensors: [String: Tensor], options: [String: OptionValue], result: LossResult,
-    commandLine: String?
-  ) throws(LossError) -> String {
-    let resolved = try LossOptions(specs: definition.options, given: options)
-    let forward = try AdaptiveLogSoftmax.forward(LossArguments(tensors: tensors, options: resolved, outputs: .value))
+  static func moduleScript(_ call: LossCall, result: LossResult, commandLine: String?) throws(LossError) -> String {
+    let definition = call.definition, tensors = call.tensors, resolved = call.options
+    let forward = try AdaptiveLogSoftmax.forward(call.with(tensors: tensors, outputs: .value))
     let layout = forward.layout
     var lines: [String] = []
     lines.append("#!/usr/bin/env python3")
@@ -195,10 +174,10 @@ public enum PythonEmitter {
     }
     lines.append("}")
     lines.append("")
-    let cutoffs = "[" + resolved.ints("cutoffs").map(String.init).joined(separator: ", ") + "]"
+    let cutoffs = "[" + resolved[.cutoffs].map(String.init).joined(separator: ", ") + "]"
     lines.append(
       "m = torch.nn.\(definition.moduleName)(\(layout.inFeatures), \(layout.nClasses), cutoffs=\(cutoffs), "
-        + "div_value=\(PythonText.float(resolved.double("div_value"))), "
+        + "div_value=\(PythonText.float(resolved[.divValue])), "
         + "head_bias=\(layout.hasHeadBias ? "True" : "False"))")
     lines.append("m.load_state_dict(state_dict)")
     lines.append("output, loss = m(input, target)")

@@ -142,13 +142,13 @@ extension LossDefinition {
       return ["target"]
     case "linear_cross_entropy":
       // Class indices have one dimension fewer than the features; probabilities are floating.
-      if let input = tensors["input"], let target = tensors["target"], target.rank < input.rank { return ["target"] }
+      if let input = tensors[.input], let target = tensors[.target], target.rank < input.rank { return ["target"] }
       return []
     case "ctc_loss":
       return ["targets", "input_lengths", "target_lengths"]
     case "cross_entropy":
       // Class indices when the target's shape differs from the input's (PyTorch's rule).
-      if let input = tensors["input"], let target = tensors["target"], input.shape != target.shape {
+      if let input = tensors[.input], let target = tensors[.target], input.shape != target.shape {
         return ["target"]
       }
       return []

@@ -15,26 +15,25 @@ extension LossDefinition {
     summary: "connectionist temporal classification: −log of the probability of the target over all alignments",
     tensors: [
       TensorSpec(
-        "log_probs", gradient: true, aliases: ["input"],
+        .logProbs, gradient: true, aliases: [.input],
         help: "(T, N, C) or unbatched (T, C) log-probabilities over C classes (e.g. log_softmax outputs)"),
       TensorSpec(
-        "targets", gradient: false, aliases: ["target"],
+        .targets, gradient: false, aliases: [.target],
         help: "labels in [0, C) other than blank: padded (N, S) or concatenated (sum of target_lengths,)"),
-      TensorSpec("input_lengths", gradient: false, help: "(N,) frames used per sample, each in [0, T]"),
-      TensorSpec("target_lengths", gradient: false, help: "(N,) labels per sample, each ≥ 0"),
+      TensorSpec(.inputLengths, gradient: false, help: "(N,) frames used per sample, each in [0, T]"),
+      TensorSpec(.targetLengths, gradient: false, help: "(N,) labels per sample, each ≥ 0"),
     ],
     options: [
-      OptionSpec(
-        "reduction", .choice(["none", "mean", "sum"]), default: .string("mean"),
+      .reduction(
         help: "none: per-sample losses; sum; mean: each loss divided by its target length (at least 1), then averaged"),
-      OptionSpec("blank", .int, default: .int(0), help: "the blank label, in [0, C)"),
+      OptionSpec(.blank, default: 0, help: "the blank label, in [0, C)"),
       OptionSpec(
-        "zero_infinity", .bool, default: .bool(false),
+        .zeroInfinity, default: false,
         help: "replace infinite losses (no alignment fits the input length) and their gradients by 0"),
     ],
     acceptsLegacyReduction: false
-  ) { arguments throws(LossError) in
-    try CTCLoss.compute(arguments)
+  ) { call throws(LossError) in
+    try CTCLoss.compute(call)
   }
 }
 
@@ -43,15 +42,15 @@ extension LossDefinition {
 enum CTCLoss {
   static let name = "ctc_loss"
 
-  static func compute(_ arguments: LossArguments) throws(LossError) -> LossResult {
-    let logProbs = try arguments.tensor("log_probs")
-    let targets = try arguments.tensor("targets")
-    let inputLengthsTensor = try arguments.tensor("input_lengths")
-    let targetLengthsTensor = try arguments.tensor("target_lengths")
-    let options = arguments.options
-    let blank = options.int("blank")
-    let zeroInfinity = options.bool("zero_infinity")
-    let reduction = arguments.reduction
+  static func compute(_ call: LossCall) throws(LossError) -> LossResult {
+    let logProbs = try call[.logProbs]
+    let targets = try call[.targets]
+    let inputLengthsTensor = try call[.inputLengths]
+    let targetLengthsTensor = try call[.targetLengths]
+    let options = call.options
+    let blank = options[.blank]
+    let zeroInfinity = options[.zeroInfinity]
+    let reduction = call.reduction
 
     // Lengths are integral first (PyTorch checks their dtype before anything else).
     let inputLengths = try ClassIndices.integers(inputLengthsTensor, name: "input_lengths", loss: name)
@@ -167,7 +166,7 @@ enum CTCLoss {
     // The upstream gradient each sample's loss receives: d(mean)/d(nll_b) = (1/N) / max(L_b, 1),
     // in PyTorch's order (mean backward, then the division by the clamped target length).
     let scales: [Double]? =
-      arguments.outputs.contains(.gradients)
+      call.outputs.contains(.gradients)
       ? targetLengths.map { length in
         reduction == .mean ? (1.0 / Double(batch)) / Double(max(length, 1)) : 1.0
       } : nil

@@ -86,33 +86,33 @@ enum AdaptiveLogSoftmax {
     return floorDiv
   }
 
-  static func layout(_ arguments: LossArguments, input: Tensor) throws(LossError) -> Layout {
-    let options = arguments.options
-    let cutoffs = options.ints("cutoffs")
-    let head = try arguments.tensor("head.weight")
+  static func layout(_ call: LossCall, input: Tensor) throws(LossError) -> Layout {
+    let options = call.options
+    let cutoffs = options[.cutoffs]
+    let head = try call[.headWeight]
     let inFeatures = head.rank == 2 ? head.shape[1] : (input.shape.last ?? 0)
     let nClasses: Int
-    if options.isExplicit("n_classes") {
-      nClasses = options.int("n_classes")
+    if options.isGiven(.nClasses) {
+      nClasses = options[.nClasses]
     } else {
-      let last = try arguments.tensor("tail.\(cutoffs.count - 1).1.weight")
+      let last = try call[.tailWeight(cluster: cutoffs.count - 1, layer: 1)]
       nClasses = (cutoffs.last ?? 0) + (last.shape.first ?? 0)
     }
     try checkCutoffs(cutoffs, nClasses: nClasses)
     var hidden: [Int] = []
     for i in cutoffs.indices {
-      hidden.append(try hiddenSize(inFeatures: inFeatures, divValue: options.double("div_value"), cluster: i))
+      hidden.append(try hiddenSize(inFeatures: inFeatures, divValue: options[.divValue], cluster: i))
     }
     return Layout(
       inFeatures: inFeatures, nClasses: nClasses, bounds: cutoffs + [nClasses], hiddenSizes: hidden,
-      hasHeadBias: options.bool("head_bias"))
+      hasHeadBias: options[.headBias])
   }
 
   /// `load_state_dict`'s size check, every mismatch on one line.
-  static func checkParameterShapes(_ layout: Layout, _ arguments: LossArguments) throws(LossError) {
+  static func checkParameterShapes(_ layout: Layout, _ call: LossCall) throws(LossError) {
     var mismatches: [String] = []
     for (name, shape) in layout.parameterShapes {
-      guard let given = arguments.optionalTensor(name), given.shape != shape else { continue }
+      guard let given = call[optional: TensorKey(name)], given.shape != shape else { continue }
       mismatches.append(
         "size mismatch for \(name): copying a param with shape \(Shape.describeTorchSize(given.shape)) from checkpoint, "
           + "the shape in current model is \(Shape.describeTorchSize(shape)).")
@@ -144,8 +144,8 @@ enum AdaptiveLogSoftmax {
     var output: [Double]
   }
 
-  static func forward(_ arguments: LossArguments) throws(LossError) -> Forward {
-    let input = try arguments.tensor("input"), target = try arguments.tensor("target")
+  static func forward(_ call: LossCall) throws(LossError) -> Forward {
+    let input = try call[.input], target = try call[.target]
     switch target.rank {
     case 1:
       guard input.rank >= 1, input.shape[0] == target.shape[0] else {
@@ -172,8 +172,8 @@ enum AdaptiveLogSoftmax {
     default:
       throw LossError.data("0D or 1D target tensor expected, multi-target not supported", tensor: "target")
     }
-    let layout = try layout(arguments, input: input)
-    try checkParameterShapes(layout, arguments)
+    let layout = try layout(call, input: input)
+    try checkParameterShapes(layout, call)
     let isBatched = target.rank == 1
     let batch = isBatched ? target.shape[0] : 1
     let width = input.shape.last ?? 0
@@ -211,9 +211,9 @@ enum AdaptiveLogSoftmax {
 
     let x = input.storage
     let features = layout.inFeatures
-    var headScores = Dense.project(x, rows: batch, features: features, weight: try arguments.tensor("head.weight").storage,
+    var headScores = Dense.project(x, rows: batch, features: features, weight: try call[.headWeight].storage,
                                    outputs: layout.headSize)
-    if let bias = arguments.optionalTensor("head.bias") {
+    if let bias = call[optional: .headBias] {
       for row in 0..<batch { for c in 0..<layout.headSize { headScores[row * layout.headSize + c] += bias.storage[c] } }
     }
     let headLogProb = LogSoftmax.forward(headScores, layout: ClassLayout(outer: batch, classes: layout.headSize, inner: 1))
@@ -228,9 +228,9 @@ enum AdaptiveLogSoftmax {
         for f in 0..<features { subset[k * features + f] = x[row * features + f] }
       }
       let z1 = Dense.project(subset, rows: rows.count, features: features,
-                             weight: try arguments.tensor("tail.\(i).0.weight").storage, outputs: hsz)
+                             weight: try call[.tailWeight(cluster: i, layer: 0)].storage, outputs: hsz)
       let z2 = Dense.project(z1, rows: rows.count, features: hsz,
-                             weight: try arguments.tensor("tail.\(i).1.weight").storage, outputs: osz)
+                             weight: try call[.tailWeight(cluster: i, layer: 1)].storage, outputs: osz)
       let logProb = LogSoftmax.forward(z2, layout: ClassLayout(outer: rows.count, classes: osz, inner: 1))
       for (k, row) in rows.enumerated() {
         output[row] = logProb[k * osz + targets[row] - layout.bounds[i]]
@@ -247,8 +247,8 @@ enum AdaptiveLogSoftmax {
       clusterLogProb: clusterLogProb, output: output)
   }
 
-  static func compute(_ arguments: LossArguments) throws(LossError) -> LossResult {
-    let forward = try forward(arguments)
+  static func compute(_ call: LossCall) throws(LossError) -> LossResult {
+    let forward = try forward(call)
     let batch = forward.batch
     let outputShape = forward.isBatched ? [batch] : []
     let negated = forward.output.map { -$0 }
@@ -256,15 +256,15 @@ enum AdaptiveLogSoftmax {
     var result = LossResult(
       value: Tensor(scalar: value), elementwise: Tensor(validatedShape: outputShape, storage: negated), gradients: [])
     result.extraOutputs = [("output", Tensor(validatedShape: outputShape, storage: forward.output))]
-    if arguments.outputs.contains(.gradients) { result.gradients = gradients(forward, arguments) }
+    if call.outputs.contains(.gradients) { result.gradients = gradients(forward, call) }
     return result
   }
 
   /// The backward pass of `mean(−output)`: every row's output receives `−1/N`.
-  static func gradients(_ forward: Forward, _ arguments: LossArguments) -> [(name: String, gradient: Tensor)] {
+  static func gradients(_ forward: Forward, _ call: LossCall) -> [(name: String, gradient: Tensor)] {
     let layout = forward.layout, batch = forward.batch, features = layout.inFeatures
     let upstream = -(1 / Double(batch))
-    let parameters = arguments.tensors
+    let parameters = call.tensors
     var dx = [Double](repeating: 0, count: batch * features)
     var gradients: [(name: String, gradient: Tensor)] = []
 
@@ -367,41 +367,41 @@ extension LossDefinition {
     aliases: ["adaptive_log_softmax", "adaptive_log_softmax_with_loss"],
     summary: "adaptive softmax: a head over the frequent classes and clusters, low-rank clusters for the rest",
     tensors: [
-      TensorSpec("input", gradient: true, help: "features (N, in_features), or (in_features) with a 0-d target"),
-      TensorSpec("target", gradient: false, help: "class indices in [0, n_classes) (N), or 0-d"),
+      TensorSpec(.input, gradient: true, help: "features (N, in_features), or (in_features) with a 0-d target"),
+      TensorSpec(.target, gradient: false, help: "class indices in [0, n_classes) (N), or 0-d"),
     ],
     tensorFamilies: [
       TensorFamily(["head.weight"], gradient: true, help: "the head's weight (cutoffs[0] + clusters, in_features)") { _ in 1 },
       TensorFamily(["head.bias"], gradient: true, help: "the head's bias (cutoffs[0] + clusters), only with --head-bias") {
-        $0.bool("head_bias") ? 1 : 0
+        $0[.headBias] ? 1 : 0
       },
       TensorFamily(
         ["tail.{I}.0.weight", "tail.{I}.1.weight"], gradient: true,
         help: "cluster I's two projections, (in_features // div_value^(I+1), in_features) and "
           + "(cutoffs[I+1] − cutoffs[I], that size); one pair per cutoff"
-      ) { $0.ints("cutoffs").count },
+      ) { $0[.cutoffs].count },
     ],
     options: [
       OptionSpec(
-        "cutoffs", .intList, default: .ints([]),
+        .cutoffs, default: [],
         help: "increasing class cutoffs between 1 and n_classes−1: the shortlist is [0, cutoffs[0]) (required)"),
-      OptionSpec("div_value", .double, default: .double(4.0), help: "cluster I's hidden size is in_features // div_value^(I+1)"),
-      OptionSpec("head_bias", .bool, default: .bool(false), help: "the head has a bias (head.bias)"),
+      OptionSpec(.divValue, default: 4.0, help: "cluster I's hidden size is in_features // div_value^(I+1)"),
+      OptionSpec(.headBias, default: false, help: "the head has a bias (head.bias)"),
       OptionSpec(
-        "n_classes", .int, default: .int(0),
+        .nClasses, default: 0,
         help: "the number of classes, checked against the parameters (default: from the last cluster's size)"),
     ],
     acceptsLegacyReduction: false,
     checkOptions: { options throws(LossError) in
-      guard options.isExplicit("cutoffs") else {
+      guard options.isGiven(.cutoffs) else {
         throw LossError.usage(
           "adaptive_log_softmax needs --cutoffs N1,N2,... (AdaptiveLogSoftmaxWithLoss.__init__() missing 1 required "
             + "positional argument: 'cutoffs')")
       }
       try AdaptiveLogSoftmax.checkCutoffs(
-        options.ints("cutoffs"), nClasses: options.isExplicit("n_classes") ? options.int("n_classes") : nil)
+        options[.cutoffs], nClasses: options.isGiven(.nClasses) ? options[.nClasses] : nil)
     }
-  ) { arguments throws(LossError) in
-    try AdaptiveLogSoftmax.compute(arguments)
+  ) { call throws(LossError) in
+    try AdaptiveLogSoftmax.compute(call)
   }
 }

@@ -21,16 +21,16 @@ extension LossDefinition {
     functionalName: "binary_cross_entropy", moduleName: "BCELoss", aliases: ["bce"],
     summary: "binary cross-entropy of probabilities in [0, 1] (logs clamped at −100)",
     tensors: [
-      TensorSpec("input", gradient: true, help: "probabilities in [0, 1], any shape"),
-      TensorSpec("target", gradient: true, help: "targets in [0, 1], exactly the input's shape"),
+      TensorSpec(.input, gradient: true, help: "probabilities in [0, 1], any shape"),
+      TensorSpec(.target, gradient: true, help: "targets in [0, 1], exactly the input's shape"),
       TensorSpec(
-        "weight", required: false, gradient: false,
+        .weight, required: false, gradient: false,
         help: "weights broadcast to the target's shape (may not enlarge it); no gradient"),
     ],
     options: [.reduction()]
-  ) { arguments throws(LossError) in
-    let input = try arguments.tensor("input"), target = try arguments.tensor("target")
-    let weight = arguments.optionalTensor("weight")
+  ) { call throws(LossError) in
+    let input = try call[.input], target = try call[.target]
+    let weight = call[optional: .weight]
     guard target.shape == input.shape else {
       throw LossError.data(
         "binary_cross_entropy: Using a target size (\(Shape.describeTorchSize(target.shape))) that is different to the input size (\(Shape.describeTorchSize(input.shape))) is deprecated. Please ensure they have the same size.",
@@ -62,6 +62,6 @@ extension LossDefinition {
     var operands = PointwiseOperands(input: input, target: target, weight: weight)
     operands.weightGradientName = nil
     return try PointwiseLoss.compute(
-      BinaryCrossEntropyKernel(), operands, reduction: arguments.reduction, outputs: arguments.outputs)
+      BinaryCrossEntropyKernel(), operands, reduction: call.reduction, outputs: call.outputs)
   }
 }

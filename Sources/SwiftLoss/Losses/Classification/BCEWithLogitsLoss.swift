@@ -24,13 +24,13 @@ extension LossDefinition {
     functionalName: "binary_cross_entropy_with_logits", moduleName: "BCEWithLogitsLoss", aliases: ["bce_with_logits"],
     summary: "binary cross-entropy of logits: sigmoid + BCE in one stable step, optional pos_weight",
     tensors: [
-      TensorSpec("input", gradient: true, help: "logits, any shape"),
-      TensorSpec("target", gradient: true, help: "targets, exactly the input's shape (not range-checked)"),
+      TensorSpec(.input, gradient: true, help: "logits, any shape"),
+      TensorSpec(.target, gradient: true, help: "targets, exactly the input's shape (not range-checked)"),
       TensorSpec(
-        "weight", required: false, gradient: false,
+        .weight, required: false, gradient: false,
         help: "weights broadcast to the input's shape (may not enlarge it); no gradient"),
       TensorSpec(
-        "pos_weight", required: false, gradient: false,
+        .posWeight, required: false, gradient: false,
         help: "weight of positive examples, broadcast from the right: (C) for (N, C), (C, 1, 1) for (N, C, H, W); no gradient"),
     ],
     options: [.reduction()],
@@ -38,18 +38,18 @@ extension LossDefinition {
     pointwiseKernel: { _ in
       AnyPointwiseKernel(FixedParameter(kernel: BinaryCrossEntropyWithLogitsKernel(hasPosWeight: false), parameter: 1))
     }
-  ) { arguments throws(LossError) in
-    let input = try arguments.tensor("input"), target = try arguments.tensor("target")
+  ) { call throws(LossError) in
+    let input = try call[.input], target = try call[.target]
     guard target.shape == input.shape else {
       throw LossError.data(
         "binary_cross_entropy_with_logits: Target size (\(Shape.describeTorchSize(target.shape))) must be the same as input size (\(Shape.describeTorchSize(input.shape)))",
         tensor: "target")
     }
-    var operands = PointwiseOperands(input: input, target: target, weight: arguments.optionalTensor("weight"))
+    var operands = PointwiseOperands(input: input, target: target, weight: call[optional: .weight])
     operands.weightGradientName = nil
-    operands.parameter = arguments.optionalTensor("pos_weight")
+    operands.parameter = call[optional: .posWeight]
     operands.parameterDefault = 1
     let kernel = BinaryCrossEntropyWithLogitsKernel(hasPosWeight: operands.parameter != nil)
-    return try PointwiseLoss.compute(kernel, operands, reduction: arguments.reduction, outputs: arguments.outputs)
+    return try PointwiseLoss.compute(kernel, operands, reduction: call.reduction, outputs: call.outputs)
   }
 }

@@ -8,27 +8,27 @@ extension LossDefinition {
     functionalName: "cross_entropy", moduleName: "CrossEntropyLoss", aliases: ["ce", "cross_entropy"],
     summary: "softmax cross-entropy of logits with class indices or class probabilities",
     tensors: [
-      TensorSpec("input", gradient: true, help: "logits (C), (N, C) or (N, C, d1, ..., dk); class dimension 0 for 1-D, else 1"),
+      TensorSpec(.input, gradient: true, help: "logits (C), (N, C) or (N, C, d1, ..., dk); class dimension 0 for 1-D, else 1"),
       TensorSpec(
-        "target", gradient: true,
+        .target, gradient: true,
         help: "class indices ((), (N) or (N, d1, ..., dk)), or class probabilities of the input's shape "
           + "(chosen by shape, as PyTorch does); only probabilities get a gradient"),
       TensorSpec(
-        "weight", required: false, gradient: true,
+        .weight, required: false, gradient: true,
         help: "per-class weights (C); differentiable only with probability targets"),
     ],
     options: [
       .reduction(),
       ClassificationTensors.ignoreIndex,
       OptionSpec(
-        "label_smoothing", .double, default: .double(0.0),
+        .labelSmoothing, default: 0.0,
         help: "mixes ε/C into every class (0 ≤ ε ≤ 1; negative means 0)"),
     ]
-  ) { arguments throws(LossError) in
+  ) { call throws(LossError) in
     try CrossEntropy.evaluate(
-      input: try arguments.tensor("input"), target: try arguments.tensor("target"),
-      weight: arguments.optionalTensor("weight"), ignoreIndex: arguments.options.int("ignore_index"),
-      labelSmoothing: arguments.options.double("label_smoothing"), arguments, loss: "cross_entropy")
+      input: try call[.input], target: try call[.target],
+      weight: call[optional: .weight], ignoreIndex: call.options[.ignoreIndex],
+      labelSmoothing: call.options[.labelSmoothing], call, loss: "cross_entropy")
   }
 }
 
@@ -39,7 +39,7 @@ enum CrossEntropy {
   /// and for probability targets of `target` and `weight`.
   static func evaluate(
     input: Tensor, target: Tensor, weight: Tensor?, ignoreIndex: Int, labelSmoothing: Double,
-    _ arguments: LossArguments, loss: String
+    _ call: LossCall, loss: String
   ) throws(LossError) -> LossResult {
     let requested = labelSmoothing
     // PyTorch takes the smoothing branch only for ε > 0 (so negative or NaN means none).
@@ -57,7 +57,7 @@ enum CrossEntropy {
           tensor: "weight")
       }
       guard smoothing <= 1 else { throw LossError.usage("\(loss): label_smoothing must be between 0.0 and 1.0. Got: \(NumberText.python(smoothing))") }
-      return CrossEntropy.probabilities(input, target, weight, layout: layout, smoothing: smoothing, arguments)
+      return CrossEntropy.probabilities(input, target, weight, layout: layout, smoothing: smoothing, call)
     }
     guard smoothing <= 1 else { throw LossError.usage("\(loss): label_smoothing must be between 0.0 and 1.0. Got: \(NumberText.python(smoothing))") }
     let problem = try IndexTargets.resolve(
@@ -68,19 +68,19 @@ enum CrossEntropy {
         "\(loss): output with shape [] doesn't match the broadcast shape [1] (label_smoothing with a 1-D input needs a 0-d target)",
         tensor: "target")
     }
-    if smoothing > 0, let weight, weight.rank != 1, arguments.reduction == .mean {
+    if smoothing > 0, let weight, weight.rank != 1, call.reduction == .mean {
       // PyTorch's weighted smoothing mean gathers the weight with the targets: it needs a 1-D weight.
       throw LossError.data(
         "\(loss): Index tensor must have the same number of dimensions as input tensor (weight of shape \(Shape.describeList(weight.shape)) with label_smoothing)",
         tensor: "weight")
     }
-    return CrossEntropy.indices(input, problem, smoothing: smoothing, arguments)
+    return CrossEntropy.indices(input, problem, smoothing: smoothing, call)
   }
 
   /// Paths 2 and 3: `(1 − ε)·nll + smooth·(ε/C)` with `smooth_n = −Σ_c w_c·ls[n, c]` (0 if ignored),
   /// both reduced with the NLL's `W`.
-  static func indices(_ input: Tensor, _ problem: IndexTargetProblem, smoothing: Double, _ arguments: LossArguments) -> LossResult {
-    let layout = problem.layout, reduction = arguments.reduction
+  static func indices(_ input: Tensor, _ problem: IndexTargetProblem, smoothing: Double, _ call: LossCall) -> LossResult {
+    let layout = problem.layout, reduction = call.reduction
     let classes = layout.classes, inner = layout.inner
     let ls = LogSoftmax.forward(input.storage, layout: layout)
     let nll = IndexTargets.rowLosses(ls, problem)
@@ -114,7 +114,7 @@ enum CrossEntropy {
       }
     }
     var gradients: [(name: String, gradient: Tensor)] = []
-    if arguments.outputs.contains(.gradients) && problem.hasGradient {
+    if call.outputs.contains(.gradients) && problem.hasGradient {
       let scale = IndexTargets.upstream(reduction, totalWeight: totalWeight)
       var dls = [Double](repeating: 0, count: input.count)
       for row in 0..<layout.rows where !problem.isIgnored(row) {
@@ -138,9 +138,9 @@ enum CrossEntropy {
   /// rows (N·d1⋯dk), not by the weights.
   static func probabilities(
     _ input: Tensor, _ target: Tensor, _ weight: Tensor?, layout: ClassLayout, smoothing: Double,
-    _ arguments: LossArguments
+    _ call: LossCall
   ) -> LossResult {
-    let reduction = arguments.reduction
+    let reduction = call.reduction
     let classes = layout.classes, inner = layout.inner, rows = layout.rows
     let ls = LogSoftmax.forward(input.storage, layout: layout)
     let perClass = smoothing / Double(classes)
@@ -171,7 +171,7 @@ enum CrossEntropy {
     if reduction == .sum { value = Tensor(scalar: -Summation.sum(losses.map { -$0 })) }
     if reduction == .mean && input.count == 0 { value = Tensor(scalar: .nan) }
     var gradients: [(name: String, gradient: Tensor)] = []
-    if arguments.outputs.contains(.gradients) {
+    if call.outputs.contains(.gradients) {
       let scale = reduction == .mean ? 1 / Double(rows) : 1
       var dls = [Double](repeating: 0, count: input.count)
       var dt = [Double](repeating: 0, count: input.count)

@@ -15,57 +15,57 @@ extension LossDefinition {
     functionalName: "linear_cross_entropy", moduleName: "LinearCrossEntropyLoss",
     summary: "cross_entropy of the logits input · linear_weight^T + linear_bias (an LLM head, fused)",
     tensors: [
-      TensorSpec("input", gradient: true, help: "features (in_features) or (N, in_features)"),
+      TensorSpec(.input, gradient: true, help: "features (in_features) or (N, in_features)"),
       TensorSpec(
-        "linear_weight", gradient: true,
+        .linearWeight, gradient: true,
         help: "projection weight (C, in_features) or (C, d1, ..., dk, in_features); the module's flat "
           + "linear.weight (C·d1·…·dk, in_features) with --out-features"),
       TensorSpec(
-        "target", gradient: true,
+        .target, gradient: true,
         help: "class indices ((), (N) or (N, d1, ..., dk)), or class probabilities of the logits' shape "
           + "((C), (N, C) or (N, C, d1, ..., dk)); only probabilities get a gradient"),
       TensorSpec(
-        "linear_bias", required: false, gradient: true,
+        .linearBias, required: false, gradient: true,
         help: "projection bias (C) or (C, d1, ..., dk); the module's flat linear.bias with --out-features"),
       TensorSpec(
-        "weight", required: false, gradient: true,
+        .weight, required: false, gradient: true,
         help: "per-class weights (C); differentiable only with probability targets"),
     ],
     options: [
       .reduction(),
       OptionSpec(
-        "ignore_index", .int, default: .int(-100),
+        .ignoreIndex, default: -100,
         help: "target value that contributes nothing; PyTorch's None means -100, and giving it with "
           + "probability targets is an error"),
       OptionSpec(
-        "label_smoothing", .double, default: .double(0.0),
+        .labelSmoothing, default: 0.0,
         help: "mixes ε/C into every class (0 ≤ ε ≤ 1; negative means 0)"),
       OptionSpec(
-        "out_features", .intList, default: .ints([]),
+        .outFeatures, default: [],
         help: "the module's out_features (d1, ..., dk): reads a flat linear.weight/linear.bias as (C, d1, ..., dk, ...)"),
       OptionSpec(
-        "chunked", .bool, default: .bool(false),
+        .chunked, default: false,
         help: "options=LinearCrossEntropyOptions(): PyTorch's memory-saving chunked path; the same float64 "
           + "result, and PyTorch's warning where it falls back"),
       OptionSpec(
-        "batch_chunk_size", .int, default: .int(0),
+        .batchChunkSize, default: 0,
         help: "LinearCrossEntropyOptions(batch_chunk_size=N), implies --chunked; 0 means None"),
     ],
     acceptsLegacyReduction: false
-  ) { arguments throws(LossError) in
-    try LinearCrossEntropy.compute(arguments)
+  ) { call throws(LossError) in
+    try LinearCrossEntropy.compute(call)
   }
 }
 
 enum LinearCrossEntropy {
   static let loss = "linear_cross_entropy"
 
-  static func compute(_ arguments: LossArguments) throws(LossError) -> LossResult {
-    let input = try arguments.tensor("input"), target = try arguments.tensor("target")
-    var linearWeight = try arguments.tensor("linear_weight")
-    var linearBias = arguments.optionalTensor("linear_bias")
-    let options = arguments.options
-    let outFeatures = options.ints("out_features")
+  static func compute(_ call: LossCall) throws(LossError) -> LossResult {
+    let input = try call[.input], target = try call[.target]
+    var linearWeight = try call[.linearWeight]
+    var linearBias = call[optional: .linearBias]
+    let options = call.options
+    let outFeatures = options[.outFeatures]
     if !outFeatures.isEmpty {
       (linearWeight, linearBias) = try moduleParameters(linearWeight, linearBias, outFeatures: outFeatures)
     }
@@ -102,17 +102,17 @@ enum LinearCrossEntropy {
       throw LossError.data("\(loss): the logits \(error.message)", tensor: "linear_weight")
     }
     let probabilities = target.shape == logitsShape
-    if probabilities && options.explicitNames.contains("ignore_index") {
+    if probabilities && options.isGiven(.ignoreIndex) {
       throw LossError.usage("\(loss): ignore_index cannot be specified when target contains probabilities")
     }
-    let batchChunkSize = options.int("batch_chunk_size")
+    let batchChunkSize = options[.batchChunkSize]
     guard batchChunkSize >= 0 else {
       throw LossError.usage("\(loss): batch_chunk_size must be positive int or None, got \(batchChunkSize)")
     }
     var warnings: [String] = []
-    if options.bool("chunked") || batchChunkSize > 0 {
+    if options[.chunked] || batchChunkSize > 0 {
       if let warning = chunkedFallback(
-        arguments.reduction, options.double("label_smoothing"), probabilities: probabilities, out: out, bias: linearBias)
+        call.reduction, options[.labelSmoothing], probabilities: probabilities, out: out, bias: linearBias)
       {
         warnings.append(warning)
       }
@@ -122,8 +122,8 @@ enum LinearCrossEntropy {
     let features = (try? Shape.elementCount([classes] + out)) ?? 0
     let logits = project(input.storage, linearWeight.storage, linearBias?.storage, rows: rows, features: features, k: inFeatures)
     var result = try CrossEntropy.evaluate(
-      input: Tensor(validatedShape: logitsShape, storage: logits), target: target, weight: arguments.optionalTensor("weight"),
-      ignoreIndex: options.int("ignore_index"), labelSmoothing: options.double("label_smoothing"), arguments, loss: loss)
+      input: Tensor(validatedShape: logitsShape, storage: logits), target: target, weight: call[optional: .weight],
+      ignoreIndex: options[.ignoreIndex], labelSmoothing: options[.labelSmoothing], call, loss: loss)
     result.warnings = warnings + result.warnings
     guard let dLogits = result.gradient("input") else { return result }
     // The chain rule through the projection: dX = G·W, dW = Gᵀ·X, db = Σ_rows G.
@@ -131,10 +131,10 @@ enum LinearCrossEntropy {
     let (dInput, dWeight) = backProject(
       dLogits.storage, input.storage, linearWeight.storage, rows: rows, features: features, k: inFeatures)
     gradients.append(("input", Tensor(validatedShape: input.shape, storage: dInput)))
-    let flatWeight = arguments.optionalTensor("linear_weight")?.shape ?? linearWeight.shape
+    let flatWeight = call[optional: .linearWeight]?.shape ?? linearWeight.shape
     gradients.append(("linear_weight", Tensor(validatedShape: flatWeight, storage: dWeight)))
     if let gradient = result.gradient("target") { gradients.append(("target", gradient)) }
-    if let bias = arguments.optionalTensor("linear_bias") {
+    if let bias = call[optional: .linearBias] {
       gradients.append(("linear_bias", Tensor(validatedShape: bias.shape, storage: columnSums(dLogits.storage, rows: rows, features: features))))
     }
     if let gradient = result.gradient("weight") { gradients.append(("weight", gradient)) }

@@ -24,14 +24,14 @@ extension LossDefinition {
     aliases: ["multilabel_soft_margin"],
     summary: "multi-label one-versus-all logistic loss on multi-hot targets, averaged over classes",
     tensors: [
-      TensorSpec("input", gradient: true, help: "logits (C) or (N, C); the last dimension is the class dimension"),
-      TensorSpec("target", gradient: true, help: "multi-hot targets (0/1 intended, any real accepted), broadcast with the input"),
-      TensorSpec("weight", required: false, gradient: true, help: "weights broadcast with the elementwise loss, e.g. (C) or (N, C)"),
+      TensorSpec(.input, gradient: true, help: "logits (C) or (N, C); the last dimension is the class dimension"),
+      TensorSpec(.target, gradient: true, help: "multi-hot targets (0/1 intended, any real accepted), broadcast with the input"),
+      TensorSpec(.weight, required: false, gradient: true, help: "weights broadcast with the elementwise loss, e.g. (C) or (N, C)"),
     ],
     options: [.reduction()]
-  ) { arguments throws(LossError) in
-    let input = try arguments.tensor("input"), target = try arguments.tensor("target")
-    let weight = arguments.optionalTensor("weight")
+  ) { call throws(LossError) in
+    let input = try call[.input], target = try call[.target]
+    let weight = call[optional: .weight]
     guard let classes = input.shape.last else {
       throw LossError.data("multilabel_soft_margin_loss: Dimension specified as -1 but tensor has no dimensions", tensor: "input")
     }
@@ -49,7 +49,7 @@ extension LossDefinition {
       operands.target = Tensor(validatedShape: shape, storage: Broadcasting.expand(target, to: shape))
     }
     let elementwise = try PointwiseLoss.compute(
-      MultiLabelSoftMarginKernel(), operands, reduction: .none, outputs: arguments.outputs)
+      MultiLabelSoftMarginKernel(), operands, reduction: .none, outputs: call.outputs)
 
     // Sum over the class dimension (input.dim() − 1, counted in the broadcast shape), then ÷ C.
     let layout: ClassLayout
@@ -67,7 +67,7 @@ extension LossDefinition {
     }
     var outputShape = shape
     outputShape.remove(at: input.rank - 1)
-    let reduction = arguments.reduction
+    let reduction = call.reduction
     let value = reduction.apply(to: perSample, shape: outputShape)
     let factor = reduction.upstreamScale(count: perSample.count) / Double(classes)
     var gradients: [(name: String, gradient: Tensor)] = []

@@ -9,17 +9,17 @@ extension LossDefinition {
       .reduction(),
       ClassificationTensors.ignoreIndex,
     ]
-  ) { arguments throws(LossError) in
-    let input = try arguments.tensor("input"), target = try arguments.tensor("target")
+  ) { call throws(LossError) in
+    let input = try call[.input], target = try call[.target]
     let problem = try IndexTargets.resolve(
-      input: input, target: target, weight: arguments.optionalTensor("weight"),
-      ignoreIndex: arguments.options.int("ignore_index"), loss: "nll_loss")
-    let reduction = arguments.reduction
+      input: input, target: target, weight: call[optional: .weight],
+      ignoreIndex: call.options[.ignoreIndex], loss: "nll_loss")
+    let reduction = call.reduction
     let rows = IndexTargets.rowLosses(input.storage, problem)
     let totalWeight = reduction == .mean ? problem.totalWeight() : 1
     let value = IndexTargets.reduce(rows, problem, reduction, totalWeight: totalWeight)
     var gradients: [(name: String, gradient: Tensor)] = []
-    if arguments.outputs.contains(.gradients) && problem.hasGradient {
+    if call.outputs.contains(.gradients) && problem.hasGradient {
       let layout = problem.layout
       let scale = IndexTargets.upstream(reduction, totalWeight: totalWeight)
       var dx = [Double](repeating: 0, count: input.count)
@@ -38,16 +38,16 @@ extension LossDefinition {
 enum ClassificationTensors {
   static func indexTargets(input: String) -> [TensorSpec] {
     [
-      TensorSpec("input", gradient: true, help: input),
+      TensorSpec(.input, gradient: true, help: input),
       TensorSpec(
-        "target", gradient: false,
+        .target, gradient: false,
         help: "class indices: () or (1) for 1-D input (PyTorch gives no gradient with (1)), (N) or (N, d1, ..., dk); "
           + "integers in [0, C) or ignore_index"),
-      TensorSpec("weight", required: false, gradient: false, help: "per-class weights (C); no gradient"),
+      TensorSpec(.weight, required: false, gradient: false, help: "per-class weights (C); no gradient"),
     ]
   }
 
   static let ignoreIndex = OptionSpec(
-    "ignore_index", .int, default: .int(-100),
+    .ignoreIndex, default: -100,
     help: "target value that contributes nothing (not to the mean's denominator either); any integer")
 }

@@ -18,15 +18,15 @@ extension LossDefinition {
     functionalName: "soft_margin_loss", moduleName: "SoftMarginLoss", aliases: ["soft_margin"],
     summary: "two-class logistic loss log(1 + exp(−y·x)) for targets ±1",
     tensors: [
-      TensorSpec("input", gradient: true, help: "scores, any shape"),
+      TensorSpec(.input, gradient: true, help: "scores, any shape"),
       TensorSpec(
-        "target", gradient: false,
+        .target, gradient: false,
         help: "labels (±1 intended, any real accepted), broadcast to the input's shape (may not enlarge it); no gradient"),
     ],
     options: [.reduction()],
     pointwiseKernel: { _ in AnyPointwiseKernel(SoftMarginKernel()) }
-  ) { arguments throws(LossError) in
-    let input = try arguments.tensor("input"), target = try arguments.tensor("target")
+  ) { call throws(LossError) in
+    let input = try call[.input], target = try call[.target]
     // ATen writes into an input-shaped output in place: the target may broadcast but not enlarge.
     let shape: [Int]
     do throws(ShapeError) { shape = try Broadcasting.shape(input.shape, target.shape) } catch { throw .data("soft_margin_loss: \(error.message)", tensor: "target") }
@@ -37,6 +37,6 @@ extension LossDefinition {
     }
     var operands = PointwiseOperands(input: input, target: target)
     operands.targetGradientName = nil
-    return try PointwiseLoss.compute(SoftMarginKernel(), operands, reduction: arguments.reduction, outputs: arguments.outputs)
+    return try PointwiseLoss.compute(SoftMarginKernel(), operands, reduction: call.reduction, outputs: call.outputs)
   }
 }

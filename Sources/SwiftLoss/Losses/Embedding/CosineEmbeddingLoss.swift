@@ -8,16 +8,16 @@ extension LossDefinition {
     functionalName: "cosine_embedding_loss", moduleName: "CosineEmbeddingLoss", aliases: ["cosine_embedding"],
     summary: "1 − cos(x1, x2) where y = 1, max(0, cos(x1, x2) − margin) where y = −1, 0 for other targets",
     tensors: [
-      TensorSpec("input1", gradient: true, help: "embeddings (N, D), or one embedding (D) with a 0-d target"),
-      TensorSpec("input2", gradient: true, help: "embeddings broadcastable with input1, the same rank"),
-      TensorSpec("target", gradient: false, help: "(N) or 0-d: 1 (similar) or −1 (dissimilar); other values give 0"),
+      TensorSpec(.input1, gradient: true, help: "embeddings (N, D), or one embedding (D) with a 0-d target"),
+      TensorSpec(.input2, gradient: true, help: "embeddings broadcastable with input1, the same rank"),
+      TensorSpec(.target, gradient: false, help: "(N) or 0-d: 1 (similar) or −1 (dissimilar); other values give 0"),
     ],
     options: [
       .reduction(),
-      OptionSpec("margin", .double, default: .double(0), help: "the similarity above which a dissimilar pair is penalised (−1 to 1)"),
+      OptionSpec(.margin, default: 0, help: "the similarity above which a dissimilar pair is penalised (−1 to 1)"),
     ]
-  ) { arguments throws(LossError) in
-    try CosineEmbedding.compute(arguments)
+  ) { call throws(LossError) in
+    try CosineEmbedding.compute(call)
   }
 }
 
@@ -37,9 +37,9 @@ enum CosineEmbedding {
   /// `constexpr float EPSILON = 1e-12` in ATen's Loss.cpp, used in float64 too.
   static let epsilon = Double(Float(1e-12))
 
-  static func compute(_ arguments: LossArguments) throws(LossError) -> LossResult {
-    let x1 = try arguments.tensor("input1"), x2 = try arguments.tensor("input2"), y = try arguments.tensor("target")
-    let margin = arguments.options.double("margin")
+  static func compute(_ call: LossCall) throws(LossError) -> LossResult {
+    let x1 = try call[.input1], x2 = try call[.input2], y = try call[.target]
+    let margin = call.options[.margin]
     switch y.rank {
     case 1 where x1.rank != 2 || x2.rank != 2:
       throw LossError.data(
@@ -106,9 +106,9 @@ enum CosineEmbedding {
       let negative = t[i] == -1 ? (shifted.isNaN ? shifted : (shifted < 0 ? 0 : shifted)) : 0
       losses[i] = positive + negative
     }
-    let reduction = arguments.reduction
+    let reduction = call.reduction
     var gradients: [(name: String, gradient: Tensor)] = []
-    if arguments.outputs.contains(.gradients) {
+    if call.outputs.contains(.gradients) {
       let scale = reduction.upstreamScale(count: count)
       var gradCos = [Double](repeating: 0, count: count)
       for i in 0..<count {

@@ -23,23 +23,23 @@ extension LossDefinition {
     functionalName: "hinge_embedding_loss", moduleName: "HingeEmbeddingLoss", aliases: ["hinge_embedding"],
     summary: "x where y = 1, max(0, margin − x) where y = −1 (other targets add both terms, as in PyTorch)",
     tensors: [
-      TensorSpec("input", gradient: true, help: "distances or scores, any shape (broadcast with target)"),
-      TensorSpec("target", gradient: false, help: "1 (similar) or −1 (dissimilar); any other value adds both terms"),
+      TensorSpec(.input, gradient: true, help: "distances or scores, any shape (broadcast with target)"),
+      TensorSpec(.target, gradient: false, help: "1 (similar) or −1 (dissimilar); any other value adds both terms"),
     ],
     options: [
       .reduction(),
-      OptionSpec("margin", .double, default: .double(1.0), help: "the hinge for y = −1: max(0, margin − x)"),
+      OptionSpec(.margin, default: 1.0, help: "the hinge for y = −1: max(0, margin − x)"),
     ],
-    pointwiseKernel: { options in AnyPointwiseKernel(HingeEmbeddingKernel(margin: options.double("margin"))) }
-  ) { arguments throws(LossError) in
-    let kernel = HingeEmbeddingKernel(margin: arguments.options.double("margin"))
-    var operands = PointwiseOperands(input: try arguments.tensor("input"), target: try arguments.tensor("target"))
+    pointwiseKernel: { options in AnyPointwiseKernel(HingeEmbeddingKernel(margin: options[.margin])) }
+  ) { call throws(LossError) in
+    let kernel = HingeEmbeddingKernel(margin: call.options[.margin])
+    var operands = PointwiseOperands(input: try call[.input], target: try call[.target])
     // Reject a broadcast too large to allocate before the shared mechanism expands the operands.
     do throws(ShapeError) {
       let shape = try Broadcasting.shape(operands.input.shape, operands.target.shape)
       _ = try Shape.elementCount(shape)
     } catch { throw .shape(error) }
     operands.targetGradientName = nil
-    return try PointwiseLoss.compute(kernel, operands, reduction: arguments.reduction, outputs: arguments.outputs)
+    return try PointwiseLoss.compute(kernel, operands, reduction: call.reduction, outputs: call.outputs)
   }
 }

@@ -4,16 +4,16 @@ extension LossDefinition {
     functionalName: "margin_ranking_loss", moduleName: "MarginRankingLoss", aliases: ["margin_ranking"],
     summary: "max(0, −y·(x1 − x2) + margin): input1 should rank above input2 where y = 1, below where y = −1",
     tensors: [
-      TensorSpec("input1", gradient: true, help: "first scores, any shape; input1, input2 and target need the same rank, then broadcast"),
-      TensorSpec("input2", gradient: true, help: "second scores, the same rank as input1"),
-      TensorSpec("target", gradient: true, help: "1 (input1 should be higher) or −1 (lower); other values are used as given"),
+      TensorSpec(.input1, gradient: true, help: "first scores, any shape; input1, input2 and target need the same rank, then broadcast"),
+      TensorSpec(.input2, gradient: true, help: "second scores, the same rank as input1"),
+      TensorSpec(.target, gradient: true, help: "1 (input1 should be higher) or −1 (lower); other values are used as given"),
     ],
     options: [
       .reduction(),
-      OptionSpec("margin", .double, default: .double(0), help: "the required gap between the two scores (any real)"),
+      OptionSpec(.margin, default: 0, help: "the required gap between the two scores (any real)"),
     ]
-  ) { arguments throws(LossError) in
-    try MarginRanking.compute(arguments)
+  ) { call throws(LossError) in
+    try MarginRanking.compute(call)
   }
 }
 
@@ -21,9 +21,9 @@ extension LossDefinition {
 /// with `a = [z > 0]` (clamp_min gives no gradient at z = 0 since PyTorch 2.14, none for NaN),
 /// `∂x1 = −y·a`, `∂x2 = y·a`, `∂y = −(x1 − x2)·a`.
 enum MarginRanking {
-  static func compute(_ arguments: LossArguments) throws(LossError) -> LossResult {
-    let x1 = try arguments.tensor("input1"), x2 = try arguments.tensor("input2"), y = try arguments.tensor("target")
-    let margin = arguments.options.double("margin")
+  static func compute(_ call: LossCall) throws(LossError) -> LossResult {
+    let x1 = try call[.input1], x2 = try call[.input2], y = try call[.target]
+    let margin = call.options[.margin]
     guard x1.rank == x2.rank, x1.rank == y.rank else {
       throw LossError.data(
         "margin_ranking_loss : All input tensors should have same dimension but got sizes: "
@@ -40,8 +40,8 @@ enum MarginRanking {
     let count = Shape.elementCountIfValid(shape) ?? 0
     let a = Broadcasting.expand(x1, to: shape), b = Broadcasting.expand(x2, to: shape)
     let t = Broadcasting.expand(y, to: shape)
-    let reduction = arguments.reduction
-    let wantsGradients = arguments.outputs.contains(.gradients)
+    let reduction = call.reduction
+    let wantsGradients = call.outputs.contains(.gradients)
     let scale = reduction.upstreamScale(count: count)
 
     var loss = [Double](repeating: 0, count: count)

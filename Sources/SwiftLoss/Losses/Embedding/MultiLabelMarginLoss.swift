@@ -4,15 +4,15 @@ extension LossDefinition {
     functionalName: "multilabel_margin_loss", moduleName: "MultiLabelMarginLoss", aliases: ["multilabel_margin"],
     summary: "multi-label hinge: Σ_{j listed} Σ_{i not listed} max(0, 1 − x_j + x_i) / C per sample",
     tensors: [
-      TensorSpec("input", gradient: true, help: "scores (C), (N, C), or a 0-d score (C = 1)"),
+      TensorSpec(.input, gradient: true, help: "scores (C), (N, C), or a 0-d score (C = 1)"),
       TensorSpec(
-        "target", gradient: false,
+        .target, gradient: false,
         help: "the input's shape: class indices per sample, ended by the first −1 (later entries ignored, "
           + "but every entry must lie in [−1, C−1])"),
     ],
     options: [MarginShapes.reduction]
-  ) { arguments throws(LossError) in
-    try MultiLabelMargin.compute(arguments)
+  ) { call throws(LossError) in
+    try MultiLabelMargin.compute(call)
   }
 }
 
@@ -22,8 +22,8 @@ extension LossDefinition {
 /// `∂x_i += 1/C`, `∂x_j −= 1/C` (times `1/N` for mean). `'none'` is `(N)` for 2-D input and a
 /// scalar for 0-d/1-d input.
 enum MultiLabelMargin {
-  static func compute(_ arguments: LossArguments) throws(LossError) -> LossResult {
-    let input = try arguments.tensor("input"), target = try arguments.tensor("target")
+  static func compute(_ call: LossCall) throws(LossError) -> LossResult {
+    let input = try call[.input], target = try call[.target]
     let (samples, classes) = try MarginShapes.samplesAndClasses(input)
     let consistent = input.rank <= 1 ? target.rank <= 1 && target.count == classes : target.shape == [samples, classes]
     guard consistent else {
@@ -33,8 +33,8 @@ enum MultiLabelMargin {
     // Like PyTorch, every entry (also those after the terminating −1) must lie in [−1, C−1].
     let labels = try ClassIndices.check(
       target, name: "target", classCount: classes, allowed: [-1], loss: "multilabel_margin_loss")
-    let reduction = arguments.reduction
-    let wantsGradients = arguments.outputs.contains(.gradients)
+    let reduction = call.reduction
+    let wantsGradients = call.outputs.contains(.gradients)
     let step = reduction == .mean ? 1 / Double(samples * classes) : 1 / Double(classes)
 
     var losses = [Double](repeating: 0, count: samples)

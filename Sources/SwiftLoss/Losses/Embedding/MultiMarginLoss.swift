@@ -4,17 +4,17 @@ extension LossDefinition {
     functionalName: "multi_margin_loss", moduleName: "MultiMarginLoss", aliases: ["multi_margin"],
     summary: "multi-class hinge: Σ_{i≠y} w_y·max(0, margin − x_y + x_i)^p / C per sample",
     tensors: [
-      TensorSpec("input", gradient: true, help: "scores (C), (N, C), or a 0-d score (C = 1)"),
-      TensorSpec("target", gradient: false, help: "class indices in [0, C): () or (1) for one sample, (N) for a batch"),
-      TensorSpec("weight", required: false, gradient: false, help: "per-class weights, 1-D of length C (the target class's weight scales its terms)"),
+      TensorSpec(.input, gradient: true, help: "scores (C), (N, C), or a 0-d score (C = 1)"),
+      TensorSpec(.target, gradient: false, help: "class indices in [0, C): () or (1) for one sample, (N) for a batch"),
+      TensorSpec(.weight, required: false, gradient: false, help: "per-class weights, 1-D of length C (the target class's weight scales its terms)"),
     ],
     options: [
       MarginShapes.reduction,
-      OptionSpec("p", .double, default: .double(1), help: "1 or 2: the power of each hinge term"),
-      OptionSpec("margin", .double, default: .double(1), help: "the margin by which the target score should win (any real)"),
+      OptionSpec(.p, default: 1, help: "1 or 2: the power of each hinge term"),
+      OptionSpec(.margin, default: 1, help: "the margin by which the target score should win (any real)"),
     ]
-  ) { arguments throws(LossError) in
-    try MultiMargin.compute(arguments)
+  ) { call throws(LossError) in
+    try MultiMargin.compute(call)
   }
 }
 
@@ -23,10 +23,10 @@ extension LossDefinition {
 /// `∂x_y = −Σ_i ∂x_i`, times `1/N` for mean. `z_i = 0` contributes nothing (the kernel tests
 /// `z > 0`); NaN scores make their terms vanish (NaN > 0 is false).
 enum MultiMargin {
-  static func compute(_ arguments: LossArguments) throws(LossError) -> LossResult {
-    let input = try arguments.tensor("input"), target = try arguments.tensor("target")
-    let weight = arguments.optionalTensor("weight")
-    let p = arguments.options.double("p"), margin = arguments.options.double("margin")
+  static func compute(_ call: LossCall) throws(LossError) -> LossResult {
+    let input = try call[.input], target = try call[.target]
+    let weight = call[optional: .weight]
+    let p = call.options[.p], margin = call.options[.margin]
     guard p == 1 || p == 2 else { throw LossError.usage("only p == 1 and p == 2 supported") }
     if let weight, weight.rank != 1 { throw LossError.data("weight must be one-dimensional") }
     let (samples, classes) = try MarginShapes.samplesAndClasses(input)
@@ -40,8 +40,8 @@ enum MultiMargin {
       throw LossError.data("inconsistent weight size, expected \(classes) but got \(Shape.describeList(weight.shape))")
     }
     let labels = try ClassIndices.check(target, name: "target", classCount: classes, loss: "multi_margin_loss")
-    let reduction = arguments.reduction
-    let wantsGradients = arguments.outputs.contains(.gradients)
+    let reduction = call.reduction
+    let wantsGradients = call.outputs.contains(.gradients)
     let squared = p == 2
     // PyTorch's per-term gradient step: 1/(N·C) for mean, else 1/C.
     let step = reduction == .mean ? 1 / Double(samples * classes) : 1 / Double(classes)

@@ -6,18 +6,18 @@ extension LossDefinition {
     tensors: TripletMargin.tensors,
     options: [
       .reduction(),
-      OptionSpec("margin", .double, default: .double(1), help: "the required gap between the two distances (> 0)"),
-      OptionSpec("p", .double, default: .double(2), help: "the norm's order: any real, inf or -inf (0 counts non-zeros and has no gradient)"),
-      OptionSpec("eps", .double, default: .double(1e-6), help: "added to every component of the difference before the norm"),
-      OptionSpec("swap", .bool, default: .bool(false), help: "use min(d(a, n), d(p, n)) as the negative distance (distance swap)"),
+      OptionSpec(.margin, default: 1, help: "the required gap between the two distances (> 0)"),
+      OptionSpec(.p, default: 2, help: "the norm's order: any real, inf or -inf (0 counts non-zeros and has no gradient)"),
+      OptionSpec(.eps, default: 1e-6, help: "added to every component of the difference before the norm"),
+      OptionSpec(.swap, default: false, help: "use min(d(a, n), d(p, n)) as the negative distance (distance swap)"),
     ]
-  ) { arguments throws(LossError) in
-    let options = arguments.options
-    let margin = options.double("margin")
+  ) { call throws(LossError) in
+    let options = call.options
+    let margin = options[.margin]
     // `margin <= 0` as in PyTorch: a NaN margin passes and gives NaN losses.
     if margin <= 0 { throw LossError.usage("margin must be greater than 0, got \(NumberText.python(margin))") }
-    let distance = PairwiseDistance(p: options.double("p"), eps: options.double("eps"))
-    return try TripletMargin.compute(distance, arguments, margin: margin, swap: options.bool("swap"))
+    let distance = PairwiseDistance(p: options[.p], eps: options[.eps])
+    return try TripletMargin.compute(distance, call, margin: margin, swap: options[.swap])
   }
 }
 
@@ -36,16 +36,16 @@ extension LossDefinition {
 /// runs for every row, so `0·NaN` stays NaN as in PyTorch.
 enum TripletMargin {
   static let tensors = [
-    TensorSpec("anchor", gradient: true, help: "anchors (D), (N, D) or (N, ..., D); distances are over the last dimension"),
-    TensorSpec("positive", gradient: true, help: "positives, the same rank as anchor (broadcast)"),
-    TensorSpec("negative", gradient: true, help: "negatives, the same rank as anchor (broadcast)"),
+    TensorSpec(.anchor, gradient: true, help: "anchors (D), (N, D) or (N, ..., D); distances are over the last dimension"),
+    TensorSpec(.positive, gradient: true, help: "positives, the same rank as anchor (broadcast)"),
+    TensorSpec(.negative, gradient: true, help: "negatives, the same rank as anchor (broadcast)"),
   ]
 
   static func compute<Distance: RowDistance>(
-    _ distance: Distance, _ arguments: LossArguments, margin: Double, swap: Bool
+    _ distance: Distance, _ call: LossCall, margin: Double, swap: Bool
   ) throws(LossError) -> LossResult {
-    let anchor = try arguments.tensor("anchor"), positive = try arguments.tensor("positive")
-    let negative = try arguments.tensor("negative")
+    let anchor = try call[.anchor], positive = try call[.positive]
+    let negative = try call[.negative]
     guard anchor.rank == positive.rank, positive.rank == negative.rank else {
       throw LossError.data(
         "The anchor, positive, and negative tensors are expected to have the same number of dimensions, "
@@ -83,9 +83,9 @@ enum TripletMargin {
       hinge[i] = z
       losses[i] = z.isNaN ? z : (z < 0 ? 0 : z)
     }
-    let reduction = arguments.reduction
+    let reduction = call.reduction
     var gradients: [(name: String, gradient: Tensor)] = []
-    if arguments.outputs.contains(.gradients) {
+    if call.outputs.contains(.gradients) {
       let scale = reduction.upstreamScale(count: count)
       var gPositive = [Double](repeating: 0, count: count)
       var gNegative = gPositive

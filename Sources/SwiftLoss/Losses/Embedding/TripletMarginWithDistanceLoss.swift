@@ -9,35 +9,35 @@ extension LossDefinition {
     options: [
       .reduction(),
       OptionSpec(
-        "distance_function", .choice(["pairwise", "cosine", "l1"]), default: .string("pairwise"),
+        .distanceFunction, choices: ["pairwise", "cosine", "l1"], default: "pairwise",
         help: "pairwise: nn.PairwiseDistance(p, eps) (--p, --eps); cosine: 1 − F.cosine_similarity(x, y, dim=-1); "
           + "l1: F.pairwise_distance(x, y, p=1)"),
-      OptionSpec("p", .double, default: .double(2), help: "the pairwise distance's norm order (pairwise only)"),
+      OptionSpec(.p, default: 2, help: "the pairwise distance's norm order (pairwise only)"),
       OptionSpec(
-        "eps", .double, default: .double(1e-6),
+        .eps, default: 1e-6,
         help: "added to every component of the difference before the norm (pairwise only)"),
-      OptionSpec("margin", .double, default: .double(1), help: "the required gap between the two distances (> 0)"),
-      OptionSpec("swap", .bool, default: .bool(false), help: "use min(d(a, n), d(p, n)) as the negative distance (distance swap)"),
+      OptionSpec(.margin, default: 1, help: "the required gap between the two distances (> 0)"),
+      OptionSpec(.swap, default: false, help: "use min(d(a, n), d(p, n)) as the negative distance (distance swap)"),
     ],
     acceptsLegacyReduction: false
-  ) { arguments throws(LossError) in
-    let options = arguments.options
-    let margin = options.double("margin")
+  ) { call throws(LossError) in
+    let options = call.options
+    let margin = options[.margin]
     if margin <= 0 { throw LossError.usage("margin must be greater than 0, got \(NumberText.python(margin))") }
-    let swap = options.bool("swap")
-    let function = options.string("distance_function")
-    // --p and --eps are nn.PairwiseDistance's arguments: the other distances take neither.
-    if function != "pairwise", let given = ["p", "eps"].first(where: options.isExplicit) {
+    let swap = options[.swap]
+    let function = options[.distanceFunction]
+    // --p and --eps are nn.PairwiseDistance's call: the other distances take neither.
+    if function != "pairwise", let given = [OptionKey<Double>.p, .eps].first(where: options.isGiven)?.name {
       throw LossError.usage(
         "--\(given) is an argument of nn.PairwiseDistance(p, eps), used by --distance-function pairwise; "
           + "the \(function) distance takes no --p or --eps")
     }
     switch function {
-    case "cosine": return try TripletMargin.compute(CosineDistance(), arguments, margin: margin, swap: swap)
-    case "l1": return try TripletMargin.compute(PairwiseDistance(p: 1), arguments, margin: margin, swap: swap)
+    case "cosine": return try TripletMargin.compute(CosineDistance(), call, margin: margin, swap: swap)
+    case "l1": return try TripletMargin.compute(PairwiseDistance(p: 1), call, margin: margin, swap: swap)
     default:
-      let distance = PairwiseDistance(p: options.double("p"), eps: options.double("eps"))
-      return try TripletMargin.compute(distance, arguments, margin: margin, swap: swap)
+      let distance = PairwiseDistance(p: options[.p], eps: options[.eps])
+      return try TripletMargin.compute(distance, call, margin: margin, swap: swap)
     }
   }
 }

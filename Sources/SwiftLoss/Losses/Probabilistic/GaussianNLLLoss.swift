@@ -33,29 +33,29 @@ extension LossDefinition {
     functionalName: "gaussian_nll_loss", moduleName: "GaussianNLLLoss", aliases: ["gaussian_nll"],
     summary: "negative log-likelihood of a Gaussian target with mean input and variance var",
     tensors: [
-      TensorSpec("input", gradient: true, help: "means, any shape"),
-      TensorSpec("target", gradient: true, help: "samples, broadcast with the input"),
+      TensorSpec(.input, gradient: true, help: "means, any shape"),
+      TensorSpec(.target, gradient: true, help: "samples, broadcast with the input"),
       TensorSpec(
-        "var", gradient: true,
+        .var, gradient: true,
         help: "variances ≥ 0: the input's shape, one dimension of size 1, or the input's shape without its last "
           + "dimension; a bare inline number is PyTorch's float var (broadcast to the input, no gradient), a 0-d "
           + "tensor from a file a tensor var"),
     ],
     options: [
       .reduction(),
-      OptionSpec("full", .bool, default: .bool(false), help: "add the constant 0.5·log(2π)"),
-      OptionSpec("eps", .double, default: .double(1e-6), help: "var is clamped to at least eps (the clamp does not affect the var gradient)"),
+      OptionSpec(.full, default: false, help: "add the constant 0.5·log(2π)"),
+      OptionSpec(.eps, default: 1e-6, help: "var is clamped to at least eps (the clamp does not affect the var gradient)"),
     ],
     acceptsLegacyReduction: false
-  ) { arguments throws(LossError) in
-    let input = try arguments.tensor("input"), target = try arguments.tensor("target")
-    let variance = try arguments.tensor("var")
+  ) { call throws(LossError) in
+    let input = try call[.input], target = try call[.target]
+    let variance = try call[.var]
     var parameter = variance
     var parameterGradientName: String? = "var"
     if let negative = variance.storage.firstIndex(where: { $0 < 0 }) {
       throw LossError.data("gaussian_nll_loss: var has negative entry/entries", tensor: "var", index: negative)
     }
-    if variance.rank == 0 && arguments.bareNumbers.contains("var") {
+    if variance.rank == 0 && call.bareNumbers.contains("var") {
       // A bare inline number is PyTorch's Python-float var: var·ones_like(input), no gradient. A 0-d
       // tensor from a file or --data is a tensor var: the checks below, and its gradient.
       parameter = Tensor(repeating: variance.storage[0], shape: input.shape)
@@ -76,8 +76,8 @@ extension LossDefinition {
     var operands = PointwiseOperands(input: input, target: target)
     operands.parameter = parameter
     operands.parameterGradientName = parameterGradientName
-    let kernel = GaussianNLLKernel(full: arguments.options.bool("full"), eps: arguments.options.double("eps"))
-    var result = try PointwiseLoss.compute(kernel, operands, reduction: arguments.reduction, outputs: arguments.outputs)
+    let kernel = GaussianNLLKernel(full: call.options[.full], eps: call.options[.eps])
+    var result = try PointwiseLoss.compute(kernel, operands, reduction: call.reduction, outputs: call.outputs)
     // The var gradient was summed to the unsqueezed shape; give it var's own shape.
     if let index = result.gradients.firstIndex(where: { $0.name == "var" }) {
       result.gradients[index].gradient.shape = variance.shape

@@ -27,42 +27,42 @@ extension LossDefinition {
     functionalName: "kl_div", moduleName: "KLDivLoss", aliases: ["kl_div", "kl"],
     summary: "Kullback-Leibler divergence of log-probabilities (input) from probabilities (target)",
     tensors: [
-      TensorSpec("input", gradient: true, help: "log-probabilities, any shape (not checked)"),
+      TensorSpec(.input, gradient: true, help: "log-probabilities, any shape (not checked)"),
       TensorSpec(
-        "target", gradient: true,
+        .target, gradient: true,
         help: "probabilities (log-probabilities with --log-target), broadcast with the input"),
     ],
     options: [
       .reduction(allowing: [.none, .mean, .sum, .batchmean]),
       OptionSpec(
-        "log_target", .bool, default: .bool(false),
+        .logTarget, default: false,
         help: "the target is given as log-probabilities"),
     ]
-  ) { arguments throws(LossError) in
-    let input = try arguments.tensor("input"), target = try arguments.tensor("target")
-    let reduction = arguments.reduction
+  ) { call throws(LossError) in
+    let input = try call[.input], target = try call[.target]
+    let reduction = call.reduction
     var warnings: [String] = []
     // PyTorch warns only when 'mean' was asked for by name, not when legacy flags produced it; the
     // module turns its legacy flags into the name 'mean' before it calls F.kl_div, which then warns.
-    if reduction == .mean && (!arguments.reductionFromLegacyFlags || arguments.spelledAsModule) {
+    if reduction == .mean && (!call.reductionFromLegacyFlags || call.spelledAsModule) {
       warnings.append(
         "reduction: 'mean' divides the total loss by both the batch size and the support size."
           + "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
           + "'mean' will be changed to behave the same as 'batchmean' in the next major release.")
     }
-    let kernel = KLDivKernel(logTarget: arguments.options.bool("log_target"))
+    let kernel = KLDivKernel(logTarget: call.options[.logTarget])
     let operands = PointwiseOperands(input: input, target: target)
     // F.kl_div with legacy flags and reduction='batchmean' reduces as the flags say, then divides
     // by the batch size all the same (the module's flags replace 'batchmean' outright).
-    let legacyThenBatchmean = arguments.reductionFromLegacyFlags && !arguments.spelledAsModule
-      && arguments.requestedReduction == .batchmean
+    let legacyThenBatchmean = call.reductionFromLegacyFlags && !call.spelledAsModule
+      && call.requestedReduction == .batchmean
     let dividesByBatch = reduction == .batchmean || legacyThenBatchmean
     guard dividesByBatch else {
-      return try PointwiseLoss.compute(kernel, operands, reduction: reduction, outputs: arguments.outputs, warnings: warnings)
+      return try PointwiseLoss.compute(kernel, operands, reduction: reduction, outputs: call.outputs, warnings: warnings)
     }
     // 'batchmean' is PyTorch's sum divided by input.size(0) (not divided for a 0-d input).
     let reduced: Reduction = reduction == .batchmean ? .sum : reduction
-    var outputs = arguments.outputs
+    var outputs = call.outputs
     if reduced == .none { outputs.insert(.elementwise) }
     var result = try PointwiseLoss.compute(kernel, operands, reduction: reduced, outputs: outputs)
     let batch = Double(input.rank == 0 ? 1 : input.shape[0])

@@ -12,9 +12,9 @@ struct PoissonNLLKernel: PointwiseKernel {
   static let twoPi = 2 * Double.pi
 
   init(_ options: LossOptions) {
-    logInput = options.bool("log_input")
-    full = options.bool("full")
-    eps = options.double("eps")
+    logInput = options[.logInput]
+    full = options[.full]
+    eps = options[.eps]
   }
 
   @inline(__always) func loss(_ x: Double, _ y: Double) -> Double {
@@ -46,20 +46,20 @@ extension LossDefinition {
     functionalName: "poisson_nll_loss", moduleName: "PoissonNLLLoss", aliases: ["poisson_nll"],
     summary: "negative log-likelihood of a Poisson target with rate exp(input) (or input)",
     tensors: [
-      TensorSpec("input", gradient: true, help: "log-rates (rates with --no-log-input), any shape"),
-      TensorSpec("target", gradient: true, help: "counts, broadcast with the input (not checked)"),
+      TensorSpec(.input, gradient: true, help: "log-rates (rates with --no-log-input), any shape"),
+      TensorSpec(.target, gradient: true, help: "counts, broadcast with the input (not checked)"),
     ],
     options: [
       .reduction(),
-      OptionSpec("log_input", .bool, default: .bool(true), help: "the input is the log of the rate: exp(x) − y·x; false: x − y·log(x + eps)"),
-      OptionSpec("full", .bool, default: .bool(false), help: "add Stirling's approximation y·log y − y + ½·log(2πy) where y > 1"),
-      OptionSpec("eps", .double, default: .double(1e-8), help: "added to the rate inside the log when log_input is false"),
+      OptionSpec(.logInput, default: true, help: "the input is the log of the rate: exp(x) − y·x; false: x − y·log(x + eps)"),
+      OptionSpec(.full, default: false, help: "add Stirling's approximation y·log y − y + ½·log(2πy) where y > 1"),
+      OptionSpec(.eps, default: 1e-8, help: "added to the rate inside the log when log_input is false"),
     ],
     pointwiseKernel: { options in AnyPointwiseKernel(PoissonNLLKernel(options)) }
-  ) { arguments throws(LossError) in
-    let kernel = PoissonNLLKernel(arguments.options)
-    let input = try arguments.tensor("input"), target = try arguments.tensor("target")
+  ) { call throws(LossError) in
+    let kernel = PoissonNLLKernel(call.options)
+    let input = try call[.input], target = try call[.target]
     return try PointwiseLoss.compute(
-      kernel, PointwiseOperands(input: input, target: target), reduction: arguments.reduction, outputs: arguments.outputs)
+      kernel, PointwiseOperands(input: input, target: target), reduction: call.reduction, outputs: call.outputs)
   }
 }

@@ -5,7 +5,7 @@ struct HuberKernel: PointwiseKernel {
     let z = abs(x - y)
     return z < delta ? 0.5 * z * z : delta * (z - 0.5 * delta)
   }
-  /// The target's gradient is the input's with the arguments swapped (derivatives.yaml:
+  /// The target's gradient is the input's with the call swapped (derivatives.yaml:
   /// `huber_loss_backward(grad, target, self)`), which keeps PyTorch's `+0.0` at `x == y`.
   @inline(__always) func derivatives(_ x: Double, _ y: Double) -> (input: Double, target: Double) {
     (slope(x - y), slope(y - x))
@@ -23,16 +23,16 @@ extension LossDefinition {
     tensors: RegressionLoss.tensors,
     options: [
       .reduction(),
-      OptionSpec("delta", .double, default: .double(1.0), help: "where the loss turns from quadratic to linear (> 0)"),
+      OptionSpec(.delta, default: 1.0, help: "where the loss turns from quadratic to linear (> 0)"),
     ],
     acceptsLegacyReduction: false,
     pointwiseKernel: { options in
-      let delta = options.double("delta")
+      let delta = options[.delta]
       return delta > 0 ? AnyPointwiseKernel(HuberKernel(delta: delta)) : nil
     }
-  ) { arguments throws(LossError) in
-    let delta = arguments.options.double("delta")
+  ) { call throws(LossError) in
+    let delta = call.options[.delta]
     guard delta > 0 else { throw LossError.usage("huber_loss does not support non-positive values for delta.") }
-    return try RegressionLoss.compute(HuberKernel(delta: delta), arguments, weightedMean: .dividesByCount)
+    return try RegressionLoss.compute(HuberKernel(delta: delta), call, weightedMean: .dividesByCount)
   }
 }

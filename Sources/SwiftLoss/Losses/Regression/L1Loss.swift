@@ -17,8 +17,8 @@ extension LossDefinition {
     tensors: RegressionLoss.tensors,
     options: [.reduction()],
     pointwiseKernel: { _ in AnyPointwiseKernel(AbsoluteErrorKernel()) }
-  ) { arguments throws(LossError) in
-    try RegressionLoss.compute(AbsoluteErrorKernel(), arguments, weightedMean: .dividesByWeightSum)
+  ) { call throws(LossError) in
+    try RegressionLoss.compute(AbsoluteErrorKernel(), call, weightedMean: .dividesByWeightSum)
   }
 }
 
@@ -26,23 +26,23 @@ extension LossDefinition {
 /// functional's optional `weight`, which must have exactly the input's size.
 enum RegressionLoss {
   static let tensors = [
-    TensorSpec("input", gradient: true, help: "predictions, any shape"),
-    TensorSpec("target", gradient: true, help: "targets, the input's shape (broadcast with a warning otherwise)"),
-    TensorSpec("weight", required: false, gradient: true, help: "per-element weights, exactly the input's shape"),
+    TensorSpec(.input, gradient: true, help: "predictions, any shape"),
+    TensorSpec(.target, gradient: true, help: "targets, the input's shape (broadcast with a warning otherwise)"),
+    TensorSpec(.weight, required: false, gradient: true, help: "per-element weights, exactly the input's shape"),
   ]
 
   static func compute<Kernel: PointwiseKernel>(
-    _ kernel: Kernel, _ arguments: LossArguments, weightedMean: WeightedMean
+    _ kernel: Kernel, _ call: LossCall, weightedMean: WeightedMean
   ) throws(LossError) -> LossResult {
-    let input = try arguments.tensor("input"), target = try arguments.tensor("target")
-    var operands = PointwiseOperands(input: input, target: target, weight: arguments.optionalTensor("weight"))
+    let input = try call[.input], target = try call[.target]
+    var operands = PointwiseOperands(input: input, target: target, weight: call[optional: .weight])
     if let weight = operands.weight, weight.shape != input.shape {
       throw LossError.data(
         "Weights and input must have the same size (weight \(Shape.describe(weight.shape)), input \(Shape.describe(input.shape)))")
     }
     operands.weightedMean = weightedMean
     return try PointwiseLoss.compute(
-      kernel, operands, reduction: arguments.reduction, outputs: arguments.outputs,
+      kernel, operands, reduction: call.reduction, outputs: call.outputs,
       warnings: PointwiseLoss.sizeMismatchWarning(input: input, target: target))
   }
 }

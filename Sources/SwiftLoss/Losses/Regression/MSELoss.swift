@@ -1,5 +1,5 @@
 /// `(x − y)²`; gradient `2(x − y)`, and `2(y − x)` for the target: derivatives.yaml computes the
-/// target's as `mse_loss_backward(grad, target, self)`, the arguments swapped rather than the
+/// target's as `mse_loss_backward(grad, target, self)`, the call swapped rather than the
 /// result negated, so at `x == y` both gradients are `+0.0`. With a `weight`, `F.mse_loss` is
 /// Python composite (`pow(x − y, 2)·w`) and autograd negates: the target's is then `−2(x − y)`.
 struct SquaredErrorKernel: PointwiseKernel {
@@ -19,8 +19,8 @@ extension LossDefinition {
     tensors: RegressionLoss.tensors,
     options: [.reduction()],
     pointwiseKernel: { _ in AnyPointwiseKernel(SquaredErrorKernel()) }
-  ) { arguments throws(LossError) in
-    let kernel = SquaredErrorKernel(negatesForTarget: arguments.optionalTensor("weight") != nil)
-    return try RegressionLoss.compute(kernel, arguments, weightedMean: .dividesByWeightSum)
+  ) { call throws(LossError) in
+    let kernel = SquaredErrorKernel(negatesForTarget: call[optional: .weight] != nil)
+    return try RegressionLoss.compute(kernel, call, weightedMean: .dividesByWeightSum)
   }
 }

@@ -5,7 +5,7 @@ struct SmoothL1Kernel: PointwiseKernel {
     let z = abs(x - y)
     return z < beta ? 0.5 * z * z / beta : z - 0.5 * beta
   }
-  /// The target's gradient is the input's with the arguments swapped (derivatives.yaml:
+  /// The target's gradient is the input's with the call swapped (derivatives.yaml:
   /// `smooth_l1_loss_backward(grad, target, self)`), which keeps PyTorch's `+0.0` at `x == y`.
   @inline(__always) func derivatives(_ x: Double, _ y: Double) -> (input: Double, target: Double) {
     (slope(x - y), slope(y - x))
@@ -23,18 +23,18 @@ extension LossDefinition {
     tensors: Array(RegressionLoss.tensors.prefix(2)),
     options: [
       .reduction(),
-      OptionSpec("beta", .double, default: .double(1.0), help: "where the loss turns from quadratic to linear (≥ 0)"),
+      OptionSpec(.beta, default: 1.0, help: "where the loss turns from quadratic to linear (≥ 0)"),
     ],
     pointwiseKernel: { options in
-      let beta = options.double("beta")
+      let beta = options[.beta]
       guard beta >= 0 else { return nil }
       return beta == 0 ? AnyPointwiseKernel(AbsoluteErrorKernel()) : AnyPointwiseKernel(SmoothL1Kernel(beta: beta))
     }
-  ) { arguments throws(LossError) in
-    let beta = arguments.options.double("beta")
+  ) { call throws(LossError) in
+    let beta = call.options[.beta]
     guard beta >= 0 else { throw LossError.usage("smooth_l1_loss does not support negative values for beta.") }
     // PyTorch routes beta == 0 to l1_loss in Python: the same values and sgn subgradient.
-    if beta == 0 { return try RegressionLoss.compute(AbsoluteErrorKernel(), arguments, weightedMean: .dividesByCount) }
-    return try RegressionLoss.compute(SmoothL1Kernel(beta: beta), arguments, weightedMean: .dividesByCount)
+    if beta == 0 { return try RegressionLoss.compute(AbsoluteErrorKernel(), call, weightedMean: .dividesByCount) }
+    return try RegressionLoss.compute(SmoothL1Kernel(beta: beta), call, weightedMean: .dividesByCount)
   }
 }
