@@ -166,7 +166,7 @@ import Testing
   }
 
   @Test func integerOptionsRefuseFractions() throws {
-    let spec = OptionSpec("ignore_index", .int, default: .int(-100), help: "")
+    let spec = OptionSpec(.ignoreIndex, default: -100, help: "")
     #expect(try OptionParsing.value("-100", for: spec) == .int(-100))
     #expect(throws: CommandError.self) { try OptionParsing.value("2.5", for: spec) }
     #expect(throws: CommandError.self) { try OptionParsing.value("2.0", for: spec) }
@@ -174,7 +174,7 @@ import Testing
   }
 
   @Test func booleanOptionForms() throws {
-    let spec = OptionSpec("full", .bool, default: .bool(false), help: "")
+    let spec = OptionSpec(.full, default: false, help: "")
     let definition = LossDefinition(
       functionalName: "test_loss", moduleName: "TestLoss", summary: "", tensors: [], options: [.reduction(), spec]
     ) { _ throws(LossError) in throw LossError.usage("unused") }

@@ -205,11 +205,11 @@ func numbers(in document: String) -> [Double] {
 
   @Test func jsonOptionValueTypes() {
     let specs = [
-      OptionSpec("reduction", .choice(["mean"]), default: .string("mean"), help: ""),
-      OptionSpec("margin", .double, default: .double(1), help: ""),
-      OptionSpec("p", .int, default: .int(2), help: ""),
-      OptionSpec("swap", .bool, default: .bool(false), help: ""),
-      OptionSpec("eps", .double, default: .double(1e-6), help: ""),
+      .reduction(allowing: [.mean]),
+      OptionSpec(.margin, default: 1, help: ""),
+      OptionSpec(OptionKey<Int>("p"), default: 2, help: ""),
+      OptionSpec(.swap, default: false, help: ""),
+      OptionSpec(.eps, default: 1e-6, help: ""),
     ]
     let values: [String: OptionValue] = ["reduction": .string("mean"), "margin": .double(.infinity), "p": .int(2), "swap": .bool(false), "eps": .double(1e-6)]
     #expect(JSONText.options(specs, values: values) == #"{"reduction": "mean", "margin": "Infinity", "p": 2, "swap": false, "eps": 1e-06}"#)

@@ -80,18 +80,14 @@ struct PyTorchFixture: CustomTestStringConvertible, Sendable {
     self.spelledAsModule = json["spelling"] as? String == "module"
   }
 
-  /// Runs the case's loss for one reduction as the command line would: the legacy flags mapped as
-  /// the front end maps them, the bare numbers marked.
+  /// Runs the case's loss for one reduction as the command line would: the reduction and the legacy
+  /// flags as given (the call maps them), the bare numbers marked.
   func run(_ definition: LossDefinition, reduction: String, outputs: LossOutputs = .all) throws(LossError) -> LossResult {
     var options = self.options
-    let hasLegacy = legacySizeAverage != nil || legacyReduce != nil
-    if definition.optionSpec("reduction") != nil {
-      options["reduction"] = .string(
-        hasLegacy ? Reduction.legacy(sizeAverage: legacySizeAverage, reduce: legacyReduce).rawValue : reduction)
-    }
+    if definition.optionSpec("reduction") != nil { options["reduction"] = .string(reduction) }
     return try definition.run(
-      tensors: tensors, options: options, outputs: outputs, reductionFromLegacyFlags: hasLegacy,
-      spelledAsModule: spelledAsModule, requestedReduction: Reduction(rawValue: reduction), bareNumbers: bareNumbers)
+      tensors: tensors, options: options, sizeAverage: legacySizeAverage, reduce: legacyReduce, outputs: outputs,
+      spelledAsModule: spelledAsModule, bareNumbers: bareNumbers)
   }
 
   static func option(_ value: Any) -> OptionValue? {

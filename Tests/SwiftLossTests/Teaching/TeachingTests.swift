@@ -62,7 +62,7 @@ import Testing
     let call = TeachingSamples.all[index]
     guard let definition = TeachingSamples.registered(call) else { return }
     let result = try definition.run(tensors: call.tensors, options: call.options, bareNumbers: call.bareNumbers)
-    let trace = try LossTracer.trace(definition, tensors: call.tensors, options: call.options, bareNumbers: call.bareNumbers)
+    let trace = try LossTracer.trace(try LossCall(definition, tensors: call.tensors, options: call.options, bareNumbers: call.bareNumbers))
     let text = trace.render(width: 10_000)
     #expect(text.contains("reduction"), "\(call.label)")
     #expect(Closeness.mismatch(expected: result.elementwise.storage, actual: trace.elementwise, relative: 1e-12) == nil,
@@ -79,7 +79,7 @@ import Testing
 
   @Test func crossEntropyShowsItsSteps() throws {
     let ce = try #require(LossRegistry.lookup("ce"))
-    let text = try LossTracer.trace(ce, tensors: ["input": TeachingSamples.logits34, "target": TeachingSamples.v([1, 0, 3])], options: [:]).render(width: 10_000)
+    let text = try LossTracer.trace(try LossCall(ce, tensors: ["input": TeachingSamples.logits34, "target": TeachingSamples.v([1, 0, 3])], options: [:])).render(width: 10_000)
     for step in ["shift by the row maximum", "log-sum-exp", "log_softmax = (x − m)", "pick the target class", "mean = Σ l / Σ w[y]"] {
       #expect(text.contains(step), "missing \(step)")
     }
@@ -88,7 +88,7 @@ import Testing
   @Test func linearCrossEntropyShowsTheProjectionThenCrossEntropy() throws {
     let lce = try #require(LossRegistry.lookup("nn.LinearCrossEntropyLoss"))
     let call = try #require(TeachingSamples.base.first { $0.loss == "linear_cross_entropy" })
-    let text = try LossTracer.trace(lce, tensors: call.tensors, options: call.options).render()
+    let text = try LossTracer.trace(try LossCall(lce, tensors: call.tensors, options: call.options)).render()
     for step in ["projection to logits", "n=0: z = [1.5, 0, 0.6, -0.3]", "shift by the row maximum", "log-sum-exp",
                  "pick the target class", "mean = Σ l / Σ w[y]"] {
       #expect(text.contains(step), "missing \(step)")
@@ -99,9 +99,9 @@ import Testing
   @Test func refusesLargeInputs() throws {
     let mse = try #require(LossRegistry.lookup("mse"))
     let big = Tensor(repeating: 1, shape: [101])
-    #expect(throws: LossError.self) { try LossTracer.trace(mse, tensors: ["input": big, "target": big], options: [:]) }
+    #expect(throws: LossError.self) { try LossTracer.trace(try LossCall(mse, tensors: ["input": big, "target": big], options: [:])) }
     do {
-      _ = try LossTracer.trace(mse, tensors: ["input": big, "target": big], options: [:])
+      _ = try LossTracer.trace(try LossCall(mse, tensors: ["input": big, "target": big], options: [:]))
     } catch {
       guard case .usage(let message) = error else { Issue.record("expected a usage error"); return }
       #expect(message.contains("--show"))
@@ -141,7 +141,7 @@ import Testing
   func scriptParsesAndHoldsTheTensors(_ index: Int) throws {
     let call = TeachingSamples.base[index]
     guard let definition = TeachingSamples.registered(call) else { return }
-    let script = try PythonEmitter.script(definition, tensors: call.tensors, options: call.options, bareNumbers: call.bareNumbers)
+    let script = try PythonEmitter.script(try LossCall(definition, tensors: call.tensors, options: call.options, bareNumbers: call.bareNumbers))
     let moduleOnly = !definition.tensorFamilies.isEmpty
     #expect(script.contains(moduleOnly ? "torch.nn.\(definition.moduleName)(" : "F.\(definition.functionalName)("))
     let explanation = try #require(Teaching.explanation(for: definition))
@@ -161,7 +161,7 @@ import Testing
   @Test func floatsAreExactAndGradientsOnlyWhereReported() throws {
     let ce = try #require(LossRegistry.lookup("ce"))
     let input = TeachingSamples.t([1, 3], [0.1, 1.0 / 3.0, -.infinity])
-    let script = try PythonEmitter.script(ce, tensors: ["input": input, "target": TeachingSamples.v([1]), "weight": TeachingSamples.v([1, 2, 3])], options: ["ignore_index": .int(-1)])
+    let script = try PythonEmitter.script(try LossCall(ce, tensors: ["input": input, "target": TeachingSamples.v([1]), "weight": TeachingSamples.v([1, 2, 3])], options: ["ignore_index": .int(-1)]))
     #expect(script.contains("input = torch.tensor([[0.1, 0.3333333333333333, float('-inf')]], dtype=torch.float64, requires_grad=True)"))
     #expect(script.contains("target = torch.tensor([1], dtype=torch.int64)"))
     #expect(script.contains("weight = torch.tensor([1.0, 2.0, 3.0], dtype=torch.float64)\n"))
@@ -170,20 +170,20 @@ import Testing
 
   @Test func legacyFlagsReplaceTheReduction() throws {
     let mse = try #require(LossRegistry.lookup("mse"))
-    let script = try PythonEmitter.script(mse, tensors: ["input": TeachingSamples.x22, "target": TeachingSamples.y22], options: [:],
-      legacy: .init(sizeAverage: false, reduce: nil))
+    let script = try PythonEmitter.script(try LossCall(mse, tensors: ["input": TeachingSamples.x22, "target": TeachingSamples.y22], options: [:],
+      sizeAverage: false, reduce: nil))
     #expect(script.contains("F.mse_loss(input, target, size_average=False)"))
     #expect(script.contains("reduction='none'"))
   }
 
   @Test func gaussianFloatVar() throws {
     let gaussian = try #require(LossRegistry.lookup("gaussian_nll"))
-    let script = try PythonEmitter.script(gaussian, tensors: ["input": TeachingSamples.x22, "target": TeachingSamples.y22, "var": Tensor(scalar: 0.25)], options: [:], bareNumbers: ["var"])
+    let script = try PythonEmitter.script(try LossCall(gaussian, tensors: ["input": TeachingSamples.x22, "target": TeachingSamples.y22, "var": Tensor(scalar: 0.25)], options: [:], bareNumbers: ["var"]))
     #expect(script.contains("var = 0.25  # a Python float"))
     // A 0-d var from a file is a tensor: a 1-D input takes it (unsqueezed), with its gradient.
-    let tensorVar = try PythonEmitter.script(
+    let tensorVar = try PythonEmitter.script(try LossCall(
       gaussian, tensors: ["input": TeachingSamples.v([1, 2]), "target": TeachingSamples.v([0, 0]), "var": Tensor(scalar: 0.25)],
-      options: [:])
+      options: [:]))
     #expect(tensorVar.contains("var = torch.tensor(0.25, dtype=torch.float64, requires_grad=True)"))
   }
 }
@@ -272,7 +272,7 @@ import Testing
 @Suite struct GradientCheckTests {
   @Test func smoothLossesAgree() throws {
     let mse = try #require(LossRegistry.lookup("mse"))
-    let report = try GradientCheck.run(mse, tensors: ["input": TeachingSamples.x22, "target": TeachingSamples.y22], options: [:])
+    let report = try GradientCheck.run(try LossCall(mse, tensors: ["input": TeachingSamples.x22, "target": TeachingSamples.y22], options: [:]))
     #expect(report.entries.map(\.name) == ["input", "target"])
     #expect(report.entries.allSatisfy { $0.agrees })
     #expect(report.render(width: 10_000).contains("agrees"))
@@ -281,11 +281,11 @@ import Testing
   @Test func symmetricKinksAgreeAndHingesAreReported() throws {
     // Central differences of |d| at d = 0 give 0, PyTorch's subgradient too.
     let l1 = try #require(LossRegistry.lookup("l1"))
-    let report = try GradientCheck.run(l1, tensors: ["input": TeachingSamples.x22, "target": TeachingSamples.y22], options: [:])
+    let report = try GradientCheck.run(try LossCall(l1, tensors: ["input": TeachingSamples.x22, "target": TeachingSamples.y22], options: [:]))
     #expect(report.entries.allSatisfy { $0.agrees })
     // A hinge exactly at its margin: PyTorch's subgradient 0, the finite difference −½.
     guard let hinge = LossRegistry.lookup("hinge_embedding") else { return }
-    let kinked = try GradientCheck.run(hinge, tensors: ["input": TeachingSamples.v([1, 0.5]), "target": TeachingSamples.v([-1, -1])], options: [:])
+    let kinked = try GradientCheck.run(try LossCall(hinge, tensors: ["input": TeachingSamples.v([1, 0.5]), "target": TeachingSamples.v([-1, -1])], options: [:]))
     let input = try #require(kinked.entries.first)
     #expect(input.mismatches == 1 && input.kinks == 1)
     #expect(kinked.render(width: 10_000).contains("subgradient"))
@@ -295,7 +295,7 @@ import Testing
   func everySampleChecks(_ index: Int) throws {
     let call = TeachingSamples.base[index]
     guard let definition = TeachingSamples.registered(call) else { return }
-    let report = try GradientCheck.run(definition, tensors: call.tensors, options: call.options, bareNumbers: call.bareNumbers)
+    let report = try GradientCheck.run(try LossCall(definition, tensors: call.tensors, options: call.options, bareNumbers: call.bareNumbers))
     if definition.functionalName == "ctc_loss" {
       let entry = try #require(report.entries.first)
       #expect(try #require(entry.adjustedMaxAbsoluteError) < 1e-6, "\(report.render(width: 10_000))")
@@ -309,7 +309,7 @@ import Testing
   @Test func refusesLargeInputs() throws {
     let mse = try #require(LossRegistry.lookup("mse"))
     let big = Tensor(repeating: 1, shape: [300])
-    #expect(throws: LossError.self) { try GradientCheck.run(mse, tensors: ["input": big, "target": big], options: [:]) }
+    #expect(throws: LossError.self) { try GradientCheck.run(try LossCall(mse, tensors: ["input": big, "target": big], options: [:])) }
   }
 }
 
@@ -376,7 +376,7 @@ struct TorchCrossCheckTests {
     guard let definition = TeachingSamples.registered(call),
       let python = ProcessInfo.processInfo.environment["SWIFTLOSS_TORCH_PYTHON"]
     else { return }
-    let script = try PythonEmitter.script(definition, tensors: call.tensors, options: call.options, bareNumbers: call.bareNumbers)
+    let script = try PythonEmitter.script(try LossCall(definition, tensors: call.tensors, options: call.options, bareNumbers: call.bareNumbers))
     let (status, output) = try PythonEmitterTests.run(python, ["-W", "ignore", "-"], input: script)
     try #require(status == 0, "\(call.label): \(output)")
     let result = try definition.run(tensors: call.tensors, options: call.options, bareNumbers: call.bareNumbers)
