@@ -125,8 +125,8 @@ struct PlotRequest {
         }
         continue
       }
-      guard let spec = request.losses.lazy.compactMap({ $0.optionSpec(flagName: pending.name) }).first, spec.name != "reduction" else {
-        let options = Set(request.losses.flatMap { $0.options.filter { $0.name != "reduction" }.map(\.flag) } + sweeps.map { "--" + $0 })
+      guard let spec = request.losses.lazy.compactMap({ $0.optionSpec(flagName: pending.name) }).first, !spec.declares(.reduction) else {
+        let options = Set(request.losses.flatMap { $0.options.filter { !$0.declares(.reduction) }.map(\.flag) } + sweeps.map { "--" + $0 })
           .sorted()
         throw CommandError.usage(
           "unknown option '\(pending.spelling)' for plot; it takes " + (PlotRequest.flags.map { "--" + $0.name } + options).joined(separator: ", "))

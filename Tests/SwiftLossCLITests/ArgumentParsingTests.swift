@@ -221,4 +221,58 @@ import Testing
     #expect(usageError(["list", "--bogus"]) != nil)
     #expect(usageError([]) != nil)
   }
+
+  /// Every loss flag is free of the flags the front end reads first (global flags, the teaching
+  /// modes, `--help`, the legacy flags, `--no-` forms), and a flag several losses share means the
+  /// same kind of value in each, as swift-argument-parser's `UniqueNamesValidator` checks names up
+  /// front. The checker itself is shown to catch a clash.
+  @Test func lossFlagsCollideWithNothing() {
+    let clashes = Self.flagClashes(LossRegistry.all)
+    #expect(clashes.isEmpty, "\(clashes)")
+
+    let shadowing = LossDefinition(
+      functionalName: "test_loss", moduleName: "TestLoss", summary: "", tensors: [TensorSpec(.input, gradient: true, help: "")],
+      options: [OptionSpec(OptionKey<Int>("format"), default: 0, help: ""), OptionSpec(OptionKey<Bool>("input"), default: false, help: "")]
+    ) { _ throws(LossError) in throw LossError.usage("unused") }
+    let retyped = LossDefinition(
+      functionalName: "other_loss", moduleName: "OtherLoss", summary: "", tensors: [],
+      options: [OptionSpec(OptionKey<Int>("margin"), default: 0, help: "")]
+    ) { _ throws(LossError) in throw LossError.usage("unused") }
+    let shadowed = Self.flagClashes([shadowing])
+    #expect(shadowed.contains("test_loss: --format is read as a flag of the front end"))
+    #expect(shadowed.contains("test_loss: --input is declared twice"))
+    #expect(Self.flagClashes(LossRegistry.all + [retyped]).contains { $0.hasPrefix("other_loss: --margin") })
+  }
+
+  /// What is wrong with the flags of `definitions`, one line per clash.
+  static func flagClashes(_ definitions: [LossDefinition]) -> [String] {
+    let reserved = Set(
+      GlobalOptions.flags.map(\.name) + TeachingMode.flags.map(\.name) + ["help", "size-average", "reduce"])
+    var kinds: [String: (kind: String, loss: String)] = [:]
+    var clashes: [String] = []
+    for definition in definitions {
+      let loss = definition.functionalName
+      let tensorFlags = definition.tensors.flatMap { spec in ([spec.name] + spec.aliases).map { ($0, "a tensor") } }
+      let optionFlags = definition.options.map { spec -> (String, String) in
+        if case .choice = spec.kind { return (spec.name, "a word") }
+        return (spec.name, spec.kind.noun)
+      }
+      var seen: Set<String> = []
+      for (name, kind) in tensorFlags + optionFlags {
+        let flag = name.replacingUnderscores()
+        if reserved.contains(flag) || flag.hasPrefix("no-") {
+          clashes.append("\(loss): --\(flag) is read as a flag of the front end")
+        }
+        if !seen.insert(flag).inserted { clashes.append("\(loss): --\(flag) is declared twice") }
+        if let earlier = kinds[flag] {
+          if earlier.kind != kind {
+            clashes.append("\(loss): --\(flag) takes \(kind), but \(earlier.loss)'s takes \(earlier.kind)")
+          }
+        } else {
+          kinds[flag] = (kind, loss)
+        }
+      }
+    }
+    return clashes
+  }
 }

@@ -127,6 +127,9 @@ public struct LossCall: Sendable {
   /// An optional tensor: nil when it was not given.
   public subscript(optional key: TensorKey) -> Tensor? { tensors[key.name] }
 
+  /// Whether `key` was given as a bare inline number (a Python float).
+  public func isBareNumber(_ key: TensorKey) -> Bool { bareNumbers.contains(key.name) }
+
   /// The same call on other tensors (the gradient check's perturbed copies, a loss's inner call).
   public func with(tensors: [String: Tensor], outputs: LossOutputs? = nil) -> LossCall {
     var call = self

@@ -56,6 +56,9 @@ public struct LossResult: Sendable {
   }
 
   public func gradient(_ name: String) -> Tensor? { gradients.first { $0.name == name }?.gradient }
+
+  /// The gradient of a tensor the loss declares, when it has one.
+  public func gradient(_ key: TensorKey) -> Tensor? { gradient(key.name) }
 }
 
 /// A loss in the registry: its names, its tensors and options, and how to compute it.

@@ -63,6 +63,9 @@ public struct OptionSpec: Sendable {
   /// `--ignore-index`.
   public var flag: String { "--" + name.replacingUnderscores() }
 
+  /// Whether this is the spec of `key`.
+  public func declares<Value>(_ key: OptionKey<Value>) -> Bool { name == key.name }
+
   public static func reduction(
     allowing choices: [Reduction] = [.none, .mean, .sum],
     help: String? = nil

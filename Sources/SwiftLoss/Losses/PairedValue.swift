@@ -24,7 +24,7 @@ extension LossDefinition {
     readOptions: ReadOptions
   ) throws(InputError) -> LossResult? {
     guard outputs == .value, readOptions.parallel, pointwiseKernel != nil,
-      sources.count == 2, let input = sources["input"], let target = sources["target"],
+      sources.count == 2, let input = sources[TensorKey.input.name], let target = sources[TensorKey.target.name],
       let pair = DelimitedTextPair.open(input, target, options: readOptions)
     else { return nil }
     let result = value(of: pair, options: options)

@@ -92,7 +92,7 @@ public enum Completions {
     var seen = Set<String>()
     var flags: [Flag] = []
     for definition in model.losses where LossPlot.probe(for: definition) != nil {
-      for spec in definition.options where spec.name != "reduction" && seen.insert(spec.name).inserted {
+      for spec in definition.options where !spec.declares(.reduction) && seen.insert(spec.name).inserted {
         flags.append(Flag(spec.flag, .text, "values to plot, comma-separated: " + spec.help))
       }
       for sweep in LossPlot.probe(for: definition)?.sweeps ?? [] where seen.insert(sweep.name).inserted {

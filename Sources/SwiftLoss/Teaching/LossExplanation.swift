@@ -37,11 +37,11 @@ public struct LossExplanation: Sendable {
 
   /// Whether tensor `name` is an int64 tensor in PyTorch for this call.
   public func isIntegerTensor(_ name: String, in tensors: [String: Tensor]) -> Bool {
-    if functionalName == "cross_entropy" && name == "target" {
+    if functionalName == "cross_entropy" && name == TensorKey.target.name {
       guard let input = tensors[.input], let target = tensors[.target] else { return true }
       return input.shape != target.shape
     }
-    if functionalName == "linear_cross_entropy" && name == "target" {
+    if functionalName == "linear_cross_entropy" && name == TensorKey.target.name {
       guard let input = tensors[.input], let target = tensors[.target], let weight = tensors[.linearWeight] else {
         return true
       }
@@ -188,7 +188,7 @@ public enum Teaching {
     let optionalTensors = definition.tensors.filter { !$0.isRequired }.map { "\($0.name)=\($0.name)" }
     // triplet_margin_with_distance's --p/--eps are nn.PairwiseDistance's, not keywords of the loss.
     let keywords = definition.options.filter { option in
-      definition.functionalName != "triplet_margin_with_distance_loss" || (option.name != "p" && option.name != "eps")
+      definition.functionalName != "triplet_margin_with_distance_loss" || (!option.declares(.p) && !option.declares(.eps))
     }.map { "\($0.name)=\(PythonText.keyword($0, $0.defaultValue))" }
     // Module: buffers (weight, pos_weight) are constructor arguments; other tensors are call arguments.
     let moduleArgs = optionalTensors + keywords
@@ -228,7 +228,7 @@ enum PythonText {
 
   /// A keyword argument's value for `spec` (the distance function is a callable in PyTorch).
   static func keyword(_ spec: OptionSpec, _ value: OptionValue) -> String {
-    if spec.name == "distance_function", case .string(let word) = value {
+    if spec.declares(.distanceFunction), case .string(let word) = value {
       switch word {
       case "cosine": return "lambda x, y: 1.0 - F.cosine_similarity(x, y, dim=-1)"
       case "l1": return "lambda x, y: F.pairwise_distance(x, y, p=1)"

@@ -368,7 +368,7 @@ public enum LossPlot {
   ) -> PlotData? {
     guard let probe = probe(for: definition) else { return nil }
     var settings: [(String, OptionValue)] = []
-    for spec in definition.options where spec.name != "reduction" {
+    for spec in definition.options where !spec.declares(.reduction) {
       if let value = options[spec.name] { settings.append((spec.name, value)) }
     }
     for sweep in probe.sweeps {

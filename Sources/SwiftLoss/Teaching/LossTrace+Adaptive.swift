@@ -8,7 +8,7 @@ extension TraceContext {
       return summary()
     }
     let layout = forward.layout, batch = forward.batch
-    var operands = ["input", "target"].map(describe)
+    var operands = [TensorKey.input, .target].map(describe)
     operands += layout.parameterShapes.map { "\($0.name) \(Shape.describe($0.shape))" }
     operands.append(
       "in_features = \(layout.inFeatures), n_classes = \(layout.nClasses), cutoffs + [n_classes] = "

@@ -5,7 +5,7 @@ import Glibc
 extension TraceContext {
   /// The engine's numbers without intermediate steps (a shape the specific trace does not cover).
   mutating func summary() {
-    trace.step("operands", definition.tensors.map(\.name).filter { tensors[$0] != nil }.map(describe))
+    trace.step("operands", definition.tensors.map(\.key).filter { tensors[$0] != nil }.map(describe))
     trace.step("per element (from the engine)", ["l = \(F.vector(result.elementwise.storage))"])
     trace.elementwise = result.elementwise.storage
     trace.value = reduction == .none ? nil : result.value.storage.first

@@ -23,7 +23,7 @@ extension TraceContext {
     let logits = LinearCrossEntropy.project(input.storage, weight.storage, bias?.storage, rows: rows, features: features, k: inFeatures)
     guard let logitsTensor = try? Tensor(shape: logitsShape, storage: logits) else { return summary() }
 
-    var lines = [describe("input"), "linear_weight \(Shape.describe(weight.shape))" + (outFeatures.isEmpty ? "" : " (the flat module weight viewed with out_features \(Shape.describe(outFeatures)))")]
+    var lines = [describe(.input), "linear_weight \(Shape.describe(weight.shape))" + (outFeatures.isEmpty ? "" : " (the flat module weight viewed with out_features \(Shape.describe(outFeatures)))")]
     if let bias { lines.append("linear_bias \(Shape.describe(bias.shape)) = \(F.vector(bias.storage))") }
     lines.append("z = input · linear_weightᵀ\(bias == nil ? "" : " + linear_bias")  over W as (\(features), \(inFeatures))")
     for r in 0..<rows {

@@ -119,7 +119,7 @@ struct TraceContext {
   var reduction: Reduction { options.reduction }
   typealias F = TraceNumber
 
-  func tensor(_ name: String) -> Tensor? { tensors[name] }
+  func describe(_ key: TensorKey) -> String { describe(key.name) }
 
   func describe(_ name: String) -> String {
     guard let t = tensors[name] else { return "\(name): (not given)" }
@@ -182,7 +182,7 @@ struct TraceContext {
     for name in names {
       guard var t = tensors[name] else { continue }
       // gaussian_nll_loss's var of the input's shape without its last dimension is unsqueezed.
-      if name == "var", let input = tensors[.input], t.rank > 0, t.shape == Array(input.shape.dropLast()) {
+      if name == TensorKey.var.name, let input = tensors[.input], t.rank > 0, t.shape == Array(input.shape.dropLast()) {
         t = Tensor(validatedShape: t.shape + [1], storage: t.storage)
       }
       if let common = Broadcasting.shape([t.shape, shape]), common == shape {
@@ -199,7 +199,7 @@ struct TraceContext {
     let formula = Teaching.explanations[definition.functionalName]?.formula.filter { !($0.hasPrefix("dl") && $0.contains("/d")) } ?? ["l = f(x, y)"]
     let regression = ["l1_loss", "mse_loss", "smooth_l1_loss", "huber_loss", "gaussian_nll_loss"].contains(definition.functionalName)
     var rows: [String] = formula
-    let settings = definition.options.filter { $0.name != "reduction" }.map { "\($0.name) = \(options.values[$0.name].map(PythonText.option) ?? "?")" }
+    let settings = definition.options.filter { !$0.declares(.reduction) }.map { "\($0.name) = \(options.values[$0.name].map(PythonText.option) ?? "?")" }
     if !settings.isEmpty { rows.append("with " + settings.joined(separator: ", ")) }
     let elementwise = result.elementwise.storage
     var header = ["index"] + columns.map(\.0)
@@ -208,7 +208,9 @@ struct TraceContext {
     var table: [[String]] = [header]
     for i in 0..<elementwise.count {
       var row = [Self.index(i, shape)] + columns.map { F.short($0.1[i]) }
-      if regression, let x = columns.first(where: { $0.0 == "input" })?.1, let y = columns.first(where: { $0.0 == "target" })?.1 {
+      if regression, let x = columns.first(where: { $0.0 == TensorKey.input.name })?.1,
+        let y = columns.first(where: { $0.0 == TensorKey.target.name })?.1
+      {
         row.append(F.short(x[i] - y[i]))
       }
       row.append(F.short(elementwise[i]))
@@ -232,7 +234,7 @@ struct TraceContext {
     guard let input = tensors[.input] else { return pointwise() }
     let classes = input.shape.last ?? 1
     let rows = max(1, input.count / max(1, classes))
-    trace.step("operands", definition.tensors.map(\.name).filter { tensors[$0] != nil }.map(describe))
+    trace.step("operands", definition.tensors.map(\.key).filter { tensors[$0] != nil }.map(describe))
     var lines = Teaching.explanations[definition.functionalName]?.formula ?? []
     let elementwise = result.elementwise.storage
     for n in 0..<min(rows, elementwise.count) {

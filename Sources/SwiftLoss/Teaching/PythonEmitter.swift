@@ -6,7 +6,7 @@ public enum PythonEmitter {
   /// The script. Runs the loss once first (to learn which tensors get gradients, and so that a call
   /// swiftloss rejects is reported instead of emitted).
   public static func script(_ call: LossCall, commandLine: String? = nil) throws(LossError) -> String {
-    let definition = call.definition, tensors = call.tensors, bareNumbers = call.bareNumbers
+    let definition = call.definition, tensors = call.tensors
     // The options as given: those the script writes (the legacy flags are written as themselves).
     let options = call.givenOptions
     let legacy = call.legacyFlags
@@ -35,10 +35,10 @@ public enum PythonEmitter {
     for spec in definition.tensors {
       guard let tensor = tensors[spec.name] else { continue }
       let integer = linearCrossEntropy
-        ? spec.name == "target" && !differentiable.contains("target")  // probability targets get a gradient
+        ? spec.key == .target && !differentiable.contains(TensorKey.target.name)  // probability targets get a gradient
         : explanation?.isIntegerTensor(spec.name, in: tensors) ?? false
-      if definition.functionalName == "gaussian_nll_loss" && spec.name == "var" && tensor.rank == 0
-        && bareNumbers.contains("var")
+      if definition.functionalName == "gaussian_nll_loss" && spec.key == .var && tensor.rank == 0
+        && call.isBareNumber(.var)
       {
         lines.append("var = \(PythonText.float(tensor.storage[0]))  # a Python float, as PyTorch takes it (no gradient)")
       } else {
@@ -60,13 +60,13 @@ public enum PythonEmitter {
     for spec in definition.options {
       guard let value = resolved.values[spec.name] else { continue }
       let given = options[spec.name] != nil
-      if spec.name == "reduction" {
+      if spec.declares(.reduction) {
         if legacy == nil { keywords.append("reduction=\(PythonText.option(value))") }
         continue
       }
       let pairwiseArguments = definition.functionalName == "triplet_margin_with_distance_loss"
         && (options[OptionKey.p.name] != nil || options[OptionKey.eps.name] != nil)
-      if spec.name == "distance_function" {
+      if spec.declares(.distanceFunction) {
         if case .string(let word) = value, word != "pairwise" || given || pairwiseArguments {
           // --p/--eps: the distance function is nn.PairwiseDistance(p, eps) itself.
           let text = word == "pairwise" && pairwiseArguments
@@ -77,13 +77,13 @@ public enum PythonEmitter {
         }
         continue
       }
-      if definition.functionalName == "triplet_margin_with_distance_loss" && (spec.name == "p" || spec.name == "eps") {
+      if definition.functionalName == "triplet_margin_with_distance_loss" && (spec.declares(.p) || spec.declares(.eps)) {
         continue  // arguments of nn.PairwiseDistance, written into distance_function above
       }
       guard given else { continue }
       if linearCrossEntropy && ["out_features", "chunked", "batch_chunk_size"].contains(spec.name) { continue }
       let text: String
-      if definition.functionalName == "multi_margin_loss", spec.name == "p", case .double(let p) = value, p == p.rounded(), abs(p) < 1e9 {
+      if definition.functionalName == "multi_margin_loss", spec.declares(.p), case .double(let p) = value, p == p.rounded(), abs(p) < 1e9 {
         text = String(Int(p))
       } else {
         text = PythonText.option(value)
@@ -124,9 +124,9 @@ public enum PythonEmitter {
     if !outFeatures.isEmpty, let weight = tensors[.linearWeight], weight.rank == 2 {
       let perClass = max(1, outFeatures.reduce(1, *))
       let dims = outFeatures.map(String.init).joined(separator: ", ")
-      renamed["linear_weight"] = "linear_weight.reshape(\(weight.shape[0] / perClass), \(dims), \(weight.shape[1]))"
+      renamed[TensorKey.linearWeight.name] = "linear_weight.reshape(\(weight.shape[0] / perClass), \(dims), \(weight.shape[1]))"
       if let bias = tensors[.linearBias], bias.rank == 1 {
-        renamed["linear_bias"] = "linear_bias.reshape(\(bias.shape[0] / perClass), \(dims))"
+        renamed[TensorKey.linearBias.name] = "linear_bias.reshape(\(bias.shape[0] / perClass), \(dims))"
       }
     }
     var keywords: [String] = []

@@ -125,7 +125,7 @@ enum LinearCrossEntropy {
       input: Tensor(validatedShape: logitsShape, storage: logits), target: target, weight: call[optional: .weight],
       ignoreIndex: options[.ignoreIndex], labelSmoothing: options[.labelSmoothing], call, loss: loss)
     result.warnings = warnings + result.warnings
-    guard let dLogits = result.gradient("input") else { return result }
+    guard let dLogits = result.gradient(.input) else { return result }
     // The chain rule through the projection: dX = G·W, dW = Gᵀ·X, db = Σ_rows G.
     var gradients: [(name: String, gradient: Tensor)] = []
     let (dInput, dWeight) = backProject(
@@ -133,11 +133,11 @@ enum LinearCrossEntropy {
     gradients.append(("input", Tensor(validatedShape: input.shape, storage: dInput)))
     let flatWeight = call[optional: .linearWeight]?.shape ?? linearWeight.shape
     gradients.append(("linear_weight", Tensor(validatedShape: flatWeight, storage: dWeight)))
-    if let gradient = result.gradient("target") { gradients.append(("target", gradient)) }
+    if let gradient = result.gradient(.target) { gradients.append(("target", gradient)) }
     if let bias = call[optional: .linearBias] {
       gradients.append(("linear_bias", Tensor(validatedShape: bias.shape, storage: columnSums(dLogits.storage, rows: rows, features: features))))
     }
-    if let gradient = result.gradient("weight") { gradients.append(("weight", gradient)) }
+    if let gradient = result.gradient(.weight) { gradients.append(("weight", gradient)) }
     result.gradients = gradients
     return result
   }
@@ -170,7 +170,7 @@ enum LinearCrossEntropy {
       let leading = tensor.rank == 1 + trailing.count ? tensor.shape[0] : -1
       guard leading >= 0, perClass > 0, leading % perClass == 0 else {
         let wanted = "[" + (["C"] + outFeatures.map(String.init) + trailing.map(String.init)).joined(separator: ", ") + "]"
-        let flat = name == "linear_weight" ? "linear.weight" : "linear.bias"
+        let flat = name == TensorKey.linearWeight.name ? "linear.weight" : "linear.bias"
         throw LossError.data(
           "\(loss): shape '\(wanted)' is invalid for input of size \(tensor.count) (\(name) of shape "
             + "\(Shape.describeList(tensor.shape)) read as the module's flat \(flat) with out_features "

@@ -72,7 +72,7 @@ extension LossDefinition {
     let factor = reduction.upstreamScale(count: perSample.count) / Double(classes)
     var gradients: [(name: String, gradient: Tensor)] = []
     for (name, gradient) in elementwise.gradients {
-      let original = name == "input" ? input.shape : name == "target" ? target.shape : gradient.shape
+      let original = name == TensorKey.input.name ? input.shape : name == TensorKey.target.name ? target.shape : gradient.shape
       let reduced = Broadcasting.sumReduce(gradient.storage, from: gradient.shape, to: original)
       gradients.append((name, Tensor(validatedShape: original, storage: reduced.map { $0 * factor })))
     }

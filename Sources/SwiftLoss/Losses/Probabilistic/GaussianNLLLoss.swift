@@ -55,7 +55,7 @@ extension LossDefinition {
     if let negative = variance.storage.firstIndex(where: { $0 < 0 }) {
       throw LossError.data("gaussian_nll_loss: var has negative entry/entries", tensor: "var", index: negative)
     }
-    if variance.rank == 0 && call.bareNumbers.contains("var") {
+    if variance.rank == 0 && call.isBareNumber(.var) {
       // A bare inline number is PyTorch's Python-float var: var·ones_like(input), no gradient. A 0-d
       // tensor from a file or --data is a tensor var: the checks below, and its gradient.
       parameter = Tensor(repeating: variance.storage[0], shape: input.shape)
@@ -79,7 +79,7 @@ extension LossDefinition {
     let kernel = GaussianNLLKernel(full: call.options[.full], eps: call.options[.eps])
     var result = try PointwiseLoss.compute(kernel, operands, reduction: call.reduction, outputs: call.outputs)
     // The var gradient was summed to the unsqueezed shape; give it var's own shape.
-    if let index = result.gradients.firstIndex(where: { $0.name == "var" }) {
+    if let index = result.gradients.firstIndex(where: { $0.name == TensorKey.var.name }) {
       result.gradients[index].gradient.shape = variance.shape
     }
     return result
