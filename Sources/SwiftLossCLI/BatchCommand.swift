@@ -12,7 +12,7 @@ import SwiftLoss
 /// arrays, numbers or `{"shape", "data"}` objects) and options (`"reduction": "sum"`,
 /// `"label_smoothing": 0.1`, `"size_average": false`), and the output settings `show`,
 /// `precision`, `dtype`, `expect`, `rtol`, `atol`. Every request goes through the path of a single
-/// call (``ComputeCommand/finish(tensors:labels:compact:)``), so a result is the object
+/// call (``ComputeCommand/evaluate(tensors:labels:bareNumbers:warnings:resolved:compact:)``), so a result is the object
 /// `--format json` prints, on one line. A bad request gives `{"error": "...", "line": N}` and the
 /// stream goes on.
 ///

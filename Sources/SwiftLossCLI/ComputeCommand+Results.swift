@@ -1,6 +1,6 @@
 import SwiftLoss
 
-/// The second half of a computation, once the tensors are read: options, the loss, the output.
+/// The second half of a computation, once the tensors are read: the call, the loss, the output.
 /// Single calls and every request of `batch` go through here.
 extension ComputeCommand {
   /// Evaluates the tensors read and renders the result: the call is resolved (the options once,
@@ -8,9 +8,9 @@ extension ComputeCommand {
   /// `bareNumbers`: the tensors given as bare inline numbers (PyTorch's Python floats);
   /// `warnings`: those planning and reading gave (the legacy-flag ones included); nil: the
   /// legacy-flag ones.
-  func finish(
+  func evaluate(
     tensors: [String: Tensor], labels: [String: String], bareNumbers: Set<String> = [], warnings earlier: [String]? = nil,
-    resolved: (options: LossOptions, reductionSource: LossCall.ReductionSource)? = nil, compact: Bool = false
+    resolved: LossCall.ResolvedOptions? = nil, compact: Bool = false
   ) throws(CommandError) -> Outcome {
     let call = try makeCall(tensors: tensors, labels: labels, bareNumbers: bareNumbers, resolved: resolved)
     var warnings = earlier ?? namingWarnings(legacyReduction: call.reductionFromLegacyFlags ? call.reduction : nil)
@@ -37,11 +37,11 @@ extension ComputeCommand {
   /// wanted and which tensors were bare inline numbers.
   func makeCall(
     tensors: [String: Tensor], labels: [String: String], bareNumbers: Set<String>,
-    resolved: (options: LossOptions, reductionSource: LossCall.ReductionSource)?
+    resolved: LossCall.ResolvedOptions?
   ) throws(CommandError) -> LossCall {
     let definition = request.definition
     do throws(LossError) {
-      let options: (options: LossOptions, reductionSource: LossCall.ReductionSource)
+      let options: LossCall.ResolvedOptions
       if let resolved { options = resolved } else { options = try resolveOptions() }
       return try LossCall(
         definition, tensors: tensors, given: request.options, resolved: options, outputs: request.global.show.outputs,
@@ -52,7 +52,7 @@ extension ComputeCommand {
   }
 
   /// The options resolved from the command line (the legacy flags mapped).
-  func resolveOptions() throws(LossError) -> (options: LossOptions, reductionSource: LossCall.ReductionSource) {
+  func resolveOptions() throws(LossError) -> LossCall.ResolvedOptions {
     try LossCall.resolveOptions(
       of: request.definition, request.options, sizeAverage: request.sizeAverage, reduce: request.reduce)
   }

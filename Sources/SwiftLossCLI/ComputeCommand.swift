@@ -1,6 +1,7 @@
 import SwiftLoss
 
-/// Runs one loss computation: reads the tensors, resolves the options, computes, and renders.
+/// Runs one loss computation: plans it (usage checks, the options resolved once), reads the
+/// tensors, evaluates the resolved ``LossCall`` and renders the result.
 struct ComputeCommand {
   let request: ComputeRequest
   let io: CommandIO
@@ -21,7 +22,7 @@ struct ComputeCommand {
     var readOptions: ReadOptions
     /// The options resolved once (the legacy flags mapped); nil when they are invalid, which the
     /// evaluation then reports with the tensors at hand.
-    var resolved: (options: LossOptions, reductionSource: LossCall.ReductionSource)?
+    var resolved: LossCall.ResolvedOptions?
     var warnings: [String]
   }
 
@@ -31,7 +32,7 @@ struct ComputeCommand {
     var opened: [String: InputSource] = [:]
     if let paired = try pairedValue(plan, opened: &opened) { return paired }
     let (tensors, labels, readWarnings) = try read(plan, opened: opened)
-    return try finish(
+    return try evaluate(
       tensors: tensors, labels: labels, bareNumbers: bareNumberTensors, warnings: plan.warnings + readWarnings,
       resolved: plan.resolved)
   }
@@ -185,7 +186,7 @@ struct ComputeCommand {
   }
 
   /// The reduction the legacy flags decided, from resolved options.
-  private func legacyReduction(_ resolved: (options: LossOptions, reductionSource: LossCall.ReductionSource)?)
+  private func legacyReduction(_ resolved: LossCall.ResolvedOptions?)
     -> Reduction?
   {
     guard let resolved, case .legacy = resolved.reductionSource else { return nil }

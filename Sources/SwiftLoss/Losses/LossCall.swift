@@ -18,6 +18,9 @@ public struct LossCall: Sendable {
     case legacy(sizeAverage: Bool?, reduce: Bool?, requested: Reduction?)
   }
 
+  /// A call's options before its tensors are read, and how its reduction was given.
+  public typealias ResolvedOptions = (options: LossOptions, reductionSource: ReductionSource)
+
   public let definition: LossDefinition
   /// The tensors given, keyed by PyTorch argument name (a module's parameters by `state_dict` key).
   public var tensors: [String: Tensor]
@@ -53,7 +56,7 @@ public struct LossCall: Sendable {
   /// once): the remaining checks.
   public init(
     _ definition: LossDefinition, tensors: [String: Tensor], given: [String: OptionValue],
-    resolved: (options: LossOptions, reductionSource: ReductionSource), outputs: LossOutputs = .all,
+    resolved: ResolvedOptions, outputs: LossOutputs = .all,
     spelledAsModule: Bool = false, bareNumbers: Set<String> = []
   ) throws(LossError) {
     let (options, source) = resolved
@@ -75,7 +78,7 @@ public struct LossCall: Sendable {
   /// its spec's kind.
   public static func resolveOptions(
     of definition: LossDefinition, _ given: [String: OptionValue], sizeAverage: Bool? = nil, reduce: Bool? = nil
-  ) throws(LossError) -> (options: LossOptions, reductionSource: ReductionSource) {
+  ) throws(LossError) -> ResolvedOptions {
     let reductionName = OptionKey<Reduction>.reduction.name
     guard sizeAverage != nil || reduce != nil else {
       let source: ReductionSource = given[reductionName] == nil ? .byDefault : .explicit
