@@ -176,7 +176,7 @@ import Testing
   @Test func booleanOptionForms() throws {
     let spec = OptionSpec("full", .bool, default: .bool(false), help: "")
     let definition = LossDefinition(
-      functionalName: "test_loss", moduleName: "TestLoss", summary: "", tensors: [], options: [.reduction(), spec]
+      functionalName: "test_loss", moduleName: "TestLoss", teaching: LossDefinition.mseLoss.teaching, summary: "", tensors: [], options: [.reduction(), spec]
     ) { _ throws(LossError) in throw LossError.usage("unused") }
     func parse(_ arguments: [String]) throws -> OptionValue? {
       guard case .compute(let r) = try ComputeRequest.parse(definition: definition, arguments: arguments) else { return nil }

@@ -33,7 +33,7 @@ public enum PythonEmitter {
       return try moduleScript(definition, tensors: tensors, options: options, result: result, commandLine: commandLine)
     }
     let differentiable = Set(result.gradients.map(\.name))
-    let explanation = Teaching.explanation(for: definition)
+    let explanation: LossExplanation? = definition.teaching.explanation
     let resolved = try LossOptions(specs: definition.options, given: options)
     let linearCrossEntropy = definition.functionalName == "linear_cross_entropy"
 
