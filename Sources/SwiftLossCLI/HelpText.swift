@@ -78,7 +78,7 @@ enum HelpText {
     lines += TextLayout.wrap(usageLine(definition), width: width, firstPrefix: "usage: ", prefix: "         ")
     lines.append("")
     lines += TextLayout.wrap(definition.summary, width: width, firstPrefix: "\(definition.functionalName): ", prefix: "  ")
-    let moduleOnly = Teaching.explanation(for: definition)?.pythonSpellings != nil
+    let moduleOnly = definition.teaching.explanation.pythonSpellings != nil
     lines += TextLayout.wrap(
       LossRegistry.names(of: definition).joined(separator: ", ") + " (also torch.nn.\(definition.moduleName)"
         + (moduleOnly ? ")" : ", F.\(definition.functionalName))"),

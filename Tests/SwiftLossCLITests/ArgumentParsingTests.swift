@@ -176,7 +176,7 @@ import Testing
   @Test func booleanOptionForms() throws {
     let spec = OptionSpec(.full, default: false, help: "")
     let definition = LossDefinition(
-      functionalName: "test_loss", moduleName: "TestLoss", summary: "", tensors: [], options: [.reduction(), spec]
+      functionalName: "test_loss", moduleName: "TestLoss", teaching: LossDefinition.mseLoss.teaching, summary: "", tensors: [], options: [.reduction(), spec]
     ) { _ throws(LossError) in throw LossError.usage("unused") }
     func parse(_ arguments: [String]) throws -> OptionValue? {
       guard case .compute(let r) = try ComputeRequest.parse(definition: definition, arguments: arguments) else { return nil }
@@ -231,11 +231,13 @@ import Testing
     #expect(clashes.isEmpty, "\(clashes)")
 
     let shadowing = LossDefinition(
-      functionalName: "test_loss", moduleName: "TestLoss", summary: "", tensors: [TensorSpec(.input, gradient: true, help: "")],
+      functionalName: "test_loss", moduleName: "TestLoss", teaching: LossDefinition.mseLoss.teaching, summary: "",
+      tensors: [TensorSpec(.input, gradient: true, help: "")],
       options: [OptionSpec(OptionKey<Int>("format"), default: 0, help: ""), OptionSpec(OptionKey<Bool>("input"), default: false, help: "")]
     ) { _ throws(LossError) in throw LossError.usage("unused") }
     let retyped = LossDefinition(
-      functionalName: "other_loss", moduleName: "OtherLoss", summary: "", tensors: [],
+      functionalName: "other_loss", moduleName: "OtherLoss", teaching: LossDefinition.mseLoss.teaching, summary: "",
+      tensors: [],
       options: [OptionSpec(OptionKey<Int>("margin"), default: 0, help: "")]
     ) { _ throws(LossError) in throw LossError.usage("unused") }
     let shadowed = Self.flagClashes([shadowing])

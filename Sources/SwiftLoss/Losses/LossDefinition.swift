@@ -72,6 +72,8 @@ public struct LossDefinition: Sendable {
   /// Further names from the contract (`mse`, `ce`, `NLLLoss2d`); the canonical and module names,
   /// with their `nn.`/`F.`/`torch.nn.` prefixes, resolve without being listed.
   public var aliases: [String]
+  /// What `explain`, the lesson page, `plot`, the traces and `--emit-python` show of this loss.
+  public var teaching: LossTeaching
   /// One line for `list` and help.
   public var summary: String
   public var tensors: [TensorSpec]
@@ -93,7 +95,7 @@ public struct LossDefinition: Sendable {
   public var compute: @Sendable (LossCall) throws(LossError) -> LossResult
 
   public init(
-    functionalName: String, moduleName: String, aliases: [String] = [], summary: String,
+    functionalName: String, moduleName: String, aliases: [String] = [], teaching: LossTeaching, summary: String,
     tensors: [TensorSpec], tensorFamilies: [TensorFamily] = [], options: [OptionSpec],
     acceptsLegacyReduction: Bool = true, pointwiseKernel: (@Sendable (LossOptions) -> AnyPointwiseKernel?)? = nil,
     checkOptions: (@Sendable (LossOptions) throws(LossError) -> Void)? = nil,
@@ -102,6 +104,7 @@ public struct LossDefinition: Sendable {
     self.functionalName = functionalName
     self.moduleName = moduleName
     self.aliases = aliases
+    self.teaching = teaching
     self.summary = summary
     self.tensors = tensors
     self.tensorFamilies = tensorFamilies

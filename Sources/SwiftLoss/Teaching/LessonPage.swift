@@ -33,7 +33,7 @@ public enum LessonPage {
   }
 
   public static func render(_ definition: LossDefinition, call: Call? = nil) -> String {
-    let explanation = Teaching.explanation(for: definition)
+    let explanation: LossExplanation? = definition.teaching.explanation
     var body: [String] = []
     body.append("<header>")
     body.append("<p class=\"family\">\(e(explanation?.family.rawValue ?? "loss")) · swiftloss lesson</p>")

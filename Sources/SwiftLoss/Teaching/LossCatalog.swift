@@ -2,7 +2,7 @@
 public enum LossCatalog {
   /// The family a loss is listed under (the teaching content's family; "other" if it has none).
   public static func family(of definition: LossDefinition) -> String {
-    Teaching.explanation(for: definition)?.family.rawValue ?? "other"
+    definition.teaching.explanation.family.rawValue
   }
 
   /// One line per loss (name, aliases, tensors), its summary on the next; families as headings.

@@ -3,10 +3,9 @@ public enum LossFamily: String, Sendable, CaseIterable {
   case regression, classification, probabilistic, embedding, sequence
 }
 
-/// The teaching text of one loss, keyed by its functional name: what `swiftloss explain LOSS` adds
-/// to what the registry already says (names, tensors, options).
+/// The teaching text of one loss: what `swiftloss explain LOSS` adds to what the registry already
+/// says (names, tensors, options). Each loss declares its own in its ``LossTeaching``.
 public struct LossExplanation: Sendable {
-  public var functionalName: String
   public var family: LossFamily
   /// The formula in readable Unicode math, one line each (the per-element or per-sample loss,
   /// then the reductions that differ from a plain mean).
@@ -15,57 +14,40 @@ public struct LossExplanation: Sendable {
   public var shapes: [String]
   /// The things that trip people up, one paragraph each (issue links where they help).
   public var notes: [String]
-  /// Tensors PyTorch wants as int64 (class indices, lengths); `cross_entropy`'s target only when it
-  /// does not have the input's shape (see ``isIntegerTensor(_:in:)``).
+  /// Tensors PyTorch always wants as int64 (class indices, lengths); a tensor whose dtype depends
+  /// on the call (cross_entropy's target) is decided by ``integerWhen`` instead.
   public var integerTensors: [String]
+  /// For a tensor that is int64 in some calls only: the tensor's name, and whether it is int64 for
+  /// the given tensors (cross_entropy's target holds class indices unless it has the input's shape).
+  public var integerWhen: (name: String, test: @Sendable ([String: Tensor]) -> Bool)?
   /// How PyTorch spells the call, when it is not `nn.Module(...)(...)` and `F.function(...)` (a module
   /// without a functional form: AdaptiveLogSoftmaxWithLoss).
   public var pythonSpellings: [String]?
 
   public init(
-    _ functionalName: String, family: LossFamily, formula: [String], shapes: [String], notes: [String],
-    integerTensors: [String] = [], pythonSpellings: [String]? = nil
+    family: LossFamily, formula: [String], shapes: [String], notes: [String], integerTensors: [String] = [],
+    integerWhen: (name: String, test: @Sendable ([String: Tensor]) -> Bool)? = nil, pythonSpellings: [String]? = nil
   ) {
-    self.pythonSpellings = pythonSpellings
-    self.functionalName = functionalName
     self.family = family
     self.formula = formula
     self.shapes = shapes
     self.notes = notes
     self.integerTensors = integerTensors
+    self.integerWhen = integerWhen
+    self.pythonSpellings = pythonSpellings
   }
 
   /// Whether tensor `name` is an int64 tensor in PyTorch for this call.
   public func isIntegerTensor(_ name: String, in tensors: [String: Tensor]) -> Bool {
-    if functionalName == "cross_entropy" && name == TensorKey.target.name {
-      guard let input = tensors[.input], let target = tensors[.target] else { return true }
-      return input.shape != target.shape
-    }
-    if functionalName == "linear_cross_entropy" && name == TensorKey.target.name {
-      guard let input = tensors[.input], let target = tensors[.target], let weight = tensors[.linearWeight] else {
-        return true
-      }
-      return !LinearCrossEntropy.looksLikeProbabilities(target: target, input: input, linearWeight: weight)
-    }
+    if let integerWhen, integerWhen.name == name { return integerWhen.test(tensors) }
     return integerTensors.contains(name)
   }
 }
 
 /// The teaching content of every loss, and `explain` rendered from it and the registry.
 public enum Teaching {
-  /// Every explanation, keyed by functional name (all 21 losses, whether or not registered yet).
-  public static let explanations: [String: LossExplanation] = {
-    var table: [String: LossExplanation] = [:]
-    for explanation in regressionExplanations + classificationExplanations + probabilisticExplanations
-      + embeddingExplanations + sequenceExplanations
-    {
-      table[explanation.functionalName] = explanation
-    }
-    return table
-  }()
-
-  public static func explanation(for definition: LossDefinition) -> LossExplanation? {
-    explanations[definition.functionalName]
+  public static func explanation(for definition: LossDefinition) -> LossExplanation {
+    definition.teaching.explanation
   }
 
   /// `swiftloss explain LOSS`: summary, formula, shapes, tensors, options (with defaults, from the
@@ -78,14 +60,12 @@ public enum Teaching {
     out += TextLayout.wrap(definition.summary, width: width, firstPrefix: "  ", prefix: "  ")
     out += TextLayout.wrap(
       LossRegistry.names(of: definition).joined(separator: ", "), width: width, firstPrefix: "  names: ", prefix: "    ")
-    if let explanation {
-      out.append("")
-      out.append("formula:")
-      for line in explanation.formula { out += TextLayout.fit("  " + line, width: width, hangingIndent: 4) }
-      out.append("")
-      out.append("shapes:")
-      for line in explanation.shapes { out += TextLayout.fit("  " + line, width: width, hangingIndent: 4) }
-    }
+    out.append("")
+    out.append("formula:")
+    for line in explanation.formula { out += TextLayout.fit("  " + line, width: width, hangingIndent: 4) }
+    out.append("")
+    out.append("shapes:")
+    for line in explanation.shapes { out += TextLayout.fit("  " + line, width: width, hangingIndent: 4) }
     out.append("")
     out.append("tensors:")
     out += TextLayout.columns(tensorRows(definition), indent: 2, width: width)
@@ -107,7 +87,7 @@ public enum Teaching {
   /// `mse_loss — torch.nn.MSELoss / F.mse_loss`, or `(a module only)` for a loss without a
   /// functional form.
   public static func title(_ definition: LossDefinition) -> String {
-    if explanation(for: definition)?.pythonSpellings != nil {
+    if explanation(for: definition).pythonSpellings != nil {
       return "\(definition.functionalName) — torch.nn.\(definition.moduleName) (a module only)"
     }
     return "\(definition.functionalName) — torch.nn.\(definition.moduleName) / F.\(definition.functionalName)"
@@ -120,7 +100,7 @@ public enum Teaching {
       var notes: [String] = []
       if !spec.isRequired { notes.append("optional") }
       notes.append(spec.hasGradient ? "gets a gradient" : "no gradient")
-      if explanation?.integerTensors.contains(spec.name) == true { notes.append("integers") }
+      if explanation.integerTensors.contains(spec.name) { notes.append("integers") }
       var left = spec.flag
       if !spec.aliases.isEmpty { left += " (" + spec.aliases.map { "--" + $0.replacingUnderscores() }.joined(separator: ", ") + ")" }
       return (left, spec.help + " [" + notes.joined(separator: ", ") + "]")
@@ -140,7 +120,7 @@ public enum Teaching {
 
   /// The teaching notes of a loss, with the one on the deprecated size_average/reduce flags.
   public static func notes(_ definition: LossDefinition) -> [String] {
-    var notes = explanation(for: definition)?.notes ?? []
+    var notes = explanation(for: definition).notes
     if definition.acceptsLegacyReduction {
       notes.append(
         "Legacy flags: size_average/reduce override reduction: reduce=False → 'none'; otherwise size_average=False → "
@@ -183,7 +163,7 @@ public enum Teaching {
   /// `nn.MSELoss(reduction='mean')(input, target)` and `F.mse_loss(input, target, reduction='mean')`,
   /// with every option at its default.
   public static func pythonSpellings(_ definition: LossDefinition) -> [String] {
-    if let spellings = explanation(for: definition)?.pythonSpellings { return spellings }
+    if let spellings = explanation(for: definition).pythonSpellings { return spellings }
     let required = definition.tensors.filter(\.isRequired).map(\.name)
     let optionalTensors = definition.tensors.filter { !$0.isRequired }.map { "\($0.name)=\($0.name)" }
     // triplet_margin_with_distance's --p/--eps are nn.PairwiseDistance's, not keywords of the loss.

@@ -196,7 +196,7 @@ struct TraceContext {
       lines.append("broadcast to \(Shape.describe(shape))")
     }
     trace.step("operands", lines)
-    let formula = Teaching.explanations[definition.functionalName]?.formula.filter { !($0.hasPrefix("dl") && $0.contains("/d")) } ?? ["l = f(x, y)"]
+    let formula = definition.teaching.explanation.formula.filter { !($0.hasPrefix("dl") && $0.contains("/d")) }
     let regression = ["l1_loss", "mse_loss", "smooth_l1_loss", "huber_loss", "gaussian_nll_loss"].contains(definition.functionalName)
     var rows: [String] = formula
     let settings = definition.options.filter { !$0.declares(.reduction) }.map { "\($0.name) = \(options.values[$0.name].map(PythonText.option) ?? "?")" }
@@ -235,7 +235,7 @@ struct TraceContext {
     let classes = input.shape.last ?? 1
     let rows = max(1, input.count / max(1, classes))
     trace.step("operands", definition.tensors.map(\.key).filter { tensors[$0] != nil }.map(describe))
-    var lines = Teaching.explanations[definition.functionalName]?.formula ?? []
+    var lines = definition.teaching.explanation.formula
     let elementwise = result.elementwise.storage
     for n in 0..<min(rows, elementwise.count) {
       let scores = input.storage[(n * classes)..<min(input.count, (n + 1) * classes)]

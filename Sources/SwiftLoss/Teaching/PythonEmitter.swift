@@ -15,7 +15,7 @@ public enum PythonEmitter {
       return try moduleScript(call, result: result, commandLine: commandLine)
     }
     let differentiable = Set(result.gradients.map(\.name))
-    let explanation = Teaching.explanation(for: definition)
+    let explanation: LossExplanation? = definition.teaching.explanation
     let resolved = call.options
     let linearCrossEntropy = definition.functionalName == "linear_cross_entropy"
 

@@ -6,21 +6,13 @@ import Testing
 @testable import SwiftLoss
 
 @Suite struct ExplanationTests {
-  static let allLosses = [
-    "l1_loss", "mse_loss", "cross_entropy", "linear_cross_entropy", "ctc_loss", "nll_loss", "poisson_nll_loss", "gaussian_nll_loss", "kl_div",
-    "binary_cross_entropy", "binary_cross_entropy_with_logits", "margin_ranking_loss", "hinge_embedding_loss",
-    "multilabel_margin_loss", "huber_loss", "smooth_l1_loss", "soft_margin_loss", "multilabel_soft_margin_loss",
-    "cosine_embedding_loss", "multi_margin_loss", "triplet_margin_loss", "triplet_margin_with_distance_loss",
-    "adaptive_log_softmax",
-  ]
-
+  /// The compiler demands an explanation of every loss (``LossTeaching``); this checks that none is empty.
   @Test func everyLossHasAnExplanation() {
-    #expect(Set(Teaching.explanations.keys) == Set(Self.allLosses))
     for definition in LossRegistry.all {
-      #expect(Teaching.explanation(for: definition) != nil, "no explanation for \(definition.functionalName)")
-    }
-    for explanation in Teaching.explanations.values {
-      #expect(!explanation.formula.isEmpty && !explanation.shapes.isEmpty && !explanation.notes.isEmpty)
+      let explanation = definition.teaching.explanation
+      #expect(
+        !explanation.formula.isEmpty && !explanation.shapes.isEmpty && !explanation.notes.isEmpty,
+        "\(definition.functionalName)")
     }
   }
 
@@ -29,7 +21,7 @@ import Testing
       let text = Teaching.explain(definition, width: 10_000)
       #expect(text.contains("torch.nn.\(definition.moduleName)("))
       // A module without a functional form (AdaptiveLogSoftmaxWithLoss) says so instead.
-      let moduleOnly = Teaching.explanation(for: definition)?.pythonSpellings != nil
+      let moduleOnly = definition.teaching.explanation.pythonSpellings != nil
       #expect(moduleOnly ? text.contains("no functional form") : text.contains("torch.nn.functional.\(definition.functionalName)("))
       #expect(text.contains("formula:"))
       for option in definition.options {
@@ -48,11 +40,11 @@ import Testing
     #expect(Teaching.explain(kl, width: 10_000).contains("batchmean"))
     let smooth = try #require(LossRegistry.lookup("smooth_l1"))
     #expect(Teaching.explain(smooth, width: 10_000).contains("SmoothL1 with beta and Huber with delta are not the same function"))
-    #expect(Teaching.explanations["smooth_l1_loss"]!.notes.joined().contains("huber_loss(δ) = δ · smooth_l1_loss(β = δ)"))
+    #expect(LossRegistry.lookup("smooth_l1_loss")!.teaching.explanation.notes.joined().contains("huber_loss(δ) = δ · smooth_l1_loss(β = δ)"))
     let huber = try #require(LossRegistry.lookup("huber"))
     #expect(Teaching.explain(huber, width: 10_000).contains("takes no size_average/reduce"))
-    #expect(Teaching.explanations["ctc_loss"]!.notes.joined().contains("not the plain partial derivative"))
-    #expect(Teaching.explanations["multilabel_margin_loss"]!.notes.joined().contains("NOT a multi-hot"))
+    #expect(LossRegistry.lookup("ctc_loss")!.teaching.explanation.notes.joined().contains("not the plain partial derivative"))
+    #expect(LossRegistry.lookup("multilabel_margin_loss")!.teaching.explanation.notes.joined().contains("NOT a multi-hot"))
   }
 }
 
@@ -144,7 +136,7 @@ import Testing
     let script = try PythonEmitter.script(try LossCall(definition, tensors: call.tensors, options: call.options, bareNumbers: call.bareNumbers))
     let moduleOnly = !definition.tensorFamilies.isEmpty
     #expect(script.contains(moduleOnly ? "torch.nn.\(definition.moduleName)(" : "F.\(definition.functionalName)("))
-    let explanation = try #require(Teaching.explanation(for: definition))
+    let explanation = definition.teaching.explanation
     for (name, tensor) in call.tensors where !(name == "var" && tensor.rank == 0) {
       let integer = explanation.isIntegerTensor(name, in: call.tensors)
       let literal = PythonEmitter.literal(tensor, integer: integer, requiresGrad: false)

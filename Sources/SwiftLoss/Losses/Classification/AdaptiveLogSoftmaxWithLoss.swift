@@ -365,6 +365,7 @@ extension LossDefinition {
   public static let adaptiveLogSoftmax = LossDefinition(
     functionalName: "adaptive_log_softmax", moduleName: "AdaptiveLogSoftmaxWithLoss",
     aliases: ["adaptive_log_softmax", "adaptive_log_softmax_with_loss"],
+    teaching: .adaptiveLogSoftmax,
     summary: "adaptive softmax: a head over the frequent classes and clusters, low-rank clusters for the rest",
     tensors: [
       TensorSpec(.input, gradient: true, help: "features (N, in_features), or (in_features) with a 0-d target"),
@@ -404,4 +405,38 @@ extension LossDefinition {
   ) { call throws(LossError) in
     try AdaptiveLogSoftmax.compute(call)
   }
+}
+
+extension LossTeaching {
+  /// What `explain`, the lesson page and the traces say of `adaptive_log_softmax` beyond its declaration.
+  static let adaptiveLogSoftmax = LossTeaching(
+    explanation: LossExplanation(
+      family: .classification,
+      formula: [
+        "shortlist = cutoffs[0];  cluster I holds classes [cutoffs[I], cutoffs[I+1]) (cutoffs + [n_classes])",
+        "head:  hₙ = log_softmax(W_h·xₙ (+ b_h)) over shortlist + clusters columns",
+        "cluster I:  cₙ = log_softmax(tail.I.1.weight · tail.I.0.weight · xₙ) over its classes",
+        "outputₙ = hₙ[yₙ] for a shortlist target;  hₙ[shortlist + I] + cₙ[yₙ − cutoffs[I]] in cluster I",
+        "loss = mean over n of −outputₙ   (the module's loss; elementwise = −output)",
+        "hidden size of cluster I: in_features // div_value^(I+1);  its output size: cutoffs[I+1] − cutoffs[I]",
+      ],
+      shapes: [
+        "input: (N, in_features) with target (N), or (in_features) with a 0-d target",
+        "head.weight: (cutoffs[0] + clusters, in_features); head.bias: (cutoffs[0] + clusters) with --head-bias",
+        "tail.I.0.weight: (in_features // div_value^(I+1), in_features); tail.I.1.weight: (cluster size, that)",
+        "output and elementwise: (N), or () unbatched; the loss is a number",
+      ],
+      notes: [
+        "The parameters come from a state_dict: give them with --params FILE (or --data) under their state_dict names; which ones exist follows --cutoffs and --head-bias, as load_state_dict checks (missing and unexpected keys are errors).",
+        "in_features is the head weight's width and n_classes = the last cutoff + the last cluster's size; --n-classes checks it.",
+        "Only the clusters some target falls in are computed: a cluster no target uses takes no part in the graph (PyTorch leaves its .grad None; swiftloss reports zeros).",
+        "There is no reduction argument: the loss is always the mean of −output. The module also has log_prob() and predict(), which swiftloss does not compute.",
+        "Targets are int64 class indices in [0, n_classes − 1]; anything else is PyTorch's 'Target values should be in [0, n_classes − 1]' error.",
+      ],
+      integerTensors: ["target"],
+      pythonSpellings: [
+        "m = torch.nn.AdaptiveLogSoftmaxWithLoss(in_features, n_classes, cutoffs, div_value=4.0, head_bias=False)",
+        "m.load_state_dict(state_dict);  output, loss = m(input, target)   (a module only: no functional form)",
+      ])
+  )
 }

@@ -19,6 +19,7 @@ extension LossDefinition {
   /// `torch.nn.BCELoss` / `F.binary_cross_entropy`.
   public static let binaryCrossEntropy = LossDefinition(
     functionalName: "binary_cross_entropy", moduleName: "BCELoss", aliases: ["bce"],
+    teaching: .binaryCrossEntropy,
     summary: "binary cross-entropy of probabilities in [0, 1] (logs clamped at −100)",
     tensors: [
       TensorSpec(.input, gradient: true, help: "probabilities in [0, 1], any shape"),
@@ -64,4 +65,26 @@ extension LossDefinition {
     return try PointwiseLoss.compute(
       BinaryCrossEntropyKernel(), operands, reduction: call.reduction, outputs: call.outputs)
   }
+}
+
+extension LossTeaching {
+  /// What `explain`, the lesson page and the traces say of `binary_cross_entropy` beyond its declaration.
+  static let binaryCrossEntropy = LossTeaching(
+    explanation: LossExplanation(
+      family: .classification,
+      formula: [
+        "l_i = −w_i·[ y_i·max(log x_i, −100) + (1 − y_i)·max(log(1 − x_i), −100) ]",
+        "dl_i/dx_i = w_i·(x_i − y_i) / max((1 − x_i)·x_i, 1e−12)",
+      ],
+      shapes: [
+        "input: probabilities in [0, 1], any shape; target: exactly the input's shape, values in [0, 1]",
+        "weight: broadcast to the input's shape (it may not enlarge it); reduction='none': the input's shape",
+      ],
+      notes: [
+        "BCELoss takes probabilities (after a sigmoid). If your model outputs logits, use binary_cross_entropy_with_logits: it is the numerically stable form of Sigmoid + BCELoss.",
+        "The logs are clamped at −100, so a confident wrong prediction costs at most 100 and never inf (undocumented until PR #33160, issue #31453). The gradient is not the derivative of that clamped value: it uses (x − y)/max(x(1 − x), 1e−12) and can reach ±1e12.",
+        "Inputs outside [0, 1] (including NaN) are an error, and so are targets outside [0, 1].",
+        "Targets must be floating point in PyTorch (\"Found dtype Long but expected Float\", #45373).",
+      ])
+  )
 }

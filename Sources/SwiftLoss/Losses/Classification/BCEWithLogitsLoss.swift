@@ -22,6 +22,7 @@ extension LossDefinition {
   /// `torch.nn.BCEWithLogitsLoss` / `F.binary_cross_entropy_with_logits`.
   public static let binaryCrossEntropyWithLogits = LossDefinition(
     functionalName: "binary_cross_entropy_with_logits", moduleName: "BCEWithLogitsLoss", aliases: ["bce_with_logits"],
+    teaching: .binaryCrossEntropyWithLogits,
     summary: "binary cross-entropy of logits: sigmoid + BCE in one stable step, optional pos_weight",
     tensors: [
       TensorSpec(.input, gradient: true, help: "logits, any shape"),
@@ -52,4 +53,29 @@ extension LossDefinition {
     let kernel = BinaryCrossEntropyWithLogitsKernel(hasPosWeight: operands.parameter != nil)
     return try PointwiseLoss.compute(kernel, operands, reduction: call.reduction, outputs: call.outputs)
   }
+}
+
+extension LossTeaching {
+  /// What `explain`, the lesson page and the traces say of `binary_cross_entropy_with_logits` beyond its declaration.
+  static let binaryCrossEntropyWithLogits = LossTeaching(
+    explanation: LossExplanation(
+      family: .classification,
+      formula: [
+        "log σ(x) = min(0, x) − log1p(exp(−|x|))      (stable for any x)",
+        "l_i = w_i·[ (1 − y_i)·x_i − (1 + (p_i − 1)·y_i)·log σ(x_i) ]     p = pos_weight (1 if absent)",
+        "    = −w_i·[ p·y_i·log σ(x_i) + (1 − y_i)·log σ(−x_i) ]",
+        "dl_i/dx_i = w_i·[ (p·y_i + 1 − y_i)·σ(x_i) − p·y_i ]   (= w_i·(σ(x_i) − y_i) without pos_weight)",
+      ],
+      shapes: [
+        "input: logits, any shape; target: exactly the input's shape (not range-checked)",
+        "weight, pos_weight: broadcast from the right to the input's shape (may not enlarge it)",
+        "reduction='none': the input's shape",
+      ],
+      notes: [
+        "BCEWithLogits is the stable form of Sigmoid followed by BCELoss: it never forms σ(x) and then its log, so x = ±1000 is fine, while BCELoss(sigmoid(x)) hits the −100 clamp (#24933).",
+        "pos_weight broadcasts from the right like any tensor: for (N, C) use (C); for (N, C, H, W) per-class weights need shape (C, 1, 1) — a (C) pos_weight would align with W (#27936, #65702).",
+        "Weights do not change the 'mean' denominator: mean = Σ w_il_i / n.",
+        "x = ±inf gives NaN (0·inf), unlike the finite extremes (#102894).",
+      ])
+  )
 }

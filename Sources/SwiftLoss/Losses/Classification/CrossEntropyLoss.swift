@@ -6,6 +6,7 @@ extension LossDefinition {
   /// 3. else → `nll_loss(log_softmax(input), target)`.
   public static let crossEntropy = LossDefinition(
     functionalName: "cross_entropy", moduleName: "CrossEntropyLoss", aliases: ["ce", "cross_entropy"],
+    teaching: .crossEntropy,
     summary: "softmax cross-entropy of logits with class indices or class probabilities",
     tensors: [
       TensorSpec(.input, gradient: true, help: "logits (C), (N, C) or (N, C, d1, ..., dk); class dimension 0 for 1-D, else 1"),
@@ -214,4 +215,40 @@ enum CrossEntropy {
     }
     return LossResult(value: value, elementwise: Tensor(validatedShape: outputShape, storage: losses), gradients: gradients)
   }
+}
+
+extension LossTeaching {
+  /// What `explain`, the lesson page and the traces say of `cross_entropy` beyond its declaration.
+  static let crossEntropy = LossTeaching(
+    explanation: LossExplanation(
+      family: .classification,
+      formula: [
+        "log_softmax:  m_n = max_j x_nj,  ls_nc = (x_nc − m_n) − log Σ_j exp(x_nj − m_n)",
+        "index targets:  l_n = −w[y_n]·ls_n,y_n   (0 where y_n = ignore_index)",
+        "  mean = Σ_n l_n / Σ_n w[y_n]  over non-ignored n   (a weighted mean, not ÷ N)",
+        "label smoothing ε:  loss = (1 − ε)·nll + (ε/C)·Σ_n(−Σ_c w_c·ls_nc) / Σ_n w[y_n]",
+        "probability targets t:  l_n = −Σ_c w_c·t'_nc·ls_nc,  t' = (1 − ε)·t + ε/C;  mean = Σ_n l_n / N",
+        "dl_n/dx_n = w[y_n]·(softmax(x_n) − onehot(y_n))",
+      ],
+      shapes: [
+        "input: logits (C), (N, C) or (N, C, d1, …, dk); the class dimension is 0 for 1-D, else 1",
+        "target: class indices (), (N) or (N, d1, …, dk) — or probabilities of exactly the input's shape",
+        "weight: (C); reduction='none': (), (N) or (N, d1, …, dk)",
+      ],
+      notes: [
+        "CrossEntropyLoss = log_softmax + NLLLoss. It expects raw logits: applying softmax (or log_softmax) first computes a \"double softmax\" that still trains, badly (e.g. huggingface/transformers#7827).",
+        "Index or probability targets are chosen by shape: a target of the input's shape is read as probabilities. A 1-D input (C) with a 1-D index target of length C therefore hits the probability path and fails.",
+        "With class weights, 'mean' divides by Σ w[y_n], not by N: reduction='none' followed by .mean() gives a different number, and a batch of one class makes the weights cancel (#25571, #40560).",
+        "If every target equals ignore_index, 'mean' is 0/0 = NaN (the gradient is zero) (#70348, #75181).",
+        "ignore_index only removes the NLL term of the ignored positions: an in-range ignore_index class still sits in every row's softmax denominator and shapes the other probabilities (#63004), and −inf logits on ignored rows can still inject NaN gradients (#11551).",
+        "Label smoothing gives ε/C to every class, including the true one (so the true class gets 1 − ε + ε/C); with weights the smoothing term is weighted by w_c but normalised by Σ w[y_n] (#104776, #148884).",
+        "Index targets must be int64 in PyTorch (\"expected scalar type Long but found Float\"); swiftloss accepts any integral numbers.",
+      ],
+      integerTensors: ["target"],
+      // Class indices unless the target has the input's shape (probabilities).
+      integerWhen: ("target", { tensors in
+        guard let input = tensors[.input], let target = tensors[.target] else { return true }
+        return input.shape != target.shape
+      }))
+  )
 }

@@ -13,6 +13,7 @@ extension LossDefinition {
   /// logits is ``CrossEntropy/evaluate(input:target:weight:ignoreIndex:labelSmoothing:_:loss:)``.
   public static let linearCrossEntropy = LossDefinition(
     functionalName: "linear_cross_entropy", moduleName: "LinearCrossEntropyLoss",
+    teaching: .linearCrossEntropy,
     summary: "cross_entropy of the logits input · linear_weight^T + linear_bias (an LLM head, fused)",
     tensors: [
       TensorSpec(.input, gradient: true, help: "features (in_features) or (N, in_features)"),
@@ -273,4 +274,43 @@ enum LinearCrossEntropy {
     }
     return sums
   }
+}
+
+extension LossTeaching {
+  /// What `explain`, the lesson page and the traces say of `linear_cross_entropy` beyond its declaration.
+  static let linearCrossEntropy = LossTeaching(
+    explanation: LossExplanation(
+      family: .classification,
+      formula: [
+        "projection:  zₙ = W·xₙ + b   (z = input·Wᵀ + b over W viewed as (C·d1·…·dk, in_features)),",
+        "  laid out as logits (N, C, d1, …, dk) — or (C) for a 1-D input",
+        "then exactly cross_entropy(z, target, weight, ignore_index, reduction, label_smoothing):",
+        "  ℓₙ = −w[yₙ]·log_softmax(zₙ)[yₙ]  (index targets; mean ÷ Σ w[yₙ]),  or −Σ꜀ w꜀·t′ₙ꜀·log_softmax(zₙ)꜀",
+        "gradients through the projection, with G = ∂loss/∂z (N × C·d1·…·dk):",
+        "  ∂/∂input = G·W,   ∂/∂linear_weight = Gᵀ·input,   ∂/∂linear_bias = Σₙ Gₙ",
+      ],
+      shapes: [
+        "input: (in_features) or (N, in_features) — no (B, T, in_features): flatten sequences to (N, in_features)",
+        "linear_weight: (C, in_features) or (C, d1, …, dk, in_features) (k ≥ 1 needs a batched input)",
+        "  the module stores it flat: linear.weight (C·d1·…·dk, in_features), read with --out-features d1,…,dk",
+        "linear_bias: (C) or (C, d1, …, dk) (module: linear.bias (C·d1·…·dk)); weight: (C)",
+        "target: class indices (), (N) or (N, d1, …, dk) — or probabilities of the logits' shape (C), (N, C), (N, C, d1, …, dk)",
+        "reduction='none': (), (N) or (N, d1, …, dk)",
+      ],
+      notes: [
+        "This is the LLM head's loss: a vocabulary projection and cross entropy in one call. PyTorch 2.15's reference path (options=None) materialises the logits exactly as linear + cross_entropy would; options=LinearCrossEntropyOptions(...) chunks the batch to save memory and computes the same loss (swiftloss: --chunked, --batch-chunk-size N, which change nothing in float64 except PyTorch's fallback warning).",
+        "ignore_index defaults to None, which means −100 for index targets; giving it at all (even −100) with probability targets is an error, where cross_entropy would accept −100.",
+        "Probability targets are recognised by shape, as in cross_entropy: a target of exactly the logits' shape (*batch, C, *out_features).",
+        "nn.LinearCrossEntropyLoss(in_features, num_classes, out_features=(d1, …), bias=True) keeps a flat nn.Linear: its state_dict has linear.weight (C·d1·…·dk, in_features) and linear.bias (C·d1·…·dk); forward reshapes them to (C, d1, …, dk, in_features) and (C, d1, …, dk). Give those tensors with --out-features d1,…,dk; the gradients come back in the shape given.",
+        "The module checks label_smoothing ∈ [0, 1] in its constructor (a negative value is an error there); the functional, which swiftloss follows, treats a negative value as 0.",
+        "The module's weight (class weights) is a buffer: it gets a gradient in swiftloss only where the functional gives one (probability targets), as in cross_entropy.",
+      ],
+      integerTensors: ["target"],
+      integerWhen: ("target", { tensors in
+        guard let input = tensors[.input], let target = tensors[.target], let weight = tensors[.linearWeight] else {
+          return true
+        }
+        return !LinearCrossEntropy.looksLikeProbabilities(target: target, input: input, linearWeight: weight)
+      }))
+  )
 }

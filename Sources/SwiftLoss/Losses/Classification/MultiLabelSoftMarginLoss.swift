@@ -22,6 +22,7 @@ extension LossDefinition {
   public static let multilabelSoftMarginLoss = LossDefinition(
     functionalName: "multilabel_soft_margin_loss", moduleName: "MultiLabelSoftMarginLoss",
     aliases: ["multilabel_soft_margin"],
+    teaching: .multilabelSoftMarginLoss,
     summary: "multi-label one-versus-all logistic loss on multi-hot targets, averaged over classes",
     tensors: [
       TensorSpec(.input, gradient: true, help: "logits (C) or (N, C); the last dimension is the class dimension"),
@@ -78,4 +79,25 @@ extension LossDefinition {
     }
     return LossResult(value: value, elementwise: Tensor(validatedShape: outputShape, storage: perSample), gradients: gradients)
   }
+}
+
+extension LossTeaching {
+  /// What `explain`, the lesson page and the traces say of `multilabel_soft_margin_loss` beyond its declaration.
+  static let multilabelSoftMarginLoss = LossTeaching(
+    explanation: LossExplanation(
+      family: .classification,
+      formula: [
+        "l_n = −(1/C)·Σ_c w_c·[ y_nc·log σ(x_nc) + (1 − y_nc)·log σ(−x_nc) ]",
+        "mean = Σ_n l_n / N   (each l_n is already averaged over the C classes)",
+      ],
+      shapes: [
+        "input: (C) or (N, C) (last dimension = classes); target: multi-hot 0/1 of the input's shape",
+        "weight: broadcast with the elementwise loss, e.g. (C); reduction='none': the input's shape without its last dimension",
+      ],
+      notes: [
+        "Targets are multi-hot vectors (1 where the label applies, 0 elsewhere). MultiLabelMarginLoss, with a similar name, wants the opposite: lists of class indices padded with −1 (#15863, #92000).",
+        "It equals binary_cross_entropy_with_logits(x, y, weight, reduction='none').mean(dim=−1) followed by the reduction.",
+        "Stable for any logits (uses log σ).",
+      ])
+  )
 }

@@ -2,6 +2,7 @@ extension LossDefinition {
   /// `torch.nn.NLLLoss` / `F.nll_loss` (and the deprecated `nn.NLLLoss2d`, which behaves identically).
   public static let nllLoss = LossDefinition(
     functionalName: "nll_loss", moduleName: "NLLLoss", aliases: ["nll", "NLLLoss2d"],
+    teaching: .nllLoss,
     summary: "negative log-likelihood of class indices: −weight[y]·input[n, y] (input = log-probabilities)",
     tensors: ClassificationTensors.indexTargets(
       input: "log-probabilities (C), (N, C) or (N, C, d1, ..., dk); used as given, not normalised"),
@@ -50,4 +51,30 @@ enum ClassificationTensors {
   static let ignoreIndex = OptionSpec(
     .ignoreIndex, default: -100,
     help: "target value that contributes nothing (not to the mean's denominator either); any integer")
+}
+
+extension LossTeaching {
+  /// What `explain`, the lesson page and the traces say of `nll_loss` beyond its declaration.
+  static let nllLoss = LossTeaching(
+    explanation: LossExplanation(
+      family: .classification,
+      formula: [
+        "l_n = −w[y_n]·x_n,y_n   (0 where y_n = ignore_index)",
+        "mean = Σ_n l_n / Σ_n w[y_n]  over non-ignored n;  sum = Σ_n l_n",
+        "dl/dx_n,y_n = −w[y_n] (÷ Σ w[y_n] under 'mean'); every other entry gets 0",
+      ],
+      shapes: [
+        "input: log-probabilities (C), (N, C) or (N, C, d1, …, dk)",
+        "target: class indices (), (N) or (N, d1, …, dk); weight: (C)",
+        "reduction='none': (), (N) or (N, d1, …, dk)",
+      ],
+      notes: [
+        "NLLLoss does not take a log: the input should already be log-probabilities (log_softmax output). Feeding probabilities or raw logits gives a number, just the wrong one — PyTorch does not check.",
+        "cross_entropy(x, y) = nll_loss(log_softmax(x, dim=1), y).",
+        "The weighted mean divides by Σ w[y_n] of the non-ignored targets (#25571); all targets ignored → NaN (#70348).",
+        "NLLLoss2d is a deprecated alias with identical behaviour.",
+        "Targets must be int64 in PyTorch; the weight gets no gradient (PyTorch raises if it requires one).",
+      ],
+      integerTensors: ["target"])
+  )
 }

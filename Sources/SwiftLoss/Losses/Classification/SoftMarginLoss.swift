@@ -16,6 +16,7 @@ extension LossDefinition {
   /// `torch.nn.SoftMarginLoss` / `F.soft_margin_loss`.
   public static let softMarginLoss = LossDefinition(
     functionalName: "soft_margin_loss", moduleName: "SoftMarginLoss", aliases: ["soft_margin"],
+    teaching: .softMarginLoss,
     summary: "two-class logistic loss log(1 + exp(−y·x)) for targets ±1",
     tensors: [
       TensorSpec(.input, gradient: true, help: "scores, any shape"),
@@ -39,4 +40,25 @@ extension LossDefinition {
     operands.targetGradientName = nil
     return try PointwiseLoss.compute(SoftMarginKernel(), operands, reduction: call.reduction, outputs: call.outputs)
   }
+}
+
+extension LossTeaching {
+  /// What `explain`, the lesson page and the traces say of `soft_margin_loss` beyond its declaration.
+  static let softMarginLoss = LossTeaching(
+    explanation: LossExplanation(
+      family: .classification,
+      formula: [
+        "l_i = log(1 + exp(−y_i·x_i))      y_i ∈ {−1, +1}",
+        "dl_i/dx_i = −y_i·e/(1 + e),  e = exp(−y_i·x_i)",
+      ],
+      shapes: [
+        "input: any shape; target: broadcastable with the input, values ±1 (not checked)",
+        "reduction='none': the broadcast shape",
+      ],
+      notes: [
+        "This is logistic regression's loss for ±1 labels: soft_margin_loss(x, 2y − 1) = binary_cross_entropy_with_logits(x, y) for y ∈ {0, 1}.",
+        "PyTorch computes log1p(exp(−y·x)) directly, so −y·x above ≈ 709.8 overflows to inf (and NaN gradients), unlike BCEWithLogits.",
+        "The target gets no gradient (PyTorch raises if it requires one).",
+      ])
+  )
 }

@@ -6,6 +6,7 @@ extension LossDefinition {
   /// `torch.nn.CosineEmbeddingLoss` / `F.cosine_embedding_loss`.
   public static let cosineEmbeddingLoss = LossDefinition(
     functionalName: "cosine_embedding_loss", moduleName: "CosineEmbeddingLoss", aliases: ["cosine_embedding"],
+    teaching: .cosineEmbeddingLoss,
     summary: "1 − cos(x1, x2) where y = 1, max(0, cos(x1, x2) − margin) where y = −1, 0 for other targets",
     tensors: [
       TensorSpec(.input1, gradient: true, help: "embeddings (N, D), or one embedding (D) with a 0-d target"),
@@ -202,4 +203,26 @@ enum CosineEmbedding {
       }
     }
   }
+}
+
+extension LossTeaching {
+  /// What `explain`, the lesson page and the traces say of `cosine_embedding_loss` beyond its declaration.
+  static let cosineEmbeddingLoss = LossTeaching(
+    explanation: LossExplanation(
+      family: .embedding,
+      formula: [
+        "cos_n = Σ x1·x2 / √((Σ x1² + ε)·(Σ x2² + ε))      ε = 1e−12 (float32 constant)",
+        "l_n = 1 − cos_n                 if y_n = 1",
+        "l_n = max(0, cos_n − margin)    if y_n = −1   (other y_n: 0)",
+      ],
+      shapes: [
+        "input1, input2: (N, D) with target (N), or (D) with a 0-d target",
+        "reduction='none': (N) (a scalar for 1-D inputs)",
+      ],
+      notes: [
+        "ε is added to the squared norms (not to the norms, as in F.cosine_similarity), so results differ slightly from 1 − cosine_similarity.",
+        "Targets other than ±1 contribute 0. The target gets no gradient.",
+        "margin is in cosine units (−1 to 1); 0 to 0.5 is typical. A zero vector gives a finite but huge gradient.",
+      ])
+  )
 }

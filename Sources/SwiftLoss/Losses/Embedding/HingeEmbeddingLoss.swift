@@ -21,6 +21,7 @@ extension LossDefinition {
   /// `torch.nn.HingeEmbeddingLoss` / `F.hinge_embedding_loss`.
   public static let hingeEmbeddingLoss = LossDefinition(
     functionalName: "hinge_embedding_loss", moduleName: "HingeEmbeddingLoss", aliases: ["hinge_embedding"],
+    teaching: .hingeEmbeddingLoss,
     summary: "x where y = 1, max(0, margin − x) where y = −1 (other targets add both terms, as in PyTorch)",
     tensors: [
       TensorSpec(.input, gradient: true, help: "distances or scores, any shape (broadcast with target)"),
@@ -42,4 +43,23 @@ extension LossDefinition {
     operands.targetGradientName = nil
     return try PointwiseLoss.compute(kernel, operands, reduction: call.reduction, outputs: call.outputs)
   }
+}
+
+extension LossTeaching {
+  /// What `explain`, the lesson page and the traces say of `hinge_embedding_loss` beyond its declaration.
+  static let hingeEmbeddingLoss = LossTeaching(
+    explanation: LossExplanation(
+      family: .embedding,
+      formula: [
+        "l_i = x_i                      if y_i = 1",
+        "l_i = max(0, margin − x_i)     if y_i = −1",
+        "(any other y_i adds both terms: max(0, margin − x_i) + x_i)",
+      ],
+      shapes: ["input: distances, any shape; target: ±1, broadcast with the input", "reduction='none': the broadcast shape"],
+      notes: [
+        "The input is usually a distance (e.g. L1 between two embeddings): similar pairs (y = 1) are pulled to 0, dissimilar pairs (y = −1) pushed beyond margin.",
+        "Targets other than ±1 are not rejected: they get both terms.",
+        "The target gets no gradient; at x = margin (y = −1) the gradient is 0.",
+      ])
+  )
 }

@@ -2,6 +2,7 @@ extension LossDefinition {
   /// `torch.nn.MarginRankingLoss` / `F.margin_ranking_loss`: `max(0, −y·(x1 − x2) + margin)`.
   public static let marginRankingLoss = LossDefinition(
     functionalName: "margin_ranking_loss", moduleName: "MarginRankingLoss", aliases: ["margin_ranking"],
+    teaching: .marginRankingLoss,
     summary: "max(0, −y·(x1 − x2) + margin): input1 should rank above input2 where y = 1, below where y = −1",
     tensors: [
       TensorSpec(.input1, gradient: true, help: "first scores, any shape; input1, input2 and target need the same rank, then broadcast"),
@@ -89,4 +90,25 @@ enum MarginRanking {
       value: reduction.apply(to: loss, shape: shape), elementwise: Tensor(validatedShape: shape, storage: loss),
       gradients: gradients)
   }
+}
+
+extension LossTeaching {
+  /// What `explain`, the lesson page and the traces say of `margin_ranking_loss` beyond its declaration.
+  static let marginRankingLoss = LossTeaching(
+    explanation: LossExplanation(
+      family: .embedding,
+      formula: [
+        "l_i = max(0, −y_i·(x1_i − x2_i) + margin)       y_i = 1: x1 should rank higher; −1: lower",
+        "dl_i/dx1_i = −y_i where the hinge is active (> 0), else 0",
+      ],
+      shapes: [
+        "input1, input2, target: the same number of dimensions, then broadcast",
+        "reduction='none': the broadcast shape",
+      ],
+      notes: [
+        "The three tensors need the same rank, but sizes broadcast: (N) with (1) is accepted and probably not what you meant (#42884).",
+        "margin defaults to 0, which only asks for the right order; a positive margin asks for a gap.",
+        "At the kink (exactly at the margin) the gradient is 0 (PyTorch's clamp_min subgradient). The target gets a gradient too (it is a plain tensor op).",
+      ])
+  )
 }

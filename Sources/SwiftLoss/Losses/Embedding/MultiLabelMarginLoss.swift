@@ -2,6 +2,7 @@ extension LossDefinition {
   /// `torch.nn.MultiLabelMarginLoss` / `F.multilabel_margin_loss`: the multi-label hinge loss.
   public static let multilabelMarginLoss = LossDefinition(
     functionalName: "multilabel_margin_loss", moduleName: "MultiLabelMarginLoss", aliases: ["multilabel_margin"],
+    teaching: .multilabelMarginLoss,
     summary: "multi-label hinge: Σ_{j listed} Σ_{i not listed} max(0, 1 − x_j + x_i) / C per sample",
     tensors: [
       TensorSpec(.input, gradient: true, help: "scores (C), (N, C), or a 0-d score (C = 1)"),
@@ -83,4 +84,27 @@ enum MultiLabelMargin {
       value: reduction.apply(to: losses, shape: shape), elementwise: Tensor(validatedShape: shape, storage: losses),
       gradients: gradients)
   }
+}
+
+extension LossTeaching {
+  /// What `explain`, the lesson page and the traces say of `multilabel_margin_loss` beyond its declaration.
+  static let multilabelMarginLoss = LossTeaching(
+    explanation: LossExplanation(
+      family: .embedding,
+      formula: [
+        "J = the labels listed in y_n before the first −1",
+        "l_n = (1/C)·Σ_{j∈J} Σ_{i not in J} max(0, 1 − x_nj + x_ni)",
+        "mean = Σ_n l_n / N",
+      ],
+      shapes: [
+        "input: (C) or (N, C); target: int64 of the input's shape: class indices, padded with −1",
+        "reduction='none': (N) (a scalar for 1-D input)",
+      ],
+      notes: [
+        "The target is a list of class indices terminated by −1, NOT a multi-hot vector: [3, 0, −1, 1] means labels {3, 0} (the 1 after −1 is ignored). multilabel_soft_margin_loss is the one that takes multi-hot targets (#15863, #36217).",
+        "A multi-hot target [0, 1, 1, 0] passed here means labels {0, 1, 1, 0} — classes 0 and 1, not classes 1 and 2.",
+        "The margin is fixed at 1. All target values, even after the −1, must be in [−1, C − 1].",
+      ],
+      integerTensors: ["target"])
+  )
 }

@@ -2,6 +2,7 @@ extension LossDefinition {
   /// `torch.nn.MultiMarginLoss` / `F.multi_margin_loss`: the multi-class hinge loss.
   public static let multiMarginLoss = LossDefinition(
     functionalName: "multi_margin_loss", moduleName: "MultiMarginLoss", aliases: ["multi_margin"],
+    teaching: .multiMarginLoss,
     summary: "multi-class hinge: Σ_{i≠y} w_y·max(0, margin − x_y + x_i)^p / C per sample",
     tensors: [
       TensorSpec(.input, gradient: true, help: "scores (C), (N, C), or a 0-d score (C = 1)"),
@@ -111,4 +112,28 @@ enum MarginShapes {
         "Expected non-empty vector or matrix with optional 0-dim batch size, but got: \(Shape.describeList(input.shape))")
     }
   }
+}
+
+extension LossTeaching {
+  /// What `explain`, the lesson page and the traces say of `multi_margin_loss` beyond its declaration.
+  static let multiMarginLoss = LossTeaching(
+    explanation: LossExplanation(
+      family: .embedding,
+      formula: [
+        "z_ni = margin − x_n,y_n + x_ni      for every class i ≠ y_n",
+        "l_n = (1/C)·Σ_{i≠y_n} w[y_n]·max(0, z_ni)^p      p ∈ {1, 2}",
+        "mean = Σ_n l_n / N",
+      ],
+      shapes: [
+        "input: (C) or (N, C) scores; target: class indices () or (N); weight: (C)",
+        "reduction='none': (N) (a scalar for a single sample)",
+      ],
+      notes: [
+        "This is the multi-class SVM (Weston–Watkins) hinge, divided by C (including the target class in the count).",
+        "The weight of the target class scales all of that sample's terms (not the weight of class i).",
+        "p must be 1 or 2 (\"only p == 1 and p == 2 supported\"). Targets are int64 class indices.",
+        "Ties (z_ni = 0) give no gradient.",
+      ],
+      integerTensors: ["target"])
+  )
 }

@@ -2,6 +2,7 @@ extension LossDefinition {
   /// `torch.nn.TripletMarginLoss` / `F.triplet_margin_loss`.
   public static let tripletMarginLoss = LossDefinition(
     functionalName: "triplet_margin_loss", moduleName: "TripletMarginLoss", aliases: ["triplet_margin"],
+    teaching: .tripletMarginLoss,
     summary: "max(0, margin + d(a, p) − d(a, n)) with d(x, y) = ‖x − y + eps‖_p over the last dimension",
     tensors: TripletMargin.tensors,
     options: [
@@ -126,4 +127,26 @@ enum TripletMargin {
       value: reduction.apply(to: losses, shape: shape), elementwise: Tensor(validatedShape: shape, storage: losses),
       gradients: gradients)
   }
+}
+
+extension LossTeaching {
+  /// What `explain`, the lesson page and the traces say of `triplet_margin_loss` beyond its declaration.
+  static let tripletMarginLoss = LossTeaching(
+    explanation: LossExplanation(
+      family: .embedding,
+      formula: [
+        "d(u, v) = ‖u − v + eps‖_p   (over the last dimension; eps is added to every component)",
+        "dp_n = d(a_n, p_n),  dn_n = d(a_n, n_n)   (swap: dn_n = min(dn_n, d(p_n, n_n)))",
+        "l_n = max(0, margin + dp_n − dn_n)",
+      ],
+      shapes: [
+        "anchor, positive, negative: the same number of dimensions, broadcast; (D), (N, D) or (N, …, D)",
+        "reduction='none': the shape without the last dimension",
+      ],
+      notes: [
+        "eps = 1e−6 is added to the difference before the norm (PR #105115), so d(u, u) = eps·D^(1/p), not 0, and d is not symmetric.",
+        "margin must be > 0. Triplets already satisfying the margin contribute 0 and no gradient (at exactly the margin too).",
+        "swap (distance swap, Balntas et al.) uses the harder of the two negative distances; on a tie both get half the gradient.",
+      ])
+  )
 }

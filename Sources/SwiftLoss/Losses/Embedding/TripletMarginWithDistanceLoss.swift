@@ -4,6 +4,7 @@ extension LossDefinition {
   public static let tripletMarginWithDistanceLoss = LossDefinition(
     functionalName: "triplet_margin_with_distance_loss", moduleName: "TripletMarginWithDistanceLoss",
     aliases: ["triplet_margin_with_distance"],
+    teaching: .tripletMarginWithDistanceLoss,
     summary: "max(0, margin + d(a, p) − d(a, n)) with d = pairwise (L2), cosine (1 − cos) or l1 distance",
     tensors: TripletMargin.tensors,
     options: [
@@ -40,4 +41,26 @@ extension LossDefinition {
       return try TripletMargin.compute(distance, call, margin: margin, swap: swap)
     }
   }
+}
+
+extension LossTeaching {
+  /// What `explain`, the lesson page and the traces say of `triplet_margin_with_distance_loss` beyond its declaration.
+  static let tripletMarginWithDistanceLoss = LossTeaching(
+    explanation: LossExplanation(
+      family: .embedding,
+      formula: [
+        "dp_n = d(a_n, p_n),  dn_n = d(a_n, n_n)   (swap: dn_n = min(dn_n, d(p_n, n_n)))",
+        "l_n = max(0, margin + dp_n − dn_n)",
+        "d: pairwise = ‖u − v + 1e−6‖_2;  cosine = 1 − cos(u, v);  l1 = ‖u − v + 1e−6‖_1",
+      ],
+      shapes: [
+        "anchor, positive, negative: the same number of dimensions, broadcast",
+        "reduction='none': the distance's output shape (the shape without the last dimension)",
+      ],
+      notes: [
+        "In PyTorch distance_function is any callable; swiftloss offers the three common ones. The default (None) is nn.PairwiseDistance(), identical to triplet_margin_loss's defaults.",
+        "margin must be > 0 (\"expected margin to be greater than 0\"). Keyword-only; no size_average/reduce.",
+        "The cosine distance uses F.cosine_similarity (eps 1e−8 on the norms), not cosine_embedding_loss's formula.",
+      ])
+  )
 }

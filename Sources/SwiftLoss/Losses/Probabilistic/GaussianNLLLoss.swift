@@ -31,6 +31,7 @@ extension LossDefinition {
   /// `torch.nn.GaussianNLLLoss` / `F.gaussian_nll_loss`.
   public static let gaussianNLLLoss = LossDefinition(
     functionalName: "gaussian_nll_loss", moduleName: "GaussianNLLLoss", aliases: ["gaussian_nll"],
+    teaching: .gaussianNLLLoss,
     summary: "negative log-likelihood of a Gaussian target with mean input and variance var",
     tensors: [
       TensorSpec(.input, gradient: true, help: "means, any shape"),
@@ -84,4 +85,28 @@ extension LossDefinition {
     }
     return result
   }
+}
+
+extension LossTeaching {
+  /// What `explain`, the lesson page and the traces say of `gaussian_nll_loss` beyond its declaration.
+  static let gaussianNLLLoss = LossTeaching(
+    explanation: LossExplanation(
+      family: .probabilistic,
+      formula: [
+        "v_i = max(var_i, eps)           (clamp without gradient: d/dvar passes straight through)",
+        "l_i = 0.5·(log v_i + (x_i − y_i)²/v_i)  [+ 0.5·log(2π) if full]",
+        "dl_i/dx_i = (x_i − y_i)/v_i,   dl_i/dvar_i = 0.5·(1/v_i − (x_i − y_i)²/v_i²)",
+      ],
+      shapes: [
+        "input: any shape; target: broadcast with the input",
+        "var: the input's shape, or one dimension of size 1, or the input's shape without the last dimension; a bare number is a float var",
+        "reduction='none': the broadcast shape",
+      ],
+      notes: [
+        "var is a variance, not a standard deviation; it must be ≥ 0 (negative entries are an error). Learn log-variance and exponentiate if your model can output negatives.",
+        "Only one broadcast dimension is allowed for var (#147521, #176244): a (N, 1) var with (N, D) input is fine, (1, 1) is not.",
+        "A bare number for --var is PyTorch's Python float var: no gradient. A 1-element tensor gets one.",
+        "GaussianNLLLoss is keyword-only and takes no size_average/reduce.",
+      ])
+  )
 }

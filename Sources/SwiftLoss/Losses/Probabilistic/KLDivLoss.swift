@@ -25,6 +25,7 @@ extension LossDefinition {
   /// `torch.nn.KLDivLoss` / `F.kl_div`.
   public static let klDiv = LossDefinition(
     functionalName: "kl_div", moduleName: "KLDivLoss", aliases: ["kl_div", "kl"],
+    teaching: .klDiv,
     summary: "Kullback-Leibler divergence of log-probabilities (input) from probabilities (target)",
     tensors: [
       TensorSpec(.input, gradient: true, help: "log-probabilities, any shape (not checked)"),
@@ -72,4 +73,29 @@ extension LossDefinition {
     }
     return result
   }
+}
+
+extension LossTeaching {
+  /// What `explain`, the lesson page and the traces say of `kl_div` beyond its declaration.
+  static let klDiv = LossTeaching(
+    explanation: LossExplanation(
+      family: .probabilistic,
+      formula: [
+        "l_i = y_i·log y_i − y_i·x_i          (x = log q, y = p; y_i = 0 contributes 0)",
+        "log_target:  l_i = exp(y_i)·(y_i − x_i)   (y = log p)",
+        "batchmean = Σ_i l_i / input.size(0)  = KL(p ‖ q) per sample     mean = Σ_i l_i / n",
+        "dl_i/dx_i = −y_i  (−exp(y_i) with log_target)",
+      ],
+      shapes: [
+        "input: log-probabilities, any shape; target: probabilities, broadcast with the input",
+        "reduction='none': the broadcast shape",
+      ],
+      notes: [
+        "The input must be log-probabilities (log_softmax output) and the target probabilities: kl_div(input, target) is KL(target ‖ exp(input)), the argument order opposite to the usual KL(P ‖ Q) notation (#57459). Passing probabilities as input gives wrong, even negative, values (#60928).",
+        "reduction='mean' divides by the number of elements (batch × classes), which is not the KL divergence; use reduction='batchmean' for the mathematical definition (#2259). PyTorch warns about 'mean'.",
+        "log_target=True takes the target as log-probabilities too, which avoids log(0) for sparse targets.",
+        "The target's gradient is NaN where the target is 0 (the derivative of y·log y), as in PyTorch.",
+        "The legacy size_average/reduce flags cannot select 'batchmean'.",
+      ])
+  )
 }

@@ -44,6 +44,7 @@ extension LossDefinition {
   /// `torch.nn.PoissonNLLLoss` / `F.poisson_nll_loss`.
   public static let poissonNLLLoss = LossDefinition(
     functionalName: "poisson_nll_loss", moduleName: "PoissonNLLLoss", aliases: ["poisson_nll"],
+    teaching: .poissonNLLLoss,
     summary: "negative log-likelihood of a Poisson target with rate exp(input) (or input)",
     tensors: [
       TensorSpec(.input, gradient: true, help: "log-rates (rates with --no-log-input), any shape"),
@@ -62,4 +63,26 @@ extension LossDefinition {
     return try PointwiseLoss.compute(
       kernel, PointwiseOperands(input: input, target: target), reduction: call.reduction, outputs: call.outputs)
   }
+}
+
+extension LossTeaching {
+  /// What `explain`, the lesson page and the traces say of `poisson_nll_loss` beyond its declaration.
+  static let poissonNLLLoss = LossTeaching(
+    explanation: LossExplanation(
+      family: .probabilistic,
+      formula: [
+        "log_input=True:   l_i = exp(x_i) − y_i·x_i          (x = log rate)",
+        "log_input=False:  l_i = x_i − y_i·log(x_i + eps)    (x = rate)",
+        "full=True adds Stirling's term  y_i·log y_i − y_i + 0.5·log(2π·y_i)  where y_i > 1",
+      ],
+      shapes: [
+        "input: any shape; target: counts, broadcast with the input (silently)",
+        "reduction='none': the broadcast shape",
+      ],
+      notes: [
+        "log_input defaults to True: the input is the log of the rate, and the loss uses exp(input). Passing rates without --no-log-input is a common mistake.",
+        "The constant log(y!) is dropped unless full=True (so the loss is not the full negative log-likelihood and can be negative); full only adds the Stirling approximation for y > 1.",
+        "The first argument is called log_input in the module's forward, but it is the same tensor as input.",
+      ])
+  )
 }

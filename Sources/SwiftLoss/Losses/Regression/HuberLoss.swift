@@ -19,6 +19,7 @@ extension LossDefinition {
   /// `torch.nn.HuberLoss` / `F.huber_loss`.
   public static let huberLoss = LossDefinition(
     functionalName: "huber_loss", moduleName: "HuberLoss", aliases: ["huber"],
+    teaching: .huberLoss,
     summary: "quadratic below delta, linear above (= delta · smooth_l1 with beta = delta)",
     tensors: RegressionLoss.tensors,
     options: [
@@ -35,4 +36,29 @@ extension LossDefinition {
     guard delta > 0 else { throw LossError.usage("huber_loss does not support non-positive values for delta.") }
     return try RegressionLoss.compute(HuberKernel(delta: delta), call, weightedMean: .dividesByCount)
   }
+}
+
+extension LossTeaching {
+  /// What `explain`, the lesson page and the traces say of `huber_loss` beyond its declaration.
+  static let huberLoss = LossTeaching(
+    explanation: LossExplanation(
+      family: .regression,
+      formula: [
+        "z_i = |x_i − y_i|",
+        "l_i = 0.5·z_i²         if z_i < δ",
+        "l_i = δ·(z_i − 0.5·δ)   otherwise",
+        "dl_i/dx_i = x_i − y_i inside, δ·sgn(x_i − y_i) outside   (gradient clipped at δ)",
+      ],
+      shapes: [
+        "input: any shape; target: the same shape (broadcast with a warning otherwise)",
+        "weight (functional only): exactly the input's shape",
+        "reduction='none': the broadcast shape",
+      ],
+      notes: [
+        "huber_loss(δ) = δ · smooth_l1_loss(β = δ): the quadratic part is not divided by δ, so the linear part has slope δ (issue #48595).",
+        "δ ≤ 0 is an error (\"huber_loss does not support non-positive values for delta.\").",
+        "HuberLoss has no size_average/reduce (it was added after they were deprecated).",
+        "With a functional weight, 'mean' is Σ w_il_i / n (weights do not change the denominator), unlike l1_loss/mse_loss.",
+      ])
+  )
 }

@@ -15,6 +15,7 @@ extension LossDefinition {
   /// `torch.nn.MSELoss` / `F.mse_loss`: mean squared error.
   public static let mseLoss = LossDefinition(
     functionalName: "mse_loss", moduleName: "MSELoss", aliases: ["mse"],
+    teaching: .mseLoss,
     summary: "mean squared error (x − y)²",
     tensors: RegressionLoss.tensors,
     options: [.reduction()],
@@ -23,4 +24,27 @@ extension LossDefinition {
     let kernel = SquaredErrorKernel(negatesForTarget: call[optional: .weight] != nil)
     return try RegressionLoss.compute(kernel, call, weightedMean: .dividesByWeightSum)
   }
+}
+
+extension LossTeaching {
+  /// What `explain`, the lesson page and the traces say of `mse_loss` beyond its declaration.
+  static let mseLoss = LossTeaching(
+    explanation: LossExplanation(
+      family: .regression,
+      formula: [
+        "l_i = (x_i − y_i)²",
+        "mean = Σ_i l_i / n     sum = Σ_i l_i     (with weight: mean = Σ w_i(x_i − y_i)² / Σ w_i)",
+        "dl_i/dx_i = 2·(x_i − y_i)   (÷ n under 'mean')",
+      ],
+      shapes: [
+        "input: any shape; target: the same shape (another broadcastable shape works, with a warning)",
+        "weight (functional only): exactly the input's shape",
+        "reduction='none': the broadcast shape",
+      ],
+      notes: [
+        "MSELoss is the mean of the squares, not the root: take the square root yourself for RMSE (and note that √ of a mean of batches is not the mean of per-batch √s).",
+        "A target of shape (N, 1) against an input of shape (N) silently broadcasts to (N, N): PyTorch only warns (issue #16045).",
+        "Large errors dominate: one outlier with error 10 weighs as much as 100 errors of 1. Use huber_loss or smooth_l1_loss to cap the gradient.",
+      ])
+  )
 }

@@ -19,6 +19,7 @@ extension LossDefinition {
   /// `torch.nn.SmoothL1Loss` / `F.smooth_l1_loss`.
   public static let smoothL1Loss = LossDefinition(
     functionalName: "smooth_l1_loss", moduleName: "SmoothL1Loss", aliases: ["smooth_l1"],
+    teaching: .smoothL1Loss,
     summary: "quadratic below beta (scaled by 1/beta), linear above; beta = 0 is exactly l1_loss",
     tensors: Array(RegressionLoss.tensors.prefix(2)),
     options: [
@@ -37,4 +38,28 @@ extension LossDefinition {
     if beta == 0 { return try RegressionLoss.compute(AbsoluteErrorKernel(), call, weightedMean: .dividesByCount) }
     return try RegressionLoss.compute(SmoothL1Kernel(beta: beta), call, weightedMean: .dividesByCount)
   }
+}
+
+extension LossTeaching {
+  /// What `explain`, the lesson page and the traces say of `smooth_l1_loss` beyond its declaration.
+  static let smoothL1Loss = LossTeaching(
+    explanation: LossExplanation(
+      family: .regression,
+      formula: [
+        "z_i = |x_i − y_i|",
+        "l_i = 0.5·z_i²/β   if z_i < β",
+        "l_i = z_i − 0.5·β   otherwise",
+        "dl_i/dx_i = (x_i − y_i)/β inside, sgn(x_i − y_i) outside   (gradient at most 1 in size)",
+      ],
+      shapes: [
+        "input: any shape; target: the same shape (broadcast with a warning otherwise)",
+        "reduction='none': the broadcast shape",
+      ],
+      notes: [
+        "SmoothL1 with beta and Huber with delta are not the same function: huber_loss(δ) = δ · smooth_l1_loss(β = δ). SmoothL1's linear part has slope 1 whatever β is; Huber's has slope δ (issue #48595).",
+        "As β → 0 SmoothL1 becomes L1 (PyTorch routes β = 0 to l1_loss exactly); as δ → 0 Huber goes to 0, not to L1.",
+        "β < 0 is an error in PyTorch (\"smooth_l1_loss does not support negative values for beta.\").",
+        "With the default β = 1 SmoothL1 and Huber coincide — which hides the difference until someone changes the parameter.",
+      ])
+  )
 }
