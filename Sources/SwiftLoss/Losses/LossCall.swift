@@ -122,7 +122,9 @@ public struct LossCall: Sendable {
   /// A required tensor (the call was checked against the registry when it was resolved).
   public subscript(key: TensorKey) -> Tensor {
     get throws(LossError) {
-      guard let tensor = tensors[key.name] else { throw LossError.usage("missing tensor --\(key.name.replacingUnderscores())") }
+      guard let tensor = tensors[key.name] else {
+        throw LossError.usage("missing tensor --\(key.name.replacingUnderscores())")
+      }
       return tensor
     }
   }

@@ -135,8 +135,9 @@ public struct LossDefinition: Sendable {
     return try compute(call)
   }
 
-  /// Resolves a call from options as given (as ``LossCall/init(_:tensors:options:sizeAverage:reduce:outputs:spelledAsModule:bareNumbers:)``
-  /// does) and runs it.
+  /// Resolves a call from options as given, as
+  /// ``LossCall/init(_:tensors:options:sizeAverage:reduce:outputs:spelledAsModule:bareNumbers:)`` does,
+  /// and runs it.
   public func run(
     tensors: [String: Tensor], options given: [String: OptionValue], sizeAverage: Bool? = nil, reduce: Bool? = nil,
     outputs: LossOutputs = .all, spelledAsModule: Bool = false, bareNumbers: Set<String> = []

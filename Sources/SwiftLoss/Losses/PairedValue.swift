@@ -43,7 +43,8 @@ extension LossDefinition {
   /// The value over an open pair; nil without a kernel, with reduction `none` or invalid options,
   /// or when a row of the files is not plain.
   func value(of pair: DelimitedTextPair, options: LossOptions) -> LossResult? {
-    guard let declared = pointwiseKernel, options.reduction == .mean || options.reduction == .sum, let kernel = declared(options),
+    guard let declared = pointwiseKernel, options.reduction == .mean || options.reduction == .sum,
+      let kernel = declared(options),
       let total = kernel.sumOverPair(pair)
     else { return nil }
     return LossResult(

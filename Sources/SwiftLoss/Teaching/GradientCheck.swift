@@ -67,7 +67,8 @@ public enum GradientCheck {
     var notes: [String] = []
     for (name, gradient) in result.gradients {
       guard let tensor = tensors[name], gradient.count == tensor.count else { continue }
-      let ctcScale = definition.functionalName == "ctc_loss" && name == TensorKey.logProbs.name ? ctcExpScale(tensors, call.reduction) : nil
+      let ctcScale = definition.functionalName == "ctc_loss" && name == TensorKey.logProbs.name
+        ? ctcExpScale(tensors, call.reduction) : nil
       var entry = GradientCheckReport.Entry(
         name: name, count: tensor.count, maxAbsoluteError: 0, maxRelativeError: 0, mismatches: 0, kinks: 0,
         adjustedMaxAbsoluteError: ctcScale == nil ? nil : 0)
