@@ -155,7 +155,7 @@ public enum LossPlot {
             }
             return sum
           }
-        }, sweeps: [("frames", 3, "the number of frames (input length), 1 to 50 (default 3)")])
+        }, options: ["blank": .int(0)], sweeps: [("frames", 3, "the number of frames (input length), 1 to 50 (default 3)")])
     case "nll_loss":
       // Two classes with log-probabilities (t, log(1 − eᵗ)); nll reads the true class's alone.
       return PlotProbe(kind: .logProbability, defaultRange: -4...0, setting: "2 classes, log-probabilities (t, log(1 − eᵗ)), target 0",
@@ -202,7 +202,7 @@ public enum LossPlot {
         }, gradientName: "input",
         // The module's gradient is that of its loss, the mean over the points.
         slope: { t, gradient in gradient.storage.map { $0 * Double(t.count) } },
-        options: ["cutoffs": .ints([1]), "div_value": .double(1)])
+        options: ["cutoffs": .ints([1]), "div_value": .double(1), "head_bias": .bool(false), "n_classes": .int(2)])
     case "cosine_embedding_loss":
       // input1 = (1, 0), input2 = (cos θ, sin θ): d/dθ = −sin θ·g[0] + cos θ·g[1].
       return PlotProbe(kind: .angle, defaultRange: 0...Double.pi, setting: "input1 (1, 0), input2 (cos θ, sin θ), target −1",
@@ -253,7 +253,7 @@ public enum LossPlot {
         tensors: { t, _ in
           ["input": Tensor(validatedShape: [t.count, 1], storage: t), "linear_weight": Tensor(validatedShape: [2, 1], storage: [1, 0]),
            "target": filled(0, t.count)]
-        }, gradientName: "input")
+        }, gradientName: "input", options: ["out_features": .ints([])])
     case "multi_margin_loss":
       return PlotProbe(kind: .margin, defaultRange: -4...4, setting: "2 classes, true score t, other 0",
         tensors: { t, _ in ["input": pairs(t, second: 0), "target": filled(0, t.count)] }, gradientName: "input", stride: 2)

@@ -232,6 +232,18 @@ import Testing
     }
   }
 
+  /// Every sample call's lesson page has its plot and derivative, whatever options the call has
+  /// (the options a probe's tensors need, such as adaptive_log_softmax's cutoffs or ctc's blank,
+  /// stay the probe's).
+  @Test(arguments: TeachingSamples.base.indices)
+  func everySampleCallHasItsLessonPlot(_ index: Int) throws {
+    let call = TeachingSamples.base[index]
+    guard let definition = TeachingSamples.registered(call) else { return }
+    let plot = try #require(LossPlot.lesson(definition, tensors: call.tensors, options: call.options), "\(call.label)")
+    #expect(plot.hasDerivative && plot.curves[0].ys.contains { $0.isFinite }, "\(call.label)")
+    for mark in plot.marks { #expect(plot.range.contains(mark.x), "\(call.label)") }
+  }
+
   /// The plotted derivative (from the loss's gradient through the probe) against a central
   /// difference of the plotted loss, for every loss at points away from its kinks.
   @Test func plottedDerivativesMatchFiniteDifferences() throws {
@@ -270,6 +282,11 @@ import Testing
       #expect(abs(margins.curves[0].derivative![i] - margins.curves[1].derivative![i]) < 1e-14)
     }
     #expect(throws: LossError.self) { try LossPlot.evaluate([als], options: [("cutoffs", [.ints([2])])]) }
+    // A call's options that the probe's tensors fix do not take its lesson plot away.
+    let withBias = LossPlot.lesson(als, options: ["cutoffs": .ints([2, 4]), "head_bias": .bool(true), "n_classes": .int(6)])
+    #expect(withBias?.hasDerivative == true)
+    let ctc = try #require(LossRegistry.lookup("ctc"))
+    #expect(LossPlot.lesson(ctc, options: ["blank": .int(2)])?.hasDerivative == true)
     // multilabel_margin with one target class is multi_margin's two-class hinge max(0, 1 − t)/2.
     let multilabel = try #require(LossRegistry.lookup("multilabel_margin")), multi = try #require(LossRegistry.lookup("multi_margin"))
     let hinges = try LossPlot.evaluate([multi, multilabel], range: -1...3, points: 5)
