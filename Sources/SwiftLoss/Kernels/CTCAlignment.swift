@@ -115,7 +115,9 @@ enum CTCAlignment {
   /// for every state s of l' (log space), the states off the band included (the recursion runs
   /// over the whole lattice), and the nll. `nil` for a sample without frames, or when the memory
   /// is not there.
-  static func alphaTable(_ lattice: CTCLattice, sample b: Int, logProbs: [Double]) -> (alpha: [[Double]], nll: Double)? {
+  static func alphaTable(
+    _ lattice: CTCLattice, sample b: Int, logProbs: [Double]
+  ) -> (alpha: [[Double]], nll: Double)? {
     logProbs.withUnsafeBufferPointer { lp in
       let plan = SamplePlan(lattice, sample: b, logProbs: lp, band: false)
       guard plan.frames > 0, let scratch = Scratch(area: plan.area, states: plan.states, time: lattice.time) else {

@@ -155,10 +155,13 @@ public enum LossPlot {
             }
             return sum
           }
-        }, options: ["blank": .int(0)], sweeps: [("frames", 3, "the number of frames (input length), 1 to 50 (default 3)")])
+        }, options: ["blank": .int(0)],
+        sweeps: [("frames", 3, "the number of frames (input length), 1 to 50 (default 3)")])
     case "nll_loss":
       // Two classes with log-probabilities (t, log(1 − eᵗ)); nll reads the true class's alone.
-      return PlotProbe(kind: .logProbability, defaultRange: -4...0, setting: "2 classes, log-probabilities (t, log(1 − eᵗ)), target 0",
+      return PlotProbe(
+        kind: .logProbability, defaultRange: -4...0,
+        setting: "2 classes, log-probabilities (t, log(1 − eᵗ)), target 0",
         tensors: { t, _ in
           var storage: [Double] = []
           storage.reserveCapacity(t.count * 2)
@@ -171,7 +174,9 @@ public enum LossPlot {
       // class of a one-hot target, where kl_div is nll_loss).
       return PlotProbe(kind: .logProbability, defaultRange: -4...0, setting: "one element, target y = 1",
         tensors: { t, p in ["input": column(t), "target": filled(p["target"] ?? 1, t.count)] }, gradientName: "input",
-        sweeps: [("target", 1, "the target held fixed (a probability, or a log-probability with --log-target; default 1)")],
+        sweeps: [
+          ("target", 1, "the target held fixed (a probability, or a log-probability with --log-target; default 1)")
+        ],
         position: { tensors in
           guard let x = tensors["input"], let y = tensors["target"], let first = y.storage.first,
             y.storage.allSatisfy({ $0 == first })
@@ -191,7 +196,8 @@ public enum LossPlot {
       // target in the shortlist makes the loss two-class cross_entropy over the head (a module:
       // no reduction option; its elementwise loss is −output).
       return PlotProbe(kind: .margin, defaultRange: -4...4,
-        setting: "1 feature t, cutoffs [1], div_value 1, head.weight [[1], [0]], tail weights [[1]] and [[0]], target 0",
+        setting:
+          "1 feature t, cutoffs [1], div_value 1, head.weight [[1], [0]], tail weights [[1]] and [[0]], target 0",
         tensors: { t, _ in
           [
             "input": Tensor(validatedShape: [t.count, 1], storage: t), "target": filled(0, t.count),
@@ -205,7 +211,8 @@ public enum LossPlot {
         options: ["cutoffs": .ints([1]), "div_value": .double(1), "head_bias": .bool(false), "n_classes": .int(2)])
     case "cosine_embedding_loss":
       // input1 = (1, 0), input2 = (cos θ, sin θ): d/dθ = −sin θ·g[0] + cos θ·g[1].
-      return PlotProbe(kind: .angle, defaultRange: 0...Double.pi, setting: "input1 (1, 0), input2 (cos θ, sin θ), target −1",
+      return PlotProbe(
+        kind: .angle, defaultRange: 0...Double.pi, setting: "input1 (1, 0), input2 (cos θ, sin θ), target −1",
         tensors: { theta, _ in
           var second: [Double] = []
           second.reserveCapacity(theta.count * 2)
@@ -216,7 +223,9 @@ public enum LossPlot {
           ]
         }, gradientName: "input2",
         slope: { theta, gradient in
-          theta.indices.map { -sin(theta[$0]) * gradient.storage[2 * $0] + cos(theta[$0]) * gradient.storage[2 * $0 + 1] }
+          theta.indices.map { i in
+            -sin(theta[i]) * gradient.storage[2 * i] + cos(theta[i]) * gradient.storage[2 * i + 1]
+          }
         },
         position: { dissimilarAngles($0["input1"], $0["input2"], $0["target"]) })
     case "triplet_margin_loss", "triplet_margin_with_distance_loss":
@@ -224,7 +233,8 @@ public enum LossPlot {
       // d(p, n) = 1 + t is never the smaller; d/dt = −g(negative).
       return PlotProbe(kind: .negativeDistance, defaultRange: 0...3,
         setting: name == "triplet_margin_loss"
-          ? "1 feature: anchor 0, positive 1, negative −t" : "1 feature: anchor 0, positive 1, negative −t, pairwise distance",
+          ? "1 feature: anchor 0, positive 1, negative −t"
+          : "1 feature: anchor 0, positive 1, negative −t, pairwise distance",
         tensors: { t, _ in
           ["anchor": Tensor(repeating: 0, shape: [t.count, 1]), "positive": Tensor(repeating: 1, shape: [t.count, 1]),
            "negative": Tensor(validatedShape: [t.count, 1], storage: t.map { -$0 })]
@@ -330,7 +340,9 @@ public enum LossPlot {
   /// The angles between the pairs of rows with target −1 (the pairs on cosine_embedding_loss's
   /// curve), for (N, D) inputs of one shape.
   static func dissimilarAngles(_ x1: Tensor?, _ x2: Tensor?, _ target: Tensor?) -> [Double]? {
-    guard let x1, let x2, let target, x1.rank == 2, x1.shape == x2.shape, target.count == x1.shape[0] else { return nil }
+    guard let x1, let x2, let target, x1.rank == 2, x1.shape == x2.shape, target.count == x1.shape[0] else {
+      return nil
+    }
     let width = x1.shape[1]
     return (0..<target.count).filter { target.storage[$0] == -1 }.map { r in
       let a = x1.storage[(r * width)..<((r + 1) * width)], b = x2.storage[(r * width)..<((r + 1) * width)]

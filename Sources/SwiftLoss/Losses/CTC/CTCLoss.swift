@@ -91,8 +91,8 @@ enum CTCLoss {
   /// The checks PyTorch makes of the tensors, in its order, and the labels each sample uses: the
   /// lattice the recursion runs on (the `--explain` trace reads the same one).
   static func validatedLattice(
-    logProbs: Tensor, targets: Tensor, inputLengths inputLengthsTensor: Tensor, targetLengths targetLengthsTensor: Tensor,
-    blank: Int
+    logProbs: Tensor, targets: Tensor, inputLengths inputLengthsTensor: Tensor,
+    targetLengths targetLengthsTensor: Tensor, blank: Int
   ) throws(LossError) -> CTCLattice {
     // Lengths are integral first (PyTorch checks their dtype before anything else).
     let inputLengths = try ClassIndices.integers(inputLengthsTensor, name: "input_lengths", loss: name)
