@@ -16,7 +16,7 @@ enum HelpText {
       ("swiftloss list [--format json]", "every loss: names, aliases, tensors, options"),
       ("swiftloss explain LOSS [--html]", "formula, shapes, options, PyTorch equivalents (--html: a lesson page)"),
       ("swiftloss help [LOSS]", "usage; per-loss usage"),
-      ("swiftloss " + plotUsage, "losses as curves of the error or margin"),
+      ("swiftloss " + plotUsage, "losses as curves of one number (error, margin, ...)"),
       ("swiftloss batch [FILE|-]", "JSON requests in, one JSON result a line out"),
       ("swiftloss completions bash|zsh|fish", "print a shell completion script"),
       ("swiftloss --help | -h | --version", ""),

@@ -209,7 +209,7 @@ enum CompletionsCommand {
     return Completions.Model(
       subcommands: [
         ("list", "every loss: names, aliases, tensors, summary"), ("explain", "formula, shapes, options, PyTorch equivalents, notes"),
-        ("help", "usage; per-loss usage"), ("plot", "losses as curves of the error or margin"),
+        ("help", "usage; per-loss usage"), ("plot", "losses as curves of one number (error, margin, ...)"),
         ("batch", "one JSON request a line in, one JSON result a line out"),
         ("completions", "print a shell completion script"),
       ],

@@ -157,6 +157,48 @@ import FoundationXML
     #expect(lines.allSatisfy { $0.count <= 60 || color })
   }
 
+  /// The cells of a terminal plot's panels (loss, then derivative), without the axis and labels.
+  static func panels(_ text: String) -> [[Substring]] {
+    var panels: [[Substring]] = [[]]
+    for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+      if line.hasPrefix("derivative") { panels.append([]) }
+      guard let axis = line.firstIndex(where: { $0 == "│" || $0 == "┤" }) else { continue }
+      panels[panels.count - 1].append(line[line.index(after: axis)...])
+    }
+    return panels
+  }
+
+  @Test func everyLossIsPlottedWithItsDerivativeInTheGrid() {
+    for definition in LossRegistry.all {
+      let run = Self.run(["plot", definition.shortName, "--derivative", "--color", "never", "--width", "70", "--height", "10"])
+      #expect(run.status == 0, "\(definition.shortName): \(run.err)")
+      let panels = Self.panels(run.out)
+      #expect(panels.count == 2, "\(definition.shortName):\n\(run.out)")
+      // The curve crosses the whole width in both panels: nearly every column holds a stroke.
+      for (index, panel) in panels.enumerated() {
+        let width = panel.map(\.count).max() ?? 0
+        let drawn = (0..<width).filter { column in
+          panel.contains { row in
+            column < row.count && "¯-_│".contains(row[row.index(row.startIndex, offsetBy: column)])
+          }
+        }
+        #expect(width > 0 && drawn.count >= width * 9 / 10, "\(definition.shortName), panel \(index):\n\(run.out)")
+      }
+    }
+    // Sweeps of the new probes: one curve each, each in the grid.
+    for command in [
+      ["plot", "kl_div", "--target", "0.25,0.5,1"], ["plot", "triplet_margin", "--margin", "0.5,1,2"],
+      ["plot", "cosine_embedding", "--margin", "-0.5,0,0.5"], ["plot", "nll", "kl_div", "--target", "0.5"],
+    ] {
+      let run = Self.run(command + ["--color", "never", "--width", "70"])
+      #expect(run.status == 0, "\(command): \(run.err)")
+      let grid = Self.panels(run.out).joined().joined(separator: "\n")
+      let count = run.out.split(separator: "\n").filter { $0.contains("] ") && $0.hasPrefix("  [") }.count
+      #expect(count == (command[1] == "nll" ? 2 : 3), "\(command):\n\(run.out)")
+      for index in 0..<count { #expect(grid.contains(TerminalPlot.marker(index)), "\(command), curve \(index):\n\(run.out)") }
+    }
+  }
+
   @Test func aSingleCurveWithoutColourHasNoMarks() {
     let out = Self.run(["plot", "huber", "--color", "never"]).out
     let grid = out.split(separator: "\n").filter { $0.contains("│") || $0.contains("┤") }.map { $0.drop { $0 != "│" && $0 != "┤" } }
@@ -239,6 +281,11 @@ import FoundationXML
         #expect((delegate.elements["table"] ?? 0) >= 2 && (delegate.elements["h3"] ?? 0) >= 2, "\(name): the trace")
         #expect(html.contains("import torch"), "\(name): the PyTorch script")
       }
+    }
+    // Every loss's page plots the loss and its derivative (two panels, a curve in each).
+    for (name, html) in Self.pages() {
+      #expect(html.contains("<section id=\"plot\">") && html.contains("plot-area-1"), "\(name): no derivative panel")
+      #expect(html.components(separatedBy: "<path d=\"M").count - 1 >= 2, "\(name): a panel without its curve")
     }
     // A plottable call marks its elements on the plot of the loss and of its derivative.
     let mse = Self.run(Self.calls[0] + ["--explain", "--html"]).out

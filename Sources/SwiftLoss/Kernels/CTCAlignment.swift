@@ -111,6 +111,38 @@ enum CTCAlignment {
     return (nll, gradient)
   }
 
+  /// Sample b's α table as ``forward`` computes it, for the `--explain` trace: row t holds α_t(s)
+  /// for every state s of l' (log space), the states off the band included (the recursion runs
+  /// over the whole lattice), and the nll. `nil` for a sample without frames, or when the memory
+  /// is not there.
+  static func alphaTable(
+    _ lattice: CTCLattice, sample b: Int, logProbs: [Double]
+  ) -> (alpha: [[Double]], nll: Double)? {
+    logProbs.withUnsafeBufferPointer { lp in
+      let plan = SamplePlan(lattice, sample: b, logProbs: lp, band: false)
+      guard plan.frames > 0, let scratch = Scratch(area: plan.area, states: plan.states, time: lattice.time) else {
+        return nil
+      }
+      defer { scratch.release() }
+      let nll = forward(lattice, plan, sample: b, logProbs: lp.baseAddress, scratch: scratch)
+      let alpha = (0..<plan.frames).map { t in
+        (0..<plan.states).map { s in alphaAt(plan, scratch.alpha, scratch.alphaOffsets, t: t, s: s) }
+      }
+      return (alpha, nll)
+    }
+  }
+
+  /// Sample b's extended labels `l' = (blank, l1, blank, …, lL, blank)`, as ``fillExtended(_:sample:into:)``
+  /// writes them for the recursion.
+  static func extendedLabels(_ lattice: CTCLattice, sample b: Int) -> [Int] {
+    let count = 2 * lattice.targetLengths[b] + 1
+    return [Int](unsafeUninitializedCapacity: count) { buffer, initialized in
+      guard let base = buffer.baseAddress else { return }
+      fillExtended(lattice, sample: b, into: base)
+      initialized = count
+    }
+  }
+
   // MARK: - Planning and scratch memory
 
   /// Which states of a sample's lattice are stored.
@@ -126,7 +158,8 @@ enum CTCAlignment {
 
     init() {}
 
-    init(_ lattice: CTCLattice, sample b: Int, logProbs: UnsafeBufferPointer<Double>) {
+    /// - Parameter band: `false` stores the whole lattice whatever the values (the trace's table).
+    init(_ lattice: CTCLattice, sample b: Int, logProbs: UnsafeBufferPointer<Double>, band: Bool = true) {
       frames = lattice.inputLengths[b]
       labelCount = lattice.targetLengths[b]
       states = 2 * labelCount + 1
@@ -139,6 +172,7 @@ enum CTCAlignment {
           break scan
         }
       }
+      if !band { banded = false }
       if frames == 0 { return }
       if banded && labelCount > frames {
         impossible = true
@@ -437,7 +471,7 @@ enum CTCAlignment {
     return alpha[offsets[t] + s - low]
   }
 
-  /// PyTorch's `log(exp(a − m) + exp(b − m) + exp(c − m)) + m`, `m = max(a, b, c)` (0 if all are −∞),
+  /// PyTorch's `log(exp(a − m) + exp(b − m) + exp(c − m)) + m`, `m = max(a, b, c)` (0 if that is −∞),
   /// bit for bit. When `m` is finite the maximum's term is exp(0) = 1 exactly, so only the other
   /// two need `exp` (chosen without branches); the sum keeps PyTorch's order `(e_a + e_b) + e_c`.
   @inline(__always)
@@ -455,7 +489,9 @@ enum CTCAlignment {
       let sum = first + (aIsMax || bIsMax ? ey : 1)
       return log(sum) + m
     }
-    if m == -.infinity { return -.infinity }  // log(0) + 0
+    // log(exp(a) + exp(b) + exp(c)) + 0: −∞, or NaN when a term is NaN (no NaN is ever the maximum
+    // after the first, as in PyTorch's comparisons).
+    if m == -.infinity { return a + b + c }
     return log(exp(a - m) + exp(b - m) + exp(c - m)) + m
   }
 
@@ -469,7 +505,7 @@ enum CTCAlignment {
       let other = a == m ? b : a
       return log(1 + exp(other - m)) + m
     }
-    if m == -.infinity { return -.infinity }
+    if m == -.infinity { return a + b }  // −∞, or NaN when b is NaN
     return log(exp(a - m) + exp(b - m) + exp(-.infinity - m)) + m
   }
 

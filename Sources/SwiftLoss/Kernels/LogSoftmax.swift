@@ -79,16 +79,8 @@ public enum LogSoftmax {
           terms.withUnsafeMutableBufferPointer { buffer in
             for row in rows {
               let base = layout.start(ofRow: row)
-              var m = -Double.infinity
-              for c in 0..<classes {
-                let v = xs[base + c * inner]
-                // NaN propagates like ATen's max (a NaN maximum makes the whole row NaN).
-                if v > m || v.isNaN { m = v }
-                if m.isNaN { break }
-              }
-              // An all −inf row: x − m would be NaN; ATen gives −inf − (−inf) = NaN too, so keep it.
-              for c in 0..<classes { buffer[c] = exp(xs[base + c * inner] - m) }
-              let logSum = log(Summation.sum(UnsafeBufferPointer(buffer)))
+              let (m, sum) = shiftAndSum(xs, base: base, classes: classes, inner: inner, terms: buffer)
+              let logSum = log(sum)
               for c in 0..<classes { os[base + c * inner] = (xs[base + c * inner] - m) - logSum }
             }
           }
@@ -96,6 +88,33 @@ public enum LogSoftmax {
       }
     }
     return out
+  }
+
+  /// The first steps of one row, as ``forward(_:layout:)`` takes them: the row's maximum `m` and
+  /// `Σ_c exp(x_c − m)` (the terms left in `terms`, which holds `classes` elements).
+  @inline(__always)
+  static func shiftAndSum(
+    _ xs: UnsafeBufferPointer<Double>, base: Int, classes: Int, inner: Int, terms: UnsafeMutableBufferPointer<Double>
+  ) -> (max: Double, sum: Double) {
+    var m = -Double.infinity
+    for c in 0..<classes {
+      let v = xs[base + c * inner]
+      // NaN propagates like ATen's max (a NaN maximum makes the whole row NaN).
+      if v > m || v.isNaN { m = v }
+      if m.isNaN { break }
+    }
+    // An all −inf row: x − m would be NaN; ATen gives −inf − (−inf) = NaN too, so keep it.
+    for c in 0..<classes { terms[c] = exp(xs[base + c * inner] - m) }
+    return (m, Summation.sum(UnsafeBufferPointer(terms)))
+  }
+
+  /// ``shiftAndSum(_:base:classes:inner:terms:)`` of one row given alone, for the `--explain`
+  /// trace: the maximum `m` and `Σ_c exp(x_c − m)` the kernel computes for it.
+  static func shiftAndSum(_ row: [Double]) -> (max: Double, sum: Double) {
+    var terms = [Double](repeating: 0, count: row.count)
+    return row.withUnsafeBufferPointer { xs in
+      terms.withUnsafeMutableBufferPointer { shiftAndSum(xs, base: 0, classes: row.count, inner: 1, terms: $0) }
+    }
   }
 
   /// Replaces `gradient` (d loss / d out, same layout) by d loss / d x, given `output` = log_softmax(x):

@@ -16,6 +16,12 @@ public enum PlotAxisKind: String, Sendable {
   case input
   /// The probability of the blank in every frame (ctc_loss with one label).
   case blank
+  /// The log-probability given for the true class (nll_loss; kl_div's input where the target is 1).
+  case logProbability
+  /// The anchor–negative distance of a triplet, the anchor–positive distance held at 1.
+  case negativeDistance
+  /// The angle between the two embeddings of a dissimilar pair (cosine_embedding_loss, target −1).
+  case angle
 
   public var label: String {
     switch self {
@@ -25,6 +31,9 @@ public enum PlotAxisKind: String, Sendable {
     case .distance: return "distance x of a dissimilar pair (target −1)"
     case .input: return "input x (target y = 2)"
     case .blank: return "probability of the blank in every frame"
+    case .logProbability: return "log-probability of the true class"
+    case .negativeDistance: return "anchor–negative distance (anchor–positive 1)"
+    case .angle: return "angle between a dissimilar pair (radians, target −1)"
     }
   }
 }
@@ -43,6 +52,12 @@ public struct PlotProbe: Sendable {
   /// plotted variable in it (cross_entropy's true logit is every second element).
   var gradientName: String
   var stride: Int = 1
+  /// The derivative at the points from that tensor's gradient, when the plotted variable is not
+  /// one element of it (chain rule: ctc_loss's blank probability enters every frame).
+  var slope: (@Sendable ([Double], Tensor) -> [Double])? = nil
+  /// Options the probe's tensors need, held fixed (adaptive_log_softmax's cutoffs); a plot's or a
+  /// call's values for them are not applied.
+  var options: [String: OptionValue] = [:]
   /// Tensors held fixed that a plot may sweep like an option (`plot gaussian_nll --var 0.5,1,2`),
   /// with their defaults.
   public var sweeps: [(name: String, defaultValue: Double, help: String)] = []
@@ -127,7 +142,104 @@ public enum LossPlot {
             "targets": Tensor(repeating: 1, shape: [b.count, 1]),
             "input_lengths": filled(Double(frames), b.count), "target_lengths": filled(1, b.count),
           ]
-        }, gradientName: "", sweeps: [("frames", 3, "the number of frames (input length), 1 to 50 (default 3)")])
+        }, gradientName: "log_probs",
+        // Frame f holds (log b, log(1 − b)): d/db = Σ_f g[f, 0]/b − g[f, 1]/(1 − b). PyTorch's
+        // gradient exceeds the plain partial by exp(log_probs), whose part here sums to 0.
+        slope: { b, gradient in
+          let frames = b.isEmpty ? 0 : gradient.count / (2 * b.count)
+          return b.indices.map { i in
+            var sum = 0.0
+            for f in 0..<frames {
+              let at = (f * b.count + i) * 2
+              sum += gradient.storage[at] / b[i] - gradient.storage[at + 1] / (1 - b[i])
+            }
+            return sum
+          }
+        }, options: ["blank": .int(0)],
+        sweeps: [("frames", 3, "the number of frames (input length), 1 to 50 (default 3)")])
+    case "nll_loss":
+      // Two classes with log-probabilities (t, log(1 − eᵗ)); nll reads the true class's alone.
+      return PlotProbe(
+        kind: .logProbability, defaultRange: -4...0,
+        setting: "2 classes, log-probabilities (t, log(1 − eᵗ)), target 0",
+        tensors: { t, _ in
+          var storage: [Double] = []
+          storage.reserveCapacity(t.count * 2)
+          for v in t { storage.append(v); storage.append(log1p(-exp(v))) }
+          return ["input": Tensor(validatedShape: [t.count, 2], storage: storage), "target": filled(0, t.count)]
+        }, gradientName: "input", stride: 2,
+        position: { trueClassLogProbabilities($0[.input], $0[.target]) })
+    case "kl_div":
+      // One element: the input log-probability t of a class with target probability y (1: the true
+      // class of a one-hot target, where kl_div is nll_loss).
+      return PlotProbe(kind: .logProbability, defaultRange: -4...0, setting: "one element, target y = 1",
+        tensors: { t, p in ["input": column(t), "target": filled(p["target"] ?? 1, t.count)] }, gradientName: "input",
+        sweeps: [
+          ("target", 1, "the target held fixed (a probability, or a log-probability with --log-target; default 1)")
+        ],
+        position: { tensors in
+          guard let x = tensors[.input], let y = tensors[.target], let first = y.storage.first,
+            y.storage.allSatisfy({ $0 == first })
+          else { return nil }
+          return x.storage
+        })
+    case "multilabel_margin_loss":
+      return PlotProbe(kind: .margin, defaultRange: -4...4, setting: "2 classes, target class 0 with score t, other 0",
+        tensors: { t, _ in
+          var target: [Double] = []
+          target.reserveCapacity(t.count * 2)
+          for _ in t { target.append(0); target.append(-1) }
+          return ["input": pairs(t, second: 0), "target": Tensor(validatedShape: [t.count, 2], storage: target)]
+        }, gradientName: "input", stride: 2)
+    case "adaptive_log_softmax":
+      // One feature, one shortlist class and one cluster: the head's logits are (t, 0), and a
+      // target in the shortlist makes the loss two-class cross_entropy over the head (a module:
+      // no reduction option; its elementwise loss is −output).
+      return PlotProbe(kind: .margin, defaultRange: -4...4,
+        setting:
+          "1 feature t, cutoffs [1], div_value 1, head.weight [[1], [0]], tail weights [[1]] and [[0]], target 0",
+        tensors: { t, _ in
+          [
+            "input": Tensor(validatedShape: [t.count, 1], storage: t), "target": filled(0, t.count),
+            "head.weight": Tensor(validatedShape: [2, 1], storage: [1, 0]),
+            "tail.0.0.weight": Tensor(validatedShape: [1, 1], storage: [1]),
+            "tail.0.1.weight": Tensor(validatedShape: [1, 1], storage: [0]),
+          ]
+        }, gradientName: "input",
+        // The module's gradient is that of its loss, the mean over the points.
+        slope: { t, gradient in gradient.storage.map { $0 * Double(t.count) } },
+        options: ["cutoffs": .ints([1]), "div_value": .double(1), "head_bias": .bool(false), "n_classes": .int(2)])
+    case "cosine_embedding_loss":
+      // input1 = (1, 0), input2 = (cos θ, sin θ): d/dθ = −sin θ·g[0] + cos θ·g[1].
+      return PlotProbe(
+        kind: .angle, defaultRange: 0...Double.pi, setting: "input1 (1, 0), input2 (cos θ, sin θ), target −1",
+        tensors: { theta, _ in
+          var second: [Double] = []
+          second.reserveCapacity(theta.count * 2)
+          for v in theta { second.append(cos(v)); second.append(sin(v)) }
+          return [
+            "input1": pairs([Double](repeating: 1, count: theta.count), second: 0),
+            "input2": Tensor(validatedShape: [theta.count, 2], storage: second), "target": filled(-1, theta.count),
+          ]
+        }, gradientName: "input2",
+        slope: { theta, gradient in
+          theta.indices.map { i in
+            -sin(theta[i]) * gradient.storage[2 * i] + cos(theta[i]) * gradient.storage[2 * i + 1]
+          }
+        },
+        position: { dissimilarAngles($0[.input1], $0[.input2], $0[.target]) })
+    case "triplet_margin_loss", "triplet_margin_with_distance_loss":
+      // One feature: anchor 0, positive 1, negative −t, so d(a, n) = t (+ eps) and the swap's
+      // d(p, n) = 1 + t is never the smaller; d/dt = −g(negative).
+      return PlotProbe(kind: .negativeDistance, defaultRange: 0...3,
+        setting: name == "triplet_margin_loss"
+          ? "1 feature: anchor 0, positive 1, negative −t"
+          : "1 feature: anchor 0, positive 1, negative −t, pairwise distance",
+        tensors: { t, _ in
+          ["anchor": Tensor(repeating: 0, shape: [t.count, 1]), "positive": Tensor(repeating: 1, shape: [t.count, 1]),
+           "negative": Tensor(validatedShape: [t.count, 1], storage: t.map { -$0 })]
+        }, gradientName: "negative", slope: { t, gradient in t.indices.map { -gradient.storage[$0] } },
+        options: name == "triplet_margin_loss" ? [:] : ["distance_function": .string("pairwise")])
     case "binary_cross_entropy_with_logits":
       return PlotProbe(kind: .margin, defaultRange: -4...4, setting: "target 1",
         tensors: { t, _ in ["input": column(t), "target": filled(1, t.count)] }, gradientName: "input",
@@ -151,7 +263,7 @@ public enum LossPlot {
         tensors: { t, _ in
           ["input": Tensor(validatedShape: [t.count, 1], storage: t), "linear_weight": Tensor(validatedShape: [2, 1], storage: [1, 0]),
            "target": filled(0, t.count)]
-        }, gradientName: "input")
+        }, gradientName: "input", options: ["out_features": .ints([])])
     case "multi_margin_loss":
       return PlotProbe(kind: .margin, defaultRange: -4...4, setting: "2 classes, true score t, other 0",
         tensors: { t, _ in ["input": pairs(t, second: 0), "target": filled(0, t.count)] }, gradientName: "input", stride: 2)
@@ -211,6 +323,33 @@ public enum LossPlot {
       margins.append(row[y] - (m + log(Summation.sum(others.map { exp($0 - m) }))))
     }
     return margins
+  }
+
+  /// For class-index targets of a 1-D or 2-D input: the input at the true class of each sample
+  /// (nll_loss's curve is linear in it, whatever the other classes hold).
+  static func trueClassLogProbabilities(_ input: Tensor?, _ target: Tensor?) -> [Double]? {
+    guard let input, let target, input.rank == 1 || input.rank == 2, let classes = input.shape.last else { return nil }
+    let rows = input.rank == 1 ? 1 : input.shape[0]
+    guard target.count == rows, target.shape != input.shape else { return nil }
+    return (0..<rows).compactMap { r in
+      guard let y = Int(exactly: target.storage[r]), y >= 0, y < classes else { return nil }
+      return input.storage[r * classes + y]
+    }
+  }
+
+  /// The angles between the pairs of rows with target −1 (the pairs on cosine_embedding_loss's
+  /// curve), for (N, D) inputs of one shape.
+  static func dissimilarAngles(_ x1: Tensor?, _ x2: Tensor?, _ target: Tensor?) -> [Double]? {
+    guard let x1, let x2, let target, x1.rank == 2, x1.shape == x2.shape, target.count == x1.shape[0] else {
+      return nil
+    }
+    let width = x1.shape[1]
+    return (0..<target.count).filter { target.storage[$0] == -1 }.map { r in
+      let a = x1.storage[(r * width)..<((r + 1) * width)], b = x2.storage[(r * width)..<((r + 1) * width)]
+      let dot = Summation.sum(zip(a, b).map { $0 * $1 })
+      let norms = (Summation.sum(a.map { $0 * $0 }) * Summation.sum(b.map { $0 * $0 })).squareRoot()
+      return acos(max(-1, min(1, dot / norms)))
+    }
   }
 
   /// The names of the losses that can be plotted, in registry order.
@@ -313,7 +452,7 @@ public enum LossPlot {
   }
 
   static func takes(_ definition: LossDefinition, _ probe: PlotProbe, _ name: String) -> Bool {
-    definition.optionSpec(name) != nil || probe.sweeps.contains { $0.name == name }
+    definition.optionSpec(name) != nil && probe.options[name] == nil || probe.sweeps.contains { $0.name == name }
   }
 
   /// One loss evaluated at `xs` with `settings` (options and swept tensors).
@@ -321,13 +460,14 @@ public enum LossPlot {
     _ definition: LossDefinition, _ probe: PlotProbe, at xs: [Double], settings: [(String, OptionValue)],
     derivative: Bool
   ) throws(LossError) -> PlotCurve {
-    var given: [String: OptionValue] = ["reduction": .string("none")]
+    var given = probe.options
+    if definition.optionSpec("reduction") != nil { given["reduction"] = .string("none") }
     var parameters: [String: Double] = [:]
     for sweep in probe.sweeps { parameters[sweep.name] = sweep.defaultValue }
     for (name, value) in settings {
       if probe.sweeps.contains(where: { $0.name == name }) {
         if case .double(let x) = value { parameters[name] = x }
-      } else {
+      } else if probe.options[name] == nil {
         given[name] = value
       }
     }
@@ -337,7 +477,7 @@ public enum LossPlot {
       outputs: derivative ? [.elementwise, .gradients] : [.elementwise])
     var slope: [Double]?
     if derivative, let gradient = result.gradient(probe.gradientName) {
-      slope = (0..<count).map { i in
+      slope = probe.slope?(xs, gradient) ?? (0..<count).map { i in
         let index = i * probe.stride
         return index < gradient.count ? gradient.storage[index] : .nan
       }
@@ -368,7 +508,7 @@ public enum LossPlot {
   ) -> PlotData? {
     guard let probe = probe(for: definition) else { return nil }
     var settings: [(String, OptionValue)] = []
-    for spec in definition.options where !spec.declares(.reduction) {
+    for spec in definition.options where !spec.declares(.reduction) && probe.options[spec.name] == nil {
       if let value = options[spec.name] { settings.append((spec.name, value)) }
     }
     for sweep in probe.sweeps {

@@ -61,10 +61,8 @@ extension TraceContext {
     var shiftLines: [String] = [], lseLines: [String] = [], lsLines: [String] = []
     for r in 0..<rows {
       let x = classRow(input.storage, layout, r)
-      var m = -Double.infinity
-      for v in x where v > m || v.isNaN { m = v }
+      let (m, sum) = LogSoftmax.shiftAndSum(x)
       let shifted = x.map { $0 - m }
-      let sum = Summation.sum(shifted.map { exp($0) })
       let label = rowLabel(r, layout, input.shape)
       shiftLines.append("\(label): m = \(F.short(m)), x − m = \(F.vector(shifted))")
       lseLines.append("\(label): Σ exp(x − m) = \(F.short(sum)), log Σ = \(F.short(log(sum)))  (log-sum-exp = m + log Σ = \(F.short(m + log(sum))))")

@@ -177,6 +177,25 @@ import Testing
     }
   }
 
+  /// A NaN log-probability reached from a state whose other predecessors are −∞: PyTorch's log-sum-exp
+  /// takes its maximum −∞ as 0 and the NaN spreads (PyTorch 2.15: `F.ctc_loss` of these numbers with
+  /// targets [1, 1] is nan, with [1] nan, with [2, 1] 2.132883947808533); it is not an impossible −∞.
+  @Test func nanNextToImpossibleStatesSpreadsAsInPyTorch() throws {
+    let lp = Self.tensor([-1.2, .nan, -1.3, -1.0, -1.1, -1.2, -0.7, -1.6, -1.1], [3, 3])
+    for (labels, expected) in [([1.0, 1], Double.nan), ([1], .nan), ([2, 1], 2.132883947808533)] {
+      let result = try run(lp, Self.tensor(labels, [labels.count]), [3], [Double(labels.count)], options: ["reduction": .string("none")])
+      let value = result.elementwise.storage[0]
+      #expect(value.isNaN == expected.isNaN && (expected.isNaN || value == expected), "\(labels): \(value)")
+    }
+    // The trace's α table is the kernel's: the NaN spreads into the third state from t = 1.
+    let table = try #require(CTCAlignment.alphaTable(
+      CTCLoss.validatedLattice(
+        logProbs: lp, targets: Self.tensor([1, 1], [2]), inputLengths: Self.tensor([3], [1]), targetLengths: Self.tensor([2], [1]),
+        blank: 0),
+      sample: 0, logProbs: lp.storage))
+    #expect(table.alpha[1][2].isNaN && table.alpha[0][2] == -.infinity && table.nll.isNaN)
+  }
+
   /// A lattice far beyond memory is a data error, not a crash.
   @Test func hugeLatticeIsADataError() {
     let t = 200_000

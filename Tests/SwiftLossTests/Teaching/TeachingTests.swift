@@ -202,10 +202,108 @@ import Testing
   }
 
   @Test func refusesLossesWithoutOneVariable() throws {
-    let kl = try #require(LossRegistry.lookup("kl_div"))
+    // Every registered loss has a probe now; a loss without one (kl_div under a name no probe
+    // knows) is refused.
+    var kl = try #require(LossRegistry.lookup("kl_div"))
+    kl.functionalName = "kl_div_without_a_probe"
     #expect(throws: LossError.self) { try LossPlot.evaluate([kl]) }
     let mse = try #require(LossRegistry.lookup("mse")), bce = try #require(LossRegistry.lookup("bce_with_logits"))
     #expect(throws: LossError.self) { try LossPlot.evaluate([mse, bce]) }
+  }
+
+  @Test func everyLossPlotsWithItsDerivative() throws {
+    #expect(LossPlot.plottable.count == LossRegistry.all.count)
+    for definition in LossRegistry.all {
+      let data = try LossPlot.evaluate([definition], points: 41, derivative: true)
+      let curve = try #require(data.curves.first)
+      let derivative = try #require(curve.derivative, "\(definition.functionalName): no derivative")
+      #expect(curve.ys.filter(\.isFinite).count >= 38, "\(definition.functionalName): \(curve.ys)")
+      #expect(derivative.filter(\.isFinite).count >= 38, "\(definition.functionalName): \(derivative)")
+      let lesson = try #require(LossPlot.lesson(definition), "\(definition.functionalName): no lesson plot")
+      #expect(lesson.hasDerivative, "\(definition.functionalName)")
+    }
+  }
+
+  /// Every sample call's lesson page has its plot and derivative, whatever options the call has
+  /// (the options a probe's tensors need, such as adaptive_log_softmax's cutoffs or ctc's blank,
+  /// stay the probe's).
+  @Test(arguments: TeachingSamples.base.indices)
+  func everySampleCallHasItsLessonPlot(_ index: Int) throws {
+    let call = TeachingSamples.base[index]
+    guard let definition = TeachingSamples.registered(call) else { return }
+    let plot = try #require(LossPlot.lesson(definition, tensors: call.tensors, options: call.options), "\(call.label)")
+    #expect(plot.hasDerivative && plot.curves[0].ys.contains { $0.isFinite }, "\(call.label)")
+    for mark in plot.marks { #expect(plot.range.contains(mark.x), "\(call.label)") }
+  }
+
+  /// The plotted derivative (from the loss's gradient through the probe) against a central
+  /// difference of the plotted loss, for every loss at points away from its kinks.
+  @Test func plottedDerivativesMatchFiniteDifferences() throws {
+    for definition in LossRegistry.all {
+      let probe = try #require(LossPlot.probe(for: definition))
+      let range = probe.defaultRange, span = range.upperBound - range.lowerBound
+      let xs = [0.13, 0.37, 0.61, 0.87].map { range.lowerBound + $0 * span }
+      let h = 1e-6 * span
+      let at = try LossPlot.curve(definition, probe, at: xs, settings: [], derivative: true)
+      let above = try LossPlot.curve(definition, probe, at: xs.map { $0 + h }, settings: [], derivative: false)
+      let below = try LossPlot.curve(definition, probe, at: xs.map { $0 - h }, settings: [], derivative: false)
+      let derivative = try #require(at.derivative)
+      for i in xs.indices {
+        let difference = (above.ys[i] - below.ys[i]) / (2 * h)
+        #expect(
+          abs(derivative[i] - difference) <= 1e-5 * max(1, abs(difference)),
+          "\(definition.functionalName) at \(xs[i]): plotted \(derivative[i]), finite difference \(difference)")
+      }
+    }
+  }
+
+  @Test func newProbesTeach() throws {
+    let nll = try #require(LossRegistry.lookup("nll")), kl = try #require(LossRegistry.lookup("kl_div"))
+    let logs = try LossPlot.evaluate([nll, kl], range: -2...0, points: 5, derivative: true)
+    // nll is −log p of the true class; kl_div with target 1 is the same line (the legend says so).
+    #expect(logs.kind == .logProbability && logs.curves[0].ys == [2, 1.5, 1, 0.5, 0])
+    #expect(logs.curves[1].coincidesWith == "nll" && logs.curves[1].derivative == [-1, -1, -1, -1, -1])
+    let swept = try LossPlot.evaluate([kl], options: [("target", [.double(0.5)])], range: -2...0, points: 3)
+    #expect(swept.curves[0].label == "kl_div (target=0.5)")
+    #expect(abs(swept.curves[0].ys[0] - (0.5 * log(0.5) + 1)) < 1e-15)
+    // adaptive_log_softmax with a shortlist target is two-class cross_entropy over the head.
+    let als = try #require(LossRegistry.lookup("adaptive_log_softmax")), ce = try #require(LossRegistry.lookup("ce"))
+    let margins = try LossPlot.evaluate([ce, als], range: -2...2, points: 5, derivative: true)
+    for i in 0..<5 {
+      #expect(abs(margins.curves[0].ys[i] - margins.curves[1].ys[i]) < 1e-14)
+      #expect(abs(margins.curves[0].derivative![i] - margins.curves[1].derivative![i]) < 1e-14)
+    }
+    #expect(throws: LossError.self) { try LossPlot.evaluate([als], options: [("cutoffs", [.ints([2])])]) }
+    // A call's options that the probe's tensors fix do not take its lesson plot away.
+    let withBias = LossPlot.lesson(als, options: ["cutoffs": .ints([2, 4]), "head_bias": .bool(true), "n_classes": .int(6)])
+    #expect(withBias?.hasDerivative == true)
+    let ctc = try #require(LossRegistry.lookup("ctc"))
+    #expect(LossPlot.lesson(ctc, options: ["blank": .int(2)])?.hasDerivative == true)
+    // multilabel_margin with one target class is multi_margin's two-class hinge max(0, 1 − t)/2.
+    let multilabel = try #require(LossRegistry.lookup("multilabel_margin")), multi = try #require(LossRegistry.lookup("multi_margin"))
+    let hinges = try LossPlot.evaluate([multi, multilabel], range: -1...3, points: 5)
+    #expect(hinges.curves[1].ys == [1, 0.5, 0, 0, 0] && hinges.curves[1].coincidesWith == "multi_margin")
+    // triplet: max(0, 1 − t + margin) over the anchor–negative distance t (to eps).
+    let triplet = try #require(LossRegistry.lookup("triplet_margin"))
+    let distances = try LossPlot.evaluate([triplet], options: [("margin", [.double(0.5)])], range: 0...3, points: 4)
+    #expect(distances.kind == .negativeDistance)
+    for (y, expected) in zip(distances.curves[0].ys, [1.5, 0.5, 0, 0]) { #expect(abs(y - expected) < 1e-5) }
+    // cosine_embedding with target −1: max(0, cos θ − margin) (its cosine adds eps = 1e-12 to the
+    // squared norms).
+    let cosine = try #require(LossRegistry.lookup("cosine_embedding"))
+    let angles = try LossPlot.evaluate([cosine], options: [("margin", [.double(0.5)])], range: 0...Double.pi, points: 4)
+    #expect(angles.kind == .angle)
+    for (y, expected) in zip(angles.curves[0].ys, [0.5, 0, 0, 0]) { #expect(abs(y - expected) < 1e-11) }
+    // A call's elements on the new axes: nll's true-class log-probabilities, the angles of
+    // cosine_embedding's dissimilar pairs.
+    let nllPlot = try #require(LossPlot.lesson(
+      nll, tensors: ["input": TeachingSamples.t([2, 3], [-1.2, -0.4, -2.0, -0.3, -1.5, -2.2]), "target": TeachingSamples.v([0, 2])]))
+    #expect(nllPlot.marks.map(\.x) == [-1.2, -2.2] && nllPlot.marks.map(\.y) == [1.2, 2.2])
+    let pairs = try #require(LossPlot.lesson(
+      cosine, tensors: ["input1": TeachingSamples.t([2, 2], [1, 0, 1, 0]), "input2": TeachingSamples.t([2, 2], [0, 1, 1, 1]),
+                        "target": TeachingSamples.v([1, -1])]))
+    #expect(pairs.marks.count == 1 && abs(pairs.marks[0].x - Double.pi / 4) < 1e-12)
+    #expect(abs(pairs.marks[0].y - 0.5.squareRoot()) < 1e-12)
   }
 
   @Test func marginLossesAndRanges() throws {

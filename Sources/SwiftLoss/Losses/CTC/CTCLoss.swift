@@ -53,6 +53,47 @@ enum CTCLoss {
     let zeroInfinity = options[.zeroInfinity]
     let reduction = call.reduction
 
+    let lattice = try validatedLattice(
+      logProbs: logProbs, targets: targets, inputLengths: inputLengthsTensor, targetLengths: targetLengthsTensor,
+      blank: blank)
+    let batched = logProbs.rank == 3, batch = lattice.batch, targetLengths = lattice.targetLengths
+    // The upstream gradient each sample's loss receives: d(mean)/d(nll_b) = (1/N) / max(L_b, 1),
+    // in PyTorch's order (mean backward, then the division by the clamped target length).
+    let scales: [Double]? =
+      call.outputs.contains(.gradients)
+      ? targetLengths.map { length in
+        reduction == .mean ? (1.0 / Double(batch)) / Double(max(length, 1)) : 1.0
+      } : nil
+    let (nll, gradient) = try CTCAlignment.compute(
+      lattice, logProbs: logProbs.storage, zeroInfinity: zeroInfinity, gradientScales: scales)
+
+    let losses = zeroInfinity ? nll.map { $0 == .infinity ? 0 : $0 } : nll
+    let elementwiseShape = batched ? [batch] : []
+    let value: Tensor
+    switch reduction {
+    case .mean:
+      var perLength = losses
+      for b in 0..<batch { perLength[b] = losses[b] / Double(max(targetLengths[b], 1)) }
+      value = Reduction.mean.apply(to: perLength, shape: [batch])
+    case .sum:
+      value = Reduction.sum.apply(to: losses, shape: [batch])
+    default:
+      value = Tensor(validatedShape: elementwiseShape, storage: losses)
+    }
+    var gradients: [(name: String, gradient: Tensor)] = []
+    if let gradient {
+      gradients.append(("log_probs", Tensor(validatedShape: logProbs.shape, storage: gradient)))
+    }
+    return LossResult(
+      value: value, elementwise: Tensor(validatedShape: elementwiseShape, storage: losses), gradients: gradients)
+  }
+
+  /// The checks PyTorch makes of the tensors, in its order, and the labels each sample uses: the
+  /// lattice the recursion runs on (the `--explain` trace reads the same one).
+  static func validatedLattice(
+    logProbs: Tensor, targets: Tensor, inputLengths inputLengthsTensor: Tensor,
+    targetLengths targetLengthsTensor: Tensor, blank: Int
+  ) throws(LossError) -> CTCLattice {
     // Lengths are integral first (PyTorch checks their dtype before anything else).
     let inputLengths = try ClassIndices.integers(inputLengthsTensor, name: "input_lengths", loss: name)
     let targetLengths = try ClassIndices.integers(targetLengthsTensor, name: "target_lengths", loss: name)
@@ -161,38 +202,9 @@ enum CTCLoss {
       }
     }
 
-    let lattice = CTCLattice(
+    return CTCLattice(
       time: time, batch: batch, classes: classes, blank: blank, inputLengths: inputLengths,
       targetLengths: targetLengths, labelStarts: labelStarts, labels: labels)
-    // The upstream gradient each sample's loss receives: d(mean)/d(nll_b) = (1/N) / max(L_b, 1),
-    // in PyTorch's order (mean backward, then the division by the clamped target length).
-    let scales: [Double]? =
-      call.outputs.contains(.gradients)
-      ? targetLengths.map { length in
-        reduction == .mean ? (1.0 / Double(batch)) / Double(max(length, 1)) : 1.0
-      } : nil
-    let (nll, gradient) = try CTCAlignment.compute(
-      lattice, logProbs: logProbs.storage, zeroInfinity: zeroInfinity, gradientScales: scales)
-
-    let losses = zeroInfinity ? nll.map { $0 == .infinity ? 0 : $0 } : nll
-    let elementwiseShape = batched ? [batch] : []
-    let value: Tensor
-    switch reduction {
-    case .mean:
-      var perLength = losses
-      for b in 0..<batch { perLength[b] = losses[b] / Double(max(targetLengths[b], 1)) }
-      value = Reduction.mean.apply(to: perLength, shape: [batch])
-    case .sum:
-      value = Reduction.sum.apply(to: losses, shape: [batch])
-    default:
-      value = Tensor(validatedShape: elementwiseShape, storage: losses)
-    }
-    var gradients: [(name: String, gradient: Tensor)] = []
-    if let gradient {
-      gradients.append(("log_probs", Tensor(validatedShape: logProbs.shape, storage: gradient)))
-    }
-    return LossResult(
-      value: value, elementwise: Tensor(validatedShape: elementwiseShape, storage: losses), gradients: gradients)
   }
 }
 
