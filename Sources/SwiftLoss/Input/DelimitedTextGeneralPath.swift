@@ -86,13 +86,14 @@ extension DelimitedTextReader {
       results = [parseGeneralChunk(base, from: body.bodyStart, to: count, plan, capacity: capacity(0))]
     } else {
       let parsed = UnsafeMutableBufferPointer<ChunkResult>.allocate(capacity: chunkCount)
-      nonisolated(unsafe) let shared = (base: base, parsed: parsed, bounds: bounds, capacities: (0..<chunkCount).map(capacity))
+      let shared = (bytes: UnsafeSharedBuffer(start: base, count: count), parsed: UnsafeSharedBuffer(parsed))
+      let capacities = (0..<chunkCount).map(capacity)
       Parallel.perform(iterations: chunkCount) { k in
         let result = parseGeneralChunk(
-          shared.base, from: shared.bounds[k], to: shared.bounds[k + 1], plan, capacity: shared.capacities[k])
+          shared.bytes.base, from: bounds[k], to: bounds[k + 1], plan, capacity: capacities[k])
         shared.parsed.initializeElement(at: k, to: result)
         if mapped {
-          InputBytes.dropPages(shared.base + shared.bounds[k], count: shared.bounds[k + 1] - shared.bounds[k])
+          InputBytes.dropPages(shared.bytes.base + bounds[k], count: bounds[k + 1] - bounds[k])
         }
       }
       results = Array(parsed)

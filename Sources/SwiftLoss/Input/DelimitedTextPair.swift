@@ -129,12 +129,12 @@ public final class DelimitedTextPair: @unchecked Sendable {
           _ = indexes.deinitialize()
           indexes.deallocate()
         }
-        nonisolated(unsafe) let shared = (indexes: indexes, baseA: baseA, baseB: baseB, boundsA: boundsA, boundsB: boundsB)
+        let shared = (indexes: UnsafeSharedBuffer(indexes), a: UnsafeSharedBuffer(a), b: UnsafeSharedBuffer(b))
         Parallel.perform(iterations: chunksA + chunksB) { k in
           let index =
             k < chunksA
-            ? LineIndex(shared.baseA, from: shared.boundsA[k], to: shared.boundsA[k + 1])
-            : LineIndex(shared.baseB, from: shared.boundsB[k - chunksA], to: shared.boundsB[k - chunksA + 1])
+            ? LineIndex(shared.a.base, from: boundsA[k], to: boundsA[k + 1])
+            : LineIndex(shared.b.base, from: boundsB[k - chunksA], to: boundsB[k - chunksA + 1])
           shared.indexes.initializeElement(at: k, to: index)
         }
         let linesA = indexes[..<chunksA].map(\.lines), linesB = indexes[chunksA...].map(\.lines)
@@ -198,17 +198,18 @@ public final class DelimitedTextPair: @unchecked Sendable {
           failed.store(true, ordering: .relaxed)
           return
         }
-        nonisolated(unsafe) let shared = (
-          a: baseA, b: baseB, blockSums: blockSums, cutLosses: cutLosses, cutBlocks: cutBlocks, units: units,
-          ends: (a.count, b.count))
+        let shared = (
+          a: UnsafeSharedBuffer(start: baseA, count: a.count), b: UnsafeSharedBuffer(start: baseB, count: b.count),
+          blockSums: UnsafeSharedBuffer(blockSums), cutLosses: UnsafeSharedBuffer(cutLosses), cutBlocks: cutBlocks,
+          units: units, ends: (a.count, b.count))
         let mapped = (inputs.first.isMapped, inputs.second.isMapped)
         Parallel.perform(iterations: units.count) { k in
           let unit = shared.units[k]
           var first = RowStream(
-            base: shared.a, cursor: unit.first.lowerBound, end: shared.ends.0, rows: unit.rows.count,
+            base: shared.a.base, cursor: unit.first.lowerBound, end: shared.ends.0, rows: unit.rows.count,
             width: width, dialect: dialects.first)
           var second = RowStream(
-            base: shared.b, cursor: unit.second.lowerBound, end: shared.ends.1, rows: unit.rows.count,
+            base: shared.b.base, cursor: unit.second.lowerBound, end: shared.ends.1, rows: unit.rows.count,
             width: width, dialect: dialects.second)
           defer {
             first.free()
@@ -246,8 +247,8 @@ public final class DelimitedTextPair: @unchecked Sendable {
             failed.store(true, ordering: .relaxed)
             return
           }
-          if mapped.0 { InputBytes.dropPages(shared.a + unit.first.lowerBound, count: unit.first.count) }
-          if mapped.1 { InputBytes.dropPages(shared.b + unit.second.lowerBound, count: unit.second.count) }
+          if mapped.0 { InputBytes.dropPages(shared.a.base + unit.first.lowerBound, count: unit.first.count) }
+          if mapped.1 { InputBytes.dropPages(shared.b.base + unit.second.lowerBound, count: unit.second.count) }
         }
       }
     }

@@ -182,15 +182,17 @@ enum DelimitedTextReader {
         results = [parseChunk(base, from: bodyStart, to: count, dialect, into: buffer(0))]
       } else {
         let parsed = UnsafeMutableBufferPointer<ChunkResult>.allocate(capacity: chunkCount)
-        nonisolated(unsafe) let shared = (base: base, parsed: parsed, bounds: bounds, buffers: (0..<chunkCount).map(buffer))
-        Parallel.perform(iterations: chunkCount) { k in
-          if let buffer = shared.buffers[k], let slot = buffer.base {
-            LargeArray.prefault(slot, byteCount: buffer.room.count * MemoryLayout<Double>.stride)
-          }
-          let result = parseChunk(shared.base, from: shared.bounds[k], to: shared.bounds[k + 1], dialect, into: shared.buffers[k])
-          shared.parsed.initializeElement(at: k, to: result)
-          if mapped {
-            InputBytes.dropPages(shared.base + shared.bounds[k], count: shared.bounds[k + 1] - shared.bounds[k])
+        let shared = (bytes: UnsafeSharedBuffer(start: base, count: count), parsed: UnsafeSharedBuffer(parsed))
+        (0..<chunkCount).map(buffer).withSharedBuffer { buffers in
+          Parallel.perform(iterations: chunkCount) { k in
+            if let buffer = buffers[k], let slot = buffer.base {
+              LargeArray.prefault(slot, byteCount: buffer.room.count * MemoryLayout<Double>.stride)
+            }
+            let result = parseChunk(shared.bytes.base, from: bounds[k], to: bounds[k + 1], dialect, into: buffers[k])
+            shared.parsed.initializeElement(at: k, to: result)
+            if mapped {
+              InputBytes.dropPages(shared.bytes.base + bounds[k], count: bounds[k + 1] - bounds[k])
+            }
           }
         }
         results = Array(parsed)
@@ -230,9 +232,11 @@ enum DelimitedTextReader {
           if results.count == 1 {
             results[0].values.copy(into: target)
           } else {
-            nonisolated(unsafe) let shared = (target: target, results: results, offsets: offsets)
-            Parallel.perform(iterations: results.count) { k in
-              shared.results[k].values.copy(into: shared.target + shared.offsets[k])
+            let target = UnsafeSharedBuffer(start: target, count: total)
+            results.withSharedBuffer { results in
+              Parallel.perform(iterations: results.count) { k in
+                results[k].values.copy(into: target.base + offsets[k])
+              }
             }
           }
         }
@@ -433,17 +437,17 @@ enum DelimitedTextReader {
     let chunkCount = bounds.count - 1
     let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: chunkCount)
     defer { counts.deallocate() }
-    nonisolated(unsafe) let shared = (base: base, counts: counts, bounds: bounds)
+    let shared = (bytes: UnsafeSharedBuffer(start: base, count: bounds[chunkCount]), counts: UnsafeSharedBuffer(counts))
     let count = { @Sendable (k: Int) in
-      let from = shared.bounds[k], to = shared.bounds[k + 1]
+      let from = bounds[k], to = bounds[k + 1]
       // A number and what ends it take two bytes: never more than (bytes + 1) / 2 numbers, however
       // blank lines multiply by the width.
       let most = (to - from + 1) / 2
       if rowWidth >= 8 {
-        let (bound, overflow) = countLines(shared.base, from: from, to: to).multipliedReportingOverflow(by: rowWidth)
+        let (bound, overflow) = countLines(shared.bytes.base, from: from, to: to).multipliedReportingOverflow(by: rowWidth)
         shared.counts[k] = overflow ? most : min(most, bound)
       } else {
-        shared.counts[k] = min(most, countFieldEnds(shared.base, from: from, to: to, delimiter: delimiter))
+        shared.counts[k] = min(most, countFieldEnds(shared.bytes.base, from: from, to: to, delimiter: delimiter))
       }
     }
     if chunkCount == 1 {

@@ -38,10 +38,11 @@ extension JSONTensorReader {
     bounds.append(count)
     let n = bounds.count - 1
     let slots = UnsafeMutableBufferPointer<ChunkTokens>.allocate(capacity: n)
-    nonisolated(unsafe) let shared = (buffer: buffer, base: base, slots: slots, bounds: bounds)
+    let shared = (bytes: UnsafeSharedBuffer(buffer), base: UnsafeSharedBuffer(start: base, count: count),
+      slots: UnsafeSharedBuffer(slots))
     Parallel.perform(iterations: n) { k in
       let tokens = tokenize(
-        shared.buffer, base: shared.base, label: label, from: shared.bounds[k], to: shared.bounds[k + 1])
+        shared.bytes.reading(0..<count), base: shared.base.base, label: label, from: bounds[k], to: bounds[k + 1])
       shared.slots.initializeElement(at: k, to: tokens)
     }
     var chunks = Array(slots)
@@ -65,9 +66,11 @@ extension JSONTensorReader {
     guard LargeArray.canAllocate(bytes: total * MemoryLayout<Double>.stride) else { return nil }
     let storage = [Double](unsafeUninitializedCapacity: total) { destination, initialized in
       if let target = destination.baseAddress {
-        nonisolated(unsafe) let copy = (target: target, chunks: chunks, offsets: offsets)
-        Parallel.perform(iterations: copy.chunks.count) { k in
-          copy.chunks[k].values.copy(into: copy.target + copy.offsets[k])
+        let target = UnsafeSharedBuffer(start: target, count: total)
+        chunks.withSharedBuffer { chunks in
+          Parallel.perform(iterations: chunks.count) { k in
+            chunks[k].values.copy(into: target.base + offsets[k])
+          }
         }
       }
       initialized = total

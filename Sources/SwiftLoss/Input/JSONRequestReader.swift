@@ -23,37 +23,11 @@ public enum JSONRequestReader {
   {
     guard let base = bytes.baseAddress else { throw InputError(label: label, message: "empty request") }
     var reader = JSONTensorReader(bytes, base: base, label: label)
-    reader.skipSpace()
-    guard reader.p < reader.count else { throw InputError(label: label, message: "empty request") }
-    guard base[reader.p] == UInt8(ascii: "{") else {
-      throw reader.error("expected a json object, found \(reader.token())", at: reader.p)
-    }
-    reader.p += 1
     var members: [(key: String, value: RequestValue)] = []
-    var first = true
-    while true {
-      reader.skipSpace()
-      if first, reader.peek == UInt8(ascii: "}") {
-        reader.p += 1
-        break
-      }
-      first = false
-      let keyStart = reader.p
-      let key = try reader.readPlainKey()
-      if members.contains(where: { $0.key == key }) {
-        throw reader.error("duplicate key \(ByteScanner.quoted(Array(key.utf8)))", at: keyStart)
-      }
-      reader.skipSpace()
+    try reader.readObjectMembers(empty: "empty request", expected: "a json object") {
+      (reader: inout JSONTensorReader, key: String) throws(InputError) in
       members.append((key, try reader.readRequestValue()))
-      reader.skipSpace()
-      guard let separator = reader.peek else { throw reader.error("unexpected end of input", at: reader.p) }
-      reader.p += 1
-      if separator == UInt8(ascii: "}") { break }
-      guard separator == UInt8(ascii: ",") else {
-        throw reader.error("expected ',' or '}', found \(reader.token(at: reader.p - 1))", at: reader.p - 1)
-      }
     }
-    try reader.expectEnd()
     return members
   }
 }

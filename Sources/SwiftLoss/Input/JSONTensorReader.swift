@@ -68,42 +68,61 @@ struct JSONTensorReader {
     try input.withBytes { (buffer: UnsafeBufferPointer<UInt8>) throws(InputError) -> [(key: String, tensor: Tensor)] in
       guard let base = buffer.baseAddress else { throw InputError(label: label, message: "no json value") }
       var reader = JSONTensorReader(buffer, base: base, label: label, at: ByteScanner.hasBOM(buffer) ? 3 : 0)
-      reader.skipSpace()
-      guard reader.p < reader.count else { throw InputError(label: label, message: "no json value") }
-      guard base[reader.p] == UInt8(ascii: "{") else {
-        throw reader.error("expected a json object of named tensors, found \(reader.token())", at: reader.p)
-      }
-      reader.p += 1
       var pairs: [(key: String, tensor: Tensor)] = []
-      var seen: Set<String> = []
-      var first = true
-      while true {
-        reader.skipSpace()
-        if first, reader.peek == UInt8(ascii: "}") {
-          reader.p += 1
-          break
-        }
-        let keyStart = reader.p
-        let key = try reader.readKey()
-        guard seen.insert(key).inserted else {
-          throw reader.error("duplicate key \(ByteScanner.quoted(Array(key.utf8)))", at: keyStart)
-        }
-        reader.skipSpace()
+      try reader.readObjectMembers(empty: "no json value", expected: "a json object of named tensors") {
+        (reader: inout JSONTensorReader, key: String) throws(InputError) in
         let valueStart = reader.p
         let (shape, storage) = try reader.readTensor()
         pairs.append((key, try makeTensor(shape: shape, storage: storage, input: input, label: label, valueStart: valueStart)))
-        first = false
-        reader.skipSpace()
-        guard let separator = reader.peek else { throw reader.error("unexpected end of input", at: reader.p) }
-        reader.p += 1
-        if separator == UInt8(ascii: "}") { break }
-        guard separator == UInt8(ascii: ",") else {
-          throw reader.error("expected ',' or '}', found \(reader.token(at: reader.p - 1))", at: reader.p - 1)
-        }
       }
-      try reader.expectEnd()
       return pairs
     }
+  }
+
+  /// Reads the JSON object that is the whole input, from the current position: `{`, members
+  /// `"key": value` separated by commas, `}`, then only white space; a duplicate key is an error.
+  /// `readValue` reads each value (the reader at its first byte) given its key. The one object
+  /// loop of the tool, for files of named tensors and for `batch` requests, so that both word
+  /// their errors alike; `empty` is the message for an input of white space only, `expected` what
+  /// a value other than an object is said not to be.
+  mutating func readObjectMembers(
+    empty: String, expected: String, _ readValue: (inout JSONTensorReader, String) throws(InputError) -> Void
+  ) throws(InputError) {
+    skipSpace()
+    guard p < count else { throw InputError(label: label, message: empty) }
+    guard base[p] == UInt8(ascii: "{") else { throw error("expected \(expected), found \(token())", at: p) }
+    p += 1
+    // A request's few keys are found fastest in a list; a file of many tensors moves to a set.
+    var keys: [String] = []
+    var seen: Set<String> = []
+    var first = true
+    while true {
+      skipSpace()
+      if first, peek == UInt8(ascii: "}") {
+        p += 1
+        break
+      }
+      first = false
+      let keyStart = p
+      let key = try readPlainKey()
+      if keys.count < 16 ? keys.contains(key) : !seen.insert(key).inserted {
+        throw error("duplicate key \(ByteScanner.quoted(Array(key.utf8)))", at: keyStart)
+      }
+      if keys.count < 16 {
+        keys.append(key)
+        if keys.count == 16 { seen = Set(keys) }
+      }
+      skipSpace()
+      try readValue(&self, key)
+      skipSpace()
+      guard let separator = peek else { throw error("unexpected end of input", at: p) }
+      p += 1
+      if separator == UInt8(ascii: "}") { break }
+      guard separator == UInt8(ascii: ",") else {
+        throw error("expected ',' or '}', found \(token(at: p - 1))", at: p - 1)
+      }
+    }
+    try expectEnd()
   }
 
   static func makeTensor(

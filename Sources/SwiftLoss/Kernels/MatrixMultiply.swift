@@ -76,16 +76,17 @@ public enum MatrixMultiply {
     let tiles = (extent + unit - 1) / unit
     let parts = work < parallelThreshold || threads == 1 ? 1 : min(tiles, 4 * threads)
     let tilesPerPart = (tiles + parts - 1) / parts
-    nonisolated(unsafe) let c = c
+    // The parts write disjoint column or row ranges of C.
+    let output = UnsafeSharedBuffer(start: c, count: (m - 1) * cRowStride + n)
     let run: @Sendable (Int) -> Void = { part in
       let lower = part * tilesPerPart * unit, upper = min(extent, (part + 1) * tilesPerPart * unit)
       guard lower < upper else { return }
       if splitColumns {
         let columns = Operand(b.base + lower * b.columnStride, rowStride: b.rowStride, columnStride: b.columnStride)
-        blocked(m: m, n: upper - lower, k: k, a, columns, c + lower, cRowStride)
+        blocked(m: m, n: upper - lower, k: k, a, columns, output.base + lower, cRowStride)
       } else {
         let rows = Operand(a.base + lower * a.rowStride, rowStride: a.rowStride, columnStride: a.columnStride)
-        blocked(m: upper - lower, n: n, k: k, rows, b, c + lower * cRowStride, cRowStride)
+        blocked(m: upper - lower, n: n, k: k, rows, b, output.base + lower * cRowStride, cRowStride)
       }
     }
     if parts == 1 { run(0) } else { Parallel.perform(iterations: parts, run) }

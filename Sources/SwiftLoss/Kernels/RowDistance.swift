@@ -43,15 +43,11 @@ public struct PairedRows: Sendable {
   public func distances<Distance: RowDistance>(_ distance: Distance) -> [Double] {
     var result = [Double](repeating: 0, count: rows)
     let width = self.width
-    result.withUnsafeMutableBufferPointer { out in
-      nonisolated(unsafe) let out = out
-      xs.withUnsafeBufferPointer { xb in
-        ys.withUnsafeBufferPointer { yb in
-          nonisolated(unsafe) let xb = xb, yb = yb
-          Parallel.forRanges(count: rows, minimumChunk: Self.chunk(width)) { range in
-            for r in range {
-              out[r] = distance.distance(Self.row(xb, r, width), Self.row(yb, r, width))
-            }
+    result.withSharedMutableBuffer { out in
+      withSharedBuffers(xs, ys) { xb, yb in
+        Parallel.forRanges(count: rows, minimumChunk: Self.chunk(width)) { range in
+          for r in range {
+            out[r] = distance.distance(xb.reading(Self.row(r, width)), yb.reading(Self.row(r, width)))
           }
         }
       }
@@ -82,23 +78,14 @@ public struct PairedRows: Sendable {
     _ distance: Distance, distances: [Double], upstream: [Double], dx: inout [Double], dy: inout [Double]
   ) {
     let width = self.width
-    dx.withUnsafeMutableBufferPointer { gx in
-      dy.withUnsafeMutableBufferPointer { gy in
-        nonisolated(unsafe) let gx = gx, gy = gy
-        xs.withUnsafeBufferPointer { xb in
-          ys.withUnsafeBufferPointer { yb in
-            distances.withUnsafeBufferPointer { db in
-              upstream.withUnsafeBufferPointer { ub in
-                nonisolated(unsafe) let xb = xb, yb = yb, db = db, ub = ub
-                Parallel.forRanges(count: rows, minimumChunk: Self.chunk(width)) { range in
-                  for r in range {
-                    distance.addGradient(
-                      Self.row(xb, r, width), Self.row(yb, r, width), distance: db[r], upstream: ub[r],
-                      dx: Self.row(gx, r, width), dy: Self.row(gy, r, width))
-                  }
-                }
-              }
-            }
+    withSharedMutableBuffers(&dx, &dy) { gx, gy in
+      withSharedBuffers(xs, ys, distances, upstream) { xb, yb, db, ub in
+        Parallel.forRanges(count: rows, minimumChunk: Self.chunk(width)) { range in
+          for r in range {
+            let row = Self.row(r, width)
+            distance.addGradient(
+              xb.reading(row), yb.reading(row), distance: db[r], upstream: ub[r],
+              dx: gx.writing(row), dy: gy.writing(row))
           }
         }
       }
@@ -108,17 +95,9 @@ public struct PairedRows: Sendable {
   /// Rows per parallel chunk: about 2^16 elements.
   static func chunk(_ width: Int) -> Int { max(1, Parallel.threshold / max(width, 1)) }
 
+  /// The elements of row `r`.
   @inline(__always)
-  static func row(_ buffer: UnsafeBufferPointer<Double>, _ r: Int, _ width: Int) -> UnsafeBufferPointer<Double> {
-    UnsafeBufferPointer(rebasing: buffer[(r * width)..<(r * width + width)])
-  }
-
-  @inline(__always)
-  static func row(_ buffer: UnsafeMutableBufferPointer<Double>, _ r: Int, _ width: Int)
-    -> UnsafeMutableBufferPointer<Double>
-  {
-    UnsafeMutableBufferPointer(rebasing: buffer[(r * width)..<(r * width + width)])
-  }
+  static func row(_ r: Int, _ width: Int) -> Range<Int> { (r * width)..<(r * width + width) }
 
   static func accumulate(_ values: [Double], into target: inout [Double]?) {
     guard var sum = target else {

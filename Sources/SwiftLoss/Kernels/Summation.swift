@@ -16,13 +16,13 @@ public enum Summation {
     if n <= blockSize { return pairwise(values) }
     let blocks = (n + blockSize - 1) / blockSize
     var partial = [Double](repeating: 0, count: blocks)
-    partial.withUnsafeMutableBufferPointer { out in
-      nonisolated(unsafe) let out = out, values = values
+    let values = UnsafeSharedBuffer(values)
+    partial.withSharedMutableBuffer { out in
       Parallel.forRanges(count: blocks, minimumChunk: 16) { range in
         for block in range {
           let start = block * blockSize
           let end = min(n, start + blockSize)
-          out[block] = pairwise(UnsafeBufferPointer(rebasing: values[start..<end]))
+          out[block] = pairwise(values.reading(start..<end))
         }
       }
     }
@@ -43,8 +43,7 @@ public enum Summation {
     }
     let blocks = (n + blockSize - 1) / blockSize
     var partial = [Double](repeating: 0, count: blocks)
-    partial.withUnsafeMutableBufferPointer { out in
-      nonisolated(unsafe) let out = out
+    partial.withSharedMutableBuffer { out in
       Parallel.forRanges(count: blocks, minimumChunk: 16) { range in
         withUnsafeTemporaryAllocation(of: Double.self, capacity: blockSize) { buffer in
           guard let base = buffer.baseAddress else { return }

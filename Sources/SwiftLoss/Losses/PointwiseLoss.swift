@@ -175,36 +175,32 @@ public enum PointwiseLoss {
         defer { next += 1 }
         return pointers[next]
       }
-      nonisolated(unsafe) let out = (
-        e: pointer(slots.elementwise), gx: pointer(slots.dx), gy: pointer(slots.dy), gp: pointer(slots.dp),
-        gw: pointer(slots.dw))
-      x.withUnsafeBufferPointer { xs in
-        y.withUnsafeBufferPointer { ys in
-          p.withUnsafeBufferPointer { ps in
-            ws.withUnsafeBufferPointer { wv in
-              nonisolated(unsafe) let xs = xs, ys = ys, ps = ps, wv = wv
-              Parallel.forRanges(count: count) { range in
-                for pointer in [out.e, out.gx, out.gy, out.gp, out.gw] {
-                  guard let pointer else { continue }
-                  LargeArray.prefault(pointer + range.lowerBound, byteCount: range.count * MemoryLayout<Double>.stride)
-                }
-                for i in range {
-                  let parameter = hasParameter ? ps[i] : parameterDefault
-                  let weight = hasWeight ? wv[i] : 1
-                  if out.e != nil || out.gw != nil {
-                    let raw = kernel.loss(xs[i], ys[i], parameter)
-                    if let e = out.e { e[i] = hasWeight ? raw * weight : raw }
-                    if let gw = out.gw { gw[i] = raw * scale }
-                  }
-                  if let gx = out.gx {
-                    let s = hasWeight ? scale * weight : scale
-                    let d = kernel.derivatives(xs[i], ys[i], parameter, upstream: s)
-                    gx[i] = d.input
-                    if let gy = out.gy { gy[i] = d.target }
-                    if let gp = out.gp { gp[i] = d.parameter }
-                  }
-                }
-              }
+      func shared(_ wanted: Bool) -> UnsafeSharedBuffer<Double>? {
+        pointer(wanted).map { UnsafeSharedBuffer(start: $0, count: count) }
+      }
+      let out = (
+        e: shared(slots.elementwise), gx: shared(slots.dx), gy: shared(slots.dy), gp: shared(slots.dp),
+        gw: shared(slots.dw))
+      withSharedBuffers(x, y, p, ws) { xs, ys, ps, wv in
+        Parallel.forRanges(count: count) { range in
+          for output in [out.e, out.gx, out.gy, out.gp, out.gw] {
+            guard let output else { continue }
+            LargeArray.prefault(output.base + range.lowerBound, byteCount: range.count * MemoryLayout<Double>.stride)
+          }
+          for i in range {
+            let parameter = hasParameter ? ps[i] : parameterDefault
+            let weight = hasWeight ? wv[i] : 1
+            if out.e != nil || out.gw != nil {
+              let raw = kernel.loss(xs[i], ys[i], parameter)
+              if let e = out.e { e[i] = hasWeight ? raw * weight : raw }
+              if let gw = out.gw { gw[i] = raw * scale }
+            }
+            if let gx = out.gx {
+              let s = hasWeight ? scale * weight : scale
+              let d = kernel.derivatives(xs[i], ys[i], parameter, upstream: s)
+              gx[i] = d.input
+              if let gy = out.gy { gy[i] = d.target }
+              if let gp = out.gp { gp[i] = d.parameter }
             }
           }
         }
@@ -225,20 +221,13 @@ public enum PointwiseLoss {
     } else {
       // The value alone: losses are summed block by block as they are computed (the same blocks,
       // hence the same bits, as summing the elementwise array).
-      let total = x.withUnsafeBufferPointer { xs in
-        y.withUnsafeBufferPointer { ys in
-          p.withUnsafeBufferPointer { ps in
-            ws.withUnsafeBufferPointer { wv in
-              nonisolated(unsafe) let xs = xs, ys = ys, ps = ps, wv = wv
-              return Summation.sum(count: count) { range, out in
-                var o = out
-                for i in range {
-                  let raw = kernel.loss(xs[i], ys[i], hasParameter ? ps[i] : parameterDefault)
-                  o.pointee = hasWeight ? raw * wv[i] : raw
-                  o += 1
-                }
-              }
-            }
+      let total = withSharedBuffers(x, y, p, ws) { xs, ys, ps, wv in
+        Summation.sum(count: count) { range, out in
+          var o = out
+          for i in range {
+            let raw = kernel.loss(xs[i], ys[i], hasParameter ? ps[i] : parameterDefault)
+            o.pointee = hasWeight ? raw * wv[i] : raw
+            o += 1
           }
         }
       }

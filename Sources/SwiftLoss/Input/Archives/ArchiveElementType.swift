@@ -43,15 +43,15 @@ enum ArchiveElementType: Sendable, Equatable, CaseIterable {
   /// `count * size` bytes are readable.
   static func decode(_ raw: UnsafeRawPointer, count: Int, type: ArchiveElementType, bigEndian: Bool) -> [Double] {
     guard count > 0 else { return [] }
-    nonisolated(unsafe) let source = raw
+    let source = UnsafeSharedBuffer(bytes: raw, count: count * type.size)
     return LargeArray.make(count: count) { out in
-      nonisolated(unsafe) let out = out
+      let out = UnsafeSharedBuffer(start: out, count: count)
       // 2^18 elements (2 MiB of float64) a chunk: the copy is memory-bound, and a second core
       // helps as soon as the page faults of the fresh output dominate.
       Parallel.forRanges(count: count, minimumChunk: 1 << 18) { range in
-        LargeArray.prefault(out + range.lowerBound, byteCount: range.count * 8)
-        prefaultRead(source + range.lowerBound * type.size, byteCount: range.count * type.size)
-        decode(source, range: range, into: out, type: type, bigEndian: bigEndian)
+        LargeArray.prefault(out.base + range.lowerBound, byteCount: range.count * 8)
+        prefaultRead(source.base + range.lowerBound * type.size, byteCount: range.count * type.size)
+        decode(source.base, range: range, into: out.base, type: type, bigEndian: bigEndian)
       }
     }
   }
@@ -175,9 +175,9 @@ enum ArchiveElementType: Sendable, Equatable, CaseIterable {
     let inner = shape[rank - 1]
     let innerStride = strides[rank - 1]
     let rows = count / inner
-    nonisolated(unsafe) let source = raw
+    let source = UnsafeSharedBuffer(bytes: raw, count: storageCount * size)
     return LargeArray.make(count: count) { out in
-      nonisolated(unsafe) let out = out
+      let out = UnsafeSharedBuffer(start: out, count: count)
       // Rows (runs of the last axis) on every core: each range of rows finds its first row's
       // storage position, then walks the outer multi-index.
       Parallel.forRanges(count: rows, minimumChunk: max(1, (1 << 16) / max(1, inner))) { range in
@@ -190,12 +190,12 @@ enum ArchiveElementType: Sendable, Equatable, CaseIterable {
           base += index[axis] * strides[axis]
         }
         for row in range {
-          let target = out + row * inner
+          let target = out.base + row * inner
           if innerStride == 1 {
-            decode(source + base * size, range: 0..<inner, into: target, type: type, bigEndian: bigEndian)
+            decode(source.base + base * size, range: 0..<inner, into: target, type: type, bigEndian: bigEndian)
           } else {
             decodeStrided(
-              source + base * size, stride: innerStride, count: inner, into: target, type: type, bigEndian: bigEndian)
+              source.base + base * size, stride: innerStride, count: inner, into: target, type: type, bigEndian: bigEndian)
           }
           // Advance the outer multi-index (row-major), keeping `base` its storage position. (Wrapping
           // arithmetic: a size-1 axis may carry any stride, which is added and taken off again.)

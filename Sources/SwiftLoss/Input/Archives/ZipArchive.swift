@@ -202,14 +202,13 @@ struct ZipArchive {
     guard count >= 2 * chunk else { return UInt32(truncatingIfNeeded: crc32_z(0, base, z_size_t(count))) }
     let parts = (count + chunk - 1) / chunk
     var crcs = [UInt](repeating: 0, count: parts)
-    nonisolated(unsafe) let source = base
-    crcs.withUnsafeMutableBufferPointer { results in
-      nonisolated(unsafe) let results = results
+    let source = UnsafeSharedBuffer(data)
+    crcs.withSharedMutableBuffer { results in
       Parallel.forRanges(count: parts, minimumChunk: 1) { range in
         for part in range {
           let start = part * chunk
           let length = min(chunk, count - start)
-          results[part] = UInt(crc32_z(0, source + start, z_size_t(length)))
+          results[part] = UInt(crc32_z(0, source.base + start, z_size_t(length)))
         }
       }
     }

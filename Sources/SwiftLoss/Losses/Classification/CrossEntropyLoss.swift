@@ -93,9 +93,8 @@ enum CrossEntropy {
       var smooth = [Double](repeating: 0, count: layout.rows)
       let w = problem.weight ?? [Double](repeating: 1, count: classes)
       let targets = problem.targets, ignoreIndex = problem.ignoreIndex
-      smooth.withUnsafeMutableBufferPointer { out in
-        ls.withUnsafeBufferPointer { lp in
-          nonisolated(unsafe) let out = out, lp = lp
+      smooth.withSharedMutableBuffer { out in
+        ls.withSharedBuffer { lp in
           Parallel.forRanges(count: layout.rows, minimumChunk: LogSoftmax.rowsPerChunk(layout)) { range in
             var terms = [Double](repeating: 0, count: classes)
             for row in range where targets[row] != ignoreIndex {
@@ -148,20 +147,17 @@ enum CrossEntropy {
     @Sendable @inline(__always) func smoothed(_ t: Double) -> Double { smoothing > 0 ? t * (1 - smoothing) + perClass : t }
     let w = weight?.storage ?? [Double](repeating: 1, count: classes)
     var losses = [Double](repeating: 0, count: rows)
-    losses.withUnsafeMutableBufferPointer { out in
-      ls.withUnsafeBufferPointer { lp in
-        target.storage.withUnsafeBufferPointer { tp in
-          nonisolated(unsafe) let out = out, lp = lp, tp = tp
-          Parallel.forRanges(count: rows, minimumChunk: LogSoftmax.rowsPerChunk(layout)) { range in
-            var terms = [Double](repeating: 0, count: classes)
-            for row in range {
-              let base = layout.start(ofRow: row)
-              for c in 0..<classes {
-                let i = base + c * inner
-                terms[c] = lp[i] * smoothed(tp[i]) * w[c]
-              }
-              out[row] = -Summation.sum(terms)
+    losses.withSharedMutableBuffer { out in
+      withSharedBuffers(ls, target.storage) { lp, tp in
+        Parallel.forRanges(count: rows, minimumChunk: LogSoftmax.rowsPerChunk(layout)) { range in
+          var terms = [Double](repeating: 0, count: classes)
+          for row in range {
+            let base = layout.start(ofRow: row)
+            for c in 0..<classes {
+              let i = base + c * inner
+              terms[c] = lp[i] * smoothed(tp[i]) * w[c]
             }
+            out[row] = -Summation.sum(terms)
           }
         }
       }
@@ -179,22 +175,15 @@ enum CrossEntropy {
       let wantsWeight = weight != nil
       var dw = [Double](repeating: 0, count: wantsWeight ? input.count : 0)
       let targetScale = smoothing > 0 ? 1 - smoothing : 1
-      dls.withUnsafeMutableBufferPointer { gx in
-        dt.withUnsafeMutableBufferPointer { gt in
-          dw.withUnsafeMutableBufferPointer { gw in
-            ls.withUnsafeBufferPointer { lp in
-              target.storage.withUnsafeBufferPointer { tp in
-                nonisolated(unsafe) let gx = gx, gt = gt, gw = gw, lp = lp, tp = tp
-                Parallel.forRanges(count: input.count) { range in
-                  for i in range {
-                    let c = (i / inner) % classes
-                    let t = smoothed(tp[i])
-                    gx[i] = -scale * w[c] * t
-                    gt[i] = -scale * w[c] * lp[i] * targetScale
-                    if wantsWeight { gw[i] = -scale * lp[i] * t }
-                  }
-                }
-              }
+      withSharedMutableBuffers(&dls, &dt, &dw) { gx, gt, gw in
+        withSharedBuffers(ls, target.storage) { lp, tp in
+          Parallel.forRanges(count: input.count) { range in
+            for i in range {
+              let c = (i / inner) % classes
+              let t = smoothed(tp[i])
+              gx[i] = -scale * w[c] * t
+              gt[i] = -scale * w[c] * lp[i] * targetScale
+              if wantsWeight { gw[i] = -scale * lp[i] * t }
             }
           }
         }

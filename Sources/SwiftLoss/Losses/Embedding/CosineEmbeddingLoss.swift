@@ -73,24 +73,16 @@ enum CosineEmbedding {
     var products = [Double](repeating: 0, count: rowCount)
     var denominators = [Double](repeating: 0, count: rowCount)
     var cosines = [Double](repeating: 0, count: rowCount)
-    products.withUnsafeMutableBufferPointer { productsOut in
-      denominators.withUnsafeMutableBufferPointer { denominatorsOut in
-        cosines.withUnsafeMutableBufferPointer { cosinesOut in
-          a.withUnsafeBufferPointer { ab in
-            b.withUnsafeBufferPointer { bb in
-              nonisolated(unsafe) let productsOut = productsOut, denominatorsOut = denominatorsOut
-              nonisolated(unsafe) let cosinesOut = cosinesOut, ab = ab, bb = bb
-              Parallel.forRanges(count: rowCount, minimumChunk: chunk) { range in
-                for r in range {
-                  var total = 0.0
-                  for d in 0..<width { total += ab[r * width + d] * bb[r * width + d] }
-                  let denominator = (squares1[rows1 == 1 ? 0 : r] * squares2[rows2 == 1 ? 0 : r]).squareRoot()
-                  productsOut[r] = total
-                  denominatorsOut[r] = denominator
-                  cosinesOut[r] = total / denominator
-                }
-              }
-            }
+    withSharedMutableBuffers(&products, &denominators, &cosines) { productsOut, denominatorsOut, cosinesOut in
+      withSharedBuffers(a, b) { ab, bb in
+        Parallel.forRanges(count: rowCount, minimumChunk: chunk) { range in
+          for r in range {
+            var total = 0.0
+            for d in 0..<width { total += ab[r * width + d] * bb[r * width + d] }
+            let denominator = (squares1[rows1 == 1 ? 0 : r] * squares2[rows2 == 1 ? 0 : r]).squareRoot()
+            productsOut[r] = total
+            denominatorsOut[r] = denominator
+            cosinesOut[r] = total / denominator
           }
         }
       }
@@ -122,24 +114,17 @@ enum CosineEmbedding {
       // cos = S / denominator, denominator = sqrt(A·B): the gradient reaching A·B, per row.
       var gSquaresProduct = [Double](repeating: 0, count: rowCount)
       var g1 = [Double](repeating: 0, count: a.count), g2 = g1
-      g1.withUnsafeMutableBufferPointer { g1Out in
-        g2.withUnsafeMutableBufferPointer { g2Out in
-          gSquaresProduct.withUnsafeMutableBufferPointer { gspOut in
-            a.withUnsafeBufferPointer { ab in
-              b.withUnsafeBufferPointer { bb in
-                nonisolated(unsafe) let g1Out = g1Out, g2Out = g2Out, gspOut = gspOut, ab = ab, bb = bb
-                Parallel.forRanges(count: rowCount, minimumChunk: chunk) { range in
-                  for r in range {
-                    let g = perRow[r], denominator = denominators[r]
-                    let gProduct = g / denominator
-                    let gDenominator = -g * ((products[r] / denominator) / denominator)
-                    gspOut[r] = gDenominator / (2 * denominator)
-                    for d in 0..<width {
-                      g1Out[r * width + d] = gProduct * bb[r * width + d]
-                      g2Out[r * width + d] = gProduct * ab[r * width + d]
-                    }
-                  }
-                }
+      withSharedMutableBuffers(&g1, &g2, &gSquaresProduct) { g1Out, g2Out, gspOut in
+        withSharedBuffers(a, b) { ab, bb in
+          Parallel.forRanges(count: rowCount, minimumChunk: chunk) { range in
+            for r in range {
+              let g = perRow[r], denominator = denominators[r]
+              let gProduct = g / denominator
+              let gDenominator = -g * ((products[r] / denominator) / denominator)
+              gspOut[r] = gDenominator / (2 * denominator)
+              for d in 0..<width {
+                g1Out[r * width + d] = gProduct * bb[r * width + d]
+                g2Out[r * width + d] = gProduct * ab[r * width + d]
               }
             }
           }
@@ -171,9 +156,8 @@ enum CosineEmbedding {
   /// `Σ_d x·x + EPS` for each row.
   static func rowSquares(_ values: [Double], rows: Int, width: Int) -> [Double] {
     var result = [Double](repeating: 0, count: rows)
-    result.withUnsafeMutableBufferPointer { out in
-      values.withUnsafeBufferPointer { xs in
-        nonisolated(unsafe) let out = out, xs = xs
+    result.withSharedMutableBuffer { out in
+      values.withSharedBuffer { xs in
         Parallel.forRanges(count: rows, minimumChunk: max(1, Parallel.threshold / max(width, 1))) { range in
           for r in range {
             var total = 0.0
@@ -188,9 +172,8 @@ enum CosineEmbedding {
 
   /// The gradient of `Σ_d x·x` (autograd's `g·x + g·x` for `x * x`) added row by row.
   static func addSquaresGradient(_ perRow: [Double], _ values: [Double], width: Int, into gradient: inout [Double]) {
-    gradient.withUnsafeMutableBufferPointer { out in
-      values.withUnsafeBufferPointer { xs in
-        nonisolated(unsafe) let out = out, xs = xs
+    gradient.withSharedMutableBuffer { out in
+      values.withSharedBuffer { xs in
         Parallel.forRanges(count: perRow.count, minimumChunk: max(1, Parallel.threshold / max(width, 1))) { range in
           for r in range {
             let g = perRow[r]

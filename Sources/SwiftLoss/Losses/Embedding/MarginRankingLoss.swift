@@ -48,31 +48,20 @@ enum MarginRanking {
     var loss = [Double](repeating: 0, count: count)
     var g1 = [Double](repeating: 0, count: wantsGradients ? count : 0)
     var g2 = g1, gy = g1
-    loss.withUnsafeMutableBufferPointer { out in
-      g1.withUnsafeMutableBufferPointer { d1 in
-        g2.withUnsafeMutableBufferPointer { d2 in
-          gy.withUnsafeMutableBufferPointer { dy in
-            a.withUnsafeBufferPointer { ab in
-              b.withUnsafeBufferPointer { bb in
-                t.withUnsafeBufferPointer { tb in
-                  nonisolated(unsafe) let out = out, d1 = d1, d2 = d2, dy = dy, ab = ab, bb = bb, tb = tb
-                  Parallel.forRanges(count: count) { range in
-                    for i in range {
-                      let difference = ab[i] - bb[i]
-                      let negated = -tb[i]
-                      let z = negated * difference + margin
-                      out[i] = z.isNaN ? z : (z < 0 ? 0 : z)
-                      if wantsGradients {
-                        let gz = z > 0 ? scale : 0
-                        let gDifference = gz * negated
-                        d1[i] = gDifference
-                        d2[i] = -gDifference
-                        dy[i] = -(gz * difference)
-                      }
-                    }
-                  }
-                }
-              }
+    withSharedMutableBuffers(&loss, &g1, &g2, &gy) { out, d1, d2, dy in
+      withSharedBuffers(a, b, t) { ab, bb, tb in
+        Parallel.forRanges(count: count) { range in
+          for i in range {
+            let difference = ab[i] - bb[i]
+            let negated = -tb[i]
+            let z = negated * difference + margin
+            out[i] = z.isNaN ? z : (z < 0 ? 0 : z)
+            if wantsGradients {
+              let gz = z > 0 ? scale : 0
+              let gDifference = gz * negated
+              d1[i] = gDifference
+              d2[i] = -gDifference
+              dy[i] = -(gz * difference)
             }
           }
         }

@@ -40,39 +40,34 @@ enum MultiLabelMargin {
 
     var losses = [Double](repeating: 0, count: samples)
     var gradient = [Double](repeating: 0, count: wantsGradients ? input.count : 0)
-    losses.withUnsafeMutableBufferPointer { out in
-      gradient.withUnsafeMutableBufferPointer { grad in
-        input.storage.withUnsafeBufferPointer { xs in
-          labels.withUnsafeBufferPointer { ys in
-            nonisolated(unsafe) let out = out, grad = grad, xs = xs, ys = ys
-            Parallel.forRanges(count: samples, minimumChunk: max(1, Parallel.threshold / classes)) { range in
-              var isTarget = [Bool](repeating: false, count: classes)
-              for n in range {
-                let row = n * classes
-                for i in 0..<classes { isTarget[i] = false }
-                var listed = 0
-                while listed < classes, ys[row + listed] >= 0 {
-                  isTarget[ys[row + listed]] = true
-                  listed += 1
-                }
-                var total = 0.0
-                for k in 0..<listed {
-                  let j = ys[row + k]
-                  let target = xs[row + j]
-                  for i in 0..<classes where !isTarget[i] {
-                    let z = 1 - target + xs[row + i]
-                    if z > 0 {
-                      total += z
-                      if wantsGradients {
-                        grad[row + j] -= step
-                        grad[row + i] += step
-                      }
-                    }
+    withSharedMutableBuffers(&losses, &gradient) { out, grad in
+      withSharedBuffers(input.storage, labels) { xs, ys in
+        Parallel.forRanges(count: samples, minimumChunk: max(1, Parallel.threshold / classes)) { range in
+          var isTarget = [Bool](repeating: false, count: classes)
+          for n in range {
+            let row = n * classes
+            for i in 0..<classes { isTarget[i] = false }
+            var listed = 0
+            while listed < classes, ys[row + listed] >= 0 {
+              isTarget[ys[row + listed]] = true
+              listed += 1
+            }
+            var total = 0.0
+            for k in 0..<listed {
+              let j = ys[row + k]
+              let target = xs[row + j]
+              for i in 0..<classes where !isTarget[i] {
+                let z = 1 - target + xs[row + i]
+                if z > 0 {
+                  total += z
+                  if wantsGradients {
+                    grad[row + j] -= step
+                    grad[row + i] += step
                   }
                 }
-                out[n] = total / Double(classes)
               }
             }
+            out[n] = total / Double(classes)
           }
         }
       }

@@ -49,36 +49,31 @@ enum MultiMargin {
 
     var losses = [Double](repeating: 0, count: samples)
     var gradient = [Double](repeating: 0, count: wantsGradients ? input.count : 0)
-    losses.withUnsafeMutableBufferPointer { out in
-      gradient.withUnsafeMutableBufferPointer { grad in
-        input.storage.withUnsafeBufferPointer { xs in
-          labels.withUnsafeBufferPointer { ys in
-            nonisolated(unsafe) let out = out, grad = grad, xs = xs, ys = ys
-            let weights = weight?.storage
-            Parallel.forRanges(count: samples, minimumChunk: max(1, Parallel.threshold / classes)) { range in
-              for n in range {
-                let row = n * classes, y = ys[n]
-                let scale = weights?[y] ?? 1
-                let target = xs[row + y]
-                var total = 0.0, targetGradient = 0.0
-                for i in 0..<classes where i != y {
-                  let z = margin - target + xs[row + i]
-                  if z > 0 {
-                    var h = squared ? z * z : z
-                    if weights != nil { h *= scale }
-                    total += h
-                    if wantsGradients {
-                      var g = squared ? 2 * step * z : step
-                      if weights != nil { g *= scale }
-                      targetGradient -= g
-                      grad[row + i] = g
-                    }
-                  }
+    withSharedMutableBuffers(&losses, &gradient) { out, grad in
+      withSharedBuffers(input.storage, labels) { xs, ys in
+        let weights = weight?.storage
+        Parallel.forRanges(count: samples, minimumChunk: max(1, Parallel.threshold / classes)) { range in
+          for n in range {
+            let row = n * classes, y = ys[n]
+            let scale = weights?[y] ?? 1
+            let target = xs[row + y]
+            var total = 0.0, targetGradient = 0.0
+            for i in 0..<classes where i != y {
+              let z = margin - target + xs[row + i]
+              if z > 0 {
+                var h = squared ? z * z : z
+                if weights != nil { h *= scale }
+                total += h
+                if wantsGradients {
+                  var g = squared ? 2 * step * z : step
+                  if weights != nil { g *= scale }
+                  targetGradient -= g
+                  grad[row + i] = g
                 }
-                out[n] = total / Double(classes)
-                if wantsGradients { grad[row + y] = targetGradient }
               }
             }
+            out[n] = total / Double(classes)
+            if wantsGradients { grad[row + y] = targetGradient }
           }
         }
       }

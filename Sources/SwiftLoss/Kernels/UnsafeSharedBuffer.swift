@@ -1,0 +1,128 @@
+/// Elements that the chunks of one parallel region share: a buffer pointer that the `@Sendable`
+/// closures of ``Parallel/forRanges(count:minimumChunk:_:)`` and ``Parallel/perform(iterations:_:)``
+/// may capture, where a buffer pointer itself may not. The unsafe handling lives here, once, as
+/// swift-collections keeps its own in `_UnsafeDequeHandle`.
+///
+/// It is sound under one invariant, which every caller keeps: **the memory outlives the parallel
+/// region** (the handle is used only inside the `withShared…` call that made it, or before the
+/// allocation it views is freed), **and writes from different chunks never overlap** (a chunk
+/// writes only the elements of its own range or iteration, and reads none another chunk writes).
+/// A handle on an array passed without `inout` is a read-only view: it is only ever read.
+struct UnsafeSharedBuffer<Element>: @unchecked Sendable {
+  /// The elements viewed.
+  let buffer: UnsafeMutableBufferPointer<Element>
+
+  @inline(__always) init(_ buffer: UnsafeMutableBufferPointer<Element>) {
+    self.buffer = buffer
+  }
+
+  /// A read-only view (see the type's invariant: never written through).
+  @inline(__always) init(_ buffer: UnsafeBufferPointer<Element>) {
+    self.buffer = UnsafeMutableBufferPointer(mutating: buffer)
+  }
+
+  /// `count` elements from `start`.
+  @inline(__always) init(start: UnsafeMutablePointer<Element>, count: Int) {
+    buffer = UnsafeMutableBufferPointer(start: start, count: count)
+  }
+
+  /// `count` elements from `start`, read only.
+  @inline(__always) init(start: UnsafePointer<Element>, count: Int) {
+    buffer = UnsafeMutableBufferPointer(start: UnsafeMutablePointer(mutating: start), count: count)
+  }
+
+  var count: Int { buffer.count }
+
+  var baseAddress: UnsafeMutablePointer<Element>? { buffer.baseAddress }
+
+  /// The first element's address; only for a handle made from a start pointer or a non-empty
+  /// buffer (the pointer arithmetic of the readers and decoders).
+  @inline(__always) var base: UnsafeMutablePointer<Element> { buffer.baseAddress.unsafelyUnwrapped }
+
+  @inline(__always) subscript(i: Int) -> Element {
+    get { buffer[i] }
+    nonmutating set { buffer[i] = newValue }
+  }
+
+  /// The elements of `range`, to read.
+  @inline(__always) func reading(_ range: Range<Int>) -> UnsafeBufferPointer<Element> {
+    UnsafeBufferPointer(rebasing: buffer[range])
+  }
+
+  /// The elements of `range`, to write.
+  @inline(__always) func writing(_ range: Range<Int>) -> UnsafeMutableBufferPointer<Element> {
+    UnsafeMutableBufferPointer(rebasing: buffer[range])
+  }
+
+  /// Initializes element `i` of uninitialized memory.
+  @inline(__always) func initializeElement(at i: Int, to value: Element) {
+    buffer.initializeElement(at: i, to: value)
+  }
+}
+
+extension UnsafeSharedBuffer where Element == UInt8 {
+  /// `count` bytes from `start`, read only (the archive decoders' raw storage).
+  @inline(__always) init(bytes start: UnsafeRawPointer, count: Int) {
+    self.init(start: start.assumingMemoryBound(to: UInt8.self), count: count)
+  }
+}
+
+extension Array {
+  /// Calls `body` with a read-only ``UnsafeSharedBuffer`` on the elements.
+  @inline(__always) func withSharedBuffer<R>(_ body: (UnsafeSharedBuffer<Element>) throws -> R) rethrows -> R {
+    try withUnsafeBufferPointer { try body(UnsafeSharedBuffer($0)) }
+  }
+
+  /// Calls `body` with an ``UnsafeSharedBuffer`` through which chunks write their own elements.
+  @inline(__always) mutating func withSharedMutableBuffer<R>(
+    _ body: (UnsafeSharedBuffer<Element>) throws -> R
+  ) rethrows -> R {
+    try withUnsafeMutableBufferPointer { try body(UnsafeSharedBuffer($0)) }
+  }
+}
+
+/// Read-only ``UnsafeSharedBuffer``s on two arrays.
+@inline(__always) func withSharedBuffers<A, B, R>(
+  _ a: [A], _ b: [B], _ body: (UnsafeSharedBuffer<A>, UnsafeSharedBuffer<B>) throws -> R
+) rethrows -> R {
+  try a.withSharedBuffer { a in try b.withSharedBuffer { b in try body(a, b) } }
+}
+
+/// Read-only ``UnsafeSharedBuffer``s on three arrays.
+@inline(__always) func withSharedBuffers<A, B, C, R>(
+  _ a: [A], _ b: [B], _ c: [C],
+  _ body: (UnsafeSharedBuffer<A>, UnsafeSharedBuffer<B>, UnsafeSharedBuffer<C>) throws -> R
+) rethrows -> R {
+  try withSharedBuffers(a, b) { a, b in try c.withSharedBuffer { c in try body(a, b, c) } }
+}
+
+/// Read-only ``UnsafeSharedBuffer``s on four arrays.
+@inline(__always) func withSharedBuffers<A, B, C, D, R>(
+  _ a: [A], _ b: [B], _ c: [C], _ d: [D],
+  _ body: (UnsafeSharedBuffer<A>, UnsafeSharedBuffer<B>, UnsafeSharedBuffer<C>, UnsafeSharedBuffer<D>) throws -> R
+) rethrows -> R {
+  try withSharedBuffers(a, b, c) { a, b, c in try d.withSharedBuffer { d in try body(a, b, c, d) } }
+}
+
+/// Writable ``UnsafeSharedBuffer``s on two arrays.
+@inline(__always) func withSharedMutableBuffers<A, B, R>(
+  _ a: inout [A], _ b: inout [B], _ body: (UnsafeSharedBuffer<A>, UnsafeSharedBuffer<B>) throws -> R
+) rethrows -> R {
+  try a.withSharedMutableBuffer { a in try b.withSharedMutableBuffer { b in try body(a, b) } }
+}
+
+/// Writable ``UnsafeSharedBuffer``s on three arrays.
+@inline(__always) func withSharedMutableBuffers<A, B, C, R>(
+  _ a: inout [A], _ b: inout [B], _ c: inout [C],
+  _ body: (UnsafeSharedBuffer<A>, UnsafeSharedBuffer<B>, UnsafeSharedBuffer<C>) throws -> R
+) rethrows -> R {
+  try withSharedMutableBuffers(&a, &b) { a, b in try c.withSharedMutableBuffer { c in try body(a, b, c) } }
+}
+
+/// Writable ``UnsafeSharedBuffer``s on four arrays.
+@inline(__always) func withSharedMutableBuffers<A, B, C, D, R>(
+  _ a: inout [A], _ b: inout [B], _ c: inout [C], _ d: inout [D],
+  _ body: (UnsafeSharedBuffer<A>, UnsafeSharedBuffer<B>, UnsafeSharedBuffer<C>, UnsafeSharedBuffer<D>) throws -> R
+) rethrows -> R {
+  try withSharedMutableBuffers(&a, &b, &c) { a, b, c in try d.withSharedMutableBuffer { d in try body(a, b, c, d) } }
+}
