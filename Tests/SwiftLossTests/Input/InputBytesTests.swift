@@ -3,7 +3,7 @@ import Testing
 
 @testable import SwiftLoss
 
-@Suite struct FileBytesTests {
+@Suite struct InputBytesTests {
   @Test("descriptors are read to the end with read(2), as standard input is")
   func pipes() throws {
     var fds: [Int32] = [0, 0]
