@@ -1,3 +1,5 @@
+import SwiftLoss
+
 /// Shell completion scripts generated from the registry: every loss name, and for each loss its
 /// tensor flags (completing file names), option flags (completing their words) and the flags every
 /// computation takes. The front end supplies its own subcommands and global flags.
