@@ -205,9 +205,8 @@ struct BatchRunner {
     let lineList = Array(lines)
     let size = (lineList.count + groups - 1) / groups
     let io = self.io
-    bytes.withUnsafeBufferPointer { buffer in
-      nonisolated(unsafe) let buffer = buffer
-      nonisolated(unsafe) let status = status
+    bytes.withSharedBuffer { buffer in
+      let status = UnsafeSharedBuffer(status)
       let work = { (group: Int) in
         var context = BatchRequest.Context(io: io)
         let out = outputs[group]
@@ -217,7 +216,7 @@ struct BatchRunner {
         for k in lower..<upper {
           let line = firstLine + k
           let outcome = BatchRequest.run(
-            UnsafeBufferPointer(rebasing: buffer[lineList[k]]), line: line, context: &context, warnings: warnings[group]
+            buffer.reading(lineList[k]), line: line, context: &context, warnings: warnings[group]
           )
           switch outcome {
           case .success(let output):

@@ -3,11 +3,11 @@ import SwiftLoss
 /// Shell completion scripts generated from the registry: every loss name, and for each loss its
 /// tensor flags (completing file names), option flags (completing their words) and the flags every
 /// computation takes. The front end supplies its own subcommands and global flags.
-public enum Completions {
-  public enum Shell: String, Sendable, CaseIterable { case bash, zsh, fish }
+enum Completions {
+  enum Shell: String, Sendable, CaseIterable { case bash, zsh, fish }
 
   /// What a flag's value is.
-  public enum Value: Sendable, Equatable {
+  enum Value: Sendable, Equatable {
     /// A switch (takes no value).
     case none
     /// A file name (or `-`, or an inline literal).
@@ -18,11 +18,11 @@ public enum Completions {
     case text
   }
 
-  public struct Flag: Sendable {
-    public var name: String
-    public var value: Value
-    public var help: String
-    public init(_ name: String, _ value: Value, _ help: String) {
+  struct Flag: Sendable {
+    var name: String
+    var value: Value
+    var help: String
+    init(_ name: String, _ value: Value, _ help: String) {
       self.name = name
       self.value = value
       self.help = help
@@ -30,17 +30,17 @@ public enum Completions {
   }
 
   /// The parts of the command line that the registry does not know.
-  public struct Model: Sendable {
-    public var program: String
+  struct Model: Sendable {
+    var program: String
     /// `list`, `explain`, `help`, `plot`, `completions`, with one-line help.
-    public var subcommands: [(name: String, help: String)]
+    var subcommands: [(name: String, help: String)]
     /// Flags every computation takes (`--format`, `--show`, `--explain`, ...).
-    public var computeFlags: [Flag]
+    var computeFlags: [Flag]
     /// Flags of `plot` besides the loss options (`--range`, `--derivative`, `--svg`).
-    public var plotFlags: [Flag]
-    public var losses: [LossDefinition]
+    var plotFlags: [Flag]
+    var losses: [LossDefinition]
 
-    public init(program: String = "swiftloss", subcommands: [(name: String, help: String)], computeFlags: [Flag], plotFlags: [Flag],
+    init(program: String = "swiftloss", subcommands: [(name: String, help: String)], computeFlags: [Flag], plotFlags: [Flag],
       losses: [LossDefinition] = LossRegistry.all)
     {
       self.program = program
@@ -51,7 +51,7 @@ public enum Completions {
     }
   }
 
-  public static func script(_ shell: Shell, _ model: Model) -> String {
+  static func script(_ shell: Shell, _ model: Model) -> String {
     switch shell {
     case .bash: return bash(model)
     case .zsh: return zsh(model)

@@ -8,16 +8,18 @@
 /// allocation it views is freed), **and writes from different chunks never overlap** (a chunk
 /// writes only the elements of its own range or iteration, and reads none another chunk writes).
 /// A handle on an array passed without `inout` is a read-only view: it is only ever read.
-struct UnsafeSharedBuffer<Element>: @unchecked Sendable {
+///
+/// `package`, not internal, for the front end's `batch`, which shares its request bytes the same way.
+package struct UnsafeSharedBuffer<Element>: @unchecked Sendable {
   /// The elements viewed.
-  let buffer: UnsafeMutableBufferPointer<Element>
+  package let buffer: UnsafeMutableBufferPointer<Element>
 
-  @inline(__always) init(_ buffer: UnsafeMutableBufferPointer<Element>) {
+  @inline(__always) package init(_ buffer: UnsafeMutableBufferPointer<Element>) {
     self.buffer = buffer
   }
 
   /// A read-only view (see the type's invariant: never written through).
-  @inline(__always) init(_ buffer: UnsafeBufferPointer<Element>) {
+  @inline(__always) package init(_ buffer: UnsafeBufferPointer<Element>) {
     self.buffer = UnsafeMutableBufferPointer(mutating: buffer)
   }
 
@@ -33,19 +35,20 @@ struct UnsafeSharedBuffer<Element>: @unchecked Sendable {
 
   var count: Int { buffer.count }
 
+  /// The first element's address, nil for an empty buffer that has none.
   var baseAddress: UnsafeMutablePointer<Element>? { buffer.baseAddress }
 
   /// The first element's address; only for a handle made from a start pointer or a non-empty
   /// buffer (the pointer arithmetic of the readers and decoders).
   @inline(__always) var base: UnsafeMutablePointer<Element> { buffer.baseAddress.unsafelyUnwrapped }
 
-  @inline(__always) subscript(i: Int) -> Element {
+  @inline(__always) package subscript(i: Int) -> Element {
     get { buffer[i] }
     nonmutating set { buffer[i] = newValue }
   }
 
   /// The elements of `range`, to read.
-  @inline(__always) func reading(_ range: Range<Int>) -> UnsafeBufferPointer<Element> {
+  @inline(__always) package func reading(_ range: Range<Int>) -> UnsafeBufferPointer<Element> {
     UnsafeBufferPointer(rebasing: buffer[range])
   }
 
@@ -69,7 +72,9 @@ extension UnsafeSharedBuffer where Element == UInt8 {
 
 extension Array {
   /// Calls `body` with a read-only ``UnsafeSharedBuffer`` on the elements.
-  @inline(__always) func withSharedBuffer<R>(_ body: (UnsafeSharedBuffer<Element>) throws -> R) rethrows -> R {
+  @inline(__always) package func withSharedBuffer<R>(
+    _ body: (UnsafeSharedBuffer<Element>) throws -> R
+  ) rethrows -> R {
     try withUnsafeBufferPointer { try body(UnsafeSharedBuffer($0)) }
   }
 
