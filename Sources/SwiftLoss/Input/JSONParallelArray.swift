@@ -38,11 +38,12 @@ extension JSONTensorReader {
     bounds.append(count)
     let n = bounds.count - 1
     let slots = UnsafeMutableBufferPointer<ChunkTokens>.allocate(capacity: n)
-    let shared = (bytes: UnsafeSharedBuffer(buffer), base: UnsafeSharedBuffer(start: base, count: count),
+    let shared = (
+      bytes: UnsafeSharedBuffer(buffer), start: UnsafeSharedBuffer(start: base, count: count),
       slots: UnsafeSharedBuffer(slots))
     Parallel.perform(iterations: n) { k in
       let tokens = tokenize(
-        shared.bytes.reading(0..<count), base: shared.base.base, label: label, from: bounds[k], to: bounds[k + 1])
+        shared.bytes.reading(0..<count), base: shared.start.base, label: label, from: bounds[k], to: bounds[k + 1])
       shared.slots.initializeElement(at: k, to: tokens)
     }
     var chunks = Array(slots)
