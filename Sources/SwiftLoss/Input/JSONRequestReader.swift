@@ -23,12 +23,9 @@ public enum JSONRequestReader {
   {
     guard let base = bytes.baseAddress else { throw InputError(label: label, message: "empty request") }
     var reader = JSONTensorReader(bytes, base: base, label: label)
-    var members: [(key: String, value: RequestValue)] = []
-    try reader.readObjectMembers(empty: "empty request", expected: "a json object") {
-      (reader: inout JSONTensorReader, key: String) throws(InputError) in
-      members.append((key, try reader.readRequestValue()))
+    return try reader.readObjectMembers(empty: "empty request", expected: "a json object") {
+      (reader: inout JSONTensorReader) throws(InputError) -> RequestValue in try reader.readRequestValue()
     }
-    return members
   }
 }
 

@@ -68,32 +68,31 @@ struct JSONTensorReader {
     try input.withBytes { (buffer: UnsafeBufferPointer<UInt8>) throws(InputError) -> [(key: String, tensor: Tensor)] in
       guard let base = buffer.baseAddress else { throw InputError(label: label, message: "no json value") }
       var reader = JSONTensorReader(buffer, base: base, label: label, at: ByteScanner.hasBOM(buffer) ? 3 : 0)
-      var pairs: [(key: String, tensor: Tensor)] = []
-      try reader.readObjectMembers(empty: "no json value", expected: "a json object of named tensors") {
-        (reader: inout JSONTensorReader, key: String) throws(InputError) in
+      let members = try reader.readObjectMembers(empty: "no json value", expected: "a json object of named tensors") {
+        (reader: inout JSONTensorReader) throws(InputError) -> Tensor in
         let valueStart = reader.p
         let (shape, storage) = try reader.readTensor()
-        pairs.append((key, try makeTensor(shape: shape, storage: storage, input: input, label: label, valueStart: valueStart)))
+        return try makeTensor(shape: shape, storage: storage, input: input, label: label, valueStart: valueStart)
       }
-      return pairs
+      return members.map { (key: $0.key, tensor: $0.value) }
     }
   }
 
   /// Reads the JSON object that is the whole input, from the current position: `{`, members
   /// `"key": value` separated by commas, `}`, then only white space; a duplicate key is an error.
-  /// `readValue` reads each value (the reader at its first byte) given its key. The one object
-  /// loop of the tool, for files of named tensors and for `batch` requests, so that both word
-  /// their errors alike; `empty` is the message for an input of white space only, `expected` what
-  /// a value other than an object is said not to be.
-  mutating func readObjectMembers(
-    empty: String, expected: String, _ readValue: (inout JSONTensorReader, String) throws(InputError) -> Void
-  ) throws(InputError) {
+  /// `readValue` reads each value (the reader at its first byte). The one object loop of the tool,
+  /// for files of named tensors and for `batch` requests, so that both word their errors alike;
+  /// `empty` is the message for an input of white space only, `expected` what a value other than
+  /// an object is said not to be.
+  mutating func readObjectMembers<Value>(
+    empty: String, expected: String, _ readValue: (inout JSONTensorReader) throws(InputError) -> Value
+  ) throws(InputError) -> [(key: String, value: Value)] {
     skipSpace()
     guard p < count else { throw InputError(label: label, message: empty) }
     guard base[p] == UInt8(ascii: "{") else { throw error("expected \(expected), found \(token())", at: p) }
     p += 1
-    // A request's few keys are found fastest in a list; a file of many tensors moves to a set.
-    var keys: [String] = []
+    var members: [(key: String, value: Value)] = []
+    // A request's few keys are found fastest in the list; a file of many tensors moves to a set.
     var seen: Set<String> = []
     var first = true
     while true {
@@ -105,15 +104,12 @@ struct JSONTensorReader {
       first = false
       let keyStart = p
       let key = try readPlainKey()
-      if keys.count < 16 ? keys.contains(key) : !seen.insert(key).inserted {
+      if members.count < 16 ? members.contains(where: { $0.key == key }) : !seen.insert(key).inserted {
         throw error("duplicate key \(ByteScanner.quoted(Array(key.utf8)))", at: keyStart)
       }
-      if keys.count < 16 {
-        keys.append(key)
-        if keys.count == 16 { seen = Set(keys) }
-      }
+      if members.count == 15 { seen = Set(members.map(\.key) + [key]) }
       skipSpace()
-      try readValue(&self, key)
+      members.append((key, try readValue(&self)))
       skipSpace()
       guard let separator = peek else { throw error("unexpected end of input", at: p) }
       p += 1
@@ -123,6 +119,7 @@ struct JSONTensorReader {
       }
     }
     try expectEnd()
+    return members
   }
 
   static func makeTensor(
