@@ -144,6 +144,20 @@ private func json(_ s: String, label: String = "t.json") throws(InputError) -> T
     #expect(try TensorReader.readObject(bytes: Array(" {} ".utf8), label: "d.json").isEmpty)
   }
 
+  @Test("a duplicate key is found among many (the object walk moves from a list to a set at 16 keys)")
+  func duplicateAmongManyKeys() throws {
+    let keys = (0..<20).map { "\"k\($0)\": [\($0)]" }
+    let many = try TensorReader.readObject(bytes: Array(("{" + keys.joined(separator: ", ") + "}").utf8), label: "d.json")
+    #expect(many.map(\.key) == (0..<20).map { "k\($0)" })
+    for duplicate in [3, 15, 16, 19] {
+      let text = "{" + keys.joined(separator: ", ") + ", \"k\(duplicate)\": [0]}"
+      let column = text.utf8.count - "\"k\(duplicate)\": [0]}".utf8.count + 1
+      expectInputError(line: 1, column: column, "duplicate key \"k\(duplicate)\"") { () throws(InputError) in
+        try TensorReader.readObject(bytes: Array(text.utf8), label: "d.json")
+      }
+    }
+  }
+
   @Test("origins locate nested elements")
   func locate() throws {
     let t = try json("[[1, 2],\n [3,   4]]")
