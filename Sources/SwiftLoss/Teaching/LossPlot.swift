@@ -575,7 +575,7 @@ public enum LossPlot {
 
 extension String {
   /// Without leading and trailing characters from `set`.
-  func trimmingCharacters(in set: Character) -> String {
+  package func trimmingCharacters(in set: Character) -> String {
     var slice = Substring(self)
     while slice.first == set { slice.removeFirst() }
     while slice.last == set { slice.removeLast() }

@@ -232,3 +232,12 @@ public enum TextLayout {
     return layout(body, width: width).joined(separator: "\n") + "\n"
   }
 }
+
+extension String {
+  /// The line without its trailing spaces (laid-out lines never end in blanks).
+  package func trimmingTrailingSpaces() -> String {
+    var copy = self
+    while copy.last == " " { copy.removeLast() }
+    return copy
+  }
+}

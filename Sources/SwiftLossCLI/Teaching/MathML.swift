@@ -1,9 +1,11 @@
+import SwiftLoss
+
 /// A formula line of the teaching text (`l_n = −w[y_n]·x_n,y_n   (0 where y_n = ignore_index)`)
 /// as presentation MathML for the lesson page: letters as identifiers, `_n` as a subscript, `²`
 /// as a superscript, numbers, operators, and runs of words as text. The output is well-formed XML
 /// whatever the input (everything is escaped), so a formula can only look plain, never break the
 /// page.
-public enum MathML {
+enum MathML {
   /// Names set upright as functions rather than as text.
   static let functions: Set<String> = [
     "log", "exp", "max", "min", "softmax", "log_softmax", "sgn", "sign", "cos", "sin", "tanh", "log1p", "clamp",
@@ -11,7 +13,7 @@ public enum MathML {
   ]
 
   /// One `<math display="block">` element for `line`.
-  public static func block(_ line: String) -> String {
+  static func block(_ line: String) -> String {
     "<math xmlns=\"http://www.w3.org/1998/Math/MathML\" display=\"block\"><mrow>"
       + tokens(TextLayout.fontSafe(line)) + "</mrow></math>"
   }

@@ -1,14 +1,15 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import SwiftLoss
 
 /// Whether to colour terminal output: `--color always|never|auto`; `auto` means only on a terminal,
 /// never when `NO_COLOR` is set to a non-empty value or `TERM` is `dumb` (no-color.org). An
 /// explicit `always` wins over the environment, as in jq and ripgrep.
-public enum ColorChoice: String, Sendable, CaseIterable {
+enum ColorChoice: String, Sendable, CaseIterable {
   case auto, always, never
 
-  public func enabled(isTerminal: Bool, environment: [String: String]) -> Bool {
+  func enabled(isTerminal: Bool, environment: [String: String]) -> Bool {
     switch self {
     case .always: return true
     case .never: return false
@@ -84,13 +85,13 @@ extension String {
 /// several curves carry their number at a few points (a single curve needs none). A curve that
 /// coincides with an earlier one is named so in the legend, and every other curve keeps at least
 /// one visible cell.
-public enum TerminalPlot {
+enum TerminalPlot {
   static let palette = ["34", "31", "32", "35", "33", "36", "94", "91"]
 
   /// - Parameters:
   ///   - width: the whole plot's width in columns, axis labels included.
   ///   - height: the loss panel's height in lines (the derivative panel is 3/4 of it).
-  public static func render(_ data: PlotData, width: Int = 80, height: Int = 16, color: Bool) -> String {
+  static func render(_ data: PlotData, width: Int = 80, height: Int = 16, color: Bool) -> String {
     let width = max(24, width)
     let xs = data.curves.first?.xs ?? []
     var panels: [(title: String, series: [[Double]], height: Int)] = [
@@ -258,22 +259,14 @@ public enum TerminalPlot {
   }
 }
 
-extension String {
-  func trimmingTrailingSpaces() -> String {
-    var copy = self
-    while copy.last == " " { copy.removeLast() }
-    return copy
-  }
-}
-
 /// A standalone SVG of the plot: white background, grid, axes with ticks and labels, one path per
 /// curve (dashed in the derivative panel), a legend.
-public enum SVGPlot {
+enum SVGPlot {
   static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2"]
 
   /// - Parameter standalone: with the XML declaration (an `.svg` file); without it for inline use
   ///   in an HTML page, where the page's stylesheet may recolour it (class names below).
-  public static func render(_ data: PlotData, title: String? = nil, standalone: Bool = true) -> String {
+  static func render(_ data: PlotData, title: String? = nil, standalone: Bool = true) -> String {
     // The legend's column is as wide as its longest label (about 7 px per character at 12 px).
     let longest = data.curves.map(\.label.count).max() ?? 0
     let right = max(200.0, 60 + 7.2 * Double(longest))

@@ -1,3 +1,5 @@
+import SwiftLoss
+
 /// `swiftloss explain LOSS --html` and `swiftloss LOSS ... --explain --html`: one self-contained
 /// lesson page (no network, no script): the formula in MathML, shapes, tensors and options, the
 /// step-by-step trace of a call as tables, the SVG plot of the loss and its derivative with the
@@ -7,16 +9,16 @@
 /// an XML parser and loaded as XHTML, where a browser reports any MathML/SVG parse error. It has a
 /// light and a dark scheme (prefers-color-scheme), large type for a projector, and a print
 /// stylesheet.
-public enum LessonPage {
+enum LessonPage {
   /// A real computation to show.
-  public struct Call: Sendable {
-    public var trace: LossTrace
-    public var tensors: [String: Tensor]
-    public var options: [String: OptionValue]
+  struct Call: Sendable {
+    var trace: LossTrace
+    var tensors: [String: Tensor]
+    var options: [String: OptionValue]
     /// The `--emit-python` script of the call.
-    public var python: String
+    var python: String
 
-    public init(trace: LossTrace, tensors: [String: Tensor], options: [String: OptionValue], python: String) {
+    init(trace: LossTrace, tensors: [String: Tensor], options: [String: OptionValue], python: String) {
       self.trace = trace
       self.tensors = tensors
       self.options = options
@@ -25,14 +27,14 @@ public enum LessonPage {
 
     /// The page of a resolved call: its tensors, and its options as given with the reduction the
     /// legacy flags decided in place of a typed one.
-    public init(trace: LossTrace, call: LossCall, python: String) {
+    init(trace: LossTrace, call: LossCall, python: String) {
       var options = call.givenOptions
       if call.reductionFromLegacyFlags { options[OptionKey<Reduction>.reduction.name] = call.reduction.optionValue }
       self.init(trace: trace, tensors: call.tensors, options: options, python: python)
     }
   }
 
-  public static func render(_ definition: LossDefinition, call: Call? = nil) -> String {
+  static func render(_ definition: LossDefinition, call: Call? = nil) -> String {
     let explanation: LossExplanation? = definition.teaching.explanation
     var body: [String] = []
     body.append("<header>")
