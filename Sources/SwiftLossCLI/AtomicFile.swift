@@ -33,7 +33,7 @@ enum AtomicFile {
     var template = Array((directory + "." + name + ".swiftloss-XXXXXX").utf8CString)
     let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
     guard fd >= 0 else { throw failure(errno) }
-    let temporary = String(cString: template)
+    let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     var closed = false
     func discard() {
       if !closed { close(fd) }

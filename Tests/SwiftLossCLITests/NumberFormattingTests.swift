@@ -60,7 +60,7 @@ import Testing
   @Test func boundariesMatchDescription() {
     var values: [Double] = [
       0, -0.0, 1, -1, 0.1, 0.2, 0.3, 100, 1e-4, 1e-5, 0.00012345, 9.999e-5, 0x1p53, (0x1p53 as Double).nextUp,
-      (0x1p53 as Double).nextDown, 0x1p54, 9.9e15, 1e16, 1e22, 1e23, 5e-324, .leastNormalMagnitude,
+      (0x1p53 as Double).nextDown, 0x1p54, 9.9e15, 1e16, 1e22, 1e23, .leastNonzeroMagnitude, .leastNormalMagnitude,
       .greatestFiniteMagnitude, 123456789012345680, 2.5e-5, 1.5e-7, 4503599627370496.5,
     ]
     for e in -1074...1023 {

@@ -33,7 +33,7 @@ import Glibc
         text += fields.joined(separator: ",") + "\n"
       }
       let path = directory + "/" + name
-      FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+      _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
       return path
     }
     return (
@@ -99,7 +99,7 @@ import Glibc
     var outcomes: [String: Int] = [:]
     for (round, delay) in [0, 1, 2, 4, 8, 15, 30, 60].enumerated() {
       for cut in [0, big.count / 3] {
-        FileManager.default.createFile(atPath: path, contents: big)
+        _ = FileManager.default.createFile(atPath: path, contents: big)
         let expected = try runBinary(["mse", "--input", path, "--target", "0.5", "--show", "loss"])
         let process = Process()
         process.executableURL = builtBinary
@@ -222,7 +222,7 @@ import Glibc
     let baseline = Self.peakMemory(["mse", "--input", "[1, 2, 3]", "--target", "[1, 2, 3]"]).kilobytes
     for item in cases {
       let path = directory + "/" + item.name
-      FileManager.default.createFile(atPath: path, contents: Data(item.head.utf8))
+      _ = FileManager.default.createFile(atPath: path, contents: Data(item.head.utf8))
       #expect(truncate(path, 3 << 30) == 0)  // 3 GiB, a hole after the head
       defer { unlink(path) }
       let run = Self.peakMemory(["mse", "--input", path, "--target", "[1, 2, 3]"])

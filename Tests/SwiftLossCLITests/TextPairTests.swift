@@ -27,7 +27,7 @@ import Testing
         text += fields.joined(separator: ",") + "\n"
       }
       let path = directory.appendingPathComponent(name).path
-      FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+      _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
       return path
     }
     return (write("input.csv", seed: 1), write("target.csv", seed: 2), directory)
@@ -98,7 +98,7 @@ import Testing
     let bad = "1,2,3,oops" + String(repeating: ",0", count: 12)
     text = (lines[..<line] + [Substring(bad)] + lines[(line + 1)...]).joined(separator: "\n") + "\n"
     let broken = files.directory.appendingPathComponent("broken.csv").path
-    FileManager.default.createFile(atPath: broken, contents: Data(text.utf8))
+    _ = FileManager.default.createFile(atPath: broken, contents: Data(text.utf8))
     let (paired, ordinary, _) = Self.runBoth(["mse", "--input", files.input, "--target", broken, "--show", "loss"])
     expectError(paired, status: ordinary.status, containing: ["broken.csv:\(line + 1):7: expected a number, found \"oops"])
     #expect(paired.stderr == ordinary.stderr)

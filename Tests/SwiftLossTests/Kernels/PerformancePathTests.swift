@@ -14,7 +14,7 @@ import Testing
   @Test func generatedSumEqualsArraySum() {
     for n in [0, 1, 7, 4096, 4097, 70_000, 1_000_003] {
       let xs = Self.values(n, seed: UInt64(n) + 1)
-      nonisolated(unsafe) let copy = xs
+      let copy = xs
       let generated = Summation.sum(count: n) { range, out in
         for i in range { out[i - range.lowerBound] = copy[i] * copy[i] }
       }
