@@ -13,8 +13,10 @@
 public struct LossTeaching: Sendable {
   /// The text of `swiftloss explain`, the lesson page and the trace's formula.
   public var explanation: LossExplanation
-  /// The loss as a function of one number, for `swiftloss plot` and the lesson page.
-  public var plot: PlotProbe
+  /// The loss as a function of one number, for `swiftloss plot` and the lesson page. Every
+  /// registered loss has one (a test checks it); `nil` is for a loss that is not a function of one
+  /// number, which `plot` refuses.
+  public var plot: PlotProbe?
   /// How `--explain` shows a computation step by step (``LossTraceStyle/elementwise`` for a loss
   /// computed element by element).
   public var trace: LossTraceStyle
@@ -26,7 +28,7 @@ public struct LossTeaching: Sendable {
   public var gradientAdjustment: GradientAdjustment?
 
   public init(
-    explanation: LossExplanation, plot: PlotProbe, trace: LossTraceStyle = .elementwise, python: PythonQuirks = .none,
+    explanation: LossExplanation, plot: PlotProbe?, trace: LossTraceStyle = .elementwise, python: PythonQuirks = .none,
     gradientAdjustment: GradientAdjustment? = nil
   ) {
     self.explanation = explanation
