@@ -74,7 +74,8 @@ public enum GradientCheck {
       let extraTerm = adjustment?.extraTerm(tensors, call.reduction)
       var entry = GradientCheckReport.Entry(
         name: name, count: tensor.count, maxAbsoluteError: 0, maxRelativeError: 0, mismatches: 0, kinks: 0,
-        adjustedMaxAbsoluteError: extraTerm == nil ? nil : 0, adjustmentLabel: extraTerm == nil ? nil : adjustment?.label)
+        adjustedMaxAbsoluteError: extraTerm == nil ? nil : 0,
+        adjustmentLabel: extraTerm == nil ? nil : adjustment?.label)
       for i in 0..<tensor.count {
         let x = tensor.storage[i]
         let h = 1e-6 * max(1, abs(x))

@@ -152,7 +152,8 @@ public enum Teaching {
     let optionalTensors = definition.tensors.filter { !$0.isRequired }.map { "\($0.name)=\($0.name)" }
     // Options of the distance function (triplet_margin_with_distance's nn.PairwiseDistance(p, eps))
     // are not keywords of the loss.
-    let keywords = definition.options.filter { !definition.teaching.python.isPairwiseDistanceOption($0) }.map { "\($0.name)=\(PythonText.keyword($0, $0.defaultValue))" }
+    let python = definition.teaching.python
+    let keywords = definition.options.filter { !python.isPairwiseDistanceOption($0) }.map { "\($0.name)=\(PythonText.keyword($0, $0.defaultValue))" }
     // Module: buffers (weight, pos_weight) are constructor arguments; other tensors are call arguments.
     let moduleArgs = optionalTensors + keywords
     let functionalArgs = required + optionalTensors + keywords

@@ -207,7 +207,8 @@ struct TraceContext {
     if !separate.isEmpty { rows.append("(\(separate.joined(separator: ", ")) enter as described in 'swiftloss explain \(definition.shortName)')") }
     trace.step("per element", rows)
     // Weighted means.
-    if reduction == .mean, definition.teaching.trace.weightedMean == .dividesByWeightSum, let weight = tensors[.weight] {
+    let weightedMean = definition.teaching.trace.weightedMean
+    if reduction == .mean, weightedMean == .dividesByWeightSum, let weight = tensors[.weight] {
       let w = Broadcasting.expand(weight, to: shape)
       reduce(elementwise, meanDenominator: Summation.sum(w), denominatorText: "Σ w")
     } else {

@@ -35,7 +35,8 @@ public enum PythonEmitter {
       guard let tensor = tensors[spec.name] else { continue }
       let integer = spec.isInteger(in: tensors)
       if let bare = quirks.bareNumberTensor, spec.key == bare && tensor.rank == 0 && call.isBareNumber(bare) {
-        lines.append("\(spec.name) = \(PythonText.float(tensor.storage[0]))  # a Python float, as PyTorch takes it (no gradient)")
+        lines.append(
+          "\(spec.name) = \(PythonText.float(tensor.storage[0]))  # a Python float, as PyTorch takes it (no gradient)")
       } else {
         lines.append("\(spec.name) = " + literal(tensor, integer: integer, requiresGrad: differentiable.contains(spec.name)))
       }

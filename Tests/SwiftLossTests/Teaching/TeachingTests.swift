@@ -22,10 +22,12 @@ import Testing
   @Test func everyLossHasCompleteTeaching() throws {
     for definition in LossRegistry.all {
       let teaching = definition.teaching
-      #expect(!teaching.explanation.formula.isEmpty && !teaching.explanation.notes.isEmpty, "\(definition.functionalName)")
+      let explanation = teaching.explanation
+      #expect(!explanation.formula.isEmpty && !explanation.notes.isEmpty, "\(definition.functionalName)")
       let probe = try #require(teaching.plot, "\(definition.functionalName): no plot probe")
       let data = try LossPlot.evaluate([definition], points: 21)
-      #expect(data.kind == probe.kind && data.curves.contains { $0.ys.contains(where: \.isFinite) }, "\(definition.functionalName)")
+      let finite = data.curves.contains { $0.ys.contains(where: \.isFinite) }
+      #expect(data.kind == probe.kind && finite, "\(definition.functionalName)")
       let sample = try #require(
         TeachingSamples.base.first { TeachingSamples.registered($0)?.functionalName == definition.functionalName },
         "\(definition.functionalName): no sample call in TeachingSamples")

@@ -442,9 +442,9 @@ extension LossTeaching {
 }
 
 extension PlotProbe {
-  // One feature, one shortlist class and one cluster: the head's logits are (t, 0), and a
-  // target in the shortlist makes the loss two-class cross_entropy over the head (a module:
-  // no reduction option; its elementwise loss is −output).
+  /// One feature, one shortlist class and one cluster: the head's logits are (t, 0), and a
+  /// target in the shortlist makes the loss two-class cross_entropy over the head (a module:
+  /// no reduction option; its elementwise loss is −output).
     // The module's gradient is that of its loss, the mean over the points.
   static let adaptiveLogSoftmax = PlotProbe(kind: .margin, defaultRange: -4...4,
     setting:

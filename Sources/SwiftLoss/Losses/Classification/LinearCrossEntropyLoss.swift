@@ -317,8 +317,9 @@ extension LossTeaching {
 }
 
 extension PlotProbe {
-  // One feature projected by W = [[1], [0]]: the logits (t, 0) of cross_entropy's curve.
-  static let linearCrossEntropy = PlotProbe(kind: .margin, defaultRange: -4...4, setting: "input t, linear_weight [[1], [0]], target 0",
+  /// One feature projected by W = [[1], [0]]: the logits (t, 0) of cross_entropy's curve.
+  static let linearCrossEntropy = PlotProbe(
+    kind: .margin, defaultRange: -4...4, setting: "input t, linear_weight [[1], [0]], target 0",
     tensors: { t, _ in
       ["input": Tensor(validatedShape: [t.count, 1], storage: t), "linear_weight": Tensor(validatedShape: [2, 1], storage: [1, 0]),
        "target": filled(0, t.count)]
@@ -331,7 +332,9 @@ extension PythonQuirks {
   static let linearCrossEntropy = PythonQuirks(
     unwrittenOptions: [OptionKey.outFeatures.name, OptionKey.chunked.name, OptionKey.batchChunkSize.name],
     arguments: { tensors, options in LinearCrossEntropy.pythonArguments(tensors, options) },
-    moduleForm: { tensors, options, keywords in LinearCrossEntropy.pythonModuleForm(tensors, options, keywords: keywords) })
+    moduleForm: { tensors, options, keywords in
+      LinearCrossEntropy.pythonModuleForm(tensors, options, keywords: keywords)
+    })
 }
 
 extension LinearCrossEntropy {

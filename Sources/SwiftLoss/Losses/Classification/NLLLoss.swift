@@ -84,7 +84,7 @@ extension LossTeaching {
 }
 
 extension PlotProbe {
-  // Two classes with log-probabilities (t, log(1 − eᵗ)); nll reads the true class's alone.
+  /// Two classes with log-probabilities (t, log(1 − eᵗ)); nll reads the true class's alone.
   static let nllLoss = PlotProbe(
     kind: .logProbability, defaultRange: -4...0,
     setting: "2 classes, log-probabilities (t, log(1 − eᵗ)), target 0",

@@ -229,7 +229,7 @@ extension LossTeaching {
 }
 
 extension PlotProbe {
-  // input1 = (1, 0), input2 = (cos θ, sin θ): d/dθ = −sin θ·g[0] + cos θ·g[1].
+  /// input1 = (1, 0), input2 = (cos θ, sin θ): d/dθ = −sin θ·g[0] + cos θ·g[1].
   static let cosineEmbeddingLoss = PlotProbe(
     kind: .angle, defaultRange: 0...Double.pi, setting: "input1 (1, 0), input2 (cos θ, sin θ), target −1",
     tensors: { theta, _ in

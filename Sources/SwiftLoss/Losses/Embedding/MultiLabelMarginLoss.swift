@@ -110,7 +110,8 @@ extension LossTeaching {
 }
 
 extension PlotProbe {
-  static let multilabelMarginLoss = PlotProbe(kind: .margin, defaultRange: -4...4, setting: "2 classes, target class 0 with score t, other 0",
+  static let multilabelMarginLoss = PlotProbe(
+    kind: .margin, defaultRange: -4...4, setting: "2 classes, target class 0 with score t, other 0",
     tensors: { t, _ in
       var target: [Double] = []
       target.reserveCapacity(t.count * 2)

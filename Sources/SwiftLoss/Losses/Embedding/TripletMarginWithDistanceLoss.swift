@@ -68,7 +68,8 @@ extension LossTeaching {
 
 extension PlotProbe {
   static let tripletMarginWithDistanceLoss = PlotProbe.triplet(
-    setting: "1 feature: anchor 0, positive 1, negative −t, pairwise distance", options: ["distance_function": .string("pairwise")])
+    setting: "1 feature: anchor 0, positive 1, negative −t, pairwise distance",
+    options: ["distance_function": .string("pairwise")])
 }
 
 extension PythonQuirks {

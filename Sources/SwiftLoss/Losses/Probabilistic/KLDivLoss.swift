@@ -102,8 +102,8 @@ extension LossTeaching {
 }
 
 extension PlotProbe {
-  // One element: the input log-probability t of a class with target probability y (1: the true
-  // class of a one-hot target, where kl_div is nll_loss).
+  /// One element: the input log-probability t of a class with target probability y (1: the true
+  /// class of a one-hot target, where kl_div is nll_loss).
   static let klDiv = PlotProbe(kind: .logProbability, defaultRange: -4...0, setting: "one element, target y = 1",
     tensors: { t, p in ["input": column(t), "target": filled(p["target"] ?? 1, t.count)] }, gradientName: "input",
     sweeps: [
