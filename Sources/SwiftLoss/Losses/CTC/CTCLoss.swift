@@ -244,8 +244,6 @@ extension PlotProbe {
   /// One sample per point: `frames` frames of two classes (blank 0, label 1), the blank with
   /// probability b in each, the target the single label 1. The alignments are the label in one
   /// run of k frames: loss = −log Σ_k (frames − k + 1)·(1 − b)^k·b^(frames − k).
-    // Frame f holds (log b, log(1 − b)): d/db = Σ_f g[f, 0]/b − g[f, 1]/(1 − b). PyTorch's
-    // gradient exceeds the plain partial by exp(log_probs), whose part here sums to 0.
   static let ctcLoss = PlotProbe(kind: .blank, defaultRange: 0.01...0.99, setting: "one label, 2 classes",
     tensors: { b, p in
       let frames = max(1, min(50, Int(p["frames"] ?? 3)))
@@ -258,6 +256,8 @@ extension PlotProbe {
         "input_lengths": filled(Double(frames), b.count), "target_lengths": filled(1, b.count),
       ]
     }, gradientName: "log_probs",
+    // Frame f holds (log b, log(1 − b)): d/db = Σ_f g[f, 0]/b − g[f, 1]/(1 − b). PyTorch's
+    // gradient exceeds the plain partial by exp(log_probs), whose part here sums to 0.
     slope: { b, gradient in
       let frames = b.isEmpty ? 0 : gradient.count / (2 * b.count)
       return b.indices.map { i in

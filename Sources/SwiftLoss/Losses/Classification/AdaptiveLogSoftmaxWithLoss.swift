@@ -445,7 +445,6 @@ extension PlotProbe {
   /// One feature, one shortlist class and one cluster: the head's logits are (t, 0), and a
   /// target in the shortlist makes the loss two-class cross_entropy over the head (a module:
   /// no reduction option; its elementwise loss is −output).
-    // The module's gradient is that of its loss, the mean over the points.
   static let adaptiveLogSoftmax = PlotProbe(kind: .margin, defaultRange: -4...4,
     setting:
       "1 feature t, cutoffs [1], div_value 1, head.weight [[1], [0]], tail weights [[1]] and [[0]], target 0",
@@ -457,6 +456,7 @@ extension PlotProbe {
         "tail.0.1.weight": Tensor(validatedShape: [1, 1], storage: [0]),
       ]
     }, gradientName: "input",
+    // The module's gradient is that of its loss, the mean over the points.
     slope: { t, gradient in gradient.storage.map { $0 * Double(t.count) } },
     options: ["cutoffs": .ints([1]), "div_value": .double(1), "head_bias": .bool(false), "n_classes": .int(2)])
 }
