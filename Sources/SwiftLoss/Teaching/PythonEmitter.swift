@@ -92,7 +92,7 @@ public enum PythonEmitter {
     if let reduce = legacy?.reduce { keywords.append("reduce=\(reduce ? "True" : "False")") }
     let function = "F.\(definition.functionalName)"
     lines.append("loss = \(function)(\((callTensors + keywords).joined(separator: ", ")))")
-    let moduleKeywords = keywords.filter { !callTensors.contains($0) && !$0.hasPrefix("linear_bias=") }
+    let moduleKeywords = keywords.filter { !callTensors.contains($0) }
     if let moduleForm = quirks.moduleForm {
       lines.append(moduleForm(tensors, resolved, moduleKeywords))
     } else {

@@ -20,6 +20,7 @@ import Testing
   /// checks that they are not empty: an explanation, a plot probe whose curve is finite somewhere,
   /// and a trace that runs on a sample call of the loss.
   @Test func everyLossHasCompleteTeaching() throws {
+    let samples = Dictionary(grouping: TeachingSamples.base) { TeachingSamples.registered($0)?.functionalName ?? "" }
     for definition in LossRegistry.all {
       let teaching = definition.teaching
       let explanation = teaching.explanation
@@ -29,8 +30,7 @@ import Testing
       let finite = data.curves.contains { $0.ys.contains(where: \.isFinite) }
       #expect(data.kind == probe.kind && finite, "\(definition.functionalName)")
       let sample = try #require(
-        TeachingSamples.base.first { TeachingSamples.registered($0)?.functionalName == definition.functionalName },
-        "\(definition.functionalName): no sample call in TeachingSamples")
+        samples[definition.functionalName]?.first, "\(definition.functionalName): no sample call in TeachingSamples")
       let trace = try LossTracer.trace(
         try LossCall(definition, tensors: sample.tensors, options: sample.options, bareNumbers: sample.bareNumbers))
       #expect(trace.steps.count >= 2 && !trace.elementwise.isEmpty, "\(definition.functionalName)")
