@@ -9,13 +9,45 @@ public struct TensorSpec: Sendable {
   public var aliases: [String]
   /// One line: the expected shape and meaning.
   public var help: String
+  /// When PyTorch takes this tensor as int64 (class indices, lengths); nil for a float64 tensor.
+  /// `--dtype` leaves an int64 tensor alone, `explain` marks it "integers" and `--emit-python`
+  /// writes it with `dtype=torch.int64`.
+  public var integer: IntegerRule?
 
-  public init(_ key: TensorKey, required: Bool = true, gradient: Bool, aliases: [TensorKey] = [], help: String) {
+  public init(
+    _ key: TensorKey, required: Bool = true, gradient: Bool, aliases: [TensorKey] = [], integer: IntegerRule? = nil,
+    help: String
+  ) {
     self.name = key.name
     self.isRequired = required
     self.hasGradient = gradient
     self.aliases = aliases.map(\.name)
+    self.integer = integer
     self.help = help
+  }
+
+  /// When a tensor is int64 in PyTorch.
+  public enum IntegerRule: Sendable {
+    /// In every call (nll_loss's target, ctc_loss's lengths).
+    case always
+    /// When its shape differs from the input's: class indices, where a tensor of the input's shape
+    /// holds class probabilities (cross_entropy's target).
+    case unlessShapedLikeInput
+    /// When `test` says so for the call's tensors (linear_cross_entropy's target, whose
+    /// probabilities have the logits' shape, not the input's).
+    case when(@Sendable ([String: Tensor]) -> Bool)
+  }
+
+  /// Whether this tensor is int64 in PyTorch for a call with `tensors`.
+  public func isInteger(in tensors: [String: Tensor]) -> Bool {
+    switch integer {
+    case nil: return false
+    case .always: return true
+    case .unlessShapedLikeInput:
+      guard let input = tensors[.input], let target = tensors[name] else { return true }
+      return input.shape != target.shape
+    case .when(let test): return test(tensors)
+    }
   }
 
   public var key: TensorKey { TensorKey(name) }

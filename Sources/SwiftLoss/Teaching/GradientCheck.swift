@@ -14,8 +14,11 @@ public struct GradientCheckReport: Sendable {
     /// Of those, elements at a kink or clamp (the one-sided differences disagree): PyTorch's
     /// subgradient there is a convention, not a derivative.
     public var kinks: Int
-    /// For ctc_loss's log_probs: the largest error once PyTorch's exp(log_probs) term is removed.
+    /// For a tensor whose PyTorch gradient carries an extra term (ctc_loss's log_probs): the
+    /// largest error once that term is removed.
     public var adjustedMaxAbsoluteError: Double?
+    /// What the adjusted row says was removed (the loss's ``GradientAdjustment/label``).
+    public var adjustmentLabel: String?
     public var agrees: Bool { mismatches == 0 }
   }
 
@@ -33,7 +36,7 @@ public struct GradientCheckReport: Sendable {
       else if entry.kinks > 0 { verdict += " (\(entry.kinks) at kinks/clamps)" }
       rows.append([entry.name, String(entry.count), TraceNumber.short(entry.maxAbsoluteError), TraceNumber.short(entry.maxRelativeError), verdict])
       if let adjusted = entry.adjustedMaxAbsoluteError {
-        rows.append(["", "", TraceNumber.short(adjusted), "", "after removing PyTorch's exp(log_probs) term"])
+        rows.append(["", "", TraceNumber.short(adjusted), "", entry.adjustmentLabel ?? ""])
       }
     }
     lines = TextLayout.fit(lines[0], width: width) + TextLayout.grid(rows, indent: 2, width: width)
@@ -67,11 +70,12 @@ public enum GradientCheck {
     var notes: [String] = []
     for (name, gradient) in result.gradients {
       guard let tensor = tensors[name], gradient.count == tensor.count else { continue }
-      let ctcScale = definition.functionalName == "ctc_loss" && name == TensorKey.logProbs.name
-        ? ctcExpScale(tensors, call.reduction) : nil
+      let adjustment = definition.teaching.gradientAdjustment.flatMap { $0.tensor.name == name ? $0 : nil }
+      let extraTerm = adjustment?.extraTerm(tensors, call.reduction)
       var entry = GradientCheckReport.Entry(
         name: name, count: tensor.count, maxAbsoluteError: 0, maxRelativeError: 0, mismatches: 0, kinks: 0,
-        adjustedMaxAbsoluteError: ctcScale == nil ? nil : 0)
+        adjustedMaxAbsoluteError: extraTerm == nil ? nil : 0,
+        adjustmentLabel: extraTerm == nil ? nil : adjustment?.label)
       for i in 0..<tensor.count {
         let x = tensor.storage[i]
         let h = 1e-6 * max(1, abs(x))
@@ -98,48 +102,25 @@ public enum GradientCheck {
             if abs(forward - backward) > 1e-4 * max(1, abs(forward), abs(backward)) || !fp.isFinite || !fm.isFinite { entry.kinks += 1 }
           }
         }
-        if let ctcScale {
-          let adjusted = abs(analytic - ctcScale[i] * exp(x) - numeric)
+        if let extraTerm {
+          let adjusted = abs(analytic - extraTerm[i] - numeric)
           entry.adjustedMaxAbsoluteError = max(entry.adjustedMaxAbsoluteError ?? 0, adjusted.isNaN ? .infinity : adjusted)
         }
       }
       entries.append(entry)
     }
-    if definition.functionalName == "ctc_loss" {
-      notes.append(
-        "ctc_loss: PyTorch's log_probs gradient is exp(log_probs)·g − posterior·g, not the partial derivative dloss/dlog_probs "
-          + "(which lacks the exp(log_probs) term). It is the gradient with respect to the logits once chained through log_softmax "
-          + "(pytorch/pytorch#52241). swiftloss reports PyTorch's value, so a difference here is expected; the second line shows the "
-          + "error with that term removed.")
-    }
+    if let adjustment = definition.teaching.gradientAdjustment { notes.append(adjustment.note) }
     if entries.contains(where: { $0.kinks > 0 }) {
       notes.append(
         "At a kink (|x − y| = 0, a hinge exactly at its margin, a tie, a clamp) the loss has no derivative; PyTorch picks a "
           + "subgradient (usually 0) and swiftloss reports the same, while the finite difference averages the two sides.")
     }
-    if entries.contains(where: { $0.mismatches > $0.kinks }) && definition.functionalName != "ctc_loss" {
+    if entries.contains(where: { $0.mismatches > $0.kinks }) && definition.teaching.gradientAdjustment == nil {
       notes.append(
         "Some elements differ away from a kink: where PyTorch's backward is not the derivative of its forward (BCE's −100 log "
           + "clamp, GaussianNLL's var clamp that the gradient passes through, NaN targets) swiftloss follows PyTorch.")
     }
     if entries.isEmpty { notes.append("\(definition.functionalName) reports no gradients for this call.") }
     return GradientCheckReport(loss: definition.functionalName, entries: entries, notes: notes)
-  }
-
-  /// For ctc_loss: the upstream scale g_b of every log_probs element (0 beyond the input length),
-  /// so that PyTorch's extra term is exp(log_probs)·scale.
-  static func ctcExpScale(_ tensors: [String: Tensor], _ reduction: Reduction) -> [Double]? {
-    guard let lp = tensors[.logProbs], let inputLengths = tensors[.inputLengths], let targetLengths = tensors[.targetLengths],
-      lp.rank == 2 || lp.rank == 3
-    else { return nil }
-    let T = lp.shape[0], N = lp.rank == 3 ? lp.shape[1] : 1, C = lp.shape[lp.rank - 1]
-    guard inputLengths.count == N, targetLengths.count == N else { return nil }
-    var scale = [Double](repeating: 0, count: lp.count)
-    for b in 0..<N {
-      let Tb = Int(exactly: inputLengths.storage[b]) ?? 0, L = Int(exactly: targetLengths.storage[b]) ?? 0
-      let g = reduction == .mean ? 1 / (Double(N) * Double(max(L, 1))) : 1
-      for t in 0..<min(Tb, T) { for c in 0..<C { scale[(t * N + b) * C + c] = g } }
-    }
-    return scale
   }
 }

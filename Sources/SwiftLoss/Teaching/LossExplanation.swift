@@ -14,33 +14,18 @@ public struct LossExplanation: Sendable {
   public var shapes: [String]
   /// The things that trip people up, one paragraph each (issue links where they help).
   public var notes: [String]
-  /// Tensors PyTorch always wants as int64 (class indices, lengths); a tensor whose dtype depends
-  /// on the call (cross_entropy's target) is decided by ``integerWhen`` instead.
-  public var integerTensors: [String]
-  /// For a tensor that is int64 in some calls only: the tensor's name, and whether it is int64 for
-  /// the given tensors (cross_entropy's target holds class indices unless it has the input's shape).
-  public var integerWhen: (name: String, test: @Sendable ([String: Tensor]) -> Bool)?
   /// How PyTorch spells the call, when it is not `nn.Module(...)(...)` and `F.function(...)` (a module
   /// without a functional form: AdaptiveLogSoftmaxWithLoss).
   public var pythonSpellings: [String]?
 
   public init(
-    family: LossFamily, formula: [String], shapes: [String], notes: [String], integerTensors: [String] = [],
-    integerWhen: (name: String, test: @Sendable ([String: Tensor]) -> Bool)? = nil, pythonSpellings: [String]? = nil
+    family: LossFamily, formula: [String], shapes: [String], notes: [String], pythonSpellings: [String]? = nil
   ) {
     self.family = family
     self.formula = formula
     self.shapes = shapes
     self.notes = notes
-    self.integerTensors = integerTensors
-    self.integerWhen = integerWhen
     self.pythonSpellings = pythonSpellings
-  }
-
-  /// Whether tensor `name` is an int64 tensor in PyTorch for this call.
-  public func isIntegerTensor(_ name: String, in tensors: [String: Tensor]) -> Bool {
-    if let integerWhen, integerWhen.name == name { return integerWhen.test(tensors) }
-    return integerTensors.contains(name)
   }
 }
 
@@ -95,12 +80,11 @@ public enum Teaching {
 
   /// The tensors of a loss as (flag, what it is) rows, with the families of named parameters.
   public static func tensorRows(_ definition: LossDefinition) -> [(String, String)] {
-    let explanation = explanation(for: definition)
-    return definition.tensors.map { spec in
+    definition.tensors.map { spec in
       var notes: [String] = []
       if !spec.isRequired { notes.append("optional") }
       notes.append(spec.hasGradient ? "gets a gradient" : "no gradient")
-      if explanation.integerTensors.contains(spec.name) { notes.append("integers") }
+      if spec.integer != nil { notes.append("integers") }
       var left = spec.flag
       if !spec.aliases.isEmpty { left += " (" + spec.aliases.map { "--" + $0.replacingUnderscores() }.joined(separator: ", ") + ")" }
       return (left, spec.help + " [" + notes.joined(separator: ", ") + "]")
@@ -166,10 +150,10 @@ public enum Teaching {
     if let spellings = explanation(for: definition).pythonSpellings { return spellings }
     let required = definition.tensors.filter(\.isRequired).map(\.name)
     let optionalTensors = definition.tensors.filter { !$0.isRequired }.map { "\($0.name)=\($0.name)" }
-    // triplet_margin_with_distance's --p/--eps are nn.PairwiseDistance's, not keywords of the loss.
-    let keywords = definition.options.filter { option in
-      definition.functionalName != "triplet_margin_with_distance_loss" || (!option.declares(.p) && !option.declares(.eps))
-    }.map { "\($0.name)=\(PythonText.keyword($0, $0.defaultValue))" }
+    // Options of the distance function (triplet_margin_with_distance's nn.PairwiseDistance(p, eps))
+    // are not keywords of the loss.
+    let python = definition.teaching.python
+    let keywords = definition.options.filter { !python.isPairwiseDistanceOption($0) }.map { "\($0.name)=\(PythonText.keyword($0, $0.defaultValue))" }
     // Module: buffers (weight, pos_weight) are constructor arguments; other tensors are call arguments.
     let moduleArgs = optionalTensors + keywords
     let functionalArgs = required + optionalTensors + keywords

@@ -94,10 +94,26 @@ public struct PlotData: Sendable {
   public var hasDerivative: Bool { curves.contains { $0.derivative != nil } }
 }
 
-/// `swiftloss plot`: losses as functions of the error or margin, computed by the registry losses
-/// themselves (every point is one sample of a `reduction='none'` call), never by a re-implemented
-/// formula.
-public enum LossPlot {
+/// The shapes of probe several losses share, and the helpers the probes declared in the loss
+/// files build their tensors and positions with.
+extension PlotProbe {
+  /// The regression losses of a residual (l1, mse, smooth_l1, huber): the loss of the error
+  /// `x − y` against target 0.
+  static let residual = PlotProbe(kind: .error, defaultRange: -3...3, setting: "target 0",
+    tensors: { t, _ in ["input": column(t), "target": filled(0, t.count)] }, gradientName: "input",
+    position: { difference($0[.input], $0[.target]) { x, y in x - y } })
+
+  /// The triplet losses: one feature, anchor 0, positive 1, negative −t, so d(a, n) = t (+ eps) and
+  /// the swap's d(p, n) = 1 + t is never the smaller; d/dt = −g(negative).
+  static func triplet(setting: String, options: [String: OptionValue] = [:]) -> PlotProbe {
+    PlotProbe(kind: .negativeDistance, defaultRange: 0...3, setting: setting,
+      tensors: { t, _ in
+        ["anchor": Tensor(repeating: 0, shape: [t.count, 1]), "positive": Tensor(repeating: 1, shape: [t.count, 1]),
+         "negative": Tensor(validatedShape: [t.count, 1], storage: t.map { -$0 })]
+      }, gradientName: "negative", slope: { t, gradient in t.indices.map { -gradient.storage[$0] } },
+      options: options)
+  }
+
   static func column(_ values: [Double]) -> Tensor { Tensor(validatedShape: [values.count], storage: values) }
   static func filled(_ value: Double, _ count: Int) -> Tensor { Tensor(repeating: value, shape: [count]) }
   static func pairs(_ values: [Double], second: Double) -> Tensor {
@@ -105,192 +121,6 @@ public enum LossPlot {
     storage.reserveCapacity(values.count * 2)
     for v in values { storage.append(v); storage.append(second) }
     return Tensor(validatedShape: [values.count, 2], storage: storage)
-  }
-
-  /// The probe of a loss, or `nil` when a one-variable curve would not mean much (the loss depends
-  /// on whole vectors or sequences).
-  public static func probe(for definition: LossDefinition) -> PlotProbe? {
-    probe(named: definition.functionalName)
-  }
-
-  static func probe(named name: String) -> PlotProbe? {
-    switch name {
-    case "l1_loss", "mse_loss", "smooth_l1_loss", "huber_loss":
-      return PlotProbe(kind: .error, defaultRange: -3...3, setting: "target 0",
-        tensors: { t, _ in ["input": column(t), "target": filled(0, t.count)] }, gradientName: "input",
-        position: { difference($0[.input], $0[.target]) { x, y in x - y } })
-    case "gaussian_nll_loss":
-      return PlotProbe(kind: .error, defaultRange: -3...3, setting: "target 0",
-        tensors: { t, p in ["input": column(t), "target": filled(0, t.count), "var": filled(p["var"] ?? 1, t.count)] },
-        gradientName: "input", sweeps: [("var", 1, "the variance held fixed (default 1)")],
-        position: { difference($0[.input], $0[.target]) { x, y in x - y } })
-    case "poisson_nll_loss":
-      return PlotProbe(kind: .input, defaultRange: 0.05...4, setting: "target 2",
-        tensors: { t, _ in ["input": column(t), "target": filled(2, t.count)] }, gradientName: "input")
-    case "ctc_loss":
-      // One sample per point: `frames` frames of two classes (blank 0, label 1), the blank with
-      // probability b in each, the target the single label 1. The alignments are the label in one
-      // run of k frames: loss = −log Σ_k (frames − k + 1)·(1 − b)^k·b^(frames − k).
-      return PlotProbe(kind: .blank, defaultRange: 0.01...0.99, setting: "one label, 2 classes",
-        tensors: { b, p in
-          let frames = max(1, min(50, Int(p["frames"] ?? 3)))
-          var storage: [Double] = []
-          storage.reserveCapacity(frames * b.count * 2)
-          for _ in 0..<frames { for blank in b { storage.append(log(blank)); storage.append(log1p(-blank)) } }
-          return [
-            "log_probs": Tensor(validatedShape: [frames, b.count, 2], storage: storage),
-            "targets": Tensor(repeating: 1, shape: [b.count, 1]),
-            "input_lengths": filled(Double(frames), b.count), "target_lengths": filled(1, b.count),
-          ]
-        }, gradientName: "log_probs",
-        // Frame f holds (log b, log(1 − b)): d/db = Σ_f g[f, 0]/b − g[f, 1]/(1 − b). PyTorch's
-        // gradient exceeds the plain partial by exp(log_probs), whose part here sums to 0.
-        slope: { b, gradient in
-          let frames = b.isEmpty ? 0 : gradient.count / (2 * b.count)
-          return b.indices.map { i in
-            var sum = 0.0
-            for f in 0..<frames {
-              let at = (f * b.count + i) * 2
-              sum += gradient.storage[at] / b[i] - gradient.storage[at + 1] / (1 - b[i])
-            }
-            return sum
-          }
-        }, options: ["blank": .int(0)],
-        sweeps: [("frames", 3, "the number of frames (input length), 1 to 50 (default 3)")])
-    case "nll_loss":
-      // Two classes with log-probabilities (t, log(1 − eᵗ)); nll reads the true class's alone.
-      return PlotProbe(
-        kind: .logProbability, defaultRange: -4...0,
-        setting: "2 classes, log-probabilities (t, log(1 − eᵗ)), target 0",
-        tensors: { t, _ in
-          var storage: [Double] = []
-          storage.reserveCapacity(t.count * 2)
-          for v in t { storage.append(v); storage.append(log1p(-exp(v))) }
-          return ["input": Tensor(validatedShape: [t.count, 2], storage: storage), "target": filled(0, t.count)]
-        }, gradientName: "input", stride: 2,
-        position: { trueClassLogProbabilities($0[.input], $0[.target]) })
-    case "kl_div":
-      // One element: the input log-probability t of a class with target probability y (1: the true
-      // class of a one-hot target, where kl_div is nll_loss).
-      return PlotProbe(kind: .logProbability, defaultRange: -4...0, setting: "one element, target y = 1",
-        tensors: { t, p in ["input": column(t), "target": filled(p["target"] ?? 1, t.count)] }, gradientName: "input",
-        sweeps: [
-          ("target", 1, "the target held fixed (a probability, or a log-probability with --log-target; default 1)")
-        ],
-        position: { tensors in
-          guard let x = tensors[.input], let y = tensors[.target], let first = y.storage.first,
-            y.storage.allSatisfy({ $0 == first })
-          else { return nil }
-          return x.storage
-        })
-    case "multilabel_margin_loss":
-      return PlotProbe(kind: .margin, defaultRange: -4...4, setting: "2 classes, target class 0 with score t, other 0",
-        tensors: { t, _ in
-          var target: [Double] = []
-          target.reserveCapacity(t.count * 2)
-          for _ in t { target.append(0); target.append(-1) }
-          return ["input": pairs(t, second: 0), "target": Tensor(validatedShape: [t.count, 2], storage: target)]
-        }, gradientName: "input", stride: 2)
-    case "adaptive_log_softmax":
-      // One feature, one shortlist class and one cluster: the head's logits are (t, 0), and a
-      // target in the shortlist makes the loss two-class cross_entropy over the head (a module:
-      // no reduction option; its elementwise loss is −output).
-      return PlotProbe(kind: .margin, defaultRange: -4...4,
-        setting:
-          "1 feature t, cutoffs [1], div_value 1, head.weight [[1], [0]], tail weights [[1]] and [[0]], target 0",
-        tensors: { t, _ in
-          [
-            "input": Tensor(validatedShape: [t.count, 1], storage: t), "target": filled(0, t.count),
-            "head.weight": Tensor(validatedShape: [2, 1], storage: [1, 0]),
-            "tail.0.0.weight": Tensor(validatedShape: [1, 1], storage: [1]),
-            "tail.0.1.weight": Tensor(validatedShape: [1, 1], storage: [0]),
-          ]
-        }, gradientName: "input",
-        // The module's gradient is that of its loss, the mean over the points.
-        slope: { t, gradient in gradient.storage.map { $0 * Double(t.count) } },
-        options: ["cutoffs": .ints([1]), "div_value": .double(1), "head_bias": .bool(false), "n_classes": .int(2)])
-    case "cosine_embedding_loss":
-      // input1 = (1, 0), input2 = (cos θ, sin θ): d/dθ = −sin θ·g[0] + cos θ·g[1].
-      return PlotProbe(
-        kind: .angle, defaultRange: 0...Double.pi, setting: "input1 (1, 0), input2 (cos θ, sin θ), target −1",
-        tensors: { theta, _ in
-          var second: [Double] = []
-          second.reserveCapacity(theta.count * 2)
-          for v in theta { second.append(cos(v)); second.append(sin(v)) }
-          return [
-            "input1": pairs([Double](repeating: 1, count: theta.count), second: 0),
-            "input2": Tensor(validatedShape: [theta.count, 2], storage: second), "target": filled(-1, theta.count),
-          ]
-        }, gradientName: "input2",
-        slope: { theta, gradient in
-          theta.indices.map { i in
-            -sin(theta[i]) * gradient.storage[2 * i] + cos(theta[i]) * gradient.storage[2 * i + 1]
-          }
-        },
-        position: { dissimilarAngles($0[.input1], $0[.input2], $0[.target]) })
-    case "triplet_margin_loss", "triplet_margin_with_distance_loss":
-      // One feature: anchor 0, positive 1, negative −t, so d(a, n) = t (+ eps) and the swap's
-      // d(p, n) = 1 + t is never the smaller; d/dt = −g(negative).
-      return PlotProbe(kind: .negativeDistance, defaultRange: 0...3,
-        setting: name == "triplet_margin_loss"
-          ? "1 feature: anchor 0, positive 1, negative −t"
-          : "1 feature: anchor 0, positive 1, negative −t, pairwise distance",
-        tensors: { t, _ in
-          ["anchor": Tensor(repeating: 0, shape: [t.count, 1]), "positive": Tensor(repeating: 1, shape: [t.count, 1]),
-           "negative": Tensor(validatedShape: [t.count, 1], storage: t.map { -$0 })]
-        }, gradientName: "negative", slope: { t, gradient in t.indices.map { -gradient.storage[$0] } },
-        options: name == "triplet_margin_loss" ? [:] : ["distance_function": .string("pairwise")])
-    case "binary_cross_entropy_with_logits":
-      return PlotProbe(kind: .margin, defaultRange: -4...4, setting: "target 1",
-        tensors: { t, _ in ["input": column(t), "target": filled(1, t.count)] }, gradientName: "input",
-        position: { binary($0[.input], $0[.target]) { x, y in y == 1 ? x : -x } })
-    case "soft_margin_loss":
-      return PlotProbe(kind: .margin, defaultRange: -4...4, setting: "target 1",
-        tensors: { t, _ in ["input": column(t), "target": filled(1, t.count)] }, gradientName: "input",
-        position: { difference($0[.input], $0[.target]) { x, y in x * y } })
-    case "multilabel_soft_margin_loss":
-      return PlotProbe(kind: .margin, defaultRange: -4...4, setting: "one class, target 1",
-        tensors: { t, _ in
-          ["input": Tensor(validatedShape: [t.count, 1], storage: t), "target": Tensor(repeating: 1, shape: [t.count, 1])]
-        }, gradientName: "input")
-    case "cross_entropy":
-      return PlotProbe(kind: .margin, defaultRange: -4...4, setting: "2 classes, true logit t, other 0",
-        tensors: { t, _ in ["input": pairs(t, second: 0), "target": filled(0, t.count)] }, gradientName: "input", stride: 2,
-        position: { trueClassMargins($0[.input], $0[.target]) })
-    case "linear_cross_entropy":
-      // One feature projected by W = [[1], [0]]: the logits (t, 0) of cross_entropy's curve.
-      return PlotProbe(kind: .margin, defaultRange: -4...4, setting: "input t, linear_weight [[1], [0]], target 0",
-        tensors: { t, _ in
-          ["input": Tensor(validatedShape: [t.count, 1], storage: t), "linear_weight": Tensor(validatedShape: [2, 1], storage: [1, 0]),
-           "target": filled(0, t.count)]
-        }, gradientName: "input", options: ["out_features": .ints([])])
-    case "multi_margin_loss":
-      return PlotProbe(kind: .margin, defaultRange: -4...4, setting: "2 classes, true score t, other 0",
-        tensors: { t, _ in ["input": pairs(t, second: 0), "target": filled(0, t.count)] }, gradientName: "input", stride: 2)
-    case "margin_ranking_loss":
-      return PlotProbe(kind: .margin, defaultRange: -4...4, setting: "x1 = t, x2 = 0, target 1",
-        tensors: { t, _ in ["input1": column(t), "input2": filled(0, t.count), "target": filled(1, t.count)] },
-        gradientName: "input1",
-        position: { tensors in
-          guard let x1 = tensors[.input1], let x2 = tensors[.input2], let y = tensors[.target],
-            x1.shape == x2.shape, x1.shape == y.shape
-          else { return nil }
-          return (0..<x1.count).map { y.storage[$0] * (x1.storage[$0] - x2.storage[$0]) }
-        })
-    case "binary_cross_entropy":
-      return PlotProbe(kind: .probability, defaultRange: 0.01...1, setting: "target 1",
-        tensors: { t, _ in ["input": column(t), "target": filled(1, t.count)] }, gradientName: "input",
-        position: { binary($0[.input], $0[.target]) { x, y in y == 1 ? x : 1 - x } })
-    case "hinge_embedding_loss":
-      return PlotProbe(kind: .distance, defaultRange: 0...3, setting: "target −1",
-        tensors: { t, _ in ["input": column(t), "target": filled(-1, t.count)] }, gradientName: "input",
-        position: { tensors in
-          guard let x = tensors[.input], let y = tensors[.target], x.shape == y.shape else { return nil }
-          return (0..<x.count).filter { y.storage[$0] == -1 }.map { x.storage[$0] }
-        })
-    default:
-      return nil
-    }
   }
 
   /// `f(x, y)` elementwise over the broadcast of two tensors.
@@ -350,6 +180,16 @@ public enum LossPlot {
       let norms = (Summation.sum(a.map { $0 * $0 }) * Summation.sum(b.map { $0 * $0 })).squareRoot()
       return acos(max(-1, min(1, dot / norms)))
     }
+  }
+}
+
+/// `swiftloss plot`: losses as functions of the error or margin, computed by the registry losses
+/// themselves (every point is one sample of a `reduction='none'` call), never by a re-implemented
+/// formula.
+public enum LossPlot {
+  /// The probe of a loss, declared with its teaching (every loss has one).
+  public static func probe(for definition: LossDefinition) -> PlotProbe? {
+    definition.teaching.plot
   }
 
   /// The names of the losses that can be plotted, in registry order.

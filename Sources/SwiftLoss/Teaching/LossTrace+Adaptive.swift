@@ -70,3 +70,8 @@ extension TraceContext {
       ])
   }
 }
+
+extension LossTraceStyle {
+  /// adaptive_log_softmax: the head and cluster log-probabilities of each target.
+  public static let adaptiveLogSoftmax = LossTraceStyle { $0.adaptive() }
+}

@@ -67,3 +67,8 @@ extension TraceContext {
     }
   }
 }
+
+extension LossTraceStyle {
+  /// ctc_loss: the kernel's α table of each sample and the normalisation by target length.
+  public static let ctc = LossTraceStyle { $0.ctc() }
+}

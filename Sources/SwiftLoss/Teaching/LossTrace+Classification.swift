@@ -258,3 +258,16 @@ extension TraceContext {
     reduce(losses, meanDenominator: Double(losses.count), denominatorText: "n", batch: x.rank == 0 ? 1 : x.shape[0])
   }
 }
+
+extension LossTraceStyle {
+  /// cross_entropy: the kernel's log-softmax per row, the true class's term, weights and smoothing.
+  public static let crossEntropy = LossTraceStyle { $0.crossEntropy() }
+  /// nll_loss: the log-probability picked at each target class, with its weight.
+  public static let nll = LossTraceStyle { $0.nll() }
+  /// binary_cross_entropy: the clamped logs of each probability.
+  public static let binaryCrossEntropy = LossTraceStyle { $0.bce() }
+  /// binary_cross_entropy_with_logits: the stable form with log-sigmoids and pos_weight.
+  public static let binaryCrossEntropyWithLogits = LossTraceStyle { $0.bceWithLogits() }
+  /// kl_div: the pointwise terms y·(log y − x) (or with log targets) and batchmean.
+  public static let klDiv = LossTraceStyle { $0.klDiv() }
+}

@@ -26,7 +26,9 @@ extension TraceContext {
 
   // MARK: - triplet_margin_loss, triplet_margin_with_distance_loss
 
-  mutating func triplet() {
+  /// `distanceFunction`: whether the loss takes `--distance-function` (triplet_margin_with_distance)
+  /// or always uses the pairwise distance with `--p` and `--eps` (triplet_margin).
+  mutating func triplet(distanceFunction: Bool) {
     guard let a = tensors[.anchor], let p = tensors[.positive], let n = tensors[.negative],
       let shape = Broadcasting.shape([a.shape, p.shape, n.shape]), let dims = shape.last, dims > 0
     else { return summary() }
@@ -35,7 +37,7 @@ extension TraceContext {
     let margin = options[.margin], swap = options[.swap]
     let distanceName: String
     let distance: ([Double], [Double]) -> Double
-    if definition.functionalName == "triplet_margin_loss" {
+    if !distanceFunction {
       let order = options[.p], eps = options[.eps]
       distanceName = "d(u, v) = ‖u − v + \(F.short(eps))‖_\(F.short(order))"
       distance = { Self.pairwise($0, $1, p: order, eps: eps) }
@@ -111,4 +113,13 @@ extension TraceContext {
     trace.step("cos = x1·x2 / √((‖x1‖² + ε)·(‖x2‖² + ε)), ε = 1e−12", lines)
     reduce(losses, meanDenominator: Double(rows), denominatorText: "N")
   }
+}
+
+extension LossTraceStyle {
+  /// triplet_margin_loss: the pairwise distances with `--p` and `--eps`, per triplet.
+  public static let tripletMargin = LossTraceStyle { $0.triplet(distanceFunction: false) }
+  /// triplet_margin_with_distance_loss: the distances of `--distance-function`, per triplet.
+  public static let tripletMarginWithDistance = LossTraceStyle { $0.triplet(distanceFunction: true) }
+  /// cosine_embedding_loss: the cosine of each pair and the branch its target picks.
+  public static let cosineEmbedding = LossTraceStyle { $0.cosineEmbedding() }
 }

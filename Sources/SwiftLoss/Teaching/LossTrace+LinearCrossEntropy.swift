@@ -47,3 +47,8 @@ extension TraceContext {
     trace.elementwise = context.trace.elementwise
   }
 }
+
+extension LossTraceStyle {
+  /// linear_cross_entropy: the projection to logits, then cross_entropy's steps.
+  public static let linearCrossEntropy = LossTraceStyle { $0.linearCrossEntropy() }
+}

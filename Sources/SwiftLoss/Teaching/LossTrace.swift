@@ -82,20 +82,7 @@ public enum LossTracer {
     }
     let result = try definition.run(call.with(tensors: tensors, outputs: .all))
     var context = TraceContext(call: call, result: result)
-    switch definition.functionalName {
-    case "cross_entropy": context.crossEntropy()
-    case "linear_cross_entropy": context.linearCrossEntropy()
-    case "nll_loss": context.nll()
-    case "binary_cross_entropy": context.bce()
-    case "binary_cross_entropy_with_logits": context.bceWithLogits()
-    case "kl_div": context.klDiv()
-    case "ctc_loss": context.ctc()
-    case "triplet_margin_loss", "triplet_margin_with_distance_loss": context.triplet()
-    case "cosine_embedding_loss": context.cosineEmbedding()
-    case "multi_margin_loss", "multilabel_margin_loss", "multilabel_soft_margin_loss": context.perSample()
-    case "adaptive_log_softmax": context.adaptive()
-    default: context.pointwise()
-    }
+    definition.teaching.trace.steps(&context)
     return context.trace
   }
 }
@@ -197,7 +184,7 @@ struct TraceContext {
     }
     trace.step("operands", lines)
     let formula = definition.teaching.explanation.formula.filter { !($0.hasPrefix("dl") && $0.contains("/d")) }
-    let regression = ["l1_loss", "mse_loss", "smooth_l1_loss", "huber_loss", "gaussian_nll_loss"].contains(definition.functionalName)
+    let regression = definition.teaching.trace.showsResidual
     var rows: [String] = formula
     let settings = definition.options.filter { !$0.declares(.reduction) }.map { "\($0.name) = \(options.values[$0.name].map(PythonText.option) ?? "?")" }
     if !settings.isEmpty { rows.append("with " + settings.joined(separator: ", ")) }
@@ -220,7 +207,8 @@ struct TraceContext {
     if !separate.isEmpty { rows.append("(\(separate.joined(separator: ", ")) enter as described in 'swiftloss explain \(definition.shortName)')") }
     trace.step("per element", rows)
     // Weighted means.
-    if reduction == .mean, ["l1_loss", "mse_loss"].contains(definition.functionalName), let weight = tensors[.weight] {
+    let weightedMean = definition.teaching.trace.weightedMean
+    if reduction == .mean, weightedMean == .dividesByWeightSum, let weight = tensors[.weight] {
       let w = Broadcasting.expand(weight, to: shape)
       reduce(elementwise, meanDenominator: Summation.sum(w), denominatorText: "Σ w")
     } else {

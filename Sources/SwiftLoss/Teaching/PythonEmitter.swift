@@ -15,9 +15,8 @@ public enum PythonEmitter {
       return try moduleScript(call, result: result, commandLine: commandLine)
     }
     let differentiable = Set(result.gradients.map(\.name))
-    let explanation: LossExplanation? = definition.teaching.explanation
     let resolved = call.options
-    let linearCrossEntropy = definition.functionalName == "linear_cross_entropy"
+    let quirks = definition.teaching.python
 
     var lines: [String] = []
     lines.append("#!/usr/bin/env python3")
@@ -34,21 +33,18 @@ public enum PythonEmitter {
     var keywordTensors: [String] = []
     for spec in definition.tensors {
       guard let tensor = tensors[spec.name] else { continue }
-      let integer = linearCrossEntropy
-        ? spec.key == .target && !differentiable.contains(TensorKey.target.name)  // probability targets get a gradient
-        : explanation?.isIntegerTensor(spec.name, in: tensors) ?? false
-      if definition.functionalName == "gaussian_nll_loss" && spec.key == .var && tensor.rank == 0
-        && call.isBareNumber(.var)
-      {
-        lines.append("var = \(PythonText.float(tensor.storage[0]))  # a Python float, as PyTorch takes it (no gradient)")
+      let integer = spec.isInteger(in: tensors)
+      if let bare = quirks.bareNumberTensor, spec.key == bare && tensor.rank == 0 && call.isBareNumber(bare) {
+        lines.append(
+          "\(spec.name) = \(PythonText.float(tensor.storage[0]))  # a Python float, as PyTorch takes it (no gradient)")
       } else {
         lines.append("\(spec.name) = " + literal(tensor, integer: integer, requiresGrad: differentiable.contains(spec.name)))
       }
       if spec.isRequired { callTensors.append(spec.name) } else { keywordTensors.append("\(spec.name)=\(spec.name)") }
     }
     lines.append("")
-    if linearCrossEntropy {
-      let (renamed, chunking) = linearCrossEntropyArguments(tensors, resolved)
+    if let arguments = quirks.arguments {
+      let (renamed, chunking) = arguments(tensors, resolved)
       callTensors = callTensors.map { renamed[$0] ?? $0 }
       keywordTensors = keywordTensors.map { keyword in renamed.first { keyword == "\($0.key)=\($0.key)" }.map { "\($0.key)=\($0.value)" } ?? keyword }
       keywordTensors += chunking
@@ -64,8 +60,7 @@ public enum PythonEmitter {
         if legacy == nil { keywords.append("reduction=\(PythonText.option(value))") }
         continue
       }
-      let pairwiseArguments = definition.functionalName == "triplet_margin_with_distance_loss"
-        && (options[OptionKey.p.name] != nil || options[OptionKey.eps.name] != nil)
+      let pairwiseArguments = quirks.pairwiseDistanceOptions.contains { options[$0.name] != nil }
       if spec.declares(.distanceFunction) {
         if case .string(let word) = value, word != "pairwise" || given || pairwiseArguments {
           // --p/--eps: the distance function is nn.PairwiseDistance(p, eps) itself.
@@ -77,13 +72,15 @@ public enum PythonEmitter {
         }
         continue
       }
-      if definition.functionalName == "triplet_margin_with_distance_loss" && (spec.declares(.p) || spec.declares(.eps)) {
+      if quirks.isPairwiseDistanceOption(spec) {
         continue  // arguments of nn.PairwiseDistance, written into distance_function above
       }
       guard given else { continue }
-      if linearCrossEntropy && ["out_features", "chunked", "batch_chunk_size"].contains(spec.name) { continue }
+      if quirks.unwrittenOptions.contains(spec.name) { continue }
       let text: String
-      if definition.functionalName == "multi_margin_loss", spec.declares(.p), case .double(let p) = value, p == p.rounded(), abs(p) < 1e9 {
+      if quirks.integralOptions.contains(where: { spec.declares($0) }), case .double(let p) = value, p == p.rounded(),
+        abs(p) < 1e9
+      {
         text = String(Int(p))
       } else {
         text = PythonText.option(value)
@@ -95,9 +92,9 @@ public enum PythonEmitter {
     if let reduce = legacy?.reduce { keywords.append("reduce=\(reduce ? "True" : "False")") }
     let function = "F.\(definition.functionalName)"
     lines.append("loss = \(function)(\((callTensors + keywords).joined(separator: ", ")))")
-    let moduleKeywords = keywords.filter { !callTensors.contains($0) && !$0.hasPrefix("linear_bias=") }
-    if linearCrossEntropy {
-      lines.append(linearCrossEntropyModuleForm(tensors, resolved, keywords: moduleKeywords))
+    let moduleKeywords = keywords.filter { !callTensors.contains($0) }
+    if let moduleForm = quirks.moduleForm {
+      lines.append(moduleForm(tensors, resolved, moduleKeywords))
     } else {
       lines.append("# module form: torch.nn.\(definition.moduleName)(\(moduleKeywords.joined(separator: ", ")))(\(callTensors.joined(separator: ", ")))")
     }
@@ -111,45 +108,6 @@ public enum PythonEmitter {
       lines.append("print('grad \(name):', \(name).grad.tolist())")
     }
     return lines.joined(separator: "\n") + "\n"
-  }
-
-  /// linear_cross_entropy's arguments that are not plain tensors: the flat module parameters
-  /// reshaped as `LinearCrossEntropyLoss.forward` reshapes them (the gradient still reaches the
-  /// flat tensor), and `options=LinearCrossEntropyOptions(...)` for the chunked path.
-  static func linearCrossEntropyArguments(
-    _ tensors: [String: Tensor], _ options: LossOptions
-  ) -> (renamed: [String: String], keywords: [String]) {
-    var renamed: [String: String] = [:]
-    let outFeatures = options[.outFeatures]
-    if !outFeatures.isEmpty, let weight = tensors[.linearWeight], weight.rank == 2 {
-      let perClass = max(1, outFeatures.reduce(1, *))
-      let dims = outFeatures.map(String.init).joined(separator: ", ")
-      renamed[TensorKey.linearWeight.name] = "linear_weight.reshape(\(weight.shape[0] / perClass), \(dims), \(weight.shape[1]))"
-      if let bias = tensors[.linearBias], bias.rank == 1 {
-        renamed[TensorKey.linearBias.name] = "linear_bias.reshape(\(bias.shape[0] / perClass), \(dims))"
-      }
-    }
-    var keywords: [String] = []
-    let size = options[.batchChunkSize]
-    if options[.chunked] || size > 0 {
-      keywords.append("options=torch.nn.LinearCrossEntropyOptions(\(size > 0 ? "batch_chunk_size=\(size)" : ""))")
-    }
-    return (renamed, keywords)
-  }
-
-  /// The module takes `in_features` and `num_classes` and owns the projection as a flat `nn.Linear`.
-  static func linearCrossEntropyModuleForm(_ tensors: [String: Tensor], _ options: LossOptions, keywords: [String]) -> String {
-    guard let weight = tensors[.linearWeight], weight.rank >= 2 else { return "# module form: torch.nn.LinearCrossEntropyLoss" }
-    let outFeatures = options[.outFeatures]
-    let out = outFeatures.isEmpty ? Array(weight.shape.dropFirst().dropLast()) : outFeatures
-    let perClass = max(1, out.reduce(1, *))
-    let classes = outFeatures.isEmpty ? weight.shape[0] : weight.shape[0] / perClass
-    var arguments = ["\(weight.shape[weight.rank - 1])", "\(classes)"]
-    if !out.isEmpty { arguments.append("out_features=\(Shape.describe(out))") }
-    if tensors[.linearBias] != nil { arguments.append("bias=True") }
-    arguments += keywords.filter { !$0.hasPrefix("linear_bias=") }
-    return "# module form: m = torch.nn.LinearCrossEntropyLoss(\(arguments.joined(separator: ", "))); "
-      + "m.linear.weight (and .bias) hold the projection, flat: (C·d1·…·dk, in_features); loss = m(input, target)"
   }
 
   /// A module built from its constructor's arguments and loaded with the given `state_dict`

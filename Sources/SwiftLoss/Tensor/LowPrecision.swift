@@ -135,25 +135,8 @@ enum Float16Bits {
 
 extension LossDefinition {
   /// The tensors PyTorch takes as int64 for this loss and these tensors (class indices, CTC
-  /// targets and lengths): `--dtype` leaves them alone.
+  /// targets and lengths, as each ``TensorSpec`` declares): `--dtype` leaves them alone.
   public func integralTensors(_ tensors: [String: Tensor]) -> Set<String> {
-    switch functionalName {
-    case "nll_loss", "multi_margin_loss", "multilabel_margin_loss", "adaptive_log_softmax":
-      return ["target"]
-    case "linear_cross_entropy":
-      // Class indices have one dimension fewer than the features; probabilities are floating.
-      if let input = tensors[.input], let target = tensors[.target], target.rank < input.rank { return ["target"] }
-      return []
-    case "ctc_loss":
-      return ["targets", "input_lengths", "target_lengths"]
-    case "cross_entropy":
-      // Class indices when the target's shape differs from the input's (PyTorch's rule).
-      if let input = tensors[.input], let target = tensors[.target], input.shape != target.shape {
-        return ["target"]
-      }
-      return []
-    default:
-      return []
-    }
+    Set(self.tensors.filter { $0.isInteger(in: tensors) }.map(\.name))
   }
 }

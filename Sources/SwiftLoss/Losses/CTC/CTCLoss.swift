@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 extension LossDefinition {
   /// `torch.nn.CTCLoss` / `F.ctc_loss`: the connectionist temporal classification loss.
   ///
@@ -19,10 +23,10 @@ extension LossDefinition {
         .logProbs, gradient: true, aliases: [.input],
         help: "(T, N, C) or unbatched (T, C) log-probabilities over C classes (e.g. log_softmax outputs)"),
       TensorSpec(
-        .targets, gradient: false, aliases: [.target],
+        .targets, gradient: false, aliases: [.target], integer: .always,
         help: "labels in [0, C) other than blank: padded (N, S) or concatenated (sum of target_lengths,)"),
-      TensorSpec(.inputLengths, gradient: false, help: "(N,) frames used per sample, each in [0, T]"),
-      TensorSpec(.targetLengths, gradient: false, help: "(N,) labels per sample, each ≥ 0"),
+      TensorSpec(.inputLengths, gradient: false, integer: .always, help: "(N,) frames used per sample, each in [0, T]"),
+      TensorSpec(.targetLengths, gradient: false, integer: .always, help: "(N,) labels per sample, each ≥ 0"),
     ],
     options: [
       .reduction(
@@ -231,7 +235,72 @@ extension LossTeaching {
         "'mean' divides each sample's loss by its target length before averaging over the batch.",
         "If an input is too short for its target (T < L + number of repeated adjacent labels), the loss is inf and the gradient NaN: use zero_infinity=True (#14335).",
         "The time dimension comes first: (T, N, C), not (N, T, C). Lengths are integers; labels must not equal blank (swiftloss rejects them; PyTorch silently uses them).",
-      ],
-      integerTensors: ["targets", "input_lengths", "target_lengths"])
+      ]),
+    plot: .ctcLoss, trace: .ctc, gradientAdjustment: .ctcLoss
   )
+}
+
+extension PlotProbe {
+  /// One sample per point: `frames` frames of two classes (blank 0, label 1), the blank with
+  /// probability b in each, the target the single label 1. The alignments are the label in one
+  /// run of k frames: loss = −log Σ_k (frames − k + 1)·(1 − b)^k·b^(frames − k).
+  static let ctcLoss = PlotProbe(kind: .blank, defaultRange: 0.01...0.99, setting: "one label, 2 classes",
+    tensors: { b, p in
+      let frames = max(1, min(50, Int(p["frames"] ?? 3)))
+      var storage: [Double] = []
+      storage.reserveCapacity(frames * b.count * 2)
+      for _ in 0..<frames { for blank in b { storage.append(log(blank)); storage.append(log1p(-blank)) } }
+      return [
+        "log_probs": Tensor(validatedShape: [frames, b.count, 2], storage: storage),
+        "targets": Tensor(repeating: 1, shape: [b.count, 1]),
+        "input_lengths": filled(Double(frames), b.count), "target_lengths": filled(1, b.count),
+      ]
+    }, gradientName: "log_probs",
+    // Frame f holds (log b, log(1 − b)): d/db = Σ_f g[f, 0]/b − g[f, 1]/(1 − b). PyTorch's
+    // gradient exceeds the plain partial by exp(log_probs), whose part here sums to 0.
+    slope: { b, gradient in
+      let frames = b.isEmpty ? 0 : gradient.count / (2 * b.count)
+      return b.indices.map { i in
+        var sum = 0.0
+        for f in 0..<frames {
+          let at = (f * b.count + i) * 2
+          sum += gradient.storage[at] / b[i] - gradient.storage[at + 1] / (1 - b[i])
+        }
+        return sum
+      }
+    }, options: ["blank": .int(0)],
+    sweeps: [("frames", 3, "the number of frames (input length), 1 to 50 (default 3)")])
+}
+
+extension GradientAdjustment {
+  /// PyTorch's log_probs gradient carries exp(log_probs)·g beside −posterior·g (pytorch/pytorch#52241).
+  static let ctcLoss = GradientAdjustment(
+    tensor: .logProbs, label: "after removing PyTorch's exp(log_probs) term",
+    note: "ctc_loss: PyTorch's log_probs gradient is exp(log_probs)·g − posterior·g, not the partial derivative dloss/dlog_probs "
+      + "(which lacks the exp(log_probs) term). It is the gradient with respect to the logits once chained through log_softmax "
+      + "(pytorch/pytorch#52241). swiftloss reports PyTorch's value, so a difference here is expected; the second line shows the "
+      + "error with that term removed."
+  ) { tensors, reduction in
+    guard let scale = CTCLoss.expScale(tensors, reduction), let logProbs = tensors[.logProbs] else { return nil }
+    return zip(scale, logProbs.storage).map { $0 * exp($1) }
+  }
+}
+
+extension CTCLoss {
+  /// For ctc_loss: the upstream scale g_b of every log_probs element (0 beyond the input length),
+  /// so that PyTorch's extra term is exp(log_probs)·scale.
+  static func expScale(_ tensors: [String: Tensor], _ reduction: Reduction) -> [Double]? {
+    guard let lp = tensors[.logProbs], let inputLengths = tensors[.inputLengths], let targetLengths = tensors[.targetLengths],
+      lp.rank == 2 || lp.rank == 3
+    else { return nil }
+    let T = lp.shape[0], N = lp.rank == 3 ? lp.shape[1] : 1, C = lp.shape[lp.rank - 1]
+    guard inputLengths.count == N, targetLengths.count == N else { return nil }
+    var scale = [Double](repeating: 0, count: lp.count)
+    for b in 0..<N {
+      let Tb = Int(exactly: inputLengths.storage[b]) ?? 0, L = Int(exactly: targetLengths.storage[b]) ?? 0
+      let g = reduction == .mean ? 1 / (Double(N) * Double(max(L, 1))) : 1
+      for t in 0..<min(Tb, T) { for c in 0..<C { scale[(t * N + b) * C + c] = g } }
+    }
+    return scale
+  }
 }

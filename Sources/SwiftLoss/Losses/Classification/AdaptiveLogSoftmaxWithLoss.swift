@@ -369,7 +369,7 @@ extension LossDefinition {
     summary: "adaptive softmax: a head over the frequent classes and clusters, low-rank clusters for the rest",
     tensors: [
       TensorSpec(.input, gradient: true, help: "features (N, in_features), or (in_features) with a 0-d target"),
-      TensorSpec(.target, gradient: false, help: "class indices in [0, n_classes) (N), or 0-d"),
+      TensorSpec(.target, gradient: false, integer: .always, help: "class indices in [0, n_classes) (N), or 0-d"),
     ],
     tensorFamilies: [
       TensorFamily(["head.weight"], gradient: true, help: "the head's weight (cutoffs[0] + clusters, in_features)") { _ in 1 },
@@ -433,10 +433,30 @@ extension LossTeaching {
         "There is no reduction argument: the loss is always the mean of −output. The module also has log_prob() and predict(), which swiftloss does not compute.",
         "Targets are int64 class indices in [0, n_classes − 1]; anything else is PyTorch's 'Target values should be in [0, n_classes − 1]' error.",
       ],
-      integerTensors: ["target"],
       pythonSpellings: [
         "m = torch.nn.AdaptiveLogSoftmaxWithLoss(in_features, n_classes, cutoffs, div_value=4.0, head_bias=False)",
         "m.load_state_dict(state_dict);  output, loss = m(input, target)   (a module only: no functional form)",
-      ])
+      ]),
+    plot: .adaptiveLogSoftmax, trace: .adaptiveLogSoftmax
   )
+}
+
+extension PlotProbe {
+  /// One feature, one shortlist class and one cluster: the head's logits are (t, 0), and a
+  /// target in the shortlist makes the loss two-class cross_entropy over the head (a module:
+  /// no reduction option; its elementwise loss is −output).
+  static let adaptiveLogSoftmax = PlotProbe(kind: .margin, defaultRange: -4...4,
+    setting:
+      "1 feature t, cutoffs [1], div_value 1, head.weight [[1], [0]], tail weights [[1]] and [[0]], target 0",
+    tensors: { t, _ in
+      [
+        "input": Tensor(validatedShape: [t.count, 1], storage: t), "target": filled(0, t.count),
+        "head.weight": Tensor(validatedShape: [2, 1], storage: [1, 0]),
+        "tail.0.0.weight": Tensor(validatedShape: [1, 1], storage: [1]),
+        "tail.0.1.weight": Tensor(validatedShape: [1, 1], storage: [0]),
+      ]
+    }, gradientName: "input",
+    // The module's gradient is that of its loss, the mean over the points.
+    slope: { t, gradient in gradient.storage.map { $0 * Double(t.count) } },
+    options: ["cutoffs": .ints([1]), "div_value": .double(1), "head_bias": .bool(false), "n_classes": .int(2)])
 }

@@ -85,6 +85,13 @@ extension LossTeaching {
         "The logs are clamped at −100, so a confident wrong prediction costs at most 100 and never inf (undocumented until PR #33160, issue #31453). The gradient is not the derivative of that clamped value: it uses (x − y)/max(x(1 − x), 1e−12) and can reach ±1e12.",
         "Inputs outside [0, 1] (including NaN) are an error, and so are targets outside [0, 1].",
         "Targets must be floating point in PyTorch (\"Found dtype Long but expected Float\", #45373).",
-      ])
+      ]),
+    plot: .binaryCrossEntropy, trace: .binaryCrossEntropy
   )
+}
+
+extension PlotProbe {
+  static let binaryCrossEntropy = PlotProbe(kind: .probability, defaultRange: 0.01...1, setting: "target 1",
+    tensors: { t, _ in ["input": column(t), "target": filled(1, t.count)] }, gradientName: "input",
+    position: { binary($0[.input], $0[.target]) { x, y in y == 1 ? x : 1 - x } })
 }

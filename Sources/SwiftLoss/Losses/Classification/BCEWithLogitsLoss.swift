@@ -76,6 +76,13 @@ extension LossTeaching {
         "pos_weight broadcasts from the right like any tensor: for (N, C) use (C); for (N, C, H, W) per-class weights need shape (C, 1, 1) — a (C) pos_weight would align with W (#27936, #65702).",
         "Weights do not change the 'mean' denominator: mean = Σ w_il_i / n.",
         "x = ±inf gives NaN (0·inf), unlike the finite extremes (#102894).",
-      ])
+      ]),
+    plot: .binaryCrossEntropyWithLogits, trace: .binaryCrossEntropyWithLogits
   )
+}
+
+extension PlotProbe {
+  static let binaryCrossEntropyWithLogits = PlotProbe(kind: .margin, defaultRange: -4...4, setting: "target 1",
+    tensors: { t, _ in ["input": column(t), "target": filled(1, t.count)] }, gradientName: "input",
+    position: { binary($0[.input], $0[.target]) { x, y in y == 1 ? x : -x } })
 }

@@ -11,7 +11,7 @@ extension LossDefinition {
     tensors: [
       TensorSpec(.input, gradient: true, help: "logits (C), (N, C) or (N, C, d1, ..., dk); class dimension 0 for 1-D, else 1"),
       TensorSpec(
-        .target, gradient: true,
+        .target, gradient: true, integer: .unlessShapedLikeInput,
         help: "class indices ((), (N) or (N, d1, ..., dk)), or class probabilities of the input's shape "
           + "(chosen by shape, as PyTorch does); only probabilities get a gradient"),
       TensorSpec(
@@ -232,12 +232,13 @@ extension LossTeaching {
         "ignore_index only removes the NLL term of the ignored positions: an in-range ignore_index class still sits in every row's softmax denominator and shapes the other probabilities (#63004), and −inf logits on ignored rows can still inject NaN gradients (#11551).",
         "Label smoothing gives ε/C to every class, including the true one (so the true class gets 1 − ε + ε/C); with weights the smoothing term is weighted by w_c but normalised by Σ w[y_n] (#104776, #148884).",
         "Index targets must be int64 in PyTorch (\"expected scalar type Long but found Float\"); swiftloss accepts any integral numbers.",
-      ],
-      integerTensors: ["target"],
-      // Class indices unless the target has the input's shape (probabilities).
-      integerWhen: ("target", { tensors in
-        guard let input = tensors[.input], let target = tensors[.target] else { return true }
-        return input.shape != target.shape
-      }))
+      ]),
+    plot: .crossEntropy, trace: .crossEntropy
   )
+}
+
+extension PlotProbe {
+  static let crossEntropy = PlotProbe(kind: .margin, defaultRange: -4...4, setting: "2 classes, true logit t, other 0",
+    tensors: { t, _ in ["input": pairs(t, second: 0), "target": filled(0, t.count)] }, gradientName: "input", stride: 2,
+    position: { trueClassMargins($0[.input], $0[.target]) })
 }

@@ -23,6 +23,13 @@ extension LossDefinition {
           + "linear.weight (C·d1·…·dk, in_features) with --out-features"),
       TensorSpec(
         .target, gradient: true,
+        // Class indices unless the target has the logits' shape (probabilities).
+        integer: .when { tensors in
+          guard let input = tensors[.input], let target = tensors[.target], let weight = tensors[.linearWeight] else {
+            return true
+          }
+          return !LinearCrossEntropy.looksLikeProbabilities(target: target, input: input, linearWeight: weight)
+        },
         help: "class indices ((), (N) or (N, d1, ..., dk)), or class probabilities of the logits' shape "
           + "((C), (N, C) or (N, C, d1, ..., dk)); only probabilities get a gradient"),
       TensorSpec(
@@ -304,13 +311,69 @@ extension LossTeaching {
         "nn.LinearCrossEntropyLoss(in_features, num_classes, out_features=(d1, …), bias=True) keeps a flat nn.Linear: its state_dict has linear.weight (C·d1·…·dk, in_features) and linear.bias (C·d1·…·dk); forward reshapes them to (C, d1, …, dk, in_features) and (C, d1, …, dk). Give those tensors with --out-features d1,…,dk; the gradients come back in the shape given.",
         "The module checks label_smoothing ∈ [0, 1] in its constructor (a negative value is an error there); the functional, which swiftloss follows, treats a negative value as 0.",
         "The module's weight (class weights) is a buffer: it gets a gradient in swiftloss only where the functional gives one (probability targets), as in cross_entropy.",
-      ],
-      integerTensors: ["target"],
-      integerWhen: ("target", { tensors in
-        guard let input = tensors[.input], let target = tensors[.target], let weight = tensors[.linearWeight] else {
-          return true
-        }
-        return !LinearCrossEntropy.looksLikeProbabilities(target: target, input: input, linearWeight: weight)
-      }))
+      ]),
+    plot: .linearCrossEntropy, trace: .linearCrossEntropy, python: .linearCrossEntropy
   )
+}
+
+extension PlotProbe {
+  /// One feature projected by W = [[1], [0]]: the logits (t, 0) of cross_entropy's curve.
+  static let linearCrossEntropy = PlotProbe(
+    kind: .margin, defaultRange: -4...4, setting: "input t, linear_weight [[1], [0]], target 0",
+    tensors: { t, _ in
+      ["input": Tensor(validatedShape: [t.count, 1], storage: t), "linear_weight": Tensor(validatedShape: [2, 1], storage: [1, 0]),
+       "target": filled(0, t.count)]
+    }, gradientName: "input", options: ["out_features": .ints([])])
+}
+
+extension PythonQuirks {
+  /// The chunking options are `options=LinearCrossEntropyOptions(...)`, `out_features` reshapes the
+  /// flat module parameters, and the module form owns the projection.
+  static let linearCrossEntropy = PythonQuirks(
+    unwrittenOptions: [OptionKey.outFeatures.name, OptionKey.chunked.name, OptionKey.batchChunkSize.name],
+    arguments: { tensors, options in LinearCrossEntropy.pythonArguments(tensors, options) },
+    moduleForm: { tensors, options, keywords in
+      LinearCrossEntropy.pythonModuleForm(tensors, options, keywords: keywords)
+    })
+}
+
+extension LinearCrossEntropy {
+  /// linear_cross_entropy's arguments that are not plain tensors: the flat module parameters
+  /// reshaped as `LinearCrossEntropyLoss.forward` reshapes them (the gradient still reaches the
+  /// flat tensor), and `options=LinearCrossEntropyOptions(...)` for the chunked path.
+  static func pythonArguments(
+    _ tensors: [String: Tensor], _ options: LossOptions
+  ) -> (renamed: [String: String], keywords: [String]) {
+    var renamed: [String: String] = [:]
+    let outFeatures = options[.outFeatures]
+    if !outFeatures.isEmpty, let weight = tensors[.linearWeight], weight.rank == 2 {
+      let perClass = max(1, outFeatures.reduce(1, *))
+      let dims = outFeatures.map(String.init).joined(separator: ", ")
+      renamed[TensorKey.linearWeight.name] = "linear_weight.reshape(\(weight.shape[0] / perClass), \(dims), \(weight.shape[1]))"
+      if let bias = tensors[.linearBias], bias.rank == 1 {
+        renamed[TensorKey.linearBias.name] = "linear_bias.reshape(\(bias.shape[0] / perClass), \(dims))"
+      }
+    }
+    var keywords: [String] = []
+    let size = options[.batchChunkSize]
+    if options[.chunked] || size > 0 {
+      keywords.append("options=torch.nn.LinearCrossEntropyOptions(\(size > 0 ? "batch_chunk_size=\(size)" : ""))")
+    }
+    return (renamed, keywords)
+  }
+
+  /// The module takes `in_features` and `num_classes` and owns the projection as a flat `nn.Linear`.
+  static func pythonModuleForm(_ tensors: [String: Tensor], _ options: LossOptions, keywords: [String]) -> String {
+    guard let weight = tensors[.linearWeight], weight.rank >= 2 else { return "# module form: torch.nn.LinearCrossEntropyLoss" }
+    let outFeatures = options[.outFeatures]
+    let out = outFeatures.isEmpty ? Array(weight.shape.dropFirst().dropLast()) : outFeatures
+    let perClass = max(1, out.reduce(1, *))
+    let classes = outFeatures.isEmpty ? weight.shape[0] : weight.shape[0] / perClass
+    var arguments = ["\(weight.shape[weight.rank - 1])", "\(classes)"]
+    if !out.isEmpty { arguments.append("out_features=\(Shape.describe(out))") }
+    if tensors[.linearBias] != nil { arguments.append("bias=True") }
+    arguments += keywords.filter { !$0.hasPrefix("linear_bias=") }
+    return "# module form: m = torch.nn.LinearCrossEntropyLoss(\(arguments.joined(separator: ", "))); "
+      + "m.linear.weight (and .bias) hold the projection, flat: (C·d1·…·dk, in_features); loss = m(input, target)"
+  }
 }

@@ -98,6 +98,14 @@ extension LossTeaching {
         "Targets are multi-hot vectors (1 where the label applies, 0 elsewhere). MultiLabelMarginLoss, with a similar name, wants the opposite: lists of class indices padded with −1 (#15863, #92000).",
         "It equals binary_cross_entropy_with_logits(x, y, weight, reduction='none').mean(dim=−1) followed by the reduction.",
         "Stable for any logits (uses log σ).",
-      ])
+      ]),
+    plot: .multilabelSoftMarginLoss, trace: .perSample
   )
+}
+
+extension PlotProbe {
+  static let multilabelSoftMarginLoss = PlotProbe(kind: .margin, defaultRange: -4...4, setting: "one class, target 1",
+    tensors: { t, _ in
+      ["input": Tensor(validatedShape: [t.count, 1], storage: t), "target": Tensor(repeating: 1, shape: [t.count, 1])]
+    }, gradientName: "input")
 }

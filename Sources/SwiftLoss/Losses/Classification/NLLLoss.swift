@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 extension LossDefinition {
   /// `torch.nn.NLLLoss` / `F.nll_loss` (and the deprecated `nn.NLLLoss2d`, which behaves identically).
   public static let nllLoss = LossDefinition(
@@ -56,7 +60,21 @@ extension LossTeaching {
         "The weighted mean divides by Σ w[y_n] of the non-ignored targets (#25571); all targets ignored → NaN (#70348).",
         "NLLLoss2d is a deprecated alias with identical behaviour.",
         "Targets must be int64 in PyTorch; the weight gets no gradient (PyTorch raises if it requires one).",
-      ],
-      integerTensors: ["target"])
+      ]),
+    plot: .nllLoss, trace: .nll
   )
+}
+
+extension PlotProbe {
+  /// Two classes with log-probabilities (t, log(1 − eᵗ)); nll reads the true class's alone.
+  static let nllLoss = PlotProbe(
+    kind: .logProbability, defaultRange: -4...0,
+    setting: "2 classes, log-probabilities (t, log(1 − eᵗ)), target 0",
+    tensors: { t, _ in
+      var storage: [Double] = []
+      storage.reserveCapacity(t.count * 2)
+      for v in t { storage.append(v); storage.append(log1p(-exp(v))) }
+      return ["input": Tensor(validatedShape: [t.count, 2], storage: storage), "target": filled(0, t.count)]
+    }, gradientName: "input", stride: 2,
+    position: { trueClassLogProbabilities($0[.input], $0[.target]) })
 }

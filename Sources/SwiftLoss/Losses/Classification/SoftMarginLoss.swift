@@ -59,6 +59,13 @@ extension LossTeaching {
         "This is logistic regression's loss for ±1 labels: soft_margin_loss(x, 2y − 1) = binary_cross_entropy_with_logits(x, y) for y ∈ {0, 1}.",
         "PyTorch computes log1p(exp(−y·x)) directly, so −y·x above ≈ 709.8 overflows to inf (and NaN gradients), unlike BCEWithLogits.",
         "The target gets no gradient (PyTorch raises if it requires one).",
-      ])
+      ]),
+    plot: .softMarginLoss
   )
+}
+
+extension PlotProbe {
+  static let softMarginLoss = PlotProbe(kind: .margin, defaultRange: -4...4, setting: "target 1",
+    tensors: { t, _ in ["input": column(t), "target": filled(1, t.count)] }, gradientName: "input",
+    position: { difference($0[.input], $0[.target]) { x, y in x * y } })
 }

@@ -206,6 +206,28 @@ extension LossTeaching {
         "ε is added to the squared norms (not to the norms, as in F.cosine_similarity), so results differ slightly from 1 − cosine_similarity.",
         "Targets other than ±1 contribute 0. The target gets no gradient.",
         "margin is in cosine units (−1 to 1); 0 to 0.5 is typical. A zero vector gives a finite but huge gradient.",
-      ])
+      ]),
+    plot: .cosineEmbeddingLoss, trace: .cosineEmbedding
   )
+}
+
+extension PlotProbe {
+  /// input1 = (1, 0), input2 = (cos θ, sin θ): d/dθ = −sin θ·g[0] + cos θ·g[1].
+  static let cosineEmbeddingLoss = PlotProbe(
+    kind: .angle, defaultRange: 0...Double.pi, setting: "input1 (1, 0), input2 (cos θ, sin θ), target −1",
+    tensors: { theta, _ in
+      var second: [Double] = []
+      second.reserveCapacity(theta.count * 2)
+      for v in theta { second.append(cos(v)); second.append(sin(v)) }
+      return [
+        "input1": pairs([Double](repeating: 1, count: theta.count), second: 0),
+        "input2": Tensor(validatedShape: [theta.count, 2], storage: second), "target": filled(-1, theta.count),
+      ]
+    }, gradientName: "input2",
+    slope: { theta, gradient in
+      theta.indices.map { i in
+        -sin(theta[i]) * gradient.storage[2 * i] + cos(theta[i]) * gradient.storage[2 * i + 1]
+      }
+    },
+    position: { dissimilarAngles($0[.input1], $0[.input2], $0[.target]) })
 }

@@ -60,6 +60,16 @@ extension LossTeaching {
         "The input is usually a distance (e.g. L1 between two embeddings): similar pairs (y = 1) are pulled to 0, dissimilar pairs (y = −1) pushed beyond margin.",
         "Targets other than ±1 are not rejected: they get both terms.",
         "The target gets no gradient; at x = margin (y = −1) the gradient is 0.",
-      ])
+      ]),
+    plot: .hingeEmbeddingLoss
   )
+}
+
+extension PlotProbe {
+  static let hingeEmbeddingLoss = PlotProbe(kind: .distance, defaultRange: 0...3, setting: "target −1",
+    tensors: { t, _ in ["input": column(t), "target": filled(-1, t.count)] }, gradientName: "input",
+    position: { tensors in
+      guard let x = tensors[.input], let y = tensors[.target], x.shape == y.shape else { return nil }
+      return (0..<x.count).filter { y.storage[$0] == -1 }.map { x.storage[$0] }
+    })
 }

@@ -98,6 +98,19 @@ extension LossTeaching {
         "The three tensors need the same rank, but sizes broadcast: (N) with (1) is accepted and probably not what you meant (#42884).",
         "margin defaults to 0, which only asks for the right order; a positive margin asks for a gap.",
         "At the kink (exactly at the margin) the gradient is 0 (PyTorch's clamp_min subgradient). The target gets a gradient too (it is a plain tensor op).",
-      ])
+      ]),
+    plot: .marginRankingLoss
   )
+}
+
+extension PlotProbe {
+  static let marginRankingLoss = PlotProbe(kind: .margin, defaultRange: -4...4, setting: "x1 = t, x2 = 0, target 1",
+    tensors: { t, _ in ["input1": column(t), "input2": filled(0, t.count), "target": filled(1, t.count)] },
+    gradientName: "input1",
+    position: { tensors in
+      guard let x1 = tensors[.input1], let x2 = tensors[.input2], let y = tensors[.target],
+        x1.shape == x2.shape, x1.shape == y.shape
+      else { return nil }
+      return (0..<x1.count).map { y.storage[$0] * (x1.storage[$0] - x2.storage[$0]) }
+    })
 }

@@ -7,7 +7,7 @@ extension LossDefinition {
     tensors: [
       TensorSpec(.input, gradient: true, help: "scores (C), (N, C), or a 0-d score (C = 1)"),
       TensorSpec(
-        .target, gradient: false,
+        .target, gradient: false, integer: .always,
         help: "the input's shape: class indices per sample, ended by the first −1 (later entries ignored, "
           + "but every entry must lie in [−1, C−1])"),
     ],
@@ -99,7 +99,18 @@ extension LossTeaching {
         "The target is a list of class indices terminated by −1, NOT a multi-hot vector: [3, 0, −1, 1] means labels {3, 0} (the 1 after −1 is ignored). multilabel_soft_margin_loss is the one that takes multi-hot targets (#15863, #36217).",
         "A multi-hot target [0, 1, 1, 0] passed here means labels {0, 1, 1, 0} — classes 0 and 1, not classes 1 and 2.",
         "The margin is fixed at 1. All target values, even after the −1, must be in [−1, C − 1].",
-      ],
-      integerTensors: ["target"])
+      ]),
+    plot: .multilabelMarginLoss, trace: .perSample
   )
+}
+
+extension PlotProbe {
+  static let multilabelMarginLoss = PlotProbe(
+    kind: .margin, defaultRange: -4...4, setting: "2 classes, target class 0 with score t, other 0",
+    tensors: { t, _ in
+      var target: [Double] = []
+      target.reserveCapacity(t.count * 2)
+      for _ in t { target.append(0); target.append(-1) }
+      return ["input": pairs(t, second: 0), "target": Tensor(validatedShape: [t.count, 2], storage: target)]
+    }, gradientName: "input", stride: 2)
 }

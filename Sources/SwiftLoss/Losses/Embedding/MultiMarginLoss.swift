@@ -6,7 +6,9 @@ extension LossDefinition {
     summary: "multi-class hinge: Σ_{i≠y} w_y·max(0, margin − x_y + x_i)^p / C per sample",
     tensors: [
       TensorSpec(.input, gradient: true, help: "scores (C), (N, C), or a 0-d score (C = 1)"),
-      TensorSpec(.target, gradient: false, help: "class indices in [0, C): () or (1) for one sample, (N) for a batch"),
+      TensorSpec(
+        .target, gradient: false, integer: .always,
+        help: "class indices in [0, C): () or (1) for one sample, (N) for a batch"),
       TensorSpec(.weight, required: false, gradient: false, help: "per-class weights, 1-D of length C (the target class's weight scales its terms)"),
     ],
     options: [
@@ -128,7 +130,18 @@ extension LossTeaching {
         "The weight of the target class scales all of that sample's terms (not the weight of class i).",
         "p must be 1 or 2 (\"only p == 1 and p == 2 supported\"). Targets are int64 class indices.",
         "Ties (z_ni = 0) give no gradient.",
-      ],
-      integerTensors: ["target"])
+      ]),
+    plot: .multiMarginLoss, trace: .perSample, python: .multiMarginLoss
   )
+}
+
+extension PlotProbe {
+  static let multiMarginLoss = PlotProbe(
+    kind: .margin, defaultRange: -4...4, setting: "2 classes, true score t, other 0",
+    tensors: { t, _ in ["input": pairs(t, second: 0), "target": filled(0, t.count)] }, gradientName: "input", stride: 2)
+}
+
+extension PythonQuirks {
+  /// PyTorch checks `p == 1 or p == 2` on a Python int: `p=2`, not `p=2.0`.
+  static let multiMarginLoss = PythonQuirks(integralOptions: [.p])
 }

@@ -147,6 +147,12 @@ extension LossTeaching {
         "eps = 1e−6 is added to the difference before the norm (PR #105115), so d(u, u) = eps·D^(1/p), not 0, and d is not symmetric.",
         "margin must be > 0. Triplets already satisfying the margin contribute 0 and no gradient (at exactly the margin too).",
         "swap (distance swap, Balntas et al.) uses the harder of the two negative distances; on a tie both get half the gradient.",
-      ])
+      ]),
+    plot: .tripletMarginLoss, trace: .tripletMargin
   )
+}
+
+extension PlotProbe {
+  static let tripletMarginLoss = PlotProbe.triplet(
+    setting: "1 feature: anchor 0, positive 1, negative −t")
 }

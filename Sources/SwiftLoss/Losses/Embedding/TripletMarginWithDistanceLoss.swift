@@ -61,6 +61,19 @@ extension LossTeaching {
         "In PyTorch distance_function is any callable; swiftloss offers the three common ones. The default (None) is nn.PairwiseDistance(), identical to triplet_margin_loss's defaults.",
         "margin must be > 0 (\"expected margin to be greater than 0\"). Keyword-only; no size_average/reduce.",
         "The cosine distance uses F.cosine_similarity (eps 1e−8 on the norms), not cosine_embedding_loss's formula.",
-      ])
+      ]),
+    plot: .tripletMarginWithDistanceLoss, trace: .tripletMarginWithDistance, python: .tripletMarginWithDistanceLoss
   )
+}
+
+extension PlotProbe {
+  static let tripletMarginWithDistanceLoss = PlotProbe.triplet(
+    setting: "1 feature: anchor 0, positive 1, negative −t, pairwise distance",
+    options: ["distance_function": .string("pairwise")])
+}
+
+extension PythonQuirks {
+  /// `--p` and `--eps` configure the default distance, `nn.PairwiseDistance(p, eps)`: PyTorch's
+  /// loss has no such keywords.
+  static let tripletMarginWithDistanceLoss = PythonQuirks(pairwiseDistanceOptions: [.p, .eps])
 }

@@ -107,6 +107,19 @@ extension LossTeaching {
         "Only one broadcast dimension is allowed for var (#147521, #176244): a (N, 1) var with (N, D) input is fine, (1, 1) is not.",
         "A bare number for --var is PyTorch's Python float var: no gradient. A 1-element tensor gets one.",
         "GaussianNLLLoss is keyword-only and takes no size_average/reduce.",
-      ])
+      ]),
+    plot: .gaussianNLLLoss, trace: .residual(), python: .gaussianNLLLoss
   )
+}
+
+extension PlotProbe {
+  static let gaussianNLLLoss = PlotProbe(kind: .error, defaultRange: -3...3, setting: "target 0",
+    tensors: { t, p in ["input": column(t), "target": filled(0, t.count), "var": filled(p["var"] ?? 1, t.count)] },
+    gradientName: "input", sweeps: [("var", 1, "the variance held fixed (default 1)")],
+    position: { difference($0[.input], $0[.target]) { x, y in x - y } })
+}
+
+extension PythonQuirks {
+  /// A bare-number `--var 0.5` is PyTorch's Python-float var, which gets no gradient.
+  static let gaussianNLLLoss = PythonQuirks(bareNumberTensor: .var)
 }

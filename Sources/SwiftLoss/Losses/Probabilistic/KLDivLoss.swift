@@ -96,6 +96,23 @@ extension LossTeaching {
         "log_target=True takes the target as log-probabilities too, which avoids log(0) for sparse targets.",
         "The target's gradient is NaN where the target is 0 (the derivative of y·log y), as in PyTorch.",
         "The legacy size_average/reduce flags cannot select 'batchmean'.",
-      ])
+      ]),
+    plot: .klDiv, trace: .klDiv
   )
+}
+
+extension PlotProbe {
+  /// One element: the input log-probability t of a class with target probability y (1: the true
+  /// class of a one-hot target, where kl_div is nll_loss).
+  static let klDiv = PlotProbe(kind: .logProbability, defaultRange: -4...0, setting: "one element, target y = 1",
+    tensors: { t, p in ["input": column(t), "target": filled(p["target"] ?? 1, t.count)] }, gradientName: "input",
+    sweeps: [
+      ("target", 1, "the target held fixed (a probability, or a log-probability with --log-target; default 1)")
+    ],
+    position: { tensors in
+      guard let x = tensors[.input], let y = tensors[.target], let first = y.storage.first,
+        y.storage.allSatisfy({ $0 == first })
+      else { return nil }
+      return x.storage
+    })
 }

@@ -83,6 +83,12 @@ extension LossTeaching {
         "log_input defaults to True: the input is the log of the rate, and the loss uses exp(input). Passing rates without --no-log-input is a common mistake.",
         "The constant log(y!) is dropped unless full=True (so the loss is not the full negative log-likelihood and can be negative); full only adds the Stirling approximation for y > 1.",
         "The first argument is called log_input in the module's forward, but it is the same tensor as input.",
-      ])
+      ]),
+    plot: .poissonNLLLoss
   )
+}
+
+extension PlotProbe {
+  static let poissonNLLLoss = PlotProbe(kind: .input, defaultRange: 0.05...4, setting: "target 2",
+    tensors: { t, _ in ["input": column(t), "target": filled(2, t.count)] }, gradientName: "input")
 }

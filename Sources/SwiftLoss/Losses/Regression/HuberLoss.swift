@@ -59,6 +59,7 @@ extension LossTeaching {
         "δ ≤ 0 is an error (\"huber_loss does not support non-positive values for delta.\").",
         "HuberLoss has no size_average/reduce (it was added after they were deprecated).",
         "With a functional weight, 'mean' is Σ w_il_i / n (weights do not change the denominator), unlike l1_loss/mse_loss.",
-      ])
+      ]),
+    plot: .residual, trace: .residual()
   )
 }

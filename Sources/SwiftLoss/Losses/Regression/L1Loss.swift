@@ -43,6 +43,7 @@ extension LossTeaching {
         "A target of shape (N, 1) against an input of shape (N) silently broadcasts to (N, N): PyTorch only warns (issue #16045). Check your shapes.",
         "The gradient has the same size (1/n under 'mean') for small and large errors: L1 is robust to outliers but converges slowly near the optimum.",
         "With a functional weight, 'mean' divides by Σ w (a weighted average), unlike huber_loss, which divides by n.",
-      ])
+      ]),
+    plot: .residual, trace: .residual(weightedMean: .dividesByWeightSum)
   )
 }

@@ -45,6 +45,7 @@ extension LossTeaching {
         "MSELoss is the mean of the squares, not the root: take the square root yourself for RMSE (and note that √ of a mean of batches is not the mean of per-batch √s).",
         "A target of shape (N, 1) against an input of shape (N) silently broadcasts to (N, N): PyTorch only warns (issue #16045).",
         "Large errors dominate: one outlier with error 10 weighs as much as 100 errors of 1. Use huber_loss or smooth_l1_loss to cap the gradient.",
-      ])
+      ]),
+    plot: .residual, trace: .residual(weightedMean: .dividesByWeightSum)
   )
 }

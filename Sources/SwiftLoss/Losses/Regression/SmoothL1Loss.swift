@@ -60,6 +60,7 @@ extension LossTeaching {
         "As β → 0 SmoothL1 becomes L1 (PyTorch routes β = 0 to l1_loss exactly); as δ → 0 Huber goes to 0, not to L1.",
         "β < 0 is an error in PyTorch (\"smooth_l1_loss does not support negative values for beta.\").",
         "With the default β = 1 SmoothL1 and Huber coincide — which hides the difference until someone changes the parameter.",
-      ])
+      ]),
+    plot: .residual, trace: .residual()
   )
 }
