@@ -20,12 +20,14 @@ enum CommandError: Error, Equatable {
   case mismatch(String)
 
   /// A loss's error, with a bad element located in its file when the loss names one.
-  static func loss(_ error: LossError, tensors: [String: Tensor], flags: [String: String]) -> CommandError {
+  static func loss(
+    _ error: LossError, of definition: LossDefinition, tensors: [String: Tensor], flags: [String: String]
+  ) -> CommandError {
     switch error {
     case .usage(let message):
       return .usage(message)
     case .data(let message, let tensor, let index):
-      let swapped = TensorNaming.swapHint(message, tensors: tensors)
+      let swapped = TensorNaming.swapHint(message, of: definition, tensors: tensors)
       if let named = TensorNaming.broadcastMessage(message, tensors: tensors, flags: flags) {
         return .data(named + swapped)
       }

@@ -26,7 +26,7 @@ extension ComputeCommand {
 
     let result: LossResult
     do { result = try request.definition.run(call) } catch {
-      throw CommandError.loss(error, tensors: tensors, flags: labels)
+      throw CommandError.loss(error, of: request.definition, tensors: tensors, flags: labels)
     }
     warnings += result.warnings
     return try render(result, options: call.options, warnings: warnings, compact: compact)
@@ -47,7 +47,7 @@ extension ComputeCommand {
         definition, tensors: tensors, given: request.options, resolved: options, outputs: request.global.show.outputs,
         spelledAsModule: request.spelledAsModule, bareNumbers: bareNumbers)
     } catch {
-      throw CommandError.loss(error, tensors: tensors, flags: labels)
+      throw CommandError.loss(error, of: request.definition, tensors: tensors, flags: labels)
     }
   }
 

@@ -36,7 +36,7 @@ enum TeachingMode: String, CaseIterable {
         return try python(request, call)
       }
     } catch {
-      throw CommandError.loss(error, tensors: call.tensors, flags: labels)
+      throw CommandError.loss(error, of: call.definition, tensors: call.tensors, flags: labels)
     }
   }
 

@@ -50,14 +50,13 @@ enum TensorNaming {
     return nil
   }
 
-  /// The losses whose target holds class indices, where a swap of `--input` and `--target` shows.
-  static let indexTargetLosses = ["cross_entropy", "nll_loss", "multi_margin_loss"]
-
-  /// ` (--input and --target look swapped)` when the error is from a loss with class-index targets
-  /// and the shapes say so: `--input` holds integral values only, and `--target` has one more
-  /// dimension and a fractional value (the logits, or probabilities).
-  static func swapHint(_ message: String, tensors: [String: Tensor]) -> String {
-    guard indexTargetLosses.contains(where: { message.hasPrefix($0 + ":") }) || message.contains("must match the size"),
+  /// ` (--input and --target look swapped)` when the error is from a loss whose target can hold
+  /// class indices (its declaration says the target may be int64) and the shapes say so: `--input`
+  /// holds integral values only, and `--target` has one more dimension and a fractional value (the
+  /// logits, or probabilities).
+  static func swapHint(_ message: String, of definition: LossDefinition, tensors: [String: Tensor]) -> String {
+    let indexTargets = definition.tensorSpec(TensorKey.target.name)?.integer != nil
+    guard indexTargets || message.contains("must match the size"),
       let input = tensors[.input], let target = tensors[.target],
       target.shape.count == input.shape.count + 1, input.count > 0,
       input.storage.allSatisfy({ $0 == $0.rounded() && $0 >= 0 }),

@@ -118,13 +118,13 @@ import Testing
     let error = LossError.data("bad value", tensor: "target", index: 2)
     let tensor = try! Tensor(
       shape: [3], storage: [0, 1, 2], origin: TensorOrigin(label: "t.csv", locate: { _ in (line: 3, column: 5) }))
-    let located = CommandError.loss(error, tensors: ["target": tensor], flags: [:])
+    let located = CommandError.loss(error, of: .mseLoss, tensors: ["target": tensor], flags: [:])
     #expect(Diagnostics.describe(located).message == "swiftloss: error: t.csv:3:5: bad value\n")
     let unlocated = try! Tensor(shape: [3], storage: [0, 1, 2], origin: TensorOrigin(label: "t.npy"))
-    let plain = CommandError.loss(error, tensors: ["target": unlocated], flags: [:])
+    let plain = CommandError.loss(error, of: .mseLoss, tensors: ["target": unlocated], flags: [:])
     #expect(Diagnostics.describe(plain).message == "swiftloss: error: bad value (t.npy, element 2)\n")
     #expect(Diagnostics.describe(plain).status == 1)
-    #expect(Diagnostics.describe(.loss(.usage("bad p"), tensors: [:], flags: [:])).status == 2)
+    #expect(Diagnostics.describe(.loss(.usage("bad p"), of: .mseLoss, tensors: [:], flags: [:])).status == 2)
   }
 
   @Test func inputErrorsKeepTheirPosition() {
