@@ -25,7 +25,8 @@ let package = Package(
     .executableTarget(name: "swiftloss-ctc-bench", dependencies: ["SwiftLoss"], path: "bench/ctc"),
     .executableTarget(name: "swiftloss-lce-bench", dependencies: ["SwiftLoss"], path: "bench/lce"),
     // MARK: - Fuzzing (fuzz/fuzz.sh builds it with -sanitize=fuzzer; otherwise it replays a corpus)
-    .executableTarget(name: "swiftloss-fuzz", dependencies: ["SwiftLoss", "SwiftLossCLI"], path: "fuzz/Sources/swiftloss-fuzz"),
+    .executableTarget(
+      name: "swiftloss-fuzz", dependencies: ["SwiftLoss", "SwiftLossCLI"], path: "fuzz/Sources/swiftloss-fuzz"),
     // MARK: - Tests
     .testTarget(
       name: "SwiftLossTests",

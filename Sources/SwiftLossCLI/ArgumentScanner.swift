@@ -62,7 +62,9 @@ struct ArgumentScanner {
 
   /// For boolean flags: takes the next argument only if it is a boolean word (`--full false`).
   mutating func optionalBooleanWord() -> Bool? {
-    guard !afterTerminator, position < arguments.count, let value = Self.boolean(arguments[position]) else { return nil }
+    guard !afterTerminator, position < arguments.count, let value = Self.boolean(arguments[position]) else {
+      return nil
+    }
     position += 1
     return value
   }

@@ -9,7 +9,8 @@ extension ComputeCommand {
   /// `warnings`: those planning and reading gave (the legacy-flag ones included); nil: the
   /// legacy-flag ones.
   func evaluate(
-    tensors: [String: Tensor], labels: [String: String], bareNumbers: Set<String> = [], warnings earlier: [String]? = nil,
+    tensors: [String: Tensor], labels: [String: String], bareNumbers: Set<String> = [],
+    warnings earlier: [String]? = nil,
     resolved: LossCall.ResolvedOptions? = nil, compact: Bool = false
   ) throws(CommandError) -> Outcome {
     let call = try makeCall(tensors: tensors, labels: labels, bareNumbers: bareNumbers, resolved: resolved)

@@ -47,7 +47,9 @@ struct ComputeCommand {
       throw CommandError.usage("--\(mode.rawValue) prints text; it cannot be combined with --format json", loss: loss)
     }
     if request.html && request.teaching != .explain {
-      throw CommandError.usage("--html goes with --explain (the lesson page of the computation), or 'swiftloss explain LOSS --html'", loss: loss)
+      throw CommandError.usage(
+        "--html goes with --explain (the lesson page of the computation), or 'swiftloss explain LOSS --html'",
+        loss: loss)
     }
     var stdinUsers = request.tensorArguments.values.filter { $0.value == "-" }.map(\.flag).sorted()
     if global.data == "-" { stdinUsers.insert("--data", at: 0) }
@@ -154,7 +156,9 @@ struct ComputeCommand {
       let name = argument.spec.name
       switch argument.value {
       case .literal(let text):
-        do { tensors[name] = try io.tensors.parseLiteral(text, argument.flag) } catch { throw CommandError.input(error) }
+        do { tensors[name] = try io.tensors.parseLiteral(text, argument.flag) } catch {
+          throw CommandError.input(error)
+        }
       case .dataEntry(let key):
         guard let data else { continue }  // refused by the plan
         do { tensors[name] = try data.tensor(key) } catch { throw CommandError.input(error) }
@@ -176,7 +180,8 @@ struct ComputeCommand {
     // Reshape.
     for target in plan.shapeTargets {
       guard let tensor = tensors[target.spec.name] else {
-        throw CommandError.usage("--shape \(target.spelling): \(target.spec.flag) was not given", loss: definition.shortName)
+        throw CommandError.usage(
+          "--shape \(target.spelling): \(target.spec.flag) was not given", loss: definition.shortName)
       }
       tensors[target.spec.name] = try Self.reshape(tensor, to: target.dims, spelling: target.spelling)
     }
@@ -204,7 +209,8 @@ struct ComputeCommand {
           + "https://pytorch.org/docs/main/nn.html#torch.nn.NLLLoss for more details.")
     }
     if let reduction = legacyReduction {
-      warnings.append("size_average and reduce args will be deprecated, please use reduction='\(reduction.rawValue)' instead.")
+      warnings.append(
+        "size_average and reduce args will be deprecated, please use reduction='\(reduction.rawValue)' instead.")
     }
     return warnings
   }
@@ -212,9 +218,10 @@ struct ComputeCommand {
   /// The tensors given as a bare inline number (`--var 0.5`, not a file named `0.5`): PyTorch's
   /// Python floats (issue 15).
   var bareNumberTensors: Set<String> {
-    Set(request.tensorArguments.compactMap { name, argument in
-      (try? classify(argument.value, flag: argument.flag))?.isBareNumber == true ? name : nil
-    })
+    Set(
+      request.tensorArguments.compactMap { name, argument in
+        (try? classify(argument.value, flag: argument.flag))?.isBareNumber == true ? name : nil
+      })
   }
 
   /// The required tensors, checked as the engine checks a call (before reading when there is no
@@ -307,7 +314,8 @@ struct ComputeCommand {
       }
       guard known > 0, tensor.count % known == 0 else {
         throw CommandError.data(
-          "--shape \(spelling): cannot reshape \(Shape.describe(tensor.shape)) (\(tensor.count) elements) to \(spelling.split(separator: "=", maxSplits: 1).last ?? "")")
+          "--shape \(spelling): cannot reshape \(Shape.describe(tensor.shape)) (\(tensor.count) elements) to \(spelling.split(separator: "=", maxSplits: 1).last ?? "")"
+        )
       }
       dims[unknown] = tensor.count / known
     }

@@ -212,7 +212,9 @@ struct GlobalOptions {
       }
       dims.append(dim)
     }
-    guard !name.isEmpty else { throw CommandError.usage("invalid value '\(text)' for --shape: the tensor name is missing") }
+    guard !name.isEmpty else {
+      throw CommandError.usage("invalid value '\(text)' for --shape: the tensor name is missing")
+    }
     guard dims.filter({ $0 == -1 }).count <= 1 else {
       throw CommandError.usage("invalid value '\(text)' for --shape: only one dimension can be -1")
     }

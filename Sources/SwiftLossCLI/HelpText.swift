@@ -11,16 +11,17 @@ enum HelpText {
       width: width)
     lines.append("")
     lines.append("usage:")
-    lines += TextLayout.columns([
-      ("swiftloss LOSS [TENSORS] [OPTIONS]", "compute one loss"),
-      ("swiftloss list [--format json]", "every loss: names, aliases, tensors, options"),
-      ("swiftloss explain LOSS [--html]", "formula, shapes, options, PyTorch equivalents (--html: a lesson page)"),
-      ("swiftloss help [LOSS]", "usage; per-loss usage"),
-      ("swiftloss " + plotUsage, "losses as curves of one number (error, margin, ...)"),
-      ("swiftloss batch [FILE|-]", "JSON requests in, one JSON result a line out"),
-      ("swiftloss completions bash|zsh|fish", "print a shell completion script"),
-      ("swiftloss --help | -h | --version", ""),
-    ], indent: 2, width: width, maxLeft: 38)
+    lines += TextLayout.columns(
+      [
+        ("swiftloss LOSS [TENSORS] [OPTIONS]", "compute one loss"),
+        ("swiftloss list [--format json]", "every loss: names, aliases, tensors, options"),
+        ("swiftloss explain LOSS [--html]", "formula, shapes, options, PyTorch equivalents (--html: a lesson page)"),
+        ("swiftloss help [LOSS]", "usage; per-loss usage"),
+        ("swiftloss " + plotUsage, "losses as curves of one number (error, margin, ...)"),
+        ("swiftloss batch [FILE|-]", "JSON requests in, one JSON result a line out"),
+        ("swiftloss completions bash|zsh|fish", "print a shell completion script"),
+        ("swiftloss --help | -h | --version", ""),
+      ], indent: 2, width: width, maxLeft: 38)
     lines.append("")
     lines.append("tensors:")
     paragraph(
@@ -45,20 +46,29 @@ enum HelpText {
     lines += table(TeachingMode.flags.map { ("--" + $0.name, $0.help) }, indent: 2, width: width)
     lines.append("")
     lines.append("plot options:")
-    lines += table(PlotRequest.flags.map { ("--" + $0.name + ($0.value.isEmpty ? "" : " " + $0.value), $0.help) }
-      + [("--OPTION V1,V2,...", "a loss option (--delta, --beta, --margin, ...), gaussian_nll's --var or ctc's --frames: one curve per value")],
+    lines += table(
+      PlotRequest.flags.map { ("--" + $0.name + ($0.value.isEmpty ? "" : " " + $0.value), $0.help) }
+        + [
+          (
+            "--OPTION V1,V2,...",
+            "a loss option (--delta, --beta, --margin, ...), gaussian_nll's --var or ctc's --frames: one curve per value"
+          )
+        ],
       indent: 2, width: width)
     lines.append("")
     lines.append("global options:")
-    let flags = GlobalOptions.flags.map { ("--\($0.name) \($0.value)", $0.help) }
+    let flags =
+      GlobalOptions.flags.map { ("--\($0.name) \($0.value)", $0.help) }
       + [("--help, -h", "usage (with a loss: that loss's usage)"), ("--version", "print the version")]
     lines += table(flags, indent: 2, width: width)
     lines.append("")
     lines.append("losses:")
-    lines += table(LossRegistry.all.map { definition in
-      let names = ([definition.moduleName] + definition.aliases.filter { $0 != definition.functionalName }).joined(separator: ", ")
-      return ("\(definition.functionalName) (\(names))", definition.summary)
-    }, indent: 2, width: width)
+    lines += table(
+      LossRegistry.all.map { definition in
+        let names = ([definition.moduleName] + definition.aliases.filter { $0 != definition.functionalName }).joined(
+          separator: ", ")
+        return ("\(definition.functionalName) (\(names))", definition.summary)
+      }, indent: 2, width: width)
     lines.append("")
     lines += TextLayout.wrap(
       "output: the loss, the elementwise loss (reduction='none') and the gradients of every tensor PyTorch "
@@ -68,7 +78,9 @@ enum HelpText {
       "--format csv|tsv prints one tensor (--show loss, elementwise or grad:NAME) for numpy and pandas. "
         + "batch: {\"loss\": \"mse\", \"input\": [...], \"target\": [...], \"reduction\": \"sum\"} a line; "
         + "results in order, the objects --format json prints; bad lines give {\"error\", \"line\"}.", width: width)
-    lines += TextLayout.wrap("exit status: 0 success, 1 bad data (file, parse, shape, value), 2 usage error, 3 --expect mismatch.", width: width)
+    lines += TextLayout.wrap(
+      "exit status: 0 success, 1 bad data (file, parse, shape, value), 2 usage error, 3 --expect mismatch.",
+      width: width)
     return lines.joined(separator: "\n") + "\n"
   }
 
@@ -77,7 +89,8 @@ enum HelpText {
     var lines: [String] = []
     lines += TextLayout.wrap(usageLine(definition), width: width, firstPrefix: "usage: ", prefix: "         ")
     lines.append("")
-    lines += TextLayout.wrap(definition.summary, width: width, firstPrefix: "\(definition.functionalName): ", prefix: "  ")
+    lines += TextLayout.wrap(
+      definition.summary, width: width, firstPrefix: "\(definition.functionalName): ", prefix: "  ")
     let moduleOnly = definition.teaching.explanation.pythonSpellings != nil
     lines += TextLayout.wrap(
       LossRegistry.names(of: definition).joined(separator: ", ") + " (also torch.nn.\(definition.moduleName)"
@@ -127,7 +140,9 @@ enum HelpText {
 
   static func tensorRow(_ spec: TensorSpec) -> (String, String) {
     var left = "\(spec.flag) T"
-    if !spec.aliases.isEmpty { left += " (or " + spec.aliases.map { "--" + $0.replacingUnderscores() }.joined(separator: ", ") + ")" }
+    if !spec.aliases.isEmpty {
+      left += " (or " + spec.aliases.map { "--" + $0.replacingUnderscores() }.joined(separator: ", ") + ")"
+    }
     var notes: [String] = []
     if !spec.isRequired { notes.append("optional") }
     if spec.hasGradient { notes.append("has a gradient") }
@@ -136,7 +151,10 @@ enum HelpText {
 
   static func optionRow(_ spec: OptionSpec) -> (String, String) {
     let saysDefault = spec.help.contains("(required)") || spec.help.contains("(default:")
-    return ("\(spec.flag) \(placeholder(spec.kind))", spec.help + (saysDefault ? "" : " (default: \(cliText(spec.defaultValue)))"))
+    return (
+      "\(spec.flag) \(placeholder(spec.kind))",
+      spec.help + (saysDefault ? "" : " (default: \(cliText(spec.defaultValue)))")
+    )
   }
 
   static func placeholder(_ kind: OptionKind) -> String {

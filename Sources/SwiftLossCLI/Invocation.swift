@@ -30,7 +30,9 @@ enum Invocation {
       index += body.contains("=") ? 1 : 2
     }
     guard index < arguments.count else {
-      if arguments.isEmpty { throw CommandError.usage("no loss given; usage: swiftloss LOSS [TENSORS] [OPTIONS] (see 'swiftloss --help')") }
+      if arguments.isEmpty {
+        throw CommandError.usage("no loss given; usage: swiftloss LOSS [TENSORS] [OPTIONS] (see 'swiftloss --help')")
+      }
       throw CommandError.usage("no loss given after the options (see 'swiftloss --help')")
     }
     let command = arguments[index]
@@ -172,7 +174,9 @@ struct ComputeRequest {
       case .terminator:
         continue
       case .operand(let text):
-        throw CommandError.usage("unexpected argument '\(text)'; tensors are given with flags such as \(definition.tensors.first?.flag ?? "--input") FILE", loss: loss)
+        throw CommandError.usage(
+          "unexpected argument '\(text)'; tensors are given with flags such as \(definition.tensors.first?.flag ?? "--input") FILE",
+          loss: loss)
       case .flag(let name, let inline, let spelling):
         try request.apply(name: name, inline: inline, spelling: spelling, scanner: &scanner)
       }
@@ -192,7 +196,8 @@ struct ComputeRequest {
     if let mode = TeachingMode(rawValue: name) {
       if let inline, ArgumentScanner.boolean(inline) == false { return }
       if let other = teaching, other != mode {
-        throw CommandError.usage("--\(other.rawValue) and --\(mode.rawValue) cannot be combined; choose one", loss: loss)
+        throw CommandError.usage(
+          "--\(other.rawValue) and --\(mode.rawValue) cannot be combined; choose one", loss: loss)
       }
       teaching = mode
       return
@@ -217,7 +222,8 @@ struct ComputeRequest {
       }
       return
     }
-    if name.hasPrefix("no-"), let spec = definition.optionSpec(flagName: String(name.dropFirst(3))), spec.kind == .bool {
+    if name.hasPrefix("no-"), let spec = definition.optionSpec(flagName: String(name.dropFirst(3))), spec.kind == .bool
+    {
       guard inline == nil else { throw CommandError.usage("\(spelling) takes no value", loss: loss) }
       options[spec.name] = .bool(false)
       return

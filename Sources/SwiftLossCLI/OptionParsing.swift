@@ -14,8 +14,10 @@ enum OptionParsing {
     default: break
     }
     guard !body.isEmpty,
-      body.utf8.allSatisfy({ ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || $0 == UInt8(ascii: ".")
-        || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") }),
+      body.utf8.allSatisfy({
+        ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || $0 == UInt8(ascii: ".")
+          || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-")
+      }),
       let value = Double(text), value.isFinite
     else { return nil }
     return value
@@ -72,4 +74,3 @@ enum OptionParsing {
     }
   }
 }
-

@@ -69,7 +69,9 @@ enum Suggestions {
     if registryFlags.contains(bare) {
       return .usage("\(definition.functionalName) does not take --\(bare); \(takes)", loss: loss)
     }
-    var candidates = definition.tensors.flatMap { [$0.name.replacingUnderscores()] + $0.aliases.map { $0.replacingUnderscores() } }
+    var candidates = definition.tensors.flatMap {
+      [$0.name.replacingUnderscores()] + $0.aliases.map { $0.replacingUnderscores() }
+    }
     candidates += definition.options.map { $0.name.replacingUnderscores() }
     candidates += definition.options.filter { $0.kind == .bool }.map { "no-" + $0.name.replacingUnderscores() }
     if definition.acceptsLegacyReduction { candidates += ["size-average", "reduce"] }

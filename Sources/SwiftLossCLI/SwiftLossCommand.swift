@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import SwiftLoss
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// The `swiftloss` command, callable in-process: `run` takes argv and the I/O to use and returns
 /// the exit status; it never exits or traps on bad input.
@@ -24,9 +25,11 @@ public enum SwiftLossCommand {
         try emit("swiftloss \(Invocation.versionNumber)\n", io: io)
       case .help(let definition):
         let width = io.textWidth
-        try emit(fitted(definition.map { HelpText.loss($0, width: width) } ?? HelpText.general(width: width), io), io: io)
+        try emit(
+          fitted(definition.map { HelpText.loss($0, width: width) } ?? HelpText.general(width: width), io), io: io)
       case .explain(let definition, let html):
-        try emit(html ? LessonPage.render(definition) : fitted(Teaching.explain(definition, width: io.textWidth), io), io: io)
+        try emit(
+          html ? LessonPage.render(definition) : fitted(Teaching.explain(definition, width: io.textWidth), io), io: io)
       case .list(let format):
         try emit(format == .json ? ListText.json() : fitted(LossCatalog.text(width: io.textWidth), io), io: io)
       case .plot(let request):

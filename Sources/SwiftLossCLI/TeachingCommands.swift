@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import SwiftLoss
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// `--explain`, `--emit-python`, `--check-grad` on a computation: what is printed instead of the
 /// results. The work is in the engine's `Teaching` code; this is the command-line side.
@@ -15,7 +16,10 @@ enum TeachingMode: String, CaseIterable {
   static let flags: [(name: String, help: String)] = [
     ("explain", "print the computation step by step with your numbers (at most \(LossTracer.elementLimit) elements)"),
     ("emit-python", "print a runnable PyTorch script making the same call, printing PyTorch's loss and gradients"),
-    ("check-grad", "compare every gradient with central finite differences (at most \(GradientCheck.elementLimit) elements)"),
+    (
+      "check-grad",
+      "compare every gradient with central finite differences (at most \(GradientCheck.elementLimit) elements)"
+    ),
     ("html", "with --explain: write the lesson page (formula, trace tables, plot, PyTorch code) as one HTML file"),
   ]
 
@@ -99,7 +103,8 @@ struct PlotRequest {
       case .flag(let name, let inline, let spelling) where name == "width" || name == "height":
         let text = try scanner.value(for: spelling, inline: inline)
         guard let value = Int(text), (name == "width" ? 24...400 : 4...200).contains(value) else {
-          throw CommandError.usage("invalid value '\(text)' for \(spelling): expected an integer (width 24-400, height 4-200)")
+          throw CommandError.usage(
+            "invalid value '\(text)' for \(spelling): expected an integer (width 24-400, height 4-200)")
         }
         if name == "width" { request.width = value } else { request.height = value }
       case .flag("color", let inline, let spelling), .flag("colour", let inline, let spelling):
@@ -125,11 +130,17 @@ struct PlotRequest {
         }
         continue
       }
-      guard let spec = request.losses.lazy.compactMap({ $0.optionSpec(flagName: pending.name) }).first, !spec.declares(.reduction) else {
-        let options = Set(request.losses.flatMap { $0.options.filter { !$0.declares(.reduction) }.map(\.flag) } + sweeps.map { "--" + $0 })
-          .sorted()
+      guard let spec = request.losses.lazy.compactMap({ $0.optionSpec(flagName: pending.name) }).first,
+        !spec.declares(.reduction)
+      else {
+        let options = Set(
+          request.losses.flatMap { $0.options.filter { !$0.declares(.reduction) }.map(\.flag) }
+            + sweeps.map { "--" + $0 }
+        )
+        .sorted()
         throw CommandError.usage(
-          "unknown option '\(pending.spelling)' for plot; it takes " + (PlotRequest.flags.map { "--" + $0.name } + options).joined(separator: ", "))
+          "unknown option '\(pending.spelling)' for plot; it takes "
+            + (PlotRequest.flags.map { "--" + $0.name } + options).joined(separator: ", "))
       }
       do { request.options.append((spec.name, try LossPlot.parseValues(pending.value, for: spec))) } catch {
         throw CommandError.usage(error.description)
@@ -142,13 +153,15 @@ struct PlotRequest {
     let columns = width ?? io.textWidth
     let data: PlotData
     do {
-      data = try LossPlot.evaluate(losses, options: options, range: range, points: svg == nil ? 3 * columns : 481, derivative: derivative)
+      data = try LossPlot.evaluate(
+        losses, options: options, range: range, points: svg == nil ? 3 * columns : 481, derivative: derivative)
     } catch {
       throw CommandError.usage(error.description)
     }
     guard let svg else {
       let colored = color.enabled(isTerminal: io.standardOutputIsTerminal, environment: io.environment)
-      return TerminalPlot.render(data, width: columns, height: height ?? Self.height(for: data, terminalRows: io.textHeight), color: colored)
+      return TerminalPlot.render(
+        data, width: columns, height: height ?? Self.height(for: data, terminalRows: io.textHeight), color: colored)
     }
     let document = SVGPlot.render(data)
     if svg == "-" { return document }
@@ -208,7 +221,8 @@ enum CompletionsCommand {
     }
     return Completions.Model(
       subcommands: [
-        ("list", "every loss: names, aliases, tensors, summary"), ("explain", "formula, shapes, options, PyTorch equivalents, notes"),
+        ("list", "every loss: names, aliases, tensors, summary"),
+        ("explain", "formula, shapes, options, PyTorch equivalents, notes"),
         ("help", "usage; per-loss usage"), ("plot", "losses as curves of one number (error, margin, ...)"),
         ("batch", "one JSON request a line in, one JSON result a line out"),
         ("completions", "print a shell completion script"),

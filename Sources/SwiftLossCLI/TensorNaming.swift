@@ -29,7 +29,8 @@ enum TensorNaming {
     guard let start = message.firstRange(of: "The size of tensor a (")?.lowerBound else { return nil }
     let core = String(message[start...])
     let names = tensors.keys.sorted { a, b in
-      let i = argumentOrder.firstIndex(of: a) ?? argumentOrder.count, j = argumentOrder.firstIndex(of: b) ?? argumentOrder.count
+      let i = argumentOrder.firstIndex(of: a) ?? argumentOrder.count,
+        j = argumentOrder.firstIndex(of: b) ?? argumentOrder.count
       return i != j ? i < j : a < b
     }
     for (k, first) in names.enumerated() {

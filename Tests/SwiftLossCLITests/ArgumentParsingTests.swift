@@ -59,7 +59,10 @@ import Testing
   }
 
   @Test func lossNamesResolveThroughTheRegistry() throws {
-    for name in ["mse", "MSELoss", "nn.MSELoss", "torch.nn.MSELoss", "mse_loss", "F.mse_loss", "torch.nn.functional.mse_loss", "MSE-LOSS"] {
+    for name in [
+      "mse", "MSELoss", "nn.MSELoss", "torch.nn.MSELoss", "mse_loss", "F.mse_loss", "torch.nn.functional.mse_loss",
+      "MSE-LOSS",
+    ] {
       #expect(try request([name]).definition.functionalName == "mse_loss", "\(name)")
     }
     #expect(try request(["smooth-l1"]).definition.functionalName == "smooth_l1_loss")
@@ -176,10 +179,13 @@ import Testing
   @Test func booleanOptionForms() throws {
     let spec = OptionSpec(.full, default: false, help: "")
     let definition = LossDefinition(
-      functionalName: "test_loss", moduleName: "TestLoss", teaching: LossDefinition.mseLoss.teaching, summary: "", tensors: [], options: [.reduction(), spec]
+      functionalName: "test_loss", moduleName: "TestLoss", teaching: LossDefinition.mseLoss.teaching, summary: "",
+      tensors: [], options: [.reduction(), spec]
     ) { _ throws(LossError) in throw LossError.usage("unused") }
     func parse(_ arguments: [String]) throws -> OptionValue? {
-      guard case .compute(let r) = try ComputeRequest.parse(definition: definition, arguments: arguments) else { return nil }
+      guard case .compute(let r) = try ComputeRequest.parse(definition: definition, arguments: arguments) else {
+        return nil
+      }
       return r.options["full"]
     }
     #expect(try parse(["--full"]) == .bool(true))
@@ -203,7 +209,9 @@ import Testing
     if case .help(nil) = try Invocation.parse(["--help"]) {} else { Issue.record("--help") }
     if case .help(nil) = try Invocation.parse(["-h"]) {} else { Issue.record("-h") }
     if case .help(nil) = try Invocation.parse(["help"]) {} else { Issue.record("help") }
-    if case .help(let d?) = try Invocation.parse(["help", "mse"]) { #expect(d.functionalName == "mse_loss") } else {
+    if case .help(let d?) = try Invocation.parse(["help", "mse"]) {
+      #expect(d.functionalName == "mse_loss")
+    } else {
       Issue.record("help mse")
     }
     if case .help(let d?) = try Invocation.parse(["mse", "--input", "x", "--help"]) {
@@ -211,7 +219,9 @@ import Testing
     } else {
       Issue.record("mse --help")
     }
-    if case .explain(let d, _) = try Invocation.parse(["explain", "HuberLoss"]) { #expect(d.functionalName == "huber_loss") } else {
+    if case .explain(let d, _) = try Invocation.parse(["explain", "HuberLoss"]) {
+      #expect(d.functionalName == "huber_loss")
+    } else {
       Issue.record("explain")
     }
     if case .list(.text) = try Invocation.parse(["list"]) {} else { Issue.record("list") }
@@ -233,7 +243,10 @@ import Testing
     let shadowing = LossDefinition(
       functionalName: "test_loss", moduleName: "TestLoss", teaching: LossDefinition.mseLoss.teaching, summary: "",
       tensors: [TensorSpec(.input, gradient: true, help: "")],
-      options: [OptionSpec(OptionKey<Int>("format"), default: 0, help: ""), OptionSpec(OptionKey<Bool>("input"), default: false, help: "")]
+      options: [
+        OptionSpec(OptionKey<Int>("format"), default: 0, help: ""),
+        OptionSpec(OptionKey<Bool>("input"), default: false, help: ""),
+      ]
     ) { _ throws(LossError) in throw LossError.usage("unused") }
     let retyped = LossDefinition(
       functionalName: "other_loss", moduleName: "OtherLoss", teaching: LossDefinition.mseLoss.teaching, summary: "",

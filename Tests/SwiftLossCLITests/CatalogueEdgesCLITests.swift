@@ -32,9 +32,10 @@ import Testing
     #expect(output.count == 5 && zip(output, elementwise).allSatisfy { Self.close($0, -$1) })
     #expect(Self.close(output.first, -1.339662719810957))
     let gradients = try #require(json["gradients"] as? [String: Any])
-    #expect(Set(gradients.keys) == [
-      "input", "head.weight", "head.bias", "tail.0.0.weight", "tail.0.1.weight", "tail.1.0.weight", "tail.1.1.weight",
-    ])
+    #expect(
+      Set(gradients.keys) == [
+        "input", "head.weight", "head.bias", "tail.0.0.weight", "tail.0.1.weight", "tail.1.0.weight", "tail.1.1.weight",
+      ])
     #expect((json["options"] as? [String: Any])?["cutoffs"] as? [Int] == [3, 6])
     // --data is the same reader; both at once is a usage error.
     #expect(run(arguments.dropLast(2) + ["--show", "loss"], realReaders: true).status == 0)
@@ -54,7 +55,8 @@ import Testing
     let missing = run(base + ["--cutoffs", "3,6,7", "--head-bias"], realReaders: true)
     #expect(missing.status == 2 && missing.stderr.contains("Missing key(s) in state_dict: \"tail.2.0.weight\""))
     let unsorted = run(base + ["--cutoffs", "6,3", "--head-bias"], realReaders: true)
-    #expect(unsorted.status == 2 && unsorted.stderr.contains("cutoffs should be a sequence of unique, positive integers"))
+    #expect(
+      unsorted.status == 2 && unsorted.stderr.contains("cutoffs should be a sequence of unique, positive integers"))
     let noCutoffs = run(base + ["--head-bias"], realReaders: true)
     #expect(noCutoffs.status == 2 && noCutoffs.stderr.contains("needs --cutoffs"))
     let wrongClasses = run(base + ["--cutoffs", "3,6", "--head-bias", "--n-classes", "9"], realReaders: true)
@@ -62,17 +64,23 @@ import Testing
     let reduction = run(base + ["--cutoffs", "3,6", "--head-bias", "--reduction", "sum"], realReaders: true)
     #expect(reduction.status == 2)
     let badTarget = run(
-      ["adaptive_log_softmax", "--input", "\(dir)/features.json", "--target", "[0, 1, 8, 2, 3]", "--params",
-       "\(dir)/state_dict.json", "--cutoffs", "3,6", "--div-value", "2", "--head-bias"], realReaders: true)
-    #expect(badTarget.status == 1 && badTarget.stderr.contains("Target values should be in [0, 7], but values in range [0, 8]"))
+      [
+        "adaptive_log_softmax", "--input", "\(dir)/features.json", "--target", "[0, 1, 8, 2, 3]", "--params",
+        "\(dir)/state_dict.json", "--cutoffs", "3,6", "--div-value", "2", "--head-bias",
+      ], realReaders: true)
+    #expect(
+      badTarget.status == 1
+        && badTarget.stderr.contains("Target values should be in [0, 7], but values in range [0, 8]"))
   }
 
   @Test func namesFromOtherLibrariesAreAnsweredNotAliased() {
     let cases: [(String, String)] = [
       ("log_loss", "binary_cross_entropy"), ("categorical_crossentropy", "cross_entropy"),
       ("sparse_categorical_crossentropy", "cross_entropy"), ("mae", "l1_loss"), ("mean_squared_error", "mse_loss"),
-      ("rmse", "mse_loss"), ("hinge", "margin_ranking_loss"), ("kld", "kl_div"), ("keras.losses.KLDivergence", "kl_div"),
-      ("binary_crossentropy", "binary_cross_entropy"), ("poisson", "poisson_nll_loss"), ("squared_hinge", "margin_ranking_loss"),
+      ("rmse", "mse_loss"), ("hinge", "margin_ranking_loss"), ("kld", "kl_div"),
+      ("keras.losses.KLDivergence", "kl_div"),
+      ("binary_crossentropy", "binary_cross_entropy"), ("poisson", "poisson_nll_loss"),
+      ("squared_hinge", "margin_ranking_loss"),
       ("cosine_similarity", "cosine_embedding_loss"), ("optax.softmax_cross_entropy", "cross_entropy"),
     ]
     for (name, pytorch) in cases {
@@ -99,15 +107,20 @@ import Testing
   @Test func klDivLegacyBatchmeanFollowsTheSpelling() throws {
     let tensors = ["--input", "[[-1, -2], [-0.5, -3]]", "--target", "[[0.2, 0.8], [0.5, 0.5]]"]
     // torch 2.15: F.kl_div(..., size_average=False, reduction='batchmean') and nn.KLDivLoss(the same).
-    let functional = run(["kl_div"] + tensors + ["--size-average", "false", "--reduction", "batchmean", "--show", "loss"])
+    let functional = run(
+      ["kl_div"] + tensors + ["--size-average", "false", "--reduction", "batchmean", "--show", "loss"])
     #expect(Self.close(Double(functional.stdout.trimmingCharacters(in: .whitespacesAndNewlines)), 1.1782251979509335))
-    let module = run(["nn.KLDivLoss"] + tensors + ["--size-average", "false", "--reduction", "batchmean", "--show", "loss"])
+    let module = run(
+      ["nn.KLDivLoss"] + tensors + ["--size-average", "false", "--reduction", "batchmean", "--show", "loss"])
     #expect(Self.close(Double(module.stdout.trimmingCharacters(in: .whitespacesAndNewlines)), 2.356450395901867))
     // reduce=False with batchmean: the functional divides the elementwise tensor by the batch size.
-    let none = try run(["F.kl_div"] + tensors + ["--reduce", "false", "--reduction", "batchmean", "--format", "json"]).json()
+    let none = try run(["F.kl_div"] + tensors + ["--reduce", "false", "--reduction", "batchmean", "--format", "json"])
+      .json()
     let value = try #require((none["value"] as? [String: Any])?["data"] as? [[Double]])
     #expect(Self.close(value[0][1], 0.7107425794743162))
-    let moduleNone = try run(["KLDivLoss"] + tensors + ["--reduce", "false", "--reduction", "batchmean", "--format", "json"]).json()
+    let moduleNone = try run(
+      ["KLDivLoss"] + tensors + ["--reduce", "false", "--reduction", "batchmean", "--format", "json"]
+    ).json()
     let moduleValue = try #require((moduleNone["value"] as? [String: Any])?["data"] as? [[Double]])
     #expect(Self.close(moduleValue[0][1], 1.4214851589486324))
   }

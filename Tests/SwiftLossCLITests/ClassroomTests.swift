@@ -1,10 +1,12 @@
 import Foundation
 import Testing
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
+
 @testable import SwiftLoss
 @testable import SwiftLossCLI
+
+#if canImport(FoundationXML)
+  import FoundationXML
+#endif
 
 /// Issue 18, the classroom: text that fits the terminal, characters every monospace and console
 /// font has, plots that show every curve, and the lesson page (checked by an XML parser here and
@@ -19,9 +21,15 @@ import FoundationXML
 
   /// Small real calls for --explain and --check-grad, one per kind of trace.
   static let calls: [[String]] = [
-    ["mse", "--input", "[[0.5, -1.2], [2.0, 0.3]]", "--target", "[[0, -1], [3.5, 0.3]]", "--weight", "[[1, 2], [0.5, 1]]"],
+    [
+      "mse", "--input", "[[0.5, -1.2], [2.0, 0.3]]", "--target", "[[0, -1], [3.5, 0.3]]", "--weight",
+      "[[1, 2], [0.5, 1]]",
+    ],
     ["huber", "--input", "[0.5, -1.2, 2.0]", "--target", "[0, -1, 3.5]", "--delta", "0.7"],
-    ["ce", "--input", "[[1, 2, 0.5, -1], [0.1, 0.2, 0.3, 0.4], [3, -2, 0, 1.5]]", "--target", "[1, 0, 3]", "--label-smoothing", "0.2"],
+    [
+      "ce", "--input", "[[1, 2, 0.5, -1], [0.1, 0.2, 0.3, 0.4], [3, -2, 0, 1.5]]", "--target", "[1, 0, 3]",
+      "--label-smoothing", "0.2",
+    ],
     ["ce", "--input", "[[1, 2, 0.5], [0.1, 0.2, 0.3]]", "--target", "[[0.2, 0.5, 0.3], [0, 1, 0]]"],
     ["nll", "--input", "[[-1.2, -0.4, -2.0], [-0.3, -1.5, -2.2]]", "--target", "[0, 2]"],
     ["bce", "--input", "[0.2, 0.9, 0.5]", "--target", "[0, 1, 1]"],
@@ -35,8 +43,11 @@ import FoundationXML
     ["multilabel_margin", "--input", "[[0.1, 0.2, 0.4, 0.8]]", "--target", "[[3, 0, -1, 1]]"],
     ["cosine_embedding", "--input1", "[[1, 2, 3]]", "--input2", "[[0.5, 2, 2]]", "--target", "[-1]"],
     ["triplet_margin", "--anchor", "[[1, 2, 3]]", "--positive", "[[0.5, 2, 2]]", "--negative", "[[1, 1, 3]]"],
-    ["ctc", "--log-probs", "[[[-1.2, -0.9, -1.3]], [[-1.0, -1.1, -1.2]], [[-0.7, -1.6, -1.1]]]", "--targets", "[[1, 2]]",
-     "--input-lengths", "[3]", "--target-lengths", "[2]"],
+    [
+      "ctc", "--log-probs", "[[[-1.2, -0.9, -1.3]], [[-1.0, -1.1, -1.2]], [[-0.7, -1.6, -1.1]]]", "--targets",
+      "[[1, 2]]",
+      "--input-lengths", "[3]", "--target-lengths", "[2]",
+    ],
   ]
 
   /// Every text for people: --help, help LOSS, list, explain LOSS, --explain, --check-grad, plot.
@@ -51,9 +62,12 @@ import FoundationXML
       commands.append(call + ["--check-grad"])
     }
     commands += [
-      ["plot", "huber", "smooth_l1", "mse", "l1", "--color", "never"], ["plot", "huber", "--derivative", "--color", "never"],
-      ["plot", "gaussian_nll", "--var", "0.5,1,2", "--derivative"], ["plot", "poisson_nll", "--log-input", "true,false"],
-      ["plot", "ce", "--label-smoothing", "0,0.1,0.3"], ["plot", "bce"], ["plot", "hinge_embedding", "--margin", "0.5,1,2"],
+      ["plot", "huber", "smooth_l1", "mse", "l1", "--color", "never"],
+      ["plot", "huber", "--derivative", "--color", "never"],
+      ["plot", "gaussian_nll", "--var", "0.5,1,2", "--derivative"],
+      ["plot", "poisson_nll", "--log-input", "true,false"],
+      ["plot", "ce", "--label-smoothing", "0,0.1,0.3"], ["plot", "bce"],
+      ["plot", "hinge_embedding", "--margin", "0.5,1,2"],
       ["plot", "ctc", "--frames", "1,3,10"],
     ]
     return commands
@@ -73,7 +87,8 @@ import FoundationXML
       #expect(run.status == 0, "\(command): \(run.err)")
       #expect(!run.out.isEmpty)
       let lines = Self.overlong(run.out, width: columns)
-      #expect(lines.isEmpty, "\(command.joined(separator: " ")) at \(columns) columns:\n\(lines.joined(separator: "\n"))")
+      #expect(
+        lines.isEmpty, "\(command.joined(separator: " ")) at \(columns) columns:\n\(lines.joined(separator: "\n"))")
     }
   }
 
@@ -92,7 +107,8 @@ import FoundationXML
     func io(_ environment: [String: String], terminal: Bool, size: TerminalSize?) -> CommandIO {
       CommandIO(
         readStandardInput: { () throws(InputError) in [] }, standardOutput: OutputSink { _ throws(OutputError) in },
-        standardError: OutputSink { _ throws(OutputError) in }, environment: environment, standardOutputIsTerminal: terminal,
+        standardError: OutputSink { _ throws(OutputError) in }, environment: environment,
+        standardOutputIsTerminal: terminal,
         terminalSize: size)
     }
     #expect(io([:], terminal: false, size: nil).textWidth == 80)
@@ -112,14 +128,20 @@ import FoundationXML
         }
       }
     }
-    let report = seen.map { "U+\(String($0.key.unicodeScalars.first!.value, radix: 16, uppercase: true)) '\($0.key)' in \($0.value)" }
+    let report = seen.map {
+      "U+\(String($0.key.unicodeScalars.first!.value, radix: 16, uppercase: true)) '\($0.key)' in \($0.value)"
+    }
     #expect(seen.isEmpty, "\(report.sorted().joined(separator: "\n"))")
     // The allow-list itself holds no subscript, no ℓ, no braille (none is in the console fonts).
-    for forbidden: Character in ["\u{A700}", "ₙ", "ᵢ", "ℓ", "∂", "\u{2801}"] { #expect(!TextLayout.isAllowed(forbidden)) }
+    for forbidden: Character in ["\u{A700}", "ₙ", "ᵢ", "ℓ", "∂", "\u{2801}"] {
+      #expect(!TextLayout.isAllowed(forbidden))
+    }
   }
 
   @Test func textFromElsewhereIsMadeFontSafe() {
-    #expect(TextLayout.fontSafe("ℓₙ = −w[yₙ]·xₙ,yₙ; ∂ℓᵢ/∂xᵢ; Σ\u{A700} w\u{A700}; t′") == "l_n = −w[y_n]·x_n,y_n; dl_i/dx_i; Σ_c w_c; t'")
+    #expect(
+      TextLayout.fontSafe("ℓₙ = −w[yₙ]·xₙ,yₙ; ∂ℓᵢ/∂xᵢ; Σ\u{A700} w\u{A700}; t′")
+        == "l_n = −w[y_n]·x_n,y_n; dl_i/dx_i; Σ_c w_c; t'")
     #expect(TextLayout.fontSafe("plain ascii") == "plain ascii")
     #expect(TextLayout.fontSafe("lsₙ\u{A700}").allSatisfy(TextLayout.isAllowed))
   }
@@ -131,7 +153,9 @@ import FoundationXML
     // Defaults as typed on the command line, everywhere: mean, false, -100, 0.0.
     for command in [["explain", "ce"], ["help", "ce"], ["explain", "poisson_nll"], ["help", "poisson_nll"]] {
       let out = Self.run(command, columns: 200).out
-      #expect(!out.contains("(default: '") && !out.contains("(default: True") && !out.contains("(default: False"), "\(command)")
+      #expect(
+        !out.contains("(default: '") && !out.contains("(default: True") && !out.contains("(default: False"),
+        "\(command)")
     }
     #expect(Self.run(["help", "ce"], columns: 200).out.contains("(default: mean)"))
     #expect(Self.run(["explain", "poisson_nll"], columns: 200).out.contains("(default: true)"))
@@ -141,7 +165,9 @@ import FoundationXML
 
   @Test(arguments: [false, true])
   func everyCurveIsInTheGrid(color: Bool) {
-    let run = Self.run(["plot", "huber", "smooth_l1", "mse", "l1", "--color", color ? "always" : "never", "--width", "60"])
+    let run = Self.run([
+      "plot", "huber", "smooth_l1", "mse", "l1", "--color", color ? "always" : "never", "--width", "60",
+    ])
     #expect(run.status == 0)
     let lines = run.out.split(separator: "\n", omittingEmptySubsequences: false)
     let grid = lines.filter { $0.contains("┤") || $0.contains("│") }.joined(separator: "\n")
@@ -170,7 +196,9 @@ import FoundationXML
 
   @Test func everyLossIsPlottedWithItsDerivativeInTheGrid() {
     for definition in LossRegistry.all {
-      let run = Self.run(["plot", definition.shortName, "--derivative", "--color", "never", "--width", "70", "--height", "10"])
+      let run = Self.run([
+        "plot", definition.shortName, "--derivative", "--color", "never", "--width", "70", "--height", "10",
+      ])
       #expect(run.status == 0, "\(definition.shortName): \(run.err)")
       let panels = Self.panels(run.out)
       #expect(panels.count == 2, "\(definition.shortName):\n\(run.out)")
@@ -195,13 +223,17 @@ import FoundationXML
       let grid = Self.panels(run.out).joined().joined(separator: "\n")
       let count = run.out.split(separator: "\n").filter { $0.contains("] ") && $0.hasPrefix("  [") }.count
       #expect(count == (command[1] == "nll" ? 2 : 3), "\(command):\n\(run.out)")
-      for index in 0..<count { #expect(grid.contains(TerminalPlot.marker(index)), "\(command), curve \(index):\n\(run.out)") }
+      for index in 0..<count {
+        #expect(grid.contains(TerminalPlot.marker(index)), "\(command), curve \(index):\n\(run.out)")
+      }
     }
   }
 
   @Test func aSingleCurveWithoutColourHasNoMarks() {
     let out = Self.run(["plot", "huber", "--color", "never"]).out
-    let grid = out.split(separator: "\n").filter { $0.contains("│") || $0.contains("┤") }.map { $0.drop { $0 != "│" && $0 != "┤" } }
+    let grid = out.split(separator: "\n").filter { $0.contains("│") || $0.contains("┤") }.map {
+      $0.drop { $0 != "│" && $0 != "┤" }
+    }
     #expect(!grid.joined().contains("1"), "\(out)")
     #expect(out.contains("── huber"))
   }
@@ -210,7 +242,9 @@ import FoundationXML
     let gaussian = Self.run(["plot", "gaussian_nll", "--var", "0.5,1,2", "--color", "never"])
     #expect(gaussian.status == 0, "\(gaussian.err)")
     for v in ["var=0.5", "var=1", "var=2"] { #expect(gaussian.out.contains("gaussian_nll (\(v))")) }
-    let poisson = Self.run(["plot", "poisson_nll", "--log-input", "true,false", "--full", "false,true", "--color", "never"])
+    let poisson = Self.run([
+      "plot", "poisson_nll", "--log-input", "true,false", "--full", "false,true", "--color", "never",
+    ])
     #expect(poisson.status == 0, "\(poisson.err)")
     #expect(poisson.out.contains("poisson_nll (log_input=false, full=true)"))
     let ce = Self.run(["plot", "ce", "--label-smoothing", "0,0.1,0.3", "--color", "never"])
@@ -219,7 +253,8 @@ import FoundationXML
     // the closed form: the label in one run of k of T frames, −log Σ_k (T − k + 1)(1 − b)^k b^(T − k).
     let ctc = Self.run(["plot", "ctc", "--frames", "1,3,10", "--color", "never"])
     #expect(ctc.status == 0 && ctc.out.contains("ctc (frames=10)"), "\(ctc.err)")
-    let ctcData = try? LossPlot.evaluate([LossRegistry.lookup("ctc")!], options: [("frames", [.double(3)])], range: 0.25...0.75, points: 3)
+    let ctcData = try? LossPlot.evaluate(
+      [LossRegistry.lookup("ctc")!], options: [("frames", [.double(3)])], range: 0.25...0.75, points: 3)
     let b = 0.5
     var probability = 0.0
     for k in 1...3 {
@@ -246,7 +281,9 @@ import FoundationXML
   // MARK: - The lesson page
 
   static func pages() -> [(name: String, html: String)] {
-    var pages: [(String, String)] = LossRegistry.all.map { ("explain-" + $0.shortName, run(["explain", $0.shortName, "--html"]).out) }
+    var pages: [(String, String)] = LossRegistry.all.map {
+      ("explain-" + $0.shortName, run(["explain", $0.shortName, "--html"]).out)
+    }
     for call in calls { pages.append(("call-" + call[0], run(call + ["--explain", "--html"]).out)) }
     return pages
   }

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import SwiftLoss
+import Testing
 
 /// The manual page and README cannot drift from the registry: every loss, tensor flag and option
 /// the binary knows must be documented (regenerate with `man/generate-loss-docs.py`).
@@ -18,7 +18,8 @@ import SwiftLoss
   @Test func manPageDocumentsEveryLossTensorAndOption() throws {
     let page = try Self.read("man/swiftloss.1")
     for loss in LossRegistry.all {
-      #expect(page.contains(".SS \(Self.roff(loss.functionalName))"), "man page lacks a section for \(loss.functionalName)")
+      #expect(
+        page.contains(".SS \(Self.roff(loss.functionalName))"), "man page lacks a section for \(loss.functionalName)")
       for name in [loss.moduleName] + loss.aliases {
         #expect(page.contains(Self.roff(name)), "man page lacks the name \(name)")
       }

@@ -13,16 +13,17 @@ import Testing
     let result = run(mse)
     #expect(result.status == 0)
     #expect(result.stderr.isEmpty)
-    #expect(result.stdout == """
-      loss: 1.6666666666666667
-      elementwise (shape [3]):
-      [0.0, 1.0, 4.0]
-      grad input (shape [3]):
-      [                0.0, -0.6666666666666666, -1.3333333333333333]
-      grad target (shape [3]):
-      [               0.0, 0.6666666666666666, 1.3333333333333333]
+    #expect(
+      result.stdout == """
+        loss: 1.6666666666666667
+        elementwise (shape [3]):
+        [0.0, 1.0, 4.0]
+        grad input (shape [3]):
+        [                0.0, -0.6666666666666666, -1.3333333333333333]
+        grad target (shape [3]):
+        [               0.0, 0.6666666666666666, 1.3333333333333333]
 
-      """)
+        """)
   }
 
   @Test func showLossAloneIsTheBareNumber() {
@@ -54,20 +55,21 @@ import Testing
   @Test func jsonOutput() throws {
     let result = run(mse + ["--format", "json"])
     #expect(result.status == 0)
-    #expect(result.stdout == """
-      {
-        "loss": "mse_loss",
-        "module": "MSELoss",
-        "options": {"reduction": "mean"},
-        "value": 1.6666666666666667,
-        "elementwise": {"shape": [3], "data": [0.0, 1.0, 4.0]},
-        "gradients": {
-          "input": {"shape": [3], "data": [0.0, -0.6666666666666666, -1.3333333333333333]},
-          "target": {"shape": [3], "data": [0.0, 0.6666666666666666, 1.3333333333333333]}
+    #expect(
+      result.stdout == """
+        {
+          "loss": "mse_loss",
+          "module": "MSELoss",
+          "options": {"reduction": "mean"},
+          "value": 1.6666666666666667,
+          "elementwise": {"shape": [3], "data": [0.0, 1.0, 4.0]},
+          "gradients": {
+            "input": {"shape": [3], "data": [0.0, -0.6666666666666666, -1.3333333333333333]},
+            "target": {"shape": [3], "data": [0.0, 0.6666666666666666, 1.3333333333333333]}
+          }
         }
-      }
 
-      """)
+        """)
     _ = try result.json()
     #expect(numbers(in: result.stdout).first == 5.0 / 3.0)
   }
@@ -98,7 +100,10 @@ import Testing
     for (flags, reduction) in table {
       let result = run(mse + flags + ["--reduction", "mean", "--format", "json"])
       #expect(result.status == 0)
-      #expect(result.stderr == "swiftloss: warning: size_average and reduce args will be deprecated, please use reduction='\(reduction)' instead.\n", "\(flags)")
+      #expect(
+        result.stderr
+          == "swiftloss: warning: size_average and reduce args will be deprecated, please use reduction='\(reduction)' instead.\n",
+        "\(flags)")
       let options = try #require(try result.json()["options"] as? [String: Any])
       #expect(options["reduction"] as? String == reduction, "\(flags)")
     }
@@ -150,7 +155,10 @@ import Testing
   }
 
   @Test func reshape() {
-    let result = run(["mse", "--input", "[1, 2, 3, 4]", "--target", "[[0, 0], [0, 0]]", "--shape", "input=2,-1", "--show", "elementwise"])
+    let result = run([
+      "mse", "--input", "[1, 2, 3, 4]", "--target", "[[0, 0], [0, 0]]", "--shape", "input=2,-1", "--show",
+      "elementwise",
+    ])
     #expect(result.stdout == "elementwise (shape [2, 2]):\n[[ 1.0,  4.0],\n [ 9.0, 16.0]]\n")
   }
 
@@ -180,7 +188,9 @@ import Testing
     for definition in LossRegistry.all {
       let help = run(["help", definition.functionalName])
       #expect(help.status == 0)
-      for spec in definition.tensors { #expect(help.stdout.contains(spec.flag), "\(definition.functionalName) \(spec.flag)") }
+      for spec in definition.tensors {
+        #expect(help.stdout.contains(spec.flag), "\(definition.functionalName) \(spec.flag)")
+      }
       for spec in definition.options {
         #expect(help.stdout.contains(spec.flag))
         // A required option (--cutoffs) or one whose help says its default has no "(default: ...)".

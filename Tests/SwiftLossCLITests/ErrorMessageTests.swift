@@ -14,8 +14,12 @@ import Testing
   @Test func aHugeArgumentGivesAShortLineThatSaysWhatIsLeftOut() {
     let value = "x" + String(repeating: "9", count: 100_000) + "y"
     let result = run(["huber", "--input", "[1]", "--target", "[1]", "--delta", value])
-    expectError(result, status: 2, containing: ["invalid value 'x999", "999y' for --delta: expected a number",
-                                                 "[99149 characters left out]"])
+    expectError(
+      result, status: 2,
+      containing: [
+        "invalid value 'x999", "999y' for --delta: expected a number",
+        "[99149 characters left out]",
+      ])
     #expect(result.stderr.count < 1100)
   }
 
@@ -25,7 +29,9 @@ import Testing
 
   @Test func misspeltOptionSuggestsTheFlag() {
     let result = run(["huber", "--input", "[1]", "--target", "[1]", "--detla", "2"])
-    expectError(result, status: 2, containing: ["unknown option '--detla'", "did you mean '--delta'?", "(see 'swiftloss help huber')"])
+    expectError(
+      result, status: 2,
+      containing: ["unknown option '--detla'", "did you mean '--delta'?", "(see 'swiftloss help huber')"])
   }
 
   @Test func misspeltGlobalFlagSuggestsIt() {
@@ -54,8 +60,10 @@ import Testing
   }
 
   @Test func badOptionValues() {
-    expectError(run(["huber", "--input", "[1]", "--target", "[1]", "--delta", "abc"]), status: 2, containing: ["--delta"])
-    expectError(run(["mse", "--input", "[1]", "--target", "[1]", "--reduction", "avg"]), status: 2, containing: ["--reduction"])
+    expectError(
+      run(["huber", "--input", "[1]", "--target", "[1]", "--delta", "abc"]), status: 2, containing: ["--delta"])
+    expectError(
+      run(["mse", "--input", "[1]", "--target", "[1]", "--reduction", "avg"]), status: 2, containing: ["--reduction"])
     expectError(run(["mse", "--format", "xml"]), status: 2, containing: ["--format"])
   }
 
@@ -73,7 +81,8 @@ import Testing
   }
 
   @Test func tensorGivenTwice() {
-    expectError(run(["mse", "--input", "[1]", "--input", "[2]", "--target", "[1]"]), status: 2, containing: ["given twice"])
+    expectError(
+      run(["mse", "--input", "[1]", "--input", "[2]", "--target", "[1]"]), status: 2, containing: ["given twice"])
   }
 
   @Test func unreadableFileIsADataError() {
@@ -96,8 +105,11 @@ import Testing
   }
 
   @Test func reshapeOfAnUnknownTensorIsAUsageError() {
-    expectError(run(["mse", "--input", "[1]", "--target", "[1]", "--shape", "bogus=1"]), status: 2, containing: ["bogus"])
-    expectError(run(["mse", "--input", "[1]", "--target", "[1]", "--shape", "weight=1"]), status: 2, containing: ["--weight was not given"])
+    expectError(
+      run(["mse", "--input", "[1]", "--target", "[1]", "--shape", "bogus=1"]), status: 2, containing: ["bogus"])
+    expectError(
+      run(["mse", "--input", "[1]", "--target", "[1]", "--shape", "weight=1"]), status: 2,
+      containing: ["--weight was not given"])
   }
 
   /// Entries the loss does not take are ignored with one warning naming them (a typo shows);
@@ -105,7 +117,8 @@ import Testing
   @Test func unknownKeyInDataIsNamed() {
     let result = run(["mse", "--data", "-", "--show", "loss"], stdin: #"{"input": [1], "target": [2], "bogus": [3]}"#)
     #expect(result.status == 0 && result.stdout == "1.0\n")
-    #expect(result.stderrLines.count == 1 && result.stderr.contains("ignored 1 entry that mse_loss does not take: 'bogus'"))
+    #expect(
+      result.stderrLines.count == 1 && result.stderr.contains("ignored 1 entry that mse_loss does not take: 'bogus'"))
     let missing = run(["mse", "--data", "-"], stdin: #"{"input": [1], "targte": [2]}"#)
     expectError(missing, status: 2, containing: ["needs --target", "holds 'targte'", "--FLAG '#KEY'"])
   }
@@ -128,8 +141,10 @@ import Testing
   }
 
   @Test func inputErrorsKeepTheirPosition() {
-    let error = CommandError.input(InputError(label: "target.csv", line: 3, column: 5, message: "expected a number, found \"abc\""))
-    #expect(Diagnostics.describe(error).message == "swiftloss: error: target.csv:3:5: expected a number, found \"abc\"\n")
+    let error = CommandError.input(
+      InputError(label: "target.csv", line: 3, column: 5, message: "expected a number, found \"abc\""))
+    #expect(
+      Diagnostics.describe(error).message == "swiftloss: error: target.csv:3:5: expected a number, found \"abc\"\n")
     #expect(Diagnostics.describe(error).status == 1)
   }
 

@@ -21,7 +21,9 @@ import Testing
     guard let walker = FileManager.default.enumerator(atPath: examples.path) else { return [] }
     var found: [ExampleCommand] = []
     for case let relative as String in walker where relative.hasSuffix("README.md") {
-      guard let text = try? String(contentsOf: examples.appendingPathComponent(relative), encoding: .utf8) else { continue }
+      guard let text = try? String(contentsOf: examples.appendingPathComponent(relative), encoding: .utf8) else {
+        continue
+      }
       var inBlock = false
       var lastComment = ""
       var pending = ""
@@ -45,7 +47,8 @@ import Testing
         guard command.contains("swiftloss "), !command.contains("python3"), !command.contains("fpath"),
           !command.contains("~/"), !command.contains("completions bash >")
         else { continue }
-        let errorNote = lastComment.lowercased() + " " + (command.components(separatedBy: " # ").dropFirst().first ?? "")
+        let errorNote =
+          lastComment.lowercased() + " " + (command.components(separatedBy: " # ").dropFirst().first ?? "")
         found.append(
           ExampleCommand(
             file: "examples/" + relative, command: command,

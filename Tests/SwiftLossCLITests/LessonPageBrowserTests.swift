@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SwiftLoss
 @testable import SwiftLossCLI
 
@@ -21,10 +22,11 @@ import Testing
   static func browse(_ arguments: [String], profile: URL) throws -> (out: String, err: String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: browser ?? "/usr/bin/chromium")
-    process.arguments = [
-      "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
-      "--user-data-dir=" + profile.path,
-    ] + arguments
+    process.arguments =
+      [
+        "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
+        "--user-data-dir=" + profile.path,
+      ] + arguments
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
     process.standardError = err
@@ -58,7 +60,9 @@ import Testing
   /// the loss, else `explain LOSS --html`.
   static func pages() -> [(name: String, html: String)] {
     LossRegistry.all.map { definition in
-      if let call = ClassroomTests.calls.first(where: { LossRegistry.lookup($0[0])?.functionalName == definition.functionalName }) {
+      if let call = ClassroomTests.calls.first(where: {
+        LossRegistry.lookup($0[0])?.functionalName == definition.functionalName
+      }) {
         return (definition.shortName, ClassroomTests.run(call + ["--explain", "--html"]).out)
       }
       return (definition.shortName, ClassroomTests.run(["explain", definition.shortName, "--html"]).out)
@@ -67,7 +71,8 @@ import Testing
 
   @Test(.enabled(if: browser != nil, "chromium is not installed (apt-get install chromium; .ci/run installs it)"))
   func everyLessonPageLoadsCleanlyInChromium() throws {
-    let directory = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("swiftloss-lessons-\(UUID().uuidString)")
+    let directory = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent(
+      "swiftloss-lessons-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
     let blank = directory.appendingPathComponent("blank.html")
@@ -87,7 +92,8 @@ import Testing
     }
     if let first = pages.first {
       let file = directory.appendingPathComponent(first.name + ".html").absoluteString
-      jobs.append((first.name + ".html", ["--enable-logging=stderr", "--v=0", screenshot(first.name + ".html"), size, file]))
+      jobs.append(
+        (first.name + ".html", ["--enable-logging=stderr", "--v=0", screenshot(first.name + ".html"), size, file]))
     }
     let results = LockedResults(count: jobs.count)
     let arguments = jobs.map(\.arguments)
@@ -103,13 +109,16 @@ import Testing
       let output = try #require(try results.get(index)?.get(), "\(job.name) did not run")
       if !job.name.hasSuffix(".html") {
         #expect(output.out.contains("<math") && output.out.contains("</html>"), "\(job.name): no DOM")
-        #expect(!output.out.contains("parsererror"), "\(job.name): the browser's XML parser failed:\n\(output.out.prefix(2000))")
+        #expect(
+          !output.out.contains("parsererror"),
+          "\(job.name): the browser's XML parser failed:\n\(output.out.prefix(2000))")
       }
       let console = output.err.split(separator: "\n").filter { $0.contains("CONSOLE") || $0.contains("Uncaught") }
       #expect(console.isEmpty, "\(job.name): console messages:\n\(console.joined(separator: "\n"))")
       let png = try Data(contentsOf: directory.appendingPathComponent(job.name + ".png"))
       let dimensions = try #require(Self.pngSize(png), "\(job.name): not a PNG")
-      #expect(dimensions.width == Self.window.width && dimensions.height == Self.window.height, "\(job.name): \(dimensions)")
+      #expect(
+        dimensions.width == Self.window.width && dimensions.height == Self.window.height, "\(job.name): \(dimensions)")
       // A blank page compresses to almost nothing; text, tables and a plot do not.
       #expect(png.count > 8 * blankBytes, "\(job.name): \(png.count) bytes against a blank page's \(blankBytes)")
     }
@@ -119,7 +128,9 @@ import Testing
     private var results: [Result<(out: String, err: String), Error>?]
     private let lock = NSLock()
     init(count: Int) { results = Array(repeating: nil, count: count) }
-    func set(_ index: Int, _ result: Result<(out: String, err: String), Error>) { lock.withLock { results[index] = result } }
+    func set(_ index: Int, _ result: Result<(out: String, err: String), Error>) {
+      lock.withLock { results[index] = result }
+    }
     func get(_ index: Int) -> Result<(out: String, err: String), Error>? { lock.withLock { results[index] } }
   }
 }

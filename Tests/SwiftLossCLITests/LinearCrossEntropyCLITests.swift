@@ -15,7 +15,9 @@ import Testing
   ]
 
   @Test func everySpellingComputesPyTorchsValue() {
-    for name in ["linear_cross_entropy", "LinearCrossEntropyLoss", "F.linear_cross_entropy", "torch.nn.LinearCrossEntropyLoss"] {
+    for name in [
+      "linear_cross_entropy", "LinearCrossEntropyLoss", "F.linear_cross_entropy", "torch.nn.LinearCrossEntropyLoss",
+    ] {
       let result = run([name] + head + ["--show", "loss"])
       #expect(result.status == 0, "\(name): \(result.stderr)")
       #expect(result.stdout == "2.450918729947821\n", "\(name)")
@@ -31,9 +33,11 @@ import Testing
 
   @Test func outFeaturesIsATupleInAnyWriting() {
     // The (4, 3) weight as the flat linear.weight of 2 classes × out_features (2,).
-    let flat = ["linear_cross_entropy", "--input", "[[1, 2, 3], [0.5, -1, 2]]",
-                "--linear-weight", "[[0.1, 0.2, 0.3], [-0.2, 0.1, 0.0], [0.3, -0.1, 0.2], [0.0, 0.5, -0.5]]",
-                "--target", "[[0, 1], [1, 1]]", "--show", "loss"]
+    let flat = [
+      "linear_cross_entropy", "--input", "[[1, 2, 3], [0.5, -1, 2]]",
+      "--linear-weight", "[[0.1, 0.2, 0.3], [-0.2, 0.1, 0.0], [0.3, -0.1, 0.2], [0.0, 0.5, -0.5]]",
+      "--target", "[[0, 1], [1, 1]]", "--show", "loss",
+    ]
     let values = ["2", "(2,)", "[2]", "2,"].map { run(flat + ["--out-features", $0]) }
     for value in values { #expect(value.status == 0, "\(value.stderr)") }
     #expect(Set(values.map(\.stdout)).count == 1)
@@ -42,16 +46,21 @@ import Testing
   }
 
   @Test func pytorchsErrorsAndTheirStatuses() {
-    let probabilities = run(["linear_cross_entropy", "--input", "[1, 2]", "--linear-weight", "[[1, 0], [0, 1]]",
-                             "--target", "[0.25, 0.75]", "--ignore-index", "-100"])
+    let probabilities = run([
+      "linear_cross_entropy", "--input", "[1, 2]", "--linear-weight", "[[1, 0], [0, 1]]",
+      "--target", "[0.25, 0.75]", "--ignore-index", "-100",
+    ])
     #expect(probabilities.status == 2)
     #expect(probabilities.stderr.contains("ignore_index cannot be specified when target contains probabilities"))
     let features = run(["linear_cross_entropy", "--input", "[1, 2]", "--linear-weight", "[[1, 2, 3]]", "--target", "0"])
     #expect(features.status == 1)
-    #expect(features.stderr.contains(
-      "expected equal input and linear_weight last dimensions (in_features), got 2 and 3, respectively"))
-    let option = run(["linear_cross_entropy", "--input", "[1, 2]", "--linear-weight", "[[1, 2]]", "--target", "0",
-                      "--delta", "1"])
+    #expect(
+      features.stderr.contains(
+        "expected equal input and linear_weight last dimensions (in_features), got 2 and 3, respectively"))
+    let option = run([
+      "linear_cross_entropy", "--input", "[1, 2]", "--linear-weight", "[[1, 2]]", "--target", "0",
+      "--delta", "1",
+    ])
     #expect(option.status == 2)
   }
 }

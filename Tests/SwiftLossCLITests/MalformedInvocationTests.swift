@@ -46,7 +46,8 @@ import Testing
     #expect(!result.signalled)
     #expect(result.status == 1)
     #expect(result.stdout.isEmpty)
-    #expect(result.stderr.hasPrefix("swiftloss: error: ") && result.stderr.contains("too many elements"), "\(result.stderr)")
+    #expect(
+      result.stderr.hasPrefix("swiftloss: error: ") && result.stderr.contains("too many elements"), "\(result.stderr)")
     #expect(result.seconds < 5)
   }
 }
@@ -64,12 +65,17 @@ enum MalformedCatalogue {
     var testDescription: String { name }
   }
 
-  static func data(_ name: String, _ arguments: [String], at place: String? = nil, _ mentions: String..., stdin: String? = nil) -> Case {
-    Case(name: name, arguments: arguments, status: 1, place: place, mentions: mentions, stdin: stdin.map { Array($0.utf8) })
+  static func data(
+    _ name: String, _ arguments: [String], at place: String? = nil, _ mentions: String..., stdin: String? = nil
+  ) -> Case {
+    Case(
+      name: name, arguments: arguments, status: 1, place: place, mentions: mentions, stdin: stdin.map { Array($0.utf8) }
+    )
   }
 
   static func usage(_ name: String, _ arguments: [String], _ mentions: String..., stdin: String? = nil) -> Case {
-    Case(name: name, arguments: arguments, status: 2, place: nil, mentions: mentions, stdin: stdin.map { Array($0.utf8) })
+    Case(
+      name: name, arguments: arguments, status: 2, place: nil, mentions: mentions, stdin: stdin.map { Array($0.utf8) })
   }
 
   static let matrix = "[[1,2],[3,4]]"
@@ -77,117 +83,245 @@ enum MalformedCatalogue {
 
   static let cases: [Case] = [
     // MARK: Delimited text
-    data("ragged CSV", ["mse", "--input", "ragged.csv", "--target", "ok.csv"], at: "ragged.csv:2:1", "expected 3 fields", "found 2"),
-    data("ragged TSV", ["mse", "--input", "ragged.tsv", "--target", "1"], at: "ragged.tsv:3:1", "expected 2 fields", "found 3"),
-    data("ragged CSV on stdin", ["mse", "--input", "-", "--target", "1"], at: "<stdin>:2:1", "expected 2 fields", stdin: "1,2\n3\n"),
+    data(
+      "ragged CSV", ["mse", "--input", "ragged.csv", "--target", "ok.csv"], at: "ragged.csv:2:1", "expected 3 fields",
+      "found 2"),
+    data(
+      "ragged TSV", ["mse", "--input", "ragged.tsv", "--target", "1"], at: "ragged.tsv:3:1", "expected 2 fields",
+      "found 3"),
+    data(
+      "ragged CSV on stdin", ["mse", "--input", "-", "--target", "1"], at: "<stdin>:2:1", "expected 2 fields",
+      stdin: "1,2\n3\n"),
     data("non-numeric field", ["mse", "--input", "nonnum.csv", "--target", "ok.csv"], at: "nonnum.csv:2:3", "abc"),
-    data("non-numeric field with a semicolon delimiter", ["mse", "--input", "semi.txt", "--target", "1", "--delimiter", ";"], at: "semi.txt:1:5", "x2"),
+    data(
+      "non-numeric field with a semicolon delimiter",
+      ["mse", "--input", "semi.txt", "--target", "1", "--delimiter", ";"], at: "semi.txt:1:5", "x2"),
     data("number out of range", ["mse", "--input", "overflow.csv", "--target", "1"], at: "overflow.csv:2:3", "1e400"),
     data("empty file", ["mse", "--input", "empty.csv", "--target", "1"], at: "empty.csv", "no numbers"),
     data("header-only file", ["mse", "--input", "header.csv", "--target", "1"], at: "header.csv:1"),
     data("comments and blank lines only", ["mse", "--input", "comments.csv", "--target", "1"], at: "comments.csv"),
     data("binary garbage as CSV", ["mse", "--input", "garbage.csv", "--target", "1"], at: "garbage.csv:*"),
     data("binary garbage, sniffed", ["mse", "--input", "garbage.bin", "--target", "1"], at: "garbage.bin:*"),
-    data("invalid UTF-8 in a field", ["mse", "--input", "badutf8.csv", "--target", "ok.csv"], at: "badutf8.csv:2:3", "\\xff"),
+    data(
+      "invalid UTF-8 in a field", ["mse", "--input", "badutf8.csv", "--target", "ok.csv"], at: "badutf8.csv:2:3",
+      "\\xff"),
     data("NUL byte in a field", ["mse", "--input", "nul.csv", "--target", "1"], at: "nul.csv:2:3"),
-    data("10 MB line with a bad last field", ["mse", "--input", "long_bad.csv", "--target", "1"],
-         at: "long_bad.csv:1:\(4 * longLineFields + 1)", "\"x\""),
-    data("huge bad field is quoted briefly", ["mse", "--input", "hugefield.csv", "--target", "1"], at: "hugefield.csv:1:3"),
+    data(
+      "10 MB line with a bad last field", ["mse", "--input", "long_bad.csv", "--target", "1"],
+      at: "long_bad.csv:1:\(4 * longLineFields + 1)", "\"x\""),
+    data(
+      "huge bad field is quoted briefly", ["mse", "--input", "hugefield.csv", "--target", "1"], at: "hugefield.csv:1:3"),
     // MARK: JSON
-    data("non-rectangular JSON", ["mse", "--input", "ragged.json", "--target", "1"], at: "ragged.json:1:8", "expected 2 elements"),
-    data("unbalanced JSON", ["mse", "--input", "unbalanced.json", "--target", "1"], at: "unbalanced.json:1:13", "unexpected end of input"),
-    data("10^5-deep nesting", ["mse", "--input", "deep.json", "--target", "1"], at: "deep.json:1:65", "nested deeper than 64"),
-    data("10^5-deep nesting on stdin", ["mse", "--input", "-", "--target", "1"], at: "<stdin>:1:65",
-         stdin: String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)),
-    data("array mixed with a number", ["mse", "--input", "mixed.json", "--target", "1"], at: "mixed.json:1:8", "expected an array"),
+    data(
+      "non-rectangular JSON", ["mse", "--input", "ragged.json", "--target", "1"], at: "ragged.json:1:8",
+      "expected 2 elements"),
+    data(
+      "unbalanced JSON", ["mse", "--input", "unbalanced.json", "--target", "1"], at: "unbalanced.json:1:13",
+      "unexpected end of input"),
+    data(
+      "10^5-deep nesting", ["mse", "--input", "deep.json", "--target", "1"], at: "deep.json:1:65",
+      "nested deeper than 64"),
+    data(
+      "10^5-deep nesting on stdin", ["mse", "--input", "-", "--target", "1"], at: "<stdin>:1:65",
+      stdin: String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)),
+    data(
+      "array mixed with a number", ["mse", "--input", "mixed.json", "--target", "1"], at: "mixed.json:1:8",
+      "expected an array"),
     data("string element", ["mse", "--input", "string.json", "--target", "1"], at: "string.json:1:4", "abc"),
     data("text after the value", ["mse", "--input", "trailing.json", "--target", "1"], at: "trailing.json:1:8"),
     data("empty JSON file", ["mse", "--input", "empty.json", "--target", "1"], at: "empty.json"),
     data("invalid UTF-8 in JSON", ["mse", "--input", "badutf8.json", "--target", "1"], at: "badutf8.json:1:4"),
-    data("tensor object without data", ["mse", "--input", "nodata.json", "--target", "1"], at: "nodata.json:1:1", "\"data\""),
-    data("shape and data disagree", ["mse", "--input", "shapedata.json", "--target", "1"], at: "shapedata.json:1:23", "needs 4"),
-    data("absurd JSON shape", ["mse", "--input", "absurd.json", "--target", "1"], at: "absurd.json:1:11", "too many elements"),
+    data(
+      "tensor object without data", ["mse", "--input", "nodata.json", "--target", "1"], at: "nodata.json:1:1",
+      "\"data\""),
+    data(
+      "shape and data disagree", ["mse", "--input", "shapedata.json", "--target", "1"], at: "shapedata.json:1:23",
+      "needs 4"),
+    data(
+      "absurd JSON shape", ["mse", "--input", "absurd.json", "--target", "1"], at: "absurd.json:1:11",
+      "too many elements"),
     data("unterminated inline literal", ["mse", "--input", "[1,2", "--target", "1"], at: "--input:1:5"),
     data("--data that is not an object", ["mse", "--data", "array.json"], at: "array.json:1:1", "object"),
-    data("--data with a duplicate key", ["mse", "--data", "duplicate.json"], at: "duplicate.json:1:14", "duplicate key"),
+    data(
+      "--data with a duplicate key", ["mse", "--data", "duplicate.json"], at: "duplicate.json:1:14", "duplicate key"),
     // MARK: NumPy
-    data("truncated .npy header", ["mse", "--input", "truncated_header.npy", "--target", "1"], at: "truncated_header.npy", "truncated .npy header"),
-    data("truncated .npy data", ["mse", "--input", "truncated_data.npy", "--target", "1"], at: "truncated_data.npy", "truncated .npy data"),
-    data("absurd .npy dimensions", ["mse", "--input", "absurd.npy", "--target", "1"], at: "absurd.npy", "too many elements"),
+    data(
+      "truncated .npy header", ["mse", "--input", "truncated_header.npy", "--target", "1"], at: "truncated_header.npy",
+      "truncated .npy header"),
+    data(
+      "truncated .npy data", ["mse", "--input", "truncated_data.npy", "--target", "1"], at: "truncated_data.npy",
+      "truncated .npy data"),
+    data(
+      "absurd .npy dimensions", ["mse", "--input", "absurd.npy", "--target", "1"], at: "absurd.npy", "too many elements"
+    ),
     data(".npy with object dtype", ["mse", "--input", "object.npy", "--target", "1"], at: "object.npy", "'|O'"),
     data(".npy with complex dtype", ["mse", "--input", "complex.npy", "--target", "1"], at: "complex.npy", "<c16"),
     data(".npy with an unknown version", ["mse", "--input", "version.npy", "--target", "1"], at: "version.npy"),
     data(".npy header that is not a dict", ["mse", "--input", "badheader.npy", "--target", "1"], at: "badheader.npy"),
     // MARK: Shapes
-    data("mse shapes that do not broadcast", ["mse", "--input", "ok.csv", "--target", "[1,2,3]"], "size of tensor a (2)", "tensor b (3)"),
-    data("cross_entropy batch mismatch", ["ce", "--input", "ok.csv", "--target", "[[0,1]]"], "batch_size (2)", "batch_size (1)"),
+    data(
+      "mse shapes that do not broadcast", ["mse", "--input", "ok.csv", "--target", "[1,2,3]"], "size of tensor a (2)",
+      "tensor b (3)"),
+    data(
+      "cross_entropy batch mismatch", ["ce", "--input", "ok.csv", "--target", "[[0,1]]"], "batch_size (2)",
+      "batch_size (1)"),
     data("nll batch mismatch", ["nll", "--input", "[[1,2,3]]", "--target", "[0,1]"], "batch_size"),
-    data("margin_ranking shapes", ["margin_ranking", "--input1", "[1,2]", "--input2", "[1,2,3]", "--target", "[1]"], "size of tensor"),
-    data("triplet_margin shapes", ["triplet_margin", "--anchor", "[[1,2]]", "--positive", "[[1,2,3]]", "--negative", "[[1,2]]"], "size of tensor"),
-    data("cosine_embedding shapes", ["cosine_embedding", "--input1", "[[1,2]]", "--input2", "[[1,2,3]]", "--target", "[1]"], "size of tensor"),
-    data("multilabel_margin target shape", ["multilabel_margin", "--input", "[[1,2,3]]", "--target", "[[1,2]]"], "inconsistent target size"),
-    data("gaussian_nll var shape", ["gaussian_nll", "--input", matrix, "--target", matrix, "--var", "[1,2,3]"], "var is of incorrect size"),
+    data(
+      "margin_ranking shapes", ["margin_ranking", "--input1", "[1,2]", "--input2", "[1,2,3]", "--target", "[1]"],
+      "size of tensor"),
+    data(
+      "triplet_margin shapes",
+      ["triplet_margin", "--anchor", "[[1,2]]", "--positive", "[[1,2,3]]", "--negative", "[[1,2]]"], "size of tensor"),
+    data(
+      "cosine_embedding shapes",
+      ["cosine_embedding", "--input1", "[[1,2]]", "--input2", "[[1,2,3]]", "--target", "[1]"], "size of tensor"),
+    data(
+      "multilabel_margin target shape", ["multilabel_margin", "--input", "[[1,2,3]]", "--target", "[[1,2]]"],
+      "inconsistent target size"),
+    data(
+      "gaussian_nll var shape", ["gaussian_nll", "--input", matrix, "--target", matrix, "--var", "[1,2,3]"],
+      "var is of incorrect size"),
     // MARK: Values
-    data("class index out of range (file row)", ["ce", "--input", "logits.csv", "--target", "targets.csv"], at: "targets.csv:3:1", "index 7", "3 classes"),
-    data("negative class index", ["ce", "--input", "logits.csv", "--target", "negative_targets.csv"], at: "negative_targets.csv:2:1", "-1"),
-    data("fractional class index", ["ce", "--input", "logits.csv", "--target", "fraction_targets.json"], at: "fraction_targets.json:1:5", "1.5", "integral"),
+    data(
+      "class index out of range (file row)", ["ce", "--input", "logits.csv", "--target", "targets.csv"],
+      at: "targets.csv:3:1", "index 7", "3 classes"),
+    data(
+      "negative class index", ["ce", "--input", "logits.csv", "--target", "negative_targets.csv"],
+      at: "negative_targets.csv:2:1", "-1"),
+    data(
+      "fractional class index", ["ce", "--input", "logits.csv", "--target", "fraction_targets.json"],
+      at: "fraction_targets.json:1:5", "1.5", "integral"),
     data("nll index out of range", ["nll", "--input", "logits.csv", "--target", "[0,3,1]"], at: "--target:1:4", "3"),
-    data("multi_margin index out of range", ["multi_margin", "--input", "[[1,2,3]]", "--target", "[3]"], at: "--target:1:2"),
-    data("ctc input length beyond the frames", ["ctc", "--log-probs", "[[[-1,-1]]]", "--targets", "[[1,1]]", "--input-lengths", "[5]", "--target-lengths", "[2]"],
-         at: "--input-lengths:1:2", "at most 1"),
-    data("ctc target length beyond the targets", ["ctc", "--log-probs", "[[[-1,-1]],[[-1,-1]]]", "--targets", "[[1,1]]", "--input-lengths", "[2]", "--target-lengths", "[3]"],
-         "at least 3"),
-    data("ctc negative target length", ["ctc", "--log-probs", "[[[-1,-1]],[[-1,-1]]]", "--targets", "[[1]]", "--input-lengths", "[2]", "--target-lengths", "[-1]"],
-         at: "--target-lengths:1:2", "at least 0"),
-    data("ctc lengths for another batch size", ["ctc", "--log-probs", "[[[-1,-1]],[[-1,-1]]]", "--targets", "[[1,1]]", "--input-lengths", "[2,2]", "--target-lengths", "[2]"],
-         "batch_size"),
-    data("ctc blank in the targets", ["ctc", "--log-probs", "[[[-1,-1]],[[-1,-1]]]", "--targets", "[[1,0]]", "--input-lengths", "[2]", "--target-lengths", "[2]"],
-         at: "--targets:1:5", "blank"),
-    data("gaussian_nll negative var (file position)", ["gaussian_nll", "--input", "ok.csv", "--target", "ok.csv", "--var", "var.csv"], at: "var.csv:2:1", "negative"),
-    data("bce input above 1", ["bce", "--input", "probabilities.csv", "--target", "[0,1,0]"], at: "probabilities.csv:1:5", "between 0 and 1"),
-    data("bce input below 0", ["bce", "--input", "[0.5,-0.25]", "--target", "[0,1]"], at: "--input:1:6", "between 0 and 1"),
+    data(
+      "multi_margin index out of range", ["multi_margin", "--input", "[[1,2,3]]", "--target", "[3]"], at: "--target:1:2"
+    ),
+    data(
+      "ctc input length beyond the frames",
+      [
+        "ctc", "--log-probs", "[[[-1,-1]]]", "--targets", "[[1,1]]", "--input-lengths", "[5]", "--target-lengths",
+        "[2]",
+      ],
+      at: "--input-lengths:1:2", "at most 1"),
+    data(
+      "ctc target length beyond the targets",
+      [
+        "ctc", "--log-probs", "[[[-1,-1]],[[-1,-1]]]", "--targets", "[[1,1]]", "--input-lengths", "[2]",
+        "--target-lengths", "[3]",
+      ],
+      "at least 3"),
+    data(
+      "ctc negative target length",
+      [
+        "ctc", "--log-probs", "[[[-1,-1]],[[-1,-1]]]", "--targets", "[[1]]", "--input-lengths", "[2]",
+        "--target-lengths", "[-1]",
+      ],
+      at: "--target-lengths:1:2", "at least 0"),
+    data(
+      "ctc lengths for another batch size",
+      [
+        "ctc", "--log-probs", "[[[-1,-1]],[[-1,-1]]]", "--targets", "[[1,1]]", "--input-lengths", "[2,2]",
+        "--target-lengths", "[2]",
+      ],
+      "batch_size"),
+    data(
+      "ctc blank in the targets",
+      [
+        "ctc", "--log-probs", "[[[-1,-1]],[[-1,-1]]]", "--targets", "[[1,0]]", "--input-lengths", "[2]",
+        "--target-lengths", "[2]",
+      ],
+      at: "--targets:1:5", "blank"),
+    data(
+      "gaussian_nll negative var (file position)",
+      ["gaussian_nll", "--input", "ok.csv", "--target", "ok.csv", "--var", "var.csv"], at: "var.csv:2:1", "negative"),
+    data(
+      "bce input above 1", ["bce", "--input", "probabilities.csv", "--target", "[0,1,0]"], at: "probabilities.csv:1:5",
+      "between 0 and 1"),
+    data(
+      "bce input below 0", ["bce", "--input", "[0.5,-0.25]", "--target", "[0,1]"], at: "--input:1:6", "between 0 and 1"),
     // MARK: Option values
-    usage("multi_margin --p 3", ["multi_margin", "--input", "[[1,2,3]]", "--target", "[0]", "--p", "3"], "p == 1 and p == 2"),
-    usage("triplet_margin --margin 0", ["triplet_margin", "--anchor", matrix, "--positive", matrix, "--negative", matrix, "--margin", "0"], "margin must be greater than 0"),
-    usage("triplet_margin_with_distance --margin -1", ["triplet_margin_with_distance", "--anchor", matrix, "--positive", matrix, "--negative", matrix, "--margin", "-1"], "greater than 0"),
-    usage("--reduction foo", ["mse", "--input", "1", "--target", "1", "--reduction", "foo"], "'foo'", "none, mean, sum"),
+    usage(
+      "multi_margin --p 3", ["multi_margin", "--input", "[[1,2,3]]", "--target", "[0]", "--p", "3"], "p == 1 and p == 2"
+    ),
+    usage(
+      "triplet_margin --margin 0",
+      ["triplet_margin", "--anchor", matrix, "--positive", matrix, "--negative", matrix, "--margin", "0"],
+      "margin must be greater than 0"),
+    usage(
+      "triplet_margin_with_distance --margin -1",
+      [
+        "triplet_margin_with_distance", "--anchor", matrix, "--positive", matrix, "--negative", matrix, "--margin",
+        "-1",
+      ], "greater than 0"),
+    usage(
+      "--reduction foo", ["mse", "--input", "1", "--target", "1", "--reduction", "foo"], "'foo'", "none, mean, sum"),
     usage("batchmean for mse", ["mse", "--input", "1", "--target", "1", "--reduction", "batchmean"], "'batchmean'"),
     usage("huber --delta -1", ["huber", "--input", "1", "--target", "1", "--delta", "-1"], "delta"),
     usage("smooth_l1 --beta -1", ["smooth_l1", "--input", "1", "--target", "1", "--beta", "-1"], "beta"),
-    usage("--ignore-index 1.5", ["ce", "--input", matrix, "--target", "[0,1]", "--ignore-index", "1.5"], "'1.5'", "--ignore-index"),
-    usage("--label-smoothing 1.5", ["ce", "--input", matrix, "--target", "[0,1]", "--label-smoothing", "1.5"], "label_smoothing"),
-    usage("--margin abc", ["margin_ranking", "--input1", "1", "--input2", "1", "--target", "1", "--margin", "abc"], "'abc'"),
+    usage(
+      "--ignore-index 1.5", ["ce", "--input", matrix, "--target", "[0,1]", "--ignore-index", "1.5"], "'1.5'",
+      "--ignore-index"),
+    usage(
+      "--label-smoothing 1.5", ["ce", "--input", matrix, "--target", "[0,1]", "--label-smoothing", "1.5"],
+      "label_smoothing"),
+    usage(
+      "--margin abc", ["margin_ranking", "--input1", "1", "--input2", "1", "--target", "1", "--margin", "abc"], "'abc'"),
     usage("--full=maybe", ["gaussian_nll", "--input", "1", "--target", "1", "--var", "1", "--full=maybe"], "'maybe'"),
     usage("--precision -1", ["mse", "--input", "1", "--target", "1", "--precision", "-1"], "--precision"),
     usage("--format xml", ["mse", "--input", "1", "--target", "1", "--format", "xml"], "'xml'"),
     usage("--show foo", ["mse", "--input", "1", "--target", "1", "--show", "foo"], "--show"),
-    usage("--delimiter of two characters", ["mse", "--input", "ok.csv", "--target", "1", "--delimiter", "ab"], "--delimiter"),
+    usage(
+      "--delimiter of two characters", ["mse", "--input", "ok.csv", "--target", "1", "--delimiter", "ab"], "--delimiter"
+    ),
     // MARK: Names and flags
     usage("no arguments", [], "no loss given"),
     usage("unknown loss with a suggestion", ["msee", "--input", "1"], "unknown loss 'msee'", "did you mean 'mse'"),
     usage("unknown loss without a suggestion", ["qqqqqqqqqqqqq"], "unknown loss", "swiftloss list"),
-    usage("unknown option with a suggestion", ["margin_ranking", "--input1", "1", "--input2", "1", "--target", "1", "--marign", "1"], "'--marign'", "did you mean '--margin'"),
-    usage("option the loss does not take", ["mse", "--input", "1", "--target", "1", "--beta", "3"], "does not take --beta", "--reduction"),
-    usage("legacy flag the loss does not take", ["huber", "--input", "1", "--target", "1", "--size-average", "false"], "--size-average"),
+    usage(
+      "unknown option with a suggestion",
+      ["margin_ranking", "--input1", "1", "--input2", "1", "--target", "1", "--marign", "1"], "'--marign'",
+      "did you mean '--margin'"),
+    usage(
+      "option the loss does not take", ["mse", "--input", "1", "--target", "1", "--beta", "3"], "does not take --beta",
+      "--reduction"),
+    usage(
+      "legacy flag the loss does not take", ["huber", "--input", "1", "--target", "1", "--size-average", "false"],
+      "--size-average"),
     usage("missing tensor", ["mse", "--input", "1"], "needs --target"),
     usage("flag without its value", ["mse", "--input", "1", "--target"], "--target needs a value"),
     usage("tensor given twice", ["mse", "--input", "1", "--target", "1", "--input", "2"], "given twice"),
     usage("stray operand", ["mse", "--input", "1", "--target", "1", "extra"], "'extra'"),
-    usage("two tensors from stdin", ["mse", "--input", "-", "--target", "-"], "--input and --target both use '-'", stdin: "1\n"),
-    usage("stdin for --data and a tensor", ["mse", "--data", "-", "--input", "-", "--target", "1"], "--data and --input both use", stdin: "{}"),
-    usage("--data without a required tensor, an unknown key instead", ["mse", "--data", "unknown_key.json"], "needs --target", "'label'"),
-    usage("--shape of a tensor the loss lacks", ["mse", "--input", "1", "--target", "1", "--shape", "anchor=1"], "anchor"),
+    usage(
+      "two tensors from stdin", ["mse", "--input", "-", "--target", "-"], "--input and --target both use '-'",
+      stdin: "1\n"),
+    usage(
+      "stdin for --data and a tensor", ["mse", "--data", "-", "--input", "-", "--target", "1"],
+      "--data and --input both use", stdin: "{}"),
+    usage(
+      "--data without a required tensor, an unknown key instead", ["mse", "--data", "unknown_key.json"],
+      "needs --target", "'label'"),
+    usage(
+      "--shape of a tensor the loss lacks", ["mse", "--input", "1", "--target", "1", "--shape", "anchor=1"], "anchor"),
     usage("--shape that is not a shape", ["mse", "--input", "1", "--target", "1", "--shape", "input=a"], "'a'"),
     data("missing file", ["mse", "--input", "missing.csv", "--target", "1"], at: "missing.csv", "no such file"),
     data("directory as file", ["mse", "--input", "directory.csv", "--target", "1"], at: "directory.csv", "directory"),
     data("--data file missing", ["mse", "--data", "missing.json"], at: "missing.json"),
     // MARK: Resource bounds
-    data("--shape whose product overflows", ["mse", "--input", "[1,2]", "--target", "[1]", "--shape", "input=99999999999,99999999999"], "too many elements"),
-    data("--shape count mismatch", ["mse", "--input", "[1,2]", "--target", "[1,2]", "--shape", "input=3"], "2 elements", "3 elements"),
-    data("--shape with 65 dimensions", ["mse", "--input", "[1]", "--target", "[1]", "--shape", "input=" + Array(repeating: "1", count: 65).joined(separator: ",")],
-         "65 dimensions", "64"),
-    data("broadcast of (10^5, 1) with (1, 10^5)", ["mse", "--input", "column.npy", "--target", "row.npy"],
-         "broadcasting input (100000, 1) with target (1, 100000)", "too many elements"),
+    data(
+      "--shape whose product overflows",
+      ["mse", "--input", "[1,2]", "--target", "[1]", "--shape", "input=99999999999,99999999999"], "too many elements"),
+    data(
+      "--shape count mismatch", ["mse", "--input", "[1,2]", "--target", "[1,2]", "--shape", "input=3"], "2 elements",
+      "3 elements"),
+    data(
+      "--shape with 65 dimensions",
+      [
+        "mse", "--input", "[1]", "--target", "[1]", "--shape",
+        "input=" + Array(repeating: "1", count: 65).joined(separator: ","),
+      ],
+      "65 dimensions", "64"),
+    data(
+      "broadcast of (10^5, 1) with (1, 10^5)", ["mse", "--input", "column.npy", "--target", "row.npy"],
+      "broadcasting input (100000, 1) with target (1, 100000)", "too many elements"),
   ]
 
   // MARK: - Running
@@ -325,13 +459,27 @@ enum MalformedCatalogue {
     let good = npy("{'descr': '<f8', 'fortran_order': False, 'shape': (2, 2), }", data: float64s([1, 2, 3, 4]))
     write("truncated_header.npy", Array(good.prefix(20)))
     write("truncated_data.npy", Array(good.dropLast(5)))
-    write("absurd.npy", npy("{'descr': '<f8', 'fortran_order': False, 'shape': (99999999999, 99999999999, 99999999999), }"))
-    write("object.npy", npy("{'descr': '|O', 'fortran_order': False, 'shape': (3,), }", data: Array(repeating: 0, count: 24)))
-    write("complex.npy", npy("{'descr': '<c16', 'fortran_order': False, 'shape': (1,), }", data: Array(repeating: 0, count: 16)))
-    write("version.npy", npy("{'descr': '<f8', 'fortran_order': False, 'shape': (1,), }", version: 9, data: float64s([1])))
+    write(
+      "absurd.npy", npy("{'descr': '<f8', 'fortran_order': False, 'shape': (99999999999, 99999999999, 99999999999), }"))
+    write(
+      "object.npy",
+      npy("{'descr': '|O', 'fortran_order': False, 'shape': (3,), }", data: Array(repeating: 0, count: 24)))
+    write(
+      "complex.npy",
+      npy("{'descr': '<c16', 'fortran_order': False, 'shape': (1,), }", data: Array(repeating: 0, count: 16)))
+    write(
+      "version.npy", npy("{'descr': '<f8', 'fortran_order': False, 'shape': (1,), }", version: 9, data: float64s([1])))
     write("badheader.npy", npy("[1, 2, 3]", data: float64s([1])))
-    write("column.npy", npy("{'descr': '<f8', 'fortran_order': False, 'shape': (100000, 1), }", data: float64s(Array(repeating: 0, count: 100_000))))
-    write("row.npy", npy("{'descr': '<f8', 'fortran_order': False, 'shape': (1, 100000), }", data: float64s(Array(repeating: 0, count: 100_000))))
+    write(
+      "column.npy",
+      npy(
+        "{'descr': '<f8', 'fortran_order': False, 'shape': (100000, 1), }",
+        data: float64s(Array(repeating: 0, count: 100_000))))
+    write(
+      "row.npy",
+      npy(
+        "{'descr': '<f8', 'fortran_order': False, 'shape': (1, 100000), }",
+        data: float64s(Array(repeating: 0, count: 100_000))))
 
     write("logits.csv", "1,2,3\n4,5,6\n7,8,9\n")
     write("targets.csv", "0\n1\n7\n")

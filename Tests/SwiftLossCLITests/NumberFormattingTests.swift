@@ -51,7 +51,9 @@ import Testing
       values.append(Double.random(in: -1...1, using: &rng))
       let scale = Double(sign: .plus, exponent: Int.random(in: -40...40, using: &rng), significand: 1)
       values.append(Double.random(in: 0...10, using: &rng) * scale)
-      values.append(Double(Int.random(in: -100_000...100_000, using: &rng)) / [1, 2, 4, 8, 10, 100, 1000][Int.random(in: 0..<7, using: &rng)])
+      values.append(
+        Double(Int.random(in: -100_000...100_000, using: &rng))
+          / [1, 2, 4, 8, 10, 100, 1000][Int.random(in: 0..<7, using: &rng)])
     }
     let failures = mismatches(values)
     #expect(failures.isEmpty, "\(failures.count) mismatches, e.g. \(failures.prefix(5))")

@@ -1,10 +1,12 @@
 import Foundation
 import Testing
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
+
 @testable import SwiftLoss
 @testable import SwiftLossCLI
+
+#if canImport(FoundationXML)
+  import FoundationXML
+#endif
 
 /// The terminal and SVG renderings of a plot (front end), from the engine's plot data.
 @Suite struct PlotRenderingTests {

@@ -20,7 +20,8 @@ func numbers(in document: String) -> [Double] {
   }
   for byte in document.utf8 {
     switch byte {
-    case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "-"), UInt8(ascii: "+"):
+    case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "-"),
+      UInt8(ascii: "+"):
       token.append(byte)
     default:
       flush()
@@ -37,12 +38,15 @@ func numbers(in document: String) -> [Double] {
     Tensor(validatedShape: shape, storage: storage)
   }
 
-  func report(value: Tensor, elementwise: Tensor, gradients: [(String, Tensor)], reduction: String = "mean", show: ShowSet = .all)
+  func report(
+    value: Tensor, elementwise: Tensor, gradients: [(String, Tensor)], reduction: String = "mean", show: ShowSet = .all
+  )
     throws -> LossReport
   {
     let definition = try #require(LossRegistry.lookup("mse"))
     let options = try LossOptions(specs: definition.options, given: ["reduction": .string(reduction)])
-    let result = LossResult(value: value, elementwise: elementwise, gradients: gradients.map { (name: $0.0, gradient: $0.1) })
+    let result = LossResult(
+      value: value, elementwise: elementwise, gradients: gradients.map { (name: $0.0, gradient: $0.1) })
     return LossReport(definition: definition, options: options, result: result, show: show)
   }
 
@@ -52,7 +56,9 @@ func numbers(in document: String) -> [Double] {
     return String(decoding: buffer.array, as: UTF8.self)
   }
 
-  func json(_ report: LossReport, numbers: NumberWriter = NumberWriter(notation: .shortest, json: true)) throws -> String {
+  func json(_ report: LossReport, numbers: NumberWriter = NumberWriter(notation: .shortest, json: true)) throws
+    -> String
+  {
     let output = ChunkedOutput(numbers: numbers)
     try JSONRenderer.render(report, into: output)
     let capture = Capture()
@@ -62,24 +68,27 @@ func numbers(in document: String) -> [Double] {
 
   @Test func contractExample() throws {
     let elementwise = tensor([3, 2], [0.25, 1.0, 0.0, 4.0, 0.5, 1.5])
-    let r = try report(value: Tensor(scalar: 0.875), elementwise: elementwise, gradients: [("input", elementwise), ("target", elementwise)])
+    let r = try report(
+      value: Tensor(scalar: 0.875), elementwise: elementwise,
+      gradients: [("input", elementwise), ("target", elementwise)])
     let text = try self.text(r)
-    #expect(text == """
-      loss: 0.875
-      elementwise (shape [3, 2]):
-      [[0.25,  1.0],
-       [ 0.0,  4.0],
-       [ 0.5,  1.5]]
-      grad input (shape [3, 2]):
-      [[0.25,  1.0],
-       [ 0.0,  4.0],
-       [ 0.5,  1.5]]
-      grad target (shape [3, 2]):
-      [[0.25,  1.0],
-       [ 0.0,  4.0],
-       [ 0.5,  1.5]]
+    #expect(
+      text == """
+        loss: 0.875
+        elementwise (shape [3, 2]):
+        [[0.25,  1.0],
+         [ 0.0,  4.0],
+         [ 0.5,  1.5]]
+        grad input (shape [3, 2]):
+        [[0.25,  1.0],
+         [ 0.0,  4.0],
+         [ 0.5,  1.5]]
+        grad target (shape [3, 2]):
+        [[0.25,  1.0],
+         [ 0.0,  4.0],
+         [ 0.5,  1.5]]
 
-      """)
+        """)
     let document = try json(r)
     #expect(document.contains(#""elementwise": {"shape": [3, 2], "data": [[0.25, 1.0], [0.0, 4.0], [0.5, 1.5]]}"#))
     let object = try #require(try JSONSerialization.jsonObject(with: Data(document.utf8)) as? [String: Any])
@@ -91,7 +100,8 @@ func numbers(in document: String) -> [Double] {
   }
 
   @Test func zeroDimensionalTensors() throws {
-    let r = try report(value: Tensor(scalar: 2), elementwise: Tensor(scalar: 2), gradients: [("input", Tensor(scalar: -1))])
+    let r = try report(
+      value: Tensor(scalar: 2), elementwise: Tensor(scalar: 2), gradients: [("input", Tensor(scalar: -1))])
     #expect(try text(r) == "loss: 2.0\nelementwise (shape []): 2.0\ngrad input (shape []): -1.0\n")
     let object = try JSONSerialization.jsonObject(with: Data(try json(r).utf8)) as? [String: Any]
     let elementwise = try #require(object?["elementwise"] as? [String: Any])
@@ -138,15 +148,16 @@ func numbers(in document: String) -> [Double] {
     #expect(TensorText.render(t, numbers: shortest) == "[   0.0,    1.0,    2.0,  ...,  998.0,  999.0, 1000.0]")
     let m = tensor([100, 100], (0..<10_000).map(Double.init))
     let text = TensorText.render(m, numbers: shortest)
-    #expect(text == """
-      [[   0.0,    1.0,    2.0,  ...,   97.0,   98.0,   99.0],
-       [ 100.0,  101.0,  102.0,  ...,  197.0,  198.0,  199.0],
-       [ 200.0,  201.0,  202.0,  ...,  297.0,  298.0,  299.0],
-       ...,
-       [9700.0, 9701.0, 9702.0,  ..., 9797.0, 9798.0, 9799.0],
-       [9800.0, 9801.0, 9802.0,  ..., 9897.0, 9898.0, 9899.0],
-       [9900.0, 9901.0, 9902.0,  ..., 9997.0, 9998.0, 9999.0]]
-      """)
+    #expect(
+      text == """
+        [[   0.0,    1.0,    2.0,  ...,   97.0,   98.0,   99.0],
+         [ 100.0,  101.0,  102.0,  ...,  197.0,  198.0,  199.0],
+         [ 200.0,  201.0,  202.0,  ...,  297.0,  298.0,  299.0],
+         ...,
+         [9700.0, 9701.0, 9702.0,  ..., 9797.0, 9798.0, 9799.0],
+         [9800.0, 9801.0, 9802.0,  ..., 9897.0, 9898.0, 9899.0],
+         [9900.0, 9901.0, 9902.0,  ..., 9997.0, 9998.0, 9999.0]]
+        """)
     // Exactly 1000 elements is not summarised.
     #expect(!TensorText.render(tensor([1000], [Double](repeating: 1, count: 1000)), numbers: shortest).contains("..."))
   }
@@ -176,7 +187,8 @@ func numbers(in document: String) -> [Double] {
     var rng = NumberFormattingTests.SplitMix(state: 9)
     let storage = (0..<count).map { _ in Double.random(in: -1...1, using: &rng) }
     let big = tensor([count / 5, 5], Array(storage.prefix(count / 5 * 5)))
-    let r = try report(value: Tensor(scalar: 0.5), elementwise: big, gradients: [("input", big), ("target", tensor([count], storage))])
+    let r = try report(
+      value: Tensor(scalar: 0.5), elementwise: big, gradients: [("input", big), ("target", tensor([count], storage))])
     let document = try json(r)
     // Valid JSON with the right structure (JSONSerialization on Linux does not parse doubles
     // exactly, so the values are compared through Swift's own parser).
@@ -198,7 +210,9 @@ func numbers(in document: String) -> [Double] {
     let bytes = Array(document.utf8)
     let marker = Array(#""elementwise": {"shape": [\#(count / 5), 5], "data": "#.utf8)
     let start = try #require(
-      (0...(bytes.count - marker.count)).first { bytes[$0] == marker[0] && Array(bytes[$0..<($0 + marker.count)]) == marker })
+      (0...(bytes.count - marker.count)).first {
+        bytes[$0] == marker[0] && Array(bytes[$0..<($0 + marker.count)]) == marker
+      })
     let same = Array(bytes[(start + marker.count)...].prefix(serial.count)) == serial.array
     #expect(same)
   }
@@ -211,8 +225,13 @@ func numbers(in document: String) -> [Double] {
       OptionSpec(.swap, default: false, help: ""),
       OptionSpec(.eps, default: 1e-6, help: ""),
     ]
-    let values: [String: OptionValue] = ["reduction": .string("mean"), "margin": .double(.infinity), "p": .int(2), "swap": .bool(false), "eps": .double(1e-6)]
-    #expect(JSONText.options(specs, values: values) == #"{"reduction": "mean", "margin": "Infinity", "p": 2, "swap": false, "eps": 1e-06}"#)
+    let values: [String: OptionValue] = [
+      "reduction": .string("mean"), "margin": .double(.infinity), "p": .int(2), "swap": .bool(false),
+      "eps": .double(1e-6),
+    ]
+    #expect(
+      JSONText.options(specs, values: values)
+        == #"{"reduction": "mean", "margin": "Infinity", "p": 2, "swap": false, "eps": 1e-06}"#)
     #expect(JSONText.string("a\"b\\c\n\u{1}") == #""a\"b\\c\n\u0001""#)
   }
 }

@@ -24,7 +24,10 @@ import Testing
       ["mse", "--input", directory + "/large.json", "--target", "1", "--format", "json"], stdoutPath: "/dev/full")
     #expect(result.status == 1)
     #expect(result.stderr.hasSuffix("swiftloss: error: write error: No space left on device\n"))
-    #expect(result.stderr.split(separator: "\n").allSatisfy { $0.hasPrefix("swiftloss: warning: ") || $0.hasPrefix("swiftloss: error: ") })
+    #expect(
+      result.stderr.split(separator: "\n").allSatisfy {
+        $0.hasPrefix("swiftloss: warning: ") || $0.hasPrefix("swiftloss: error: ")
+      })
   }
 
   /// A closed pipe (`swiftloss ... | head -c1`): with SIGPIPE at its default the process ends by
@@ -166,9 +169,11 @@ import Testing
       files: ["input.csv": Array("1,nan,inf,2\n".utf8), "target.csv": Array("1\n2\nInfinity\n-inf\n".utf8)],
       loss: .nan, elementwise: [.value(0), .nan, .nan, .inf], gradInput: [.value(0), .nan, .nan, .inf]),
     Expectation(
-      name: "l1 sum, JSON", arguments: ["l1", "--input", "input.json", "--target", "[[0,1],[0.5,0]]", "--reduction", "sum"],
+      name: "l1 sum, JSON",
+      arguments: ["l1", "--input", "input.json", "--target", "[[0,1],[0.5,0]]", "--reduction", "sum"],
       files: ["input.json": Array("[[Infinity, 1], [0.5, \"-Infinity\"]]".utf8)],
-      loss: .inf, elementwise: [.inf, .value(0), .value(0), .inf], gradInput: [.value(1), .value(0), .value(0), .value(-1)]),
+      loss: .inf, elementwise: [.inf, .value(0), .value(0), .inf],
+      gradInput: [.value(1), .value(0), .value(0), .value(-1)]),
     Expectation(
       name: "huber, npy", arguments: ["huber", "--input", "input.npy", "--target", "[0,0,0]"],
       files: ["input.npy": npy([.infinity, 0.5, .nan], shape: [3])],
@@ -182,11 +187,15 @@ import Testing
       name: "cross_entropy, JSON", arguments: ["ce", "--input", "input.json", "--target", "[0,2]"],
       files: ["input.json": Array("[[1, NaN, 0], [1, 2, 3]]".utf8)],
       loss: .nan, elementwise: [.nan, .value(0.4076059644443804)],
-      gradInput: [.nan, .nan, .nan, .value(0.04501528658519022), .value(0.12236423552739882), .value(-0.1673795221125891)]),
+      gradInput: [
+        .nan, .nan, .nan, .value(0.04501528658519022), .value(0.12236423552739882), .value(-0.1673795221125891),
+      ]),
     Expectation(
-      name: "kl_div sum, CSV", arguments: ["kl", "--input", "input.csv", "--target", "target.csv", "--reduction", "sum"],
+      name: "kl_div sum, CSV",
+      arguments: ["kl", "--input", "input.csv", "--target", "target.csv", "--reduction", "sum"],
       files: ["input.csv": Array("-inf,-1,0\n".utf8), "target.csv": Array("0,0.5,inf\n".utf8)],
-      loss: .nan, elementwise: [.nan, .value(0.15342640972002736), .nan], gradInput: [.value(-0.0), .value(-0.5), .minusInf]),
+      loss: .nan, elementwise: [.nan, .value(0.15342640972002736), .nan],
+      gradInput: [.value(-0.0), .value(-0.5), .minusInf]),
   ]
 
   @Test(arguments: expectations)
@@ -221,7 +230,8 @@ import Testing
     case .value: break
     }
     let textNaNs = text.stdout.components(separatedBy: "nan").count - 1
-    let expectedNaNs = ([expectation.loss] + expectation.elementwise + expectation.gradInput).filter { $0 == .nan }.count
+    let expectedNaNs = ([expectation.loss] + expectation.elementwise + expectation.gradInput).filter { $0 == .nan }
+      .count
     #expect(textNaNs >= expectedNaNs, "\(text.stdout)")
     if expectation.elementwise.contains(.inf) { #expect(text.stdout.contains("inf")) }
   }

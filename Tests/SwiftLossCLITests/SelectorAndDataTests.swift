@@ -32,7 +32,8 @@ import Testing
     let batch = Self.examples + "/batch.pt", logits = Self.examples + "/logits.pt"
     let mean = try #require(Self.expected["cross_entropy_mean"]), sum = try #require(Self.expected["cross_entropy_sum"])
     #expect(try Self.value(["ce", "--data", batch, "--input", "#logits", "--target", "#labels"]) == mean)
-    #expect(try Self.value(["ce", "--input", batch + "#logits", "--target", batch + "#labels", "--reduction", "sum"]) == sum)
+    #expect(
+      try Self.value(["ce", "--input", batch + "#logits", "--target", batch + "#labels", "--reduction", "sum"]) == sum)
     // A file holding one tensor needs no key.
     #expect(try Self.value(["ce", "--input", logits, "--target", batch + "#labels"]) == mean)
     // Standard input as the archive.
@@ -54,7 +55,9 @@ import Testing
     let batch = Self.examples + "/batch.pt"
     let missing = try runBinary(["ce", "--input", batch + "#nope", "--target", batch + "#labels"])
     #expect(missing.status == 1 && missing.stdout.isEmpty)
-    #expect(missing.stderr.contains("no tensor \"nope\"") && missing.stderr.contains("\"logits\", \"labels\""), "\(missing.stderr)")
+    #expect(
+      missing.stderr.contains("no tensor \"nope\"") && missing.stderr.contains("\"logits\", \"labels\""),
+      "\(missing.stderr)")
     let noData = try runBinary(["ce", "--input", "#logits", "--target", "[0]"])
     #expect(noData.status == 2 && noData.stderr.contains("no --data was given"), "\(noData.stderr)")
     // Entries the loss does not take are ignored, with one note naming them.
@@ -65,7 +68,9 @@ import Testing
     try #"{"input": [1, 2], "target": [0, 0], "lables": [1, 1]}"#.write(toFile: path, atomically: true, encoding: .utf8)
     let noted = try runBinary(["mse", "--data", path, "--show", "loss"])
     #expect(noted.status == 0 && noted.stdout == "2.5\n")
-    #expect(noted.stderr.hasPrefix("swiftloss: warning: --data \(path): ignored 1 entry that mse_loss does not take: 'lables'"),
+    #expect(
+      noted.stderr.hasPrefix(
+        "swiftloss: warning: --data \(path): ignored 1 entry that mse_loss does not take: 'lables'"),
       "\(noted.stderr)")
     #expect(noted.stderr.split(separator: "\n").count == 1)
     // A name holding `#` is tried whole first; PATH#KEY only when the whole is no file.

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #endif
 
 /// Issue 13: every tensor argument goes through one source layer. Streams are read once (the
@@ -43,7 +43,9 @@ import Glibc
   }()
 
   /// Runs `script` with bash, `$0` the binary and `$1`, `$2` the arguments.
-  static func bash(_ script: String, _ first: String, _ second: String) throws -> (status: Int32, stdout: String, stderr: String) {
+  static func bash(_ script: String, _ first: String, _ second: String) throws -> (
+    status: Int32, stdout: String, stderr: String
+  ) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/bin/bash")
     process.arguments = ["-c", script, builtBinary.path, first, second]
@@ -125,7 +127,8 @@ import Glibc
           // Cut before it was opened: what the cut file gives.
           outcomes["cut before the read", default: 0] += 1
           let cutFile = try runBinary(process.arguments ?? [])
-          #expect(process.terminationStatus == cutFile.status && stderr == cutFile.stderr && stdout.isEmpty,
+          #expect(
+            process.terminationStatus == cutFile.status && stderr == cutFile.stderr && stdout.isEmpty,
             "at \(delay) ms: \(stderr)")
         }
       }
@@ -134,7 +137,9 @@ import Glibc
   }
 
   /// Runs the binary under `prlimit` limits; nil when prlimit is not installed or cannot set them.
-  static func limited(_ limits: [String], _ arguments: [String]) throws -> (status: Int32, signaled: Bool, stdout: String, stderr: String)? {
+  static func limited(_ limits: [String], _ arguments: [String]) throws -> (
+    status: Int32, signaled: Bool, stdout: String, stderr: String
+  )? {
     let prlimit = ["/usr/bin/prlimit", "/bin/prlimit"].first { FileManager.default.isExecutableFile(atPath: $0) }
     guard let prlimit else { return nil }
     let process = Process()
@@ -184,7 +189,9 @@ import Glibc
       if run.status == 0 {
         #expect(run.stdout == unlimited.stdout, "\(limits)")
       } else {
-        #expect(run.status == 1 && run.stderr.hasPrefix("swiftloss: error: ") && run.stdout.isEmpty, "\(limits): \(run.stderr)")
+        #expect(
+          run.status == 1 && run.stderr.hasPrefix("swiftloss: error: ") && run.stdout.isEmpty,
+          "\(limits): \(run.stderr)")
       }
     }
   }
@@ -234,14 +241,21 @@ import Glibc
     // A JSON stream with a broken token or runaway nesting is refused as it comes (at 64 KiB),
     // not held to the memory bound; delimited text is refused at its first NUL.
     for (script, expected) in [
-      ("yes '[' 2>/dev/null | \"$0\" mse --input - --target 1", "swiftloss: error: <stdin>:65:1: values nested deeper than 64 levels\n"),
-      ("yes '[1, 2, abc,' 2>/dev/null | \"$0\" mse --input - --target 1", "swiftloss: error: <stdin>:1:8: unexpected \"abc\"\n"),
+      (
+        "yes '[' 2>/dev/null | \"$0\" mse --input - --target 1",
+        "swiftloss: error: <stdin>:65:1: values nested deeper than 64 levels\n"
+      ),
+      (
+        "yes '[1, 2, abc,' 2>/dev/null | \"$0\" mse --input - --target 1",
+        "swiftloss: error: <stdin>:1:8: unexpected \"abc\"\n"
+      ),
     ] {
       let run = try Self.bash(script, "", "")
       #expect(run.status == 1 && run.stderr == expected, "\(script): \(run.stderr)")
     }
     // A stream of NULs is refused at its first block, not held whole.
-    let stream = try Self.bash("head -c 2000000000 /dev/zero 2>/dev/null | \"$0\" mse --input - --target \"[1]\"", "", "")
+    let stream = try Self.bash(
+      "head -c 2000000000 /dev/zero 2>/dev/null | \"$0\" mse --input - --target \"[1]\"", "", "")
     #expect(stream.status == 1)
     #expect(stream.stderr == "swiftloss: error: <stdin>:1:1: a NUL byte: this is not text (binary data?)\n")
   }

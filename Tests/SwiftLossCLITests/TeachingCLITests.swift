@@ -1,10 +1,12 @@
 import Foundation
 import Testing
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
+
 @testable import SwiftLoss
 @testable import SwiftLossCLI
+
+#if canImport(FoundationXML)
+  import FoundationXML
+#endif
 
 /// The teaching features through the command line: explain, list, --explain, --emit-python,
 /// --check-grad, plot, completions.
@@ -20,7 +22,8 @@ import FoundationXML
     var err: String
   }
 
-  static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+  static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
 
   static func run(_ arguments: [String], environment: [String: String] = [:], terminal: Bool = false) -> Run {
     let capture = Capture()
@@ -30,10 +33,14 @@ import FoundationXML
       standardError: OutputSink { bytes throws(OutputError) in capture.err += bytes },
       environment: environment, standardOutputIsTerminal: terminal)
     let status = SwiftLossCommand.run(arguments: arguments, io: io)
-    return Run(status: status, out: String(decoding: capture.out, as: UTF8.self), err: String(decoding: capture.err, as: UTF8.self))
+    return Run(
+      status: status, out: String(decoding: capture.out, as: UTF8.self),
+      err: String(decoding: capture.err, as: UTF8.self))
   }
 
-  static func shell(_ executable: String, _ arguments: [String], input: String) throws -> (status: Int32, output: String) {
+  static func shell(_ executable: String, _ arguments: [String], input: String) throws -> (
+    status: Int32, output: String
+  ) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
@@ -72,7 +79,9 @@ import FoundationXML
   }
 
   @Test func explainFlagTracesTheComputation() {
-    let run = Self.run(["mse", "--input", "[[2.5, 0.0], [3.0, 2.0]]", "--target", "[[3.0, -0.5], [1.0, 2.5]]", "--explain"])
+    let run = Self.run([
+      "mse", "--input", "[[2.5, 0.0], [3.0, 2.0]]", "--target", "[[3.0, -0.5], [1.0, 2.5]]", "--explain",
+    ])
     #expect(run.status == 0)
     #expect(run.out.contains("per element") && run.out.contains("mean = Σ l / n = 4.75 / 4 = 1.1875"))
     let ce = Self.run(["ce", "--input", "[[1, 2, 0.5], [0.1, 0.2, 0.3]]", "--target", "[1, 2]", "--explain"])
@@ -83,7 +92,8 @@ import FoundationXML
     let values = "[" + (0..<150).map(String.init).joined(separator: ", ") + "]"
     let run = Self.run(["mse", "--input", values, "--target", values, "--explain"])
     #expect(run.status == 2 && run.out.isEmpty)
-    #expect(run.err.hasPrefix("swiftloss: error: --explain traces small inputs only") && run.err.contains("--show loss"))
+    #expect(
+      run.err.hasPrefix("swiftloss: error: --explain traces small inputs only") && run.err.contains("--show loss"))
   }
 
   @Test func teachingFlagsAreTextOnlyAndExclusive() {
@@ -94,18 +104,26 @@ import FoundationXML
   }
 
   @Test func emitPythonIsAValidScriptWithTheExactTensors() throws {
-    let run = Self.run(["ce", "--input", "[[0.1, 0.2, 0.30000000000000004]]", "--target", "[2]", "--weight", "[1, 2, 3]",
-      "--label-smoothing", "0.1", "--size-average", "false"])
+    let run = Self.run([
+      "ce", "--input", "[[0.1, 0.2, 0.30000000000000004]]", "--target", "[2]", "--weight", "[1, 2, 3]",
+      "--label-smoothing", "0.1", "--size-average", "false",
+    ])
     #expect(run.status == 0)
-    let script = Self.run(["ce", "--input", "[[0.1, 0.2, 0.30000000000000004]]", "--target", "[2]", "--weight", "[1, 2, 3]",
-      "--label-smoothing", "0.1", "--size-average", "false", "--emit-python"])
+    let script = Self.run([
+      "ce", "--input", "[[0.1, 0.2, 0.30000000000000004]]", "--target", "[2]", "--weight", "[1, 2, 3]",
+      "--label-smoothing", "0.1", "--size-average", "false", "--emit-python",
+    ])
     #expect(script.status == 0)
-    #expect(script.out.contains("input = torch.tensor([[0.1, 0.2, 0.30000000000000004]], dtype=torch.float64, requires_grad=True)"))
+    #expect(
+      script.out.contains(
+        "input = torch.tensor([[0.1, 0.2, 0.30000000000000004]], dtype=torch.float64, requires_grad=True)"))
     #expect(script.out.contains("target = torch.tensor([2], dtype=torch.int64)"))
-    #expect(script.out.contains("F.cross_entropy(input, target, weight=weight, label_smoothing=0.1, size_average=False)"))
+    #expect(
+      script.out.contains("F.cross_entropy(input, target, weight=weight, label_smoothing=0.1, size_average=False)"))
     #expect(script.err.contains("deprecated"))
     if FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") {
-      let check = try Self.shell("/usr/bin/python3", ["-c", "import ast,sys; ast.parse(sys.stdin.read())"], input: script.out)
+      let check = try Self.shell(
+        "/usr/bin/python3", ["-c", "import ast,sys; ast.parse(sys.stdin.read())"], input: script.out)
       #expect(check.status == 0, "\(check.output)")
     }
   }
@@ -168,7 +186,9 @@ import FoundationXML
     let committed = Self.root.appendingPathComponent("examples/plot-regression.svg")
     let text = try String(contentsOf: committed, encoding: .utf8)
     let run = Self.run(["plot", "huber", "smooth_l1", "mse", "l1", "--range", "-3:3", "--svg", "-"])
-    #expect(run.out == text, "regenerate with: swiftloss plot huber smooth_l1 mse l1 --range -3:3 --svg examples/plot-regression.svg")
+    #expect(
+      run.out == text,
+      "regenerate with: swiftloss plot huber smooth_l1 mse l1 --range -3:3 --svg examples/plot-regression.svg")
   }
 
   @Test(arguments: ["bash", "zsh", "fish"])
@@ -190,7 +210,9 @@ import FoundationXML
 
   @Test func helpMentionsTheTeachingFeatures() {
     let help = Self.run(["--help"]).out
-    for text in ["plot LOSS...", "completions bash|zsh|fish", "--explain", "--emit-python", "--check-grad", "--derivative"] {
+    for text in [
+      "plot LOSS...", "completions bash|zsh|fish", "--explain", "--emit-python", "--check-grad", "--derivative",
+    ] {
       #expect(help.contains(text), "\(text)")
     }
     #expect(Self.run(["help", "huber"]).out.contains("swiftloss plot huber"))

@@ -48,7 +48,9 @@ enum FakeReaders {
     }
     var storage: [Double] = []
     func flatten(_ value: Any) {
-      if let array = value as? [Any] { array.forEach(flatten) } else if let number = value as? NSNumber {
+      if let array = value as? [Any] {
+        array.forEach(flatten)
+      } else if let number = value as? NSNumber {
         storage.append(number.doubleValue)
       }
     }
@@ -81,7 +83,9 @@ enum FakeReaders {
           throw InputError(label: source.label, line: 1, column: 1, message: "expected a JSON object")
         }
         var result: [(key: String, tensor: Tensor)] = []
-        for key in object.keys.sorted() { result.append((key, try tensor(fromObject: object[key]!, label: source.label))) }
+        for key in object.keys.sorted() {
+          result.append((key, try tensor(fromObject: object[key]!, label: source.label)))
+        }
         return NamedTensors(label: source.label, entries: result)
       }
     )
@@ -122,7 +126,9 @@ var builtBinary: URL {
 }
 
 /// Runs the built binary with stdout redirected to `stdoutPath` (or captured).
-func runBinary(_ arguments: [String], stdoutPath: String? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+func runBinary(_ arguments: [String], stdoutPath: String? = nil) throws -> (
+  status: Int32, stdout: String, stderr: String
+) {
   let process = Process()
   process.executableURL = builtBinary
   process.arguments = arguments

@@ -100,7 +100,8 @@ import Testing
     let broken = files.directory.appendingPathComponent("broken.csv").path
     _ = FileManager.default.createFile(atPath: broken, contents: Data(text.utf8))
     let (paired, ordinary, _) = Self.runBoth(["mse", "--input", files.input, "--target", broken, "--show", "loss"])
-    expectError(paired, status: ordinary.status, containing: ["broken.csv:\(line + 1):7: expected a number, found \"oops"])
+    expectError(
+      paired, status: ordinary.status, containing: ["broken.csv:\(line + 1):7: expected a number, found \"oops"])
     #expect(paired.stderr == ordinary.stderr)
 
     let (badOption, ordinaryBadOption, _) = Self.runBoth(

@@ -19,7 +19,8 @@ let arguments = CommandLine.arguments
 guard arguments.count >= 6, let n = Int(arguments[2]), let inFeatures = Int(arguments[3]), let c = Int(arguments[4]),
   let repeats = Int(arguments[5]), repeats > 0
 else { fail("usage: swiftloss-lce-bench CASE.f64 N IN C REPEATS [GRADIENTS.f64]", status: 2) }
-guard let data = FileManager.default.contents(atPath: arguments[1]), data.count == 8 * (n * inFeatures + c * inFeatures + c + n)
+guard let data = FileManager.default.contents(atPath: arguments[1]),
+  data.count == 8 * (n * inFeatures + c * inFeatures + c + n)
 else { fail("cannot read \(arguments[1]) as an N=\(n), in=\(inFeatures), C=\(c) case", status: 1) }
 
 let values: [Double] = data.withUnsafeBytes { raw in
@@ -29,7 +30,9 @@ let values: [Double] = data.withUnsafeBytes { raw in
 }
 var tensors: [String: Tensor] = [:]
 var offset = 0
-for (name, shape) in [("input", [n, inFeatures]), ("linear_weight", [c, inFeatures]), ("linear_bias", [c]), ("target", [n])] {
+for (name, shape) in [
+  ("input", [n, inFeatures]), ("linear_weight", [c, inFeatures]), ("linear_bias", [c]), ("target", [n]),
+] {
   let count = shape.reduce(1, *)
   do { tensors[name] = try Tensor(shape: shape, storage: Array(values[offset..<offset + count])) } catch {
     fail("\(error)", status: 1)

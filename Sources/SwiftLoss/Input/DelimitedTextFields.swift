@@ -200,8 +200,10 @@ extension DelimitedTextReader {
   /// such a file is read and saved again.
   static func isIndexName(_ base: UnsafePointer<UInt8>, _ field: TextField) -> Bool {
     if field.content.isEmpty { return true }
-    let name = String(decoding: UnsafeBufferPointer(start: base + field.content.lowerBound, count: field.content.count),
-                      as: UTF8.self).lowercased()
+    let name = String(
+      decoding: UnsafeBufferPointer(start: base + field.content.lowerBound, count: field.content.count),
+      as: UTF8.self
+    ).lowercased()
     guard name.hasPrefix("unnamed:") else { return false }
     let number = name.dropFirst("unnamed:".count).drop { $0 == " " }
     return !number.isEmpty && number.allSatisfy { $0 >= "0" && $0 <= "9" }
@@ -222,10 +224,11 @@ extension DelimitedTextReader {
       (UInt8(ascii: ";"), "';'", "--delimiter ';'"), (UInt8(ascii: "|"), "'|'", "--delimiter '|'"),
       (UInt8(0x09), "a tab", "--delimiter tab"),
     ] where byte != dialect.delimiter && bytes.contains(byte) {
-      let decimal = byte == UInt8(ascii: ";") && lineHasComma && !dialect.decimalComma ? ", with --decimal , if commas are decimal points" : ""
+      let decimal =
+        byte == UInt8(ascii: ";") && lineHasComma && !dialect.decimalComma
+        ? ", with --decimal , if commas are decimal points" : ""
       return " (is the delimiter \(shown)? try \(option)\(decimal))"
     }
     return ""
   }
 }
-

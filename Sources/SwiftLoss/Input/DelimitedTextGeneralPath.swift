@@ -50,11 +50,13 @@ extension DelimitedTextReader {
       guard let names else {
         throw InputError(
           label: label,
-          message: "no column named \"\(name)\": the file has no header row; select a column by number (#1 to #\(body.width))")
+          message:
+            "no column named \"\(name)\": the file has no header row; select a column by number (#1 to #\(body.width))")
       }
       let matches = names.indices.filter { $0 >= body.indexColumns && names[$0] == name }
       guard let first = matches.first else {
-        throw InputError(label: label, line: line, message: "no column named \"\(name)\": the columns are \(columnList())")
+        throw InputError(
+          label: label, line: line, message: "no column named \"\(name)\": the columns are \(columnList())")
       }
       guard matches.count == 1 else {
         throw InputError(
@@ -145,9 +147,11 @@ extension DelimitedTextReader {
       // The common rows in loops of their own, once the width is known.
       if plainDelimiter && expected > 0 {
         if let selected = plan.selected {
-          rows &+= selectedColumnRows(base, &p, to, &result.values, field: selected, width: expected, delimiter: delimiter)
+          rows &+= selectedColumnRows(
+            base, &p, to, &result.values, field: selected, width: expected, delimiter: delimiter)
         } else if plan.indexColumns > 0 {
-          rows &+= indexedRows(base, &p, to, &result.values, skip: plan.indexColumns, width: perRow, delimiter: delimiter)
+          rows &+= indexedRows(
+            base, &p, to, &result.values, skip: plan.indexColumns, width: perRow, delimiter: delimiter)
         }
         if p >= to { break }
       }

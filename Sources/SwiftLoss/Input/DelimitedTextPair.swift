@@ -201,7 +201,8 @@ public final class DelimitedTextPair: @unchecked Sendable {
         let shared = (
           a: UnsafeSharedBuffer(start: baseA, count: a.count), b: UnsafeSharedBuffer(start: baseB, count: b.count),
           blockSums: UnsafeSharedBuffer(blockSums), cutLosses: UnsafeSharedBuffer(cutLosses), cutBlocks: cutBlocks,
-          units: units, ends: (a.count, b.count))
+          units: units, ends: (a.count, b.count)
+        )
         let mapped = (inputs.first.isMapped, inputs.second.isMapped)
         Parallel.perform(iterations: units.count) { k in
           let unit = shared.units[k]
@@ -255,7 +256,8 @@ public final class DelimitedTextPair: @unchecked Sendable {
     guard !failed.load(ordering: .relaxed) else { return nil }
     for (slot, block) in cutBlocks.enumerated() {
       let length = min(count, (block + 1) * blockSize) - block * blockSize
-      blockSums[block] = Summation.pairwise(UnsafeBufferPointer(rebasing: cutLosses[(slot * blockSize)..<(slot * blockSize + length)]))
+      blockSums[block] = Summation.pairwise(
+        UnsafeBufferPointer(rebasing: cutLosses[(slot * blockSize)..<(slot * blockSize + length)]))
     }
     return Summation.total(ofBlockSums: UnsafeBufferPointer(blockSums))
   }

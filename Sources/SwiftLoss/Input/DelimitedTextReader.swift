@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #elseif canImport(Darwin)
-import Darwin
+  import Darwin
 #endif
 
 /// Reads delimited text (CSV, TSV, whitespace-separated) into a 1-D or 2-D tensor.
@@ -121,7 +121,9 @@ enum DelimitedTextReader {
     var plan = Plan(dialect: dialect, indexColumns: body.indexColumns, width: body.width)
     if let column { plan.selected = try resolve(column, body: body, buffer, label: label) }
     let general = dialect.decimalComma || plan.indexColumns > 0 || plan.selected != nil || body.firstRowNeedsGeneral
-    if !general, let plain = try parsePlain(buffer, label: label, dialect: dialect, body: body, parallel: parallel, mapped: mapped) {
+    if !general,
+      let plain = try parsePlain(buffer, label: label, dialect: dialect, body: body, parallel: parallel, mapped: mapped)
+    {
       return plain
     }
     return try parseGeneral(buffer, label: label, plan: plan, body: body, parallel: parallel, mapped: mapped)
@@ -404,8 +406,9 @@ enum DelimitedTextReader {
     for result in results {
       if result.firstRowFields >= 0 {
         if let expected, result.firstRowFields != expected {
-          throw describe(.ragged(row: result.firstRowStart, found: result.firstRowFields), buffer, label, dialect,
-                         expected: expected, reference: reference)
+          throw describe(
+            .ragged(row: result.firstRowStart, found: result.firstRowFields), buffer, label, dialect,
+            expected: expected, reference: reference)
         }
         if expected == nil {
           expected = result.firstRowFields
@@ -444,7 +447,8 @@ enum DelimitedTextReader {
       // blank lines multiply by the width.
       let most = (to - from + 1) / 2
       if rowWidth >= 8 {
-        let (bound, overflow) = countLines(shared.bytes.base, from: from, to: to).multipliedReportingOverflow(by: rowWidth)
+        let (bound, overflow) = countLines(shared.bytes.base, from: from, to: to).multipliedReportingOverflow(
+          by: rowWidth)
         shared.counts[k] = overflow ? most : min(most, bound)
       } else {
         shared.counts[k] = min(most, countFieldEnds(shared.bytes.base, from: from, to: to, delimiter: delimiter))
@@ -489,8 +493,10 @@ enum DelimitedTextReader {
     }
     var total = 0
     while end - p >= 32 {
-      total += matches(p.loadUnaligned(as: UInt64.self)) + matches(p.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
-        + matches(p.loadUnaligned(fromByteOffset: 16, as: UInt64.self)) + matches(p.loadUnaligned(fromByteOffset: 24, as: UInt64.self))
+      total +=
+        matches(p.loadUnaligned(as: UInt64.self)) + matches(p.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+        + matches(p.loadUnaligned(fromByteOffset: 16, as: UInt64.self))
+        + matches(p.loadUnaligned(fromByteOffset: 24, as: UInt64.self))
       p += 32
     }
     while p < end {
@@ -740,7 +746,9 @@ enum DelimitedTextReader {
   /// or its closing quote. A message shows the field's first bytes only: never scan further than
   /// 4 KiB (a field may be gigabytes); a quoted field cut there is not called unterminated.
   static func field(at offset: Int, _ buffer: UnsafeBufferPointer<UInt8>, _ dialect: Dialect) -> TextField {
-    guard let base = buffer.baseAddress, offset < buffer.count else { return TextField(start: offset, content: offset..<offset) }
+    guard let base = buffer.baseAddress, offset < buffer.count else {
+      return TextField(start: offset, content: offset..<offset)
+    }
     let end = min(buffer.count, offset + 4096)
     var field = scanField(base, at: offset, end: end, dialect).field
     if field.unterminated && end < buffer.count && field.content.upperBound == end { field.unterminated = false }
@@ -789,7 +797,8 @@ enum DelimitedTextReader {
       let want = expected ?? 0
       var hint = ""
       if let base = buffer.baseAddress {
-        let line = UnsafeBufferPointer(start: base + row, count: ByteScanner.nextLine(base, from: row, end: min(buffer.count, row + 4096)) - row)
+        let line = UnsafeBufferPointer(
+          start: base + row, count: ByteScanner.nextLine(base, from: row, end: min(buffer.count, row + 4096)) - row)
         hint = delimiterHint(line, dialect, lineHasComma: line.contains(UInt8(ascii: ",")))
       }
       return ByteScanner.error(
@@ -804,7 +813,9 @@ enum DelimitedTextReader {
       let text = ByteScanner.quoted(content)
       func error(_ message: String) -> InputError { ByteScanner.error(message, at: offset, in: buffer, label: label) }
       if field.unterminated {
-        return error("a quoted field has no closing quote on its line: " + ByteScanner.quoted(buffer[field.start..<field.content.upperBound]))
+        return error(
+          "a quoted field has no closing quote on its line: "
+            + ByteScanner.quoted(buffer[field.start..<field.content.upperBound]))
       }
       if field.content.isEmpty {
         return error(

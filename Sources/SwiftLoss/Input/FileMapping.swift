@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Synchronization
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// A read-only mapping of a regular file that survives the file shrinking under it.
 ///
@@ -107,25 +108,26 @@ enum MappingGuard {
   }
 
   /// The `SIGBUS` handler (see ``FileMapping``).
-  private static let handleBusError: @convention(c) (Int32, UnsafeMutablePointer<siginfo_t>?, UnsafeMutableRawPointer?)
-    -> Void = { _, info, _ in
-      if let info, let address = info.pointee._sifields._sigfault.si_addr {
-        let fault = Int(bitPattern: address)
-        let page = 4096
-        for slot in 0..<MappingGuard.capacity {
-          let row = MappingGuard.table + slot * MappingGuard.fields
-          let start = row[0], end = row[1]
-          guard start != 0, fault >= start, fault < end else { continue }
-          row[2] = 1
-          let first = fault & ~(page - 1)
-          let last = (end + page - 1) & ~(page - 1)
-          _ = mmap(
-            UnsafeMutableRawPointer(bitPattern: first), last - first, PROT_READ,
-            MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS, -1, 0)
-          return
+  private static let handleBusError:
+    @convention(c) (Int32, UnsafeMutablePointer<siginfo_t>?, UnsafeMutableRawPointer?)
+      -> Void = { _, info, _ in
+        if let info, let address = info.pointee._sifields._sigfault.si_addr {
+          let fault = Int(bitPattern: address)
+          let page = 4096
+          for slot in 0..<MappingGuard.capacity {
+            let row = MappingGuard.table + slot * MappingGuard.fields
+            let start = row[0], end = row[1]
+            guard start != 0, fault >= start, fault < end else { continue }
+            row[2] = 1
+            let first = fault & ~(page - 1)
+            let last = (end + page - 1) & ~(page - 1)
+            _ = mmap(
+              UnsafeMutableRawPointer(bitPattern: first), last - first, PROT_READ,
+              MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS, -1, 0)
+            return
+          }
         }
+        // Not ours: the previous handler takes the fault when the instruction repeats it.
+        sigaction(SIGBUS, MappingGuard.previous, nil)
       }
-      // Not ours: the previous handler takes the fault when the instruction repeats it.
-      sigaction(SIGBUS, MappingGuard.previous, nil)
-    }
 }

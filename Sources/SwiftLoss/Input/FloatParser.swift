@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #elseif canImport(Darwin)
-import Darwin
+  import Darwin
 #endif
 
 /// A correctly rounded decimal-to-`Double` parser working on bytes, bit-identical to glibc
@@ -147,9 +147,10 @@ public enum FloatParser {
     }
     let (bits, decided) = eiselLemire(exponent, mantissa)
     if !decided {
-      return fallback(start: start, integerStart: integerStart, integerEnd: integerEnd,
-                      fractionStart: fractionStart, fractionEnd: fractionEnd,
-                      explicitExponent: explicitExponent, negative: negative, &value)
+      return fallback(
+        start: start, integerStart: integerStart, integerEnd: integerEnd,
+        fractionStart: fractionStart, fractionEnd: fractionEnd,
+        explicitExponent: explicitExponent, negative: negative, &value)
     }
     return finish(bits, sign: sign, &value)
   }
@@ -178,7 +179,8 @@ public enum FloatParser {
     // 1...7 integer digits: none is `.5`, `+1`, `nan`; eight or more go the general way.
     guard UInt(bitPattern: integerDigits &- 1) < 7 else { return false }
     // One integer digit is the common case (`-0.37`, `1.25`): no word conversion for it.
-    let integerValue = integerDigits == 1
+    let integerValue =
+      integerDigits == 1
       ? (word & 0xFF) &- 0x30 : UInt64(digitValues(leading: integerDigits, of: word &- asciiZeros))
     var mantissa = integerValue
     var fractionDigits = 0
@@ -202,9 +204,11 @@ public enum FloatParser {
         else { return false }
       }
       var fractionValue = UInt64(digitValues(leading: inFirst, of: first &- asciiZeros))
-      fractionValue = fractionValue &* wordPowersOfTen[inSecond]
+      fractionValue =
+        fractionValue &* wordPowersOfTen[inSecond]
         &+ UInt64(digitValues(leading: inSecond, of: second &- asciiZeros))
-      fractionValue = fractionValue &* wordPowersOfTen[inThird]
+      fractionValue =
+        fractionValue &* wordPowersOfTen[inThird]
         &+ UInt64(digitValues(leading: inThird, of: third &- asciiZeros))
       // (With more than 19 digits the integer part is zero, and so is its term.)
       mantissa = integerValue &* wordPowersOfTen[min(fractionDigits, 19)] &+ fractionValue
@@ -525,9 +529,10 @@ public enum FloatParser {
       let (highBits, highDecided) = eiselLemire(exponent, mantissa + 1)
       if lowDecided && highDecided && lowBits == highBits { return finish(lowBits, negative, &value) }
     }
-    return fallback(start: start, integerStart: integerStart, integerEnd: integerEnd,
-                    fractionStart: fractionStart, fractionEnd: fractionEnd,
-                    explicitExponent: explicitExponent, negative: negative, &value)
+    return fallback(
+      start: start, integerStart: integerStart, integerEnd: integerEnd,
+      fractionStart: fractionStart, fractionEnd: fractionEnd,
+      explicitExponent: explicitExponent, negative: negative, &value)
   }
 
   /// The exact path: `strtod` on `[-]DIGITSeEXP` (no decimal point, so no locale dependence).

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #elseif canImport(Darwin)
-import Darwin
+  import Darwin
 #endif
 
 /// The bytes of one input, kept alive for as long as a tensor's origin may need to re-scan them:
@@ -44,7 +44,8 @@ public final class InputBytes: @unchecked Sendable {
   public func withBytes<R, E: Error>(_ body: (UnsafeBufferPointer<UInt8>) throws(E) -> R) throws(E) -> R {
     switch storage {
     case .mapped(let mapping):
-      return try body(UnsafeBufferPointer(start: mapping.base.assumingMemoryBound(to: UInt8.self), count: mapping.count))
+      return try body(
+        UnsafeBufferPointer(start: mapping.base.assumingMemoryBound(to: UInt8.self), count: mapping.count))
     case .allocated(let pointer, let count):
       return try body(UnsafeBufferPointer(start: pointer.assumingMemoryBound(to: UInt8.self), count: count))
     case .array(let array):

@@ -1,4 +1,3 @@
-
 /// A speculative parallel parse of a large top-level JSON array.
 ///
 /// The document is cut just after commas into chunks. Each chunk is tokenized concurrently into
@@ -40,7 +39,8 @@ extension JSONTensorReader {
     let slots = UnsafeMutableBufferPointer<ChunkTokens>.allocate(capacity: n)
     let shared = (
       bytes: UnsafeSharedBuffer(buffer), start: UnsafeSharedBuffer(start: base, count: count),
-      slots: UnsafeSharedBuffer(slots))
+      slots: UnsafeSharedBuffer(slots)
+    )
     Parallel.perform(iterations: n) { k in
       let tokens = tokenize(
         shared.bytes.reading(0..<count), base: shared.start.base, label: label, from: bounds[k], to: bounds[k + 1])

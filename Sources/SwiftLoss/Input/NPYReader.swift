@@ -97,7 +97,8 @@ enum NPYReader {
     let needed = count * header.dtype.size  // count <= 2^40 and size <= 8: no overflow
     let available = buffer.count - dataStart
     guard available >= needed else {
-      throw fail("truncated .npy data: expected \(needed) bytes for shape \(Shape.describe(header.shape)), found \(available)")
+      throw fail(
+        "truncated .npy data: expected \(needed) bytes for shape \(Shape.describe(header.shape)), found \(available)")
     }
     guard let base = buffer.baseAddress else { throw fail("truncated .npy data") }
     let raw = UnsafeRawPointer(base + dataStart)

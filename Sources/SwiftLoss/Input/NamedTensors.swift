@@ -16,9 +16,12 @@ public struct NamedTensors {
 
   /// Reads a source's named tensors: an archive by its bytes, a JSON object by its extension or
   /// its first byte; anything else is an error saying what `--data` and `FILE#KEY` take.
-  public static func read(_ source: InputSource, options: ReadOptions = ReadOptions()) throws(InputError) -> NamedTensors {
+  public static func read(_ source: InputSource, options: ReadOptions = ReadOptions()) throws(InputError)
+    -> NamedTensors
+  {
     let input = source.bytes, label = source.label
-    let format = source.path.map { TensorReader.format(of: input, path: $0, options: options) }
+    let format =
+      source.path.map { TensorReader.format(of: input, path: $0, options: options) }
       ?? TensorReader.sniffedFormat(input, options)
     switch format {
     case .archive:

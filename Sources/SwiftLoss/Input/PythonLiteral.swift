@@ -94,11 +94,14 @@ enum PythonLiteral {
     return try makeTensor(value, dims: nil, label: label)
   }
 
-  static func makeTensor(_ value: (shape: [Int], storage: [Double]), dims: [Int]?, label: String) throws(InputError) -> Tensor {
+  static func makeTensor(_ value: (shape: [Int], storage: [Double]), dims: [Int]?, label: String) throws(InputError)
+    -> Tensor
+  {
     var shape = value.shape
     if let dims {
       guard Shape.elementCountIfValid(dims) == value.storage.count else {
-        throw InputError(label: label, message: "size=\(Shape.describe(dims)) does not hold \(value.storage.count) elements")
+        throw InputError(
+          label: label, message: "size=\(Shape.describe(dims)) does not hold \(value.storage.count) elements")
       }
       shape = dims
     }
@@ -125,9 +128,14 @@ enum PythonLiteral {
     var name = text.lowercased()
     name.removeAll { $0 == "'" || $0 == "\"" }
     for prefix in ["torch.", "numpy.", "np."] where name.hasPrefix(prefix) { name.removeFirst(prefix.count) }
-    if name.contains("complex") || name.contains("str") || name.contains("<u") || name == "object" || name == "o" { return false }
-    return ["float", "int", "bool", "double", "half", "long", "short", "single", "<f", ">f", "<i", ">i", "|b", "|u", "f8", "f4", "i8", "i4"]
-      .contains { name.contains($0) }
+    if name.contains("complex") || name.contains("str") || name.contains("<u") || name == "object" || name == "o" {
+      return false
+    }
+    return [
+      "float", "int", "bool", "double", "half", "long", "short", "single", "<f", ">f", "<i", ">i", "|b", "|u", "f8",
+      "f4", "i8", "i4",
+    ]
+    .contains { name.contains($0) }
   }
 
   /// A cursor over the bytes between the parentheses (or of a bare list).
@@ -170,11 +178,13 @@ enum PythonLiteral {
           {
             throw error(
               "the tensor was printed summarised ('...' stands for elements left out); print it whole with "
-                + "torch.set_printoptions(profile='full') or np.set_printoptions(threshold=sys.maxsize), or save it to a file")
+                + "torch.set_printoptions(profile='full') or np.set_printoptions(threshold=sys.maxsize), or save it to a file"
+            )
           }
           let child = try value(depth: depth + 1)
           if let first = children.first, first.shape != child.shape {
-            throw error("the lists are not rectangular: \(Shape.describe(child.shape)) after \(Shape.describe(first.shape))")
+            throw error(
+              "the lists are not rectangular: \(Shape.describe(child.shape)) after \(Shape.describe(first.shape))")
           }
           children.append(child)
         }
@@ -182,7 +192,9 @@ enum PythonLiteral {
         return (shape, children.flatMap(\.storage))
       }
       let start = position
-      while position < end, isIdentifier(bytes[position]) || [0x2B, 0x2D, 0x2E].contains(bytes[position]) { position += 1 }
+      while position < end, isIdentifier(bytes[position]) || [0x2B, 0x2D, 0x2E].contains(bytes[position]) {
+        position += 1
+      }
       let token = bytes[start..<position]
       guard !token.isEmpty else {
         position = start

@@ -79,7 +79,8 @@ public enum TensorReader {
     defer { source.bytes.releaseResidentPages() }
     return try source.reading { (source: InputSource) throws(InputError) -> Tensor in
       let input = source.bytes, label = source.label
-      let fileFormat = source.path.map { format(of: input, path: $0, options: options) } ?? sniffedFormat(input, options)
+      let fileFormat =
+        source.path.map { format(of: input, path: $0, options: options) } ?? sniffedFormat(input, options)
       switch fileFormat {
       case .json: return try JSONTensorReader.read(input, label: label, parallel: options.parallel)
       case .npy: return try NPYReader.read(input, label: label)
@@ -133,13 +134,17 @@ public enum TensorReader {
   /// Two delimited-text files of one shape, to be read together by a pointwise loss that wants
   /// only its value (see ``DelimitedTextPair``); nil for anything else, which is then read the
   /// ordinary way.
-  public static func openTextPair(_ first: String, _ second: String, options: ReadOptions = ReadOptions()) -> DelimitedTextPair? {
+  public static func openTextPair(_ first: String, _ second: String, options: ReadOptions = ReadOptions())
+    -> DelimitedTextPair?
+  {
     guard options.parallel else { return nil }
     return DelimitedTextPair.open(first, second, options: options)
   }
 
   /// Reads bytes whose format is sniffed (standard input, files of unknown type).
-  public static func read(bytes: [UInt8], label: String, options: ReadOptions = ReadOptions()) throws(InputError) -> Tensor {
+  public static func read(bytes: [UInt8], label: String, options: ReadOptions = ReadOptions()) throws(InputError)
+    -> Tensor
+  {
     try readSniffed(InputBytes(bytes), label: label, options: options)
   }
 
@@ -200,7 +205,9 @@ public enum TensorReader {
       guard start < buffer.count, base[start] == UInt8(ascii: "["),
         let parallel = JSONTensorReader.parallelArray(buffer, base: base, label: "fuzz.json", start: start)
       else { return true }
-      guard let sequential = try? JSONTensorReader.read(input, label: "fuzz.json", parallel: false) else { return false }
+      guard let sequential = try? JSONTensorReader.read(input, label: "fuzz.json", parallel: false) else {
+        return false
+      }
       return sequential.shape == parallel.shape && sequential.storage.count == parallel.storage.count
         && zip(sequential.storage, parallel.storage).allSatisfy { $0.bitPattern == $1.bitPattern }
     }

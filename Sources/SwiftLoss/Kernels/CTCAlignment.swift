@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #endif
 
 /// A validated batch of CTC problems over `log_probs` of shape (T, N, C), row-major.
@@ -208,11 +208,11 @@ enum CTCAlignment {
     /// At most a quarter of physical memory for all workers together.
     static let budget: Int = {
       #if canImport(Glibc)
-      let pages = sysconf(Int32(_SC_PHYS_PAGES)), size = sysconf(Int32(_SC_PAGESIZE))
-      if pages > 0, size > 0 {
-        let (bytes, overflow) = pages.multipliedReportingOverflow(by: size)
-        return overflow ? Int.max / 4 : bytes / 4
-      }
+        let pages = sysconf(Int32(_SC_PHYS_PAGES)), size = sysconf(Int32(_SC_PAGESIZE))
+        if pages > 0, size > 0 {
+          let (bytes, overflow) = pages.multipliedReportingOverflow(by: size)
+          return overflow ? Int.max / 4 : bytes / 4
+        }
       #endif
       return 1 << 32
     }()

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #elseif canImport(Darwin)
-import Darwin
+  import Darwin
 #endif
 
 /// Big result arrays without the cost of zero-filling them first.
@@ -70,12 +70,12 @@ public enum LargeArray {
   /// a megabyte or more (the populate advices: 22 read, 23 write).
   static func populate(_ pointer: UnsafeRawPointer, byteCount: Int, advice: Int32) {
     #if os(Linux)
-    guard byteCount >= 1 << 20 else { return }
-    let page = 4096
-    let start = (Int(bitPattern: pointer) + page - 1) & ~(page - 1)
-    let end = (Int(bitPattern: pointer) + byteCount) & ~(page - 1)
-    guard end > start, let aligned = UnsafeMutableRawPointer(bitPattern: start) else { return }
-    _ = madvise(aligned, end - start, advice)
+      guard byteCount >= 1 << 20 else { return }
+      let page = 4096
+      let start = (Int(bitPattern: pointer) + page - 1) & ~(page - 1)
+      let end = (Int(bitPattern: pointer) + byteCount) & ~(page - 1)
+      guard end > start, let aligned = UnsafeMutableRawPointer(bitPattern: start) else { return }
+      _ = madvise(aligned, end - start, advice)
     #endif
   }
 }

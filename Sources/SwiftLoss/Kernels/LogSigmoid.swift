@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #endif
 
 /// `log σ(x)` and `σ(x)` as ATen computes them (used by BCEWithLogits and MultiLabelSoftMargin).

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #endif
 
 /// A tensor seen as `(outer, classes, inner)` around its class dimension: element `(o, c, j)` is at

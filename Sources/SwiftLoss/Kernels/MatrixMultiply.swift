@@ -122,7 +122,9 @@ public enum MatrixMultiply {
             var ir = 0
             while ir < mc {
               let target = c + (i0 + ir) * ldc + j0 + jr
-              tile(kc: kc, packedA + 2 * ir * kc, bTile, target, ldc, rows: min(mr, mc - ir), columns: columns, accumulate: p0 > 0)
+              tile(
+                kc: kc, packedA + 2 * ir * kc, bTile, target, ldc, rows: min(mr, mc - ir), columns: columns,
+                accumulate: p0 > 0)
               ir += mr
             }
             jr += nr
@@ -139,7 +141,9 @@ public enum MatrixMultiply {
 
   /// Copies `B[rows p0 ..< p0+kc, columns j0 ..< j0+nc]` as tiles of `columnsPerTile` columns:
   /// tile `t`, step `p` holds `B[p0+p, j0+t·nr ..< j0+t·nr+nr]` (zeros past the last column).
-  static func packB(_ b: Operand, rows p0: Int, _ kc: Int, columns j0: Int, _ nc: Int, into out: UnsafeMutablePointer<Double>) {
+  static func packB(
+    _ b: Operand, rows p0: Int, _ kc: Int, columns j0: Int, _ nc: Int, into out: UnsafeMutablePointer<Double>
+  ) {
     let nr = columnsPerTile
     var jr = 0
     while jr < nc {
@@ -168,7 +172,9 @@ public enum MatrixMultiply {
   /// past the last row). The pair is the broadcast the micro-kernel multiplies by, loaded as it is:
   /// baseline x86-64 (SSE2) has no load-and-broadcast, and a shuffle would compete with the
   /// multiplies and adds for the floating-point ports.
-  static func packA(_ a: Operand, rows i0: Int, _ mc: Int, columns p0: Int, _ kc: Int, into out: UnsafeMutablePointer<Double>) {
+  static func packA(
+    _ a: Operand, rows i0: Int, _ mc: Int, columns p0: Int, _ kc: Int, into out: UnsafeMutablePointer<Double>
+  ) {
     let mr = rowsPerTile
     var ir = 0
     while ir < mc {
@@ -258,4 +264,3 @@ public enum MatrixMultiply {
     }
   }
 }
-

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Synchronization
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// Work split across cores for large tensors. Chunks are fixed by size, never by thread count, so
 /// results (including the order of floating-point sums) are the same on any machine.
@@ -52,11 +53,13 @@ public enum Parallel {
       for _ in 1..<workers {
         let context = Unmanaged.passRetained(job).toOpaque()
         var thread = pthread_t()
-        let status = pthread_create(&thread, nil, { context in
-          guard let context else { return nil }
-          Unmanaged<Job>.fromOpaque(context).takeRetainedValue().run()
-          return nil
-        }, context)
+        let status = pthread_create(
+          &thread, nil,
+          { context in
+            guard let context else { return nil }
+            Unmanaged<Job>.fromOpaque(context).takeRetainedValue().run()
+            return nil
+          }, context)
         guard status == 0 else {
           Unmanaged<Job>.fromOpaque(context).release()
           break
@@ -92,19 +95,19 @@ public enum Parallel {
   static func usableProcessorCount() -> Int {
     let online = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
     #if os(Linux)
-    // `sched_getaffinity` is declared only under _GNU_SOURCE, which the Glibc module does not
-    // import: look it up by name (it is in every glibc).
-    typealias GetAffinity = @convention(c) (pid_t, Int, UnsafeMutableRawPointer?) -> Int32
-    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "sched_getaffinity") else { return online }
-    let getAffinity = unsafeBitCast(symbol, to: GetAffinity.self)
-    var mask = [UInt8](repeating: 0, count: 1024)  // room for 8192 CPUs
-    let count = mask.withUnsafeMutableBytes { bytes -> Int in
-      guard getAffinity(0, bytes.count, bytes.baseAddress) == 0 else { return 0 }
-      return bytes.reduce(0) { $0 + $1.nonzeroBitCount }
-    }
-    return count > 0 ? count : online
+      // `sched_getaffinity` is declared only under _GNU_SOURCE, which the Glibc module does not
+      // import: look it up by name (it is in every glibc).
+      typealias GetAffinity = @convention(c) (pid_t, Int, UnsafeMutableRawPointer?) -> Int32
+      guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "sched_getaffinity") else { return online }
+      let getAffinity = unsafeBitCast(symbol, to: GetAffinity.self)
+      var mask = [UInt8](repeating: 0, count: 1024)  // room for 8192 CPUs
+      let count = mask.withUnsafeMutableBytes { bytes -> Int in
+        guard getAffinity(0, bytes.count, bytes.baseAddress) == 0 else { return 0 }
+        return bytes.reduce(0) { $0 + $1.nonzeroBitCount }
+      }
+      return count > 0 ? count : online
     #else
-    return online
+      return online
     #endif
   }
 }

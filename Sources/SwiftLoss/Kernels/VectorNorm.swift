@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #endif
 
 /// The p-norm of one vector, `‖v‖_p = (Σ |v_i|^p)^(1/p)`, and its gradient, computed as PyTorch's CPU

@@ -105,10 +105,12 @@ public enum ForeignLossNames {
         + "with target 1 gives 1 − cos (F.cosine_similarity is not a loss)"),
     ForeignLossName(
       ["log_cosh", "logcosh", "LogCosh"], library: "Keras/optax", pytorch: "huber_loss (huber)",
-      difference: "PyTorch has no log-cosh loss; huber_loss and smooth_l1_loss are likewise quadratic near 0, linear far"),
+      difference:
+        "PyTorch has no log-cosh loss; huber_loss and smooth_l1_loss are likewise quadratic near 0, linear far"),
     ForeignLossName(
       ["mape", "mean_absolute_percentage_error", "MeanAbsolutePercentageError"], library: "Keras/scikit-learn",
-      pytorch: "l1_loss (l1)", difference: "PyTorch has no percentage error: 100·|y − x|/|y| is l1_loss weighted by 100/|y|"),
+      pytorch: "l1_loss (l1)",
+      difference: "PyTorch has no percentage error: 100·|y − x|/|y| is l1_loss weighted by 100/|y|"),
     ForeignLossName(
       ["binary_focal_crossentropy", "sigmoid_focal_loss", "focal_loss"], library: "Keras/torchvision/optax",
       pytorch: "binary_cross_entropy_with_logits (bce_with_logits)",

@@ -80,7 +80,9 @@ public struct LossResult: Sendable {
   /// PyTorch's warnings for this call, one line each (without the `swiftloss: warning:` prefix).
   public var warnings: [String]
 
-  public init(value: Tensor, elementwise: Tensor, gradients: [(name: String, gradient: Tensor)], warnings: [String] = []) {
+  public init(
+    value: Tensor, elementwise: Tensor, gradients: [(name: String, gradient: Tensor)], warnings: [String] = []
+  ) {
     self.value = value
     self.elementwise = elementwise
     self.gradients = gradients

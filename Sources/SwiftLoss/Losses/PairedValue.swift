@@ -48,7 +48,8 @@ extension LossDefinition {
       let total = kernel.sumOverPair(pair)
     else { return nil }
     return LossResult(
-      value: options.reduction.reduce(sum: total, count: pair.count), elementwise: Tensor(validatedShape: [0], storage: []),
+      value: options.reduction.reduce(sum: total, count: pair.count),
+      elementwise: Tensor(validatedShape: [0], storage: []),
       gradients: [])
   }
 }

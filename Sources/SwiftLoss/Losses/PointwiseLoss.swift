@@ -16,7 +16,9 @@ public protocol PointwiseKernel: Sendable {
 }
 
 extension PointwiseKernel {
-  @inline(__always) public func derivatives(_ x: Double, _ y: Double, upstream u: Double) -> (input: Double, target: Double) {
+  @inline(__always) public func derivatives(_ x: Double, _ y: Double, upstream u: Double) -> (
+    input: Double, target: Double
+  ) {
     let d = derivatives(x, y)
     return (d.input * u, d.target * u)
   }
@@ -48,7 +50,9 @@ extension ParameterizedPointwiseKernel {
 struct IgnoringParameter<Kernel: PointwiseKernel>: ParameterizedPointwiseKernel {
   var kernel: Kernel
   @inline(__always) func loss(_ x: Double, _ y: Double, _ p: Double) -> Double { kernel.loss(x, y) }
-  @inline(__always) func derivatives(_ x: Double, _ y: Double, _ p: Double) -> (input: Double, target: Double, parameter: Double) {
+  @inline(__always) func derivatives(_ x: Double, _ y: Double, _ p: Double) -> (
+    input: Double, target: Double, parameter: Double
+  ) {
     let d = kernel.derivatives(x, y)
     return (d.input, d.target, 0)
   }
@@ -115,7 +119,8 @@ public enum PointwiseLoss {
     var operands = operands
     operands.parameter = nil
     operands.parameterGradientName = nil
-    return try compute(IgnoringParameter(kernel: kernel), operands, reduction: reduction, outputs: outputs, warnings: warnings)
+    return try compute(
+      IgnoringParameter(kernel: kernel), operands, reduction: reduction, outputs: outputs, warnings: warnings)
   }
 
   /// ``compute(_:_:reduction:outputs:warnings:)`` for a kernel with a third operand
@@ -131,7 +136,8 @@ public enum PointwiseLoss {
       _ = try Shape.elementCount(shape)  // a broadcast of valid shapes can still be too large
     } catch {
       throw .data(
-        "broadcasting input \(Shape.describe(input.shape)) with target \(Shape.describe(target.shape)): \(error.message)")
+        "broadcasting input \(Shape.describe(input.shape)) with target \(Shape.describe(target.shape)): \(error.message)"
+      )
     }
     for operand in [operands.weight, operands.parameter] {
       guard let operand else { continue }
@@ -139,7 +145,8 @@ public enum PointwiseLoss {
       do { operandShape = try Broadcasting.shape(shape, operand.shape) } catch { throw .shape(error) }
       guard operandShape == shape else {
         throw .data(
-          "output with shape \(Shape.describeList(shape)) doesn't match the broadcast shape \(Shape.describeList(operandShape))")
+          "output with shape \(Shape.describeList(shape)) doesn't match the broadcast shape \(Shape.describeList(operandShape))"
+        )
       }
     }
     let count = Shape.elementCountIfValid(shape) ?? 0
@@ -166,7 +173,9 @@ public enum PointwiseLoss {
 
     // One pass computes every requested array: the (weighted) elementwise loss, the gradients
     // over the broadcast shape, and for the weight's gradient the unweighted loss times the scale.
-    let slots = (elementwise: wantsElementwise, dx: wantsGradients, dy: wantsTarget, dp: wantsParameter, dw: wantsWeight)
+    let slots = (
+      elementwise: wantsElementwise, dx: wantsGradients, dy: wantsTarget, dp: wantsParameter, dw: wantsWeight
+    )
     let order = [slots.elementwise, slots.dx, slots.dy, slots.dp, slots.dw]
     let arrays = LargeArray.make(count: count, arrays: order.filter { $0 }.count) { pointers in
       var next = 0
@@ -180,7 +189,8 @@ public enum PointwiseLoss {
       }
       let out = (
         e: shared(slots.elementwise), gx: shared(slots.dx), gy: shared(slots.dy), gp: shared(slots.dp),
-        gw: shared(slots.dw))
+        gw: shared(slots.dw)
+      )
       withSharedBuffers(x, y, p, ws) { xs, ys, ps, wv in
         Parallel.forRanges(count: count) { range in
           for output in [out.e, out.gx, out.gy, out.gp, out.gw] {

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #endif
 
 /// `--check-grad`: every reported gradient against central finite differences of the loss.
@@ -31,10 +31,17 @@ public struct GradientCheckReport: Sendable {
     var lines = ["gradient check for \(loss): central differences, h = 1e-6·max(1, |x|)"]
     var rows: [[String]] = [["tensor", "elements", "max abs error", "max rel error", "verdict"]]
     for entry in entries {
-      var verdict = entry.agrees ? "agrees" : entry.mismatches == 1 ? "1 element differs" : "\(entry.mismatches) elements differ"
-      if !entry.agrees && entry.kinks == entry.mismatches { verdict += " (all at kinks/clamps: PyTorch's subgradient)" }
-      else if entry.kinks > 0 { verdict += " (\(entry.kinks) at kinks/clamps)" }
-      rows.append([entry.name, String(entry.count), TraceNumber.short(entry.maxAbsoluteError), TraceNumber.short(entry.maxRelativeError), verdict])
+      var verdict =
+        entry.agrees ? "agrees" : entry.mismatches == 1 ? "1 element differs" : "\(entry.mismatches) elements differ"
+      if !entry.agrees && entry.kinks == entry.mismatches {
+        verdict += " (all at kinks/clamps: PyTorch's subgradient)"
+      } else if entry.kinks > 0 {
+        verdict += " (\(entry.kinks) at kinks/clamps)"
+      }
+      rows.append([
+        entry.name, String(entry.count), TraceNumber.short(entry.maxAbsoluteError),
+        TraceNumber.short(entry.maxRelativeError), verdict,
+      ])
       if let adjusted = entry.adjustedMaxAbsoluteError {
         rows.append(["", "", TraceNumber.short(adjusted), "", entry.adjustmentLabel ?? ""])
       }
@@ -53,7 +60,9 @@ public enum GradientCheck {
     let definition = call.definition, tensors = call.tensors
     // The tensors that can get a gradient (a module's parameters too), counted before anything is computed.
     let resolved = call.options
-    let total = definition.tensorSpecs(for: resolved).filter(\.hasGradient).reduce(0) { $0 + (tensors[$1.name]?.count ?? 0) }
+    let total = definition.tensorSpecs(for: resolved).filter(\.hasGradient).reduce(0) {
+      $0 + (tensors[$1.name]?.count ?? 0)
+    }
     guard total <= elementLimit else {
       throw LossError.usage(
         "--check-grad checks small inputs only (at most \(elementLimit) differentiable elements; this call has \(total)); "
@@ -99,12 +108,15 @@ public enum GradientCheck {
           if error > tolerance {
             entry.mismatches += 1
             let forward = (fp - base) / (xp - x), backward = (base - fm) / (x - xm)
-            if abs(forward - backward) > 1e-4 * max(1, abs(forward), abs(backward)) || !fp.isFinite || !fm.isFinite { entry.kinks += 1 }
+            if abs(forward - backward) > 1e-4 * max(1, abs(forward), abs(backward)) || !fp.isFinite || !fm.isFinite {
+              entry.kinks += 1
+            }
           }
         }
         if let extraTerm {
           let adjusted = abs(analytic - extraTerm[i] - numeric)
-          entry.adjustedMaxAbsoluteError = max(entry.adjustedMaxAbsoluteError ?? 0, adjusted.isNaN ? .infinity : adjusted)
+          entry.adjustedMaxAbsoluteError = max(
+            entry.adjustedMaxAbsoluteError ?? 0, adjusted.isNaN ? .infinity : adjusted)
         }
       }
       entries.append(entry)
@@ -113,7 +125,8 @@ public enum GradientCheck {
     if entries.contains(where: { $0.kinks > 0 }) {
       notes.append(
         "At a kink (|x − y| = 0, a hinge exactly at its margin, a tie, a clamp) the loss has no derivative; PyTorch picks a "
-          + "subgradient (usually 0) and swiftloss reports the same, while the finite difference averages the two sides.")
+          + "subgradient (usually 0) and swiftloss reports the same, while the finite difference averages the two sides."
+      )
     }
     if entries.contains(where: { $0.mismatches > $0.kinks }) && definition.teaching.gradientAdjustment == nil {
       notes.append(

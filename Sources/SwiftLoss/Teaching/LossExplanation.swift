@@ -44,7 +44,8 @@ public enum Teaching {
     out += TextLayout.fit(title(definition), width: width)
     out += TextLayout.wrap(definition.summary, width: width, firstPrefix: "  ", prefix: "  ")
     out += TextLayout.wrap(
-      LossRegistry.names(of: definition).joined(separator: ", "), width: width, firstPrefix: "  names: ", prefix: "    ")
+      LossRegistry.names(of: definition).joined(separator: ", "), width: width, firstPrefix: "  names: ", prefix: "    "
+    )
     out.append("")
     out.append("formula:")
     for line in explanation.formula { out += TextLayout.fit("  " + line, width: width, hangingIndent: 4) }
@@ -86,16 +87,24 @@ public enum Teaching {
       notes.append(spec.hasGradient ? "gets a gradient" : "no gradient")
       if spec.integer != nil { notes.append("integers") }
       var left = spec.flag
-      if !spec.aliases.isEmpty { left += " (" + spec.aliases.map { "--" + $0.replacingUnderscores() }.joined(separator: ", ") + ")" }
+      if !spec.aliases.isEmpty {
+        left += " (" + spec.aliases.map { "--" + $0.replacingUnderscores() }.joined(separator: ", ") + ")"
+      }
       return (left, spec.help + " [" + notes.joined(separator: ", ") + "]")
-    } + definition.tensorFamilies.map { family in
-      (family.displayName, family.help + " [by state_dict name, " + (family.hasGradient ? "gets a gradient" : "no gradient") + "]")
     }
+      + definition.tensorFamilies.map { family in
+        (
+          family.displayName,
+          family.help + " [by state_dict name, " + (family.hasGradient ? "gets a gradient" : "no gradient") + "]"
+        )
+      }
   }
 
   /// The options of a loss as (flag and value, what it does and its default) rows.
   public static func optionRows(_ definition: LossDefinition) -> [(String, String)] {
-    var rows = definition.options.map { spec in (spec.flag + " " + placeholder(spec.kind), spec.help + defaultNote(spec)) }
+    var rows = definition.options.map { spec in
+      (spec.flag + " " + placeholder(spec.kind), spec.help + defaultNote(spec))
+    }
     if definition.acceptsLegacyReduction {
       rows.append(("--size-average, --reduce", "deprecated PyTorch flags, mapped to a reduction (see the notes)"))
     }
@@ -110,7 +119,8 @@ public enum Teaching {
         "Legacy flags: size_average/reduce override reduction: reduce=False → 'none'; otherwise size_average=False → "
           + "'sum', else 'mean' (a missing flag counts as True). PyTorch warns that they are deprecated.")
     } else if definition.optionSpec("reduction") == nil {
-      notes.append("\(definition.moduleName) takes no reduction and no size_average/reduce: the loss is always the mean.")
+      notes.append(
+        "\(definition.moduleName) takes no reduction and no size_average/reduce: the loss is always the mean.")
     } else {
       notes.append("\(definition.moduleName) takes no size_average/reduce (deprecated flags); use reduction.")
     }
@@ -153,7 +163,9 @@ public enum Teaching {
     // Options of the distance function (triplet_margin_with_distance's nn.PairwiseDistance(p, eps))
     // are not keywords of the loss.
     let python = definition.teaching.python
-    let keywords = definition.options.filter { !python.isPairwiseDistanceOption($0) }.map { "\($0.name)=\(PythonText.keyword($0, $0.defaultValue))" }
+    let keywords = definition.options.filter { !python.isPairwiseDistanceOption($0) }.map {
+      "\($0.name)=\(PythonText.keyword($0, $0.defaultValue))"
+    }
     // Module: buffers (weight, pos_weight) are constructor arguments; other tensors are call arguments.
     let moduleArgs = optionalTensors + keywords
     let functionalArgs = required + optionalTensors + keywords
@@ -165,7 +177,8 @@ public enum Teaching {
 
   /// ` (default: 'mean')`, unless the help already says what happens without the option.
   static func defaultNote(_ spec: OptionSpec) -> String {
-    spec.help.contains("(required)") || spec.help.contains("(default:") ? "" : " (default: " + optionText(spec.defaultValue) + ")"
+    spec.help.contains("(required)") || spec.help.contains("(default:")
+      ? "" : " (default: " + optionText(spec.defaultValue) + ")"
   }
 
   static func placeholder(_ kind: OptionKind) -> String {

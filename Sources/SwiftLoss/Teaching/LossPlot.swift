@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #endif
 
 /// What the horizontal axis of a loss plot means.
@@ -99,17 +99,21 @@ public struct PlotData: Sendable {
 extension PlotProbe {
   /// The regression losses of a residual (l1, mse, smooth_l1, huber): the loss of the error
   /// `x − y` against target 0.
-  static let residual = PlotProbe(kind: .error, defaultRange: -3...3, setting: "target 0",
+  static let residual = PlotProbe(
+    kind: .error, defaultRange: -3...3, setting: "target 0",
     tensors: { t, _ in ["input": column(t), "target": filled(0, t.count)] }, gradientName: "input",
     position: { difference($0[.input], $0[.target]) { x, y in x - y } })
 
   /// The triplet losses: one feature, anchor 0, positive 1, negative −t, so d(a, n) = t (+ eps) and
   /// the swap's d(p, n) = 1 + t is never the smaller; d/dt = −g(negative).
   static func triplet(setting: String, options: [String: OptionValue] = [:]) -> PlotProbe {
-    PlotProbe(kind: .negativeDistance, defaultRange: 0...3, setting: setting,
+    PlotProbe(
+      kind: .negativeDistance, defaultRange: 0...3, setting: setting,
       tensors: { t, _ in
-        ["anchor": Tensor(repeating: 0, shape: [t.count, 1]), "positive": Tensor(repeating: 1, shape: [t.count, 1]),
-         "negative": Tensor(validatedShape: [t.count, 1], storage: t.map { -$0 })]
+        [
+          "anchor": Tensor(repeating: 0, shape: [t.count, 1]), "positive": Tensor(repeating: 1, shape: [t.count, 1]),
+          "negative": Tensor(validatedShape: [t.count, 1], storage: t.map { -$0 }),
+        ]
       }, gradientName: "negative", slope: { t, gradient in t.indices.map { -gradient.storage[$0] } },
       options: options)
   }
@@ -214,7 +218,8 @@ public enum LossPlot {
       case .intList: value = nil  // not a plotted loss's option
       }
       guard let value else {
-        throw LossError.usage("invalid value '\(word)' for \(spec.flag): expected \(spec.kind.noun) (or a comma-separated list)")
+        throw LossError.usage(
+          "invalid value '\(word)' for \(spec.flag): expected \(spec.kind.noun) (or a comma-separated list)")
       }
       values.append(value)
     }
@@ -227,10 +232,13 @@ public enum LossPlot {
   /// several are given). Usage errors: a loss that cannot be plotted, losses with different axes,
   /// an option no plotted loss takes, an empty range.
   public static func evaluate(
-    _ losses: [LossDefinition], options: [(name: String, values: [OptionValue])] = [], range: ClosedRange<Double>? = nil,
+    _ losses: [LossDefinition], options: [(name: String, values: [OptionValue])] = [],
+    range: ClosedRange<Double>? = nil,
     points: Int = 241, derivative: Bool = false
   ) throws(LossError) -> PlotData {
-    guard !losses.isEmpty else { throw LossError.usage("plot needs at least one loss, e.g. 'swiftloss plot huber mse'") }
+    guard !losses.isEmpty else {
+      throw LossError.usage("plot needs at least one loss, e.g. 'swiftloss plot huber mse'")
+    }
     var probes: [(LossDefinition, PlotProbe)] = []
     for definition in losses {
       guard let probe = probe(for: definition) else {
@@ -248,14 +256,18 @@ public enum LossPlot {
           + "\(other.1.kind.label); plot them separately")
     }
     for option in options where !probes.contains(where: { takes($0.0, $0.1, option.name) }) {
-      throw LossError.usage("plot: none of \(losses.map(\.functionalName).joined(separator: ", ")) takes --\(option.name.replacingUnderscores())")
+      throw LossError.usage(
+        "plot: none of \(losses.map(\.functionalName).joined(separator: ", ")) takes --\(option.name.replacingUnderscores())"
+      )
     }
     let range = range ?? probes[0].1.defaultRange
     guard range.lowerBound < range.upperBound, range.lowerBound.isFinite, range.upperBound.isFinite else {
       throw LossError.usage("plot: the range must be A:B with finite A < B")
     }
     let count = max(2, points)
-    let xs = (0..<count).map { range.lowerBound + (range.upperBound - range.lowerBound) * Double($0) / Double(count - 1) }
+    let xs = (0..<count).map {
+      range.lowerBound + (range.upperBound - range.lowerBound) * Double($0) / Double(count - 1)
+    }
     var curves: [PlotCurve] = []
     for (definition, probe) in probes {
       let taken = options.filter { takes(definition, probe, $0.name) }
@@ -317,10 +329,12 @@ public enum LossPlot {
       outputs: derivative ? [.elementwise, .gradients] : [.elementwise])
     var slope: [Double]?
     if derivative, let gradient = result.gradient(probe.gradientName) {
-      slope = probe.slope?(xs, gradient) ?? (0..<count).map { i in
-        let index = i * probe.stride
-        return index < gradient.count ? gradient.storage[index] : .nan
-      }
+      slope =
+        probe.slope?(xs, gradient)
+        ?? (0..<count).map { i in
+          let index = i * probe.stride
+          return index < gradient.count ? gradient.storage[index] : .nan
+        }
     }
     let ys = result.elementwise.count == count ? result.elementwise.storage : [Double](repeating: .nan, count: count)
     return PlotCurve(label: definition.shortName, xs: xs, ys: ys, derivative: slope)

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #endif
 
 extension TraceContext {
@@ -13,19 +13,25 @@ extension TraceContext {
         logProbs: lp, targets: targets, inputLengths: inputLengths, targetLengths: targetLengths,
         blank: options[.blank])
     else { return summary() }
+    // T, N, C, S, L: the shape names of PyTorch's CTC docs.
+    // swift-format-ignore: AlwaysUseLowerCamelCase
     let N = lattice.batch
     let blank = lattice.blank, zeroInfinity = options[.zeroInfinity]
 
     var losses: [Double] = []
     var lengths: [Int] = []
     for b in 0..<N {
+      // swift-format-ignore: AlwaysUseLowerCamelCase
       let Tb = lattice.inputLengths[b], L = lattice.targetLengths[b]
       let labels = Array(lattice.labels[lattice.labelStarts[b]..<(lattice.labelStarts[b] + L)])
       lengths.append(L)
       let extended = CTCAlignment.extendedLabels(lattice, sample: b)
+      // swift-format-ignore: AlwaysUseLowerCamelCase
       let S = extended.count
-      var lines = ["target \(labels) (L = \(L)), input length T = \(Tb)",
-                   "l' = \(extended)  (a blank before, between and after the labels; \(S) states)"]
+      var lines = [
+        "target \(labels) (L = \(L)), input length T = \(Tb)",
+        "l' = \(extended)  (a blank before, between and after the labels; \(S) states)",
+      ]
       var nll: Double
       if Tb == 0 {
         nll = L == 0 ? 0 : .infinity
@@ -43,8 +49,10 @@ extension TraceContext {
           lines.append("α table: \(Tb) × \(S) (too large to show)")
         }
         nll = value
-        lines.append("nll = −log(exp α[T−1][last blank] + exp α[T−1][last label]) = \(F.short(nll))"
-          + (nll.isFinite ? "  (p(target) = \(F.short(exp(-nll))))" : "  (no alignment fits: the input is too short)"))
+        lines.append(
+          "nll = −log(exp α[T−1][last blank] + exp α[T−1][last label]) = \(F.short(nll))"
+            + (nll.isFinite ? "  (p(target) = \(F.short(exp(-nll))))" : "  (no alignment fits: the input is too short)")
+        )
       }
       if zeroInfinity && nll == .infinity {
         nll = 0
@@ -58,10 +66,12 @@ extension TraceContext {
     case .mean:
       let scaled = zip(losses, lengths).map { $0 / Double(max($1, 1)) }
       let value = Summation.sum(scaled) / Double(N)
-      finish(value: value, elementwise: losses, lines: [
-        "each nll divided by its target length (at least 1): \(F.vector(scaled))",
-        "mean over the \(N) sample\(N == 1 ? "" : "s") = \(F.short(value))",
-      ])
+      finish(
+        value: value, elementwise: losses,
+        lines: [
+          "each nll divided by its target length (at least 1): \(F.vector(scaled))",
+          "mean over the \(N) sample\(N == 1 ? "" : "s") = \(F.short(value))",
+        ])
     default:
       finish(value: total, elementwise: losses, lines: ["Σ nll = \(F.short(total))"])
     }

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #endif
 
 extension TraceContext {
@@ -9,7 +9,9 @@ extension TraceContext {
     trace.step("per element (from the engine)", ["l = \(F.vector(result.elementwise.storage))"])
     trace.elementwise = result.elementwise.storage
     trace.value = reduction == .none ? nil : result.value.storage.first
-    trace.step("reduction (\(reduction.rawValue))", ["loss = " + (trace.value.map(NumberText.python) ?? F.vector(result.value.storage))])
+    trace.step(
+      "reduction (\(reduction.rawValue))",
+      ["loss = " + (trace.value.map(NumberText.python) ?? F.vector(result.value.storage))])
   }
 
   /// Ends a trace whose reduction is not a plain mean of `elementwise`.
@@ -17,8 +19,11 @@ extension TraceContext {
     trace.elementwise = elementwise
     trace.value = reduction == .none ? nil : value
     var lines = lines
-    if reduction == .none { lines = ["reduction='none': the result is the elementwise loss", "loss = \(F.vector(elementwise))"] }
-    else if let value { lines.append("loss = \(NumberText.python(value))") }
+    if reduction == .none {
+      lines = ["reduction='none': the result is the elementwise loss", "loss = \(F.vector(elementwise))"]
+    } else if let value {
+      lines.append("loss = \(NumberText.python(value))")
+    }
     trace.step("reduction (\(reduction.rawValue))", lines)
   }
 
@@ -52,7 +57,8 @@ extension TraceContext {
     var lines: [String] = []
     for r in 0..<rows {
       let x = classRow(input.storage, layout, r)
-      let t = probabilities ? "t = " + F.vector(classRow(target.storage, layout, r)) : "y = \(F.short(target.storage[r]))"
+      let t =
+        probabilities ? "t = " + F.vector(classRow(target.storage, layout, r)) : "y = \(F.short(target.storage[r]))"
       lines.append("\(rowLabel(r, layout, input.shape)): x = \(F.vector(x)), \(t)")
     }
     if let weight { lines.append("weight = \(F.vector(weight))") }
@@ -65,7 +71,9 @@ extension TraceContext {
       let shifted = x.map { $0 - m }
       let label = rowLabel(r, layout, input.shape)
       shiftLines.append("\(label): m = \(F.short(m)), x − m = \(F.vector(shifted))")
-      lseLines.append("\(label): Σ exp(x − m) = \(F.short(sum)), log Σ = \(F.short(log(sum)))  (log-sum-exp = m + log Σ = \(F.short(m + log(sum))))")
+      lseLines.append(
+        "\(label): Σ exp(x − m) = \(F.short(sum)), log Σ = \(F.short(log(sum)))  (log-sum-exp = m + log Σ = \(F.short(m + log(sum))))"
+      )
       let row = classRow(ls, layout, r)
       lsLines.append("\(label): log_softmax = \(F.vector(row)), softmax = \(F.vector(row.map { exp($0) }))")
     }
@@ -85,15 +93,21 @@ extension TraceContext {
         }
         let l = -Summation.sum(terms)
         losses.append(l)
-        pickLines.append("\(rowLabel(r, layout, input.shape)): l = −Σ_c \(weight == nil ? "" : "w_c·")t'_c·log_softmax_c = \(F.short(l))")
+        pickLines.append(
+          "\(rowLabel(r, layout, input.shape)): l = −Σ_c \(weight == nil ? "" : "w_c·")t'_c·log_softmax_c = \(F.short(l))"
+        )
       }
       if epsilon > 0 { pickLines.insert("t' = t·(1 − ε) + ε/C with ε = \(F.short(epsilon))", at: 0) }
       trace.step("weigh the log-probabilities by the target probabilities", pickLines)
       let total = Summation.sum(losses)
       let value: Double? = reduction == .sum ? total : total / Double(rows)
-      finish(value: value, elementwise: losses, lines: reduction == .sum
-        ? ["Σ l = \(F.short(total))"]
-        : ["mean = Σ l / \(rows) rows = \(F.short(total)) / \(rows) (probability targets: not divided by the weights)"])
+      finish(
+        value: value, elementwise: losses,
+        lines: reduction == .sum
+          ? ["Σ l = \(F.short(total))"]
+          : [
+            "mean = Σ l / \(rows) rows = \(F.short(total)) / \(rows) (probability targets: not divided by the weights)"
+          ])
       return
     }
 
@@ -117,30 +131,41 @@ extension TraceContext {
       } else {
         smooth.append(0)
       }
-      pickLines.append("\(label): log_softmax[y=\(y)] = \(F.short(row[y]))" + (weight == nil ? "" : ", w[y] = \(F.short(w))") + ", l = \(F.short(l))")
+      pickLines.append(
+        "\(label): log_softmax[y=\(y)] = \(F.short(row[y]))" + (weight == nil ? "" : ", w[y] = \(F.short(w))")
+          + ", l = \(F.short(l))")
     }
     trace.step("pick the target class's entry: l = −" + (weight == nil ? "" : "w[y]·") + "log_softmax[y]", pickLines)
-    let W = Summation.sum(weights)
+    let weightSum = Summation.sum(weights)
     if epsilon > 0 {
       let c = Double(classes)
-      trace.step("label smoothing ε = \(F.short(epsilon)): smooth = −Σ_c " + (weight == nil ? "" : "w_c·") + "log_softmax_c",
+      trace.step(
+        "label smoothing ε = \(F.short(epsilon)): smooth = −Σ_c " + (weight == nil ? "" : "w_c·") + "log_softmax_c",
         (0..<rows).map { "\(rowLabel($0, layout, input.shape)): smooth = \(F.short(smooth[$0]))" })
       let elementwise = (0..<rows).map { (1 - epsilon) * nll[$0] + smooth[$0] * (epsilon / c) }
-      let nllRed = reduction == .mean ? Summation.sum(nll) / W : Summation.sum(nll)
-      let smoothRed = reduction == .mean ? Summation.sum(smooth) / W : Summation.sum(smooth)
+      let nllRed = reduction == .mean ? Summation.sum(nll) / weightSum : Summation.sum(nll)
+      let smoothRed = reduction == .mean ? Summation.sum(smooth) / weightSum : Summation.sum(smooth)
       let value = (1 - epsilon) * nllRed + smoothRed * (epsilon / c)
-      finish(value: value, elementwise: elementwise, lines: [
-        "nll = \(reduction == .mean ? "Σ l / Σ w[y]" : "Σ l") = \(F.short(nllRed)), smooth = \(reduction == .mean ? "Σ smooth / Σ w[y]" : "Σ smooth") = \(F.short(smoothRed))",
-        "(1 − ε)·nll + smooth·(ε/C) = \(F.short(1 - epsilon))·\(F.short(nllRed)) + \(F.short(smoothRed))·\(F.short(epsilon / c))",
-      ])
+      finish(
+        value: value, elementwise: elementwise,
+        lines: [
+          "nll = \(reduction == .mean ? "Σ l / Σ w[y]" : "Σ l") = \(F.short(nllRed)), smooth = \(reduction == .mean ? "Σ smooth / Σ w[y]" : "Σ smooth") = \(F.short(smoothRed))",
+          "(1 − ε)·nll + smooth·(ε/C) = \(F.short(1 - epsilon))·\(F.short(nllRed)) + \(F.short(smoothRed))·\(F.short(epsilon / c))",
+        ])
       return
     }
     let total = Summation.sum(nll)
-    let value = reduction == .mean ? total / W : total
-    finish(value: value, elementwise: nll, lines: reduction == .mean
-      ? ["Σ l = \(F.short(total)), Σ w[y] over counted rows = \(F.short(W))" + (weight == nil ? " (the number of non-ignored targets)" : ""),
-         "mean = Σ l / Σ w[y] = \(F.short(total)) / \(F.short(W))" + (W == 0 ? " = NaN (every target ignored)" : "")]
-      : ["Σ l = \(F.short(total))"])
+    let value = reduction == .mean ? total / weightSum : total
+    finish(
+      value: value, elementwise: nll,
+      lines: reduction == .mean
+        ? [
+          "Σ l = \(F.short(total)), Σ w[y] over counted rows = \(F.short(weightSum))"
+            + (weight == nil ? " (the number of non-ignored targets)" : ""),
+          "mean = Σ l / Σ w[y] = \(F.short(total)) / \(F.short(weightSum))"
+            + (weightSum == 0 ? " = NaN (every target ignored)" : ""),
+        ]
+        : ["Σ l = \(F.short(total))"])
   }
 
   // MARK: - nll_loss
@@ -167,13 +192,21 @@ extension TraceContext {
       let w = weight?[y] ?? 1
       weights.append(w)
       losses.append(-w * row[y])
-      lines.append("\(label): input = \(F.vector(row)), y = \(y) → input[y] = \(F.short(row[y]))" + (weight == nil ? "" : ", w[y] = \(F.short(w))") + ", l = \(F.short(-w * row[y]))")
+      lines.append(
+        "\(label): input = \(F.vector(row)), y = \(y) → input[y] = \(F.short(row[y]))"
+          + (weight == nil ? "" : ", w[y] = \(F.short(w))") + ", l = \(F.short(-w * row[y]))")
     }
-    trace.step("pick −" + (weight == nil ? "" : "w[y]·") + "input[y] (the input is taken to be log-probabilities; no log is taken)", lines)
-    let total = Summation.sum(losses), W = Summation.sum(weights)
-    finish(value: reduction == .mean ? total / W : total, elementwise: input.rank >= 2 ? losses : [losses[0]],
+    trace.step(
+      "pick −" + (weight == nil ? "" : "w[y]·")
+        + "input[y] (the input is taken to be log-probabilities; no log is taken)", lines)
+    let total = Summation.sum(losses), weightSum = Summation.sum(weights)
+    finish(
+      value: reduction == .mean ? total / weightSum : total, elementwise: input.rank >= 2 ? losses : [losses[0]],
       lines: reduction == .mean
-        ? ["mean = Σ l / Σ w[y] = \(F.short(total)) / \(F.short(W))" + (weight == nil ? " (non-ignored targets)" : "")]
+        ? [
+          "mean = Σ l / Σ w[y] = \(F.short(total)) / \(F.short(weightSum))"
+            + (weight == nil ? " (non-ignored targets)" : "")
+        ]
         : ["Σ l = \(F.short(total))"])
   }
 
@@ -182,7 +215,9 @@ extension TraceContext {
   mutating func bce() {
     guard let x = tensors[.input], let y = tensors[.target], x.shape == y.shape else { return summary() }
     let w = tensors[.weight].map { Broadcasting.expand($0, to: x.shape) }
-    var table: [[String]] = [["index", "x", "y", "max(log x, −100)", "max(log(1 − x), −100)"] + (w == nil ? [] : ["w"]) + ["l"]]
+    var table: [[String]] = [
+      ["index", "x", "y", "max(log x, −100)", "max(log(1 − x), −100)"] + (w == nil ? [] : ["w"]) + ["l"]
+    ]
     var losses: [Double] = []
     for i in 0..<x.count {
       let a = x.storage[i], b = y.storage[i]
@@ -190,9 +225,13 @@ extension TraceContext {
       var l = (b - 1) * log1mX - b * logX
       if let w { l *= w[i] }
       losses.append(l)
-      table.append([Self.index(i, x.shape), F.short(a), F.short(b), F.short(logX), F.short(log1mX)] + (w.map { [F.short($0[i])] } ?? []) + [F.short(l)])
+      table.append(
+        [Self.index(i, x.shape), F.short(a), F.short(b), F.short(logX), F.short(log1mX)]
+          + (w.map { [F.short($0[i])] } ?? []) + [F.short(l)])
     }
-    trace.step("inputs are probabilities; the logs are clamped at −100", ["l = −" + (w == nil ? "" : "w·") + "[y·log x + (1 − y)·log(1 − x)]"] + Self.align(table))
+    trace.step(
+      "inputs are probabilities; the logs are clamped at −100",
+      ["l = −" + (w == nil ? "" : "w·") + "[y·log x + (1 − y)·log(1 − x)]"] + Self.align(table))
     reduce(losses, meanDenominator: Double(losses.count), denominatorText: "n")
   }
 
@@ -200,7 +239,10 @@ extension TraceContext {
     guard let x = tensors[.input], let y = tensors[.target], x.shape == y.shape else { return summary() }
     let w = tensors[.weight].map { Broadcasting.expand($0, to: x.shape) }
     let pw = tensors[.posWeight].map { Broadcasting.expand($0, to: x.shape) }
-    var table: [[String]] = [["index", "x", "y", "σ(x)", "log σ(x)"] + (pw == nil ? [] : ["pos_weight", "1 + (pw − 1)·y"]) + (w == nil ? [] : ["w"]) + ["l"]]
+    var table: [[String]] = [
+      ["index", "x", "y", "σ(x)", "log σ(x)"] + (pw == nil ? [] : ["pos_weight", "1 + (pw − 1)·y"])
+        + (w == nil ? [] : ["w"]) + ["l"]
+    ]
     var losses: [Double] = []
     for i in 0..<x.count {
       let a = x.storage[i], b = y.storage[i]
@@ -219,8 +261,10 @@ extension TraceContext {
       losses.append(l)
       table.append(row)
     }
-    trace.step("log σ(x) = min(0, x) − log1p(exp(−|x|)), stable for any x (σ itself is never logged)",
-      ["l = " + (w == nil ? "" : "w·") + "[(1 − y)·x − " + (pw == nil ? "" : "(1 + (pw − 1)·y)·") + "log σ(x)]"] + Self.align(table))
+    trace.step(
+      "log σ(x) = min(0, x) − log1p(exp(−|x|)), stable for any x (σ itself is never logged)",
+      ["l = " + (w == nil ? "" : "w·") + "[(1 − y)·x − " + (pw == nil ? "" : "(1 + (pw − 1)·y)·") + "log σ(x)]"]
+        + Self.align(table))
     reduce(losses, meanDenominator: Double(losses.count), denominatorText: "n")
   }
 
@@ -239,7 +283,9 @@ extension TraceContext {
       for i in 0..<xs.count {
         let l = exp(ys[i]) * (ys[i] - xs[i])
         losses.append(l)
-        table.append([Self.index(i, shape), F.short(xs[i]), F.short(ys[i]), F.short(exp(ys[i])), F.short(ys[i] - xs[i]), F.short(l)])
+        table.append([
+          Self.index(i, shape), F.short(xs[i]), F.short(ys[i]), F.short(exp(ys[i])), F.short(ys[i] - xs[i]), F.short(l),
+        ])
       }
     } else {
       table = [["index", "x = log q", "y = p", "y·log y", "y·x", "l = y·log y − y·x"]]
@@ -253,7 +299,9 @@ extension TraceContext {
     }
     trace.step("pointwise KL terms (input must be log-probabilities, target probabilities)", Self.align(table))
     if reduction == .mean {
-      trace.step("note", ["'mean' divides by every element (batch × classes), not by the batch: 'batchmean' is the KL divergence"])
+      trace.step(
+        "note",
+        ["'mean' divides by every element (batch × classes), not by the batch: 'batchmean' is the KL divergence"])
     }
     reduce(losses, meanDenominator: Double(losses.count), denominatorText: "n", batch: x.rank == 0 ? 1 : x.shape[0])
   }

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #endif
 
 extension TraceContext {
@@ -32,7 +32,8 @@ extension TraceContext {
     guard let a = tensors[.anchor], let p = tensors[.positive], let n = tensors[.negative],
       let shape = Broadcasting.shape([a.shape, p.shape, n.shape]), let dims = shape.last, dims > 0
     else { return summary() }
-    let av = Broadcasting.expand(a, to: shape), pv = Broadcasting.expand(p, to: shape), nv = Broadcasting.expand(n, to: shape)
+    let av = Broadcasting.expand(a, to: shape), pv = Broadcasting.expand(p, to: shape),
+      nv = Broadcasting.expand(n, to: shape)
     let rows = av.count / dims
     let margin = options[.margin], swap = options[.swap]
     let distanceName: String
@@ -74,10 +75,14 @@ extension TraceContext {
       let z = margin + dp - dn
       let l = max(z, 0)
       losses.append(l)
-      line += "; margin + d_pos − d_neg = \(F.short(z)) → l = \(F.short(l))" + (z <= 0 ? " (already satisfied: no gradient)" : "")
+      line +=
+        "; margin + d_pos − d_neg = \(F.short(z)) → l = \(F.short(l))"
+        + (z <= 0 ? " (already satisfied: no gradient)" : "")
       lines.append(line)
     }
-    trace.step("anchor, positive, negative (broadcast to \(Shape.describe(shape)); distances over the last dimension)", operandLines)
+    trace.step(
+      "anchor, positive, negative (broadcast to \(Shape.describe(shape)); distances over the last dimension)",
+      operandLines)
     trace.step(distanceName + "; l = max(0, margin + d(a, p) − d(a, n)), margin = \(F.short(margin))", lines)
     reduce(losses, meanDenominator: Double(rows), denominatorText: "N")
   }
@@ -103,13 +108,24 @@ extension TraceContext {
       let target = y.storage[y.count == 1 ? 0 : r]
       let l: Double
       let why: String
-      if target == 1 { l = 1 - cosine; why = "y = 1: 1 − cos" }
-      else if target == -1 { l = max(0, cosine - margin); why = "y = −1: max(0, cos − margin)" }
-      else { l = 0; why = "y not in {1, −1}: 0" }
+      if target == 1 {
+        l = 1 - cosine; why = "y = 1: 1 − cos"
+      } else if target == -1 {
+        l = max(0, cosine - margin); why = "y = −1: max(0, cos − margin)"
+      } else {
+        l = 0; why = "y not in {1, −1}: 0"
+      }
       losses.append(l)
-      lines.append("sample \(r): x1·x2 = \(F.short(s)), ‖x1‖² + ε = \(F.short(sa)), ‖x2‖² + ε = \(F.short(sb)), cos = \(F.short(cosine)); \(why) = \(F.short(l))")
+      lines.append(
+        "sample \(r): x1·x2 = \(F.short(s)), ‖x1‖² + ε = \(F.short(sa)), ‖x2‖² + ε = \(F.short(sb)), cos = \(F.short(cosine)); \(why) = \(F.short(l))"
+      )
     }
-    trace.step("inputs", ["input1 = \(F.vector(u))", "input2 = \(F.vector(v))", "target = \(F.vector(y.storage)), margin = \(F.short(margin))"])
+    trace.step(
+      "inputs",
+      [
+        "input1 = \(F.vector(u))", "input2 = \(F.vector(v))",
+        "target = \(F.vector(y.storage)), margin = \(F.short(margin))",
+      ])
     trace.step("cos = x1·x2 / √((‖x1‖² + ε)·(‖x2‖² + ε)), ε = 1e−12", lines)
     reduce(losses, meanDenominator: Double(rows), denominatorText: "N")
   }

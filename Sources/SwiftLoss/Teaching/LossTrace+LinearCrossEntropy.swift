@@ -20,18 +20,26 @@ extension TraceContext {
     let rows = input.rank == 2 ? input.shape[0] : 1
     let features = weight.count / max(1, inFeatures)
     let logitsShape = Array(input.shape.dropLast()) + [classes] + out
-    let logits = LinearCrossEntropy.project(input.storage, weight.storage, bias?.storage, rows: rows, features: features, k: inFeatures)
+    let logits = LinearCrossEntropy.project(
+      input.storage, weight.storage, bias?.storage, rows: rows, features: features, k: inFeatures)
     guard let logitsTensor = try? Tensor(shape: logitsShape, storage: logits) else { return summary() }
 
-    var lines = [describe(.input), "linear_weight \(Shape.describe(weight.shape))" + (outFeatures.isEmpty ? "" : " (the flat module weight viewed with out_features \(Shape.describe(outFeatures)))")]
+    var lines = [
+      describe(.input),
+      "linear_weight \(Shape.describe(weight.shape))"
+        + (outFeatures.isEmpty
+          ? "" : " (the flat module weight viewed with out_features \(Shape.describe(outFeatures)))"),
+    ]
     if let bias { lines.append("linear_bias \(Shape.describe(bias.shape)) = \(F.vector(bias.storage))") }
-    lines.append("z = input · linear_weightᵀ\(bias == nil ? "" : " + linear_bias")  over W as (\(features), \(inFeatures))")
+    lines.append(
+      "z = input · linear_weightᵀ\(bias == nil ? "" : " + linear_bias")  over W as (\(features), \(inFeatures))")
     for r in 0..<rows {
       let row = Array(logits[(r * features)..<((r + 1) * features)])
       lines.append((input.rank == 2 ? "n=\(r)" : "row") + ": z = \(F.vector(row))")
     }
     lines.append("logits laid out as \(Shape.describe(logitsShape)): cross_entropy takes it from here")
-    trace.step("projection to logits (\(classes) classes\(out.isEmpty ? "" : ", out_features \(Shape.describe(out))"))", lines)
+    trace.step(
+      "projection to logits (\(classes) classes\(out.isEmpty ? "" : ", out_features \(Shape.describe(out))"))", lines)
 
     // cross_entropy's trace on the logits, with the options it shares.
     var given: [String: OptionValue] = ["reduction": .string(reduction.rawValue)]

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #endif
 
 /// `--explain` on a computation: the loss computed again step by step with the user's numbers.
@@ -146,13 +146,16 @@ struct TraceContext {
       let value = total / meanDenominator
       trace.value = value
       lines.append("Σ l = \(F.short(total))")
-      lines.append("mean = Σ l / \(denominatorText) = \(F.short(total)) / \(F.short(meanDenominator)) = \(NumberText.python(value))")
+      lines.append(
+        "mean = Σ l / \(denominatorText) = \(F.short(total)) / \(F.short(meanDenominator)) = \(NumberText.python(value))"
+      )
     case .batchmean:
       let size = Double(batch ?? 1)
       let value = total / size
       trace.value = value
       lines.append("Σ l = \(F.short(total))")
-      lines.append("batchmean = Σ l / input.size(0) = \(F.short(total)) / \(F.short(size)) = \(NumberText.python(value))")
+      lines.append(
+        "batchmean = Σ l / input.size(0) = \(F.short(total)) / \(F.short(size)) = \(NumberText.python(value))")
     }
     if let value = trace.value { lines.append("loss = \(NumberText.python(value))") }
     trace.step("reduction (\(reduction.rawValue))", lines)
@@ -186,7 +189,9 @@ struct TraceContext {
     let formula = definition.teaching.explanation.formula.filter { !($0.hasPrefix("dl") && $0.contains("/d")) }
     let regression = definition.teaching.trace.showsResidual
     var rows: [String] = formula
-    let settings = definition.options.filter { !$0.declares(.reduction) }.map { "\($0.name) = \(options.values[$0.name].map(PythonText.option) ?? "?")" }
+    let settings = definition.options.filter { !$0.declares(.reduction) }.map {
+      "\($0.name) = \(options.values[$0.name].map(PythonText.option) ?? "?")"
+    }
     if !settings.isEmpty { rows.append("with " + settings.joined(separator: ", ")) }
     let elementwise = result.elementwise.storage
     var header = ["index"] + columns.map(\.0)
@@ -204,7 +209,10 @@ struct TraceContext {
       table.append(row)
     }
     rows += Self.align(table)
-    if !separate.isEmpty { rows.append("(\(separate.joined(separator: ", ")) enter as described in 'swiftloss explain \(definition.shortName)')") }
+    if !separate.isEmpty {
+      rows.append(
+        "(\(separate.joined(separator: ", ")) enter as described in 'swiftloss explain \(definition.shortName)')")
+    }
     trace.step("per element", rows)
     // Weighted means.
     let weightedMean = definition.teaching.trace.weightedMean
@@ -212,7 +220,8 @@ struct TraceContext {
       let w = Broadcasting.expand(weight, to: shape)
       reduce(elementwise, meanDenominator: Summation.sum(w), denominatorText: "Σ w")
     } else {
-      reduce(elementwise, meanDenominator: Double(elementwise.count), denominatorText: "n",
+      reduce(
+        elementwise, meanDenominator: Double(elementwise.count), denominatorText: "n",
         batch: tensors[.input].flatMap { $0.shape.first })
     }
   }

@@ -38,7 +38,8 @@ public enum PythonEmitter {
         lines.append(
           "\(spec.name) = \(PythonText.float(tensor.storage[0]))  # a Python float, as PyTorch takes it (no gradient)")
       } else {
-        lines.append("\(spec.name) = " + literal(tensor, integer: integer, requiresGrad: differentiable.contains(spec.name)))
+        lines.append(
+          "\(spec.name) = " + literal(tensor, integer: integer, requiresGrad: differentiable.contains(spec.name)))
       }
       if spec.isRequired { callTensors.append(spec.name) } else { keywordTensors.append("\(spec.name)=\(spec.name)") }
     }
@@ -46,7 +47,9 @@ public enum PythonEmitter {
     if let arguments = quirks.arguments {
       let (renamed, chunking) = arguments(tensors, resolved)
       callTensors = callTensors.map { renamed[$0] ?? $0 }
-      keywordTensors = keywordTensors.map { keyword in renamed.first { keyword == "\($0.key)=\($0.key)" }.map { "\($0.key)=\($0.value)" } ?? keyword }
+      keywordTensors = keywordTensors.map { keyword in
+        renamed.first { keyword == "\($0.key)=\($0.key)" }.map { "\($0.key)=\($0.value)" } ?? keyword
+      }
       keywordTensors += chunking
     }
 
@@ -64,7 +67,8 @@ public enum PythonEmitter {
       if spec.declares(.distanceFunction) {
         if case .string(let word) = value, word != "pairwise" || given || pairwiseArguments {
           // --p/--eps: the distance function is nn.PairwiseDistance(p, eps) itself.
-          let text = word == "pairwise" && pairwiseArguments
+          let text =
+            word == "pairwise" && pairwiseArguments
             ? "torch.nn.PairwiseDistance(p=\(PythonText.float(resolved[.p])), eps=\(PythonText.float(resolved[.eps])))"
             : PythonText.keyword(spec, value)
           keywords.append("distance_function=\(text)")
@@ -96,10 +100,13 @@ public enum PythonEmitter {
     if let moduleForm = quirks.moduleForm {
       lines.append(moduleForm(tensors, resolved, moduleKeywords))
     } else {
-      lines.append("# module form: torch.nn.\(definition.moduleName)(\(moduleKeywords.joined(separator: ", ")))(\(callTensors.joined(separator: ", ")))")
+      lines.append(
+        "# module form: torch.nn.\(definition.moduleName)(\(moduleKeywords.joined(separator: ", ")))(\(callTensors.joined(separator: ", ")))"
+      )
     }
     lines.append("with torch.no_grad():")
-    lines.append("    elementwise = \(function)(\((callTensors + noneKeywords + ["reduction='none'"]).joined(separator: ", ")))")
+    lines.append(
+      "    elementwise = \(function)(\((callTensors + noneKeywords + ["reduction='none'"]).joined(separator: ", ")))")
     lines.append("(loss if loss.dim() == 0 else loss.sum()).backward()")
     lines.append("")
     lines.append("print('loss:', loss.item() if loss.dim() == 0 else loss.tolist())")
@@ -127,8 +134,11 @@ public enum PythonEmitter {
     lines.append("input = " + literal(try tensorNamed("input", tensors), integer: false, requiresGrad: true))
     lines.append("target = " + literal(try tensorNamed("target", tensors), integer: true, requiresGrad: false))
     lines.append("state_dict = {")
-    for spec in definition.tensorSpecs(for: resolved) where !definition.tensors.contains(where: { $0.name == spec.name }) {
-      lines.append("    '\(spec.name)': " + literal(try tensorNamed(spec.name, tensors), integer: false, requiresGrad: false) + ",")
+    for spec in definition.tensorSpecs(for: resolved)
+    where !definition.tensors.contains(where: { $0.name == spec.name }) {
+      lines.append(
+        "    '\(spec.name)': " + literal(try tensorNamed(spec.name, tensors), integer: false, requiresGrad: false) + ","
+      )
     }
     lines.append("}")
     lines.append("")

@@ -23,7 +23,11 @@ public enum Broadcasting {
     for axis in 0..<rank {
       let i = axis - (rank - a.count), j = axis - (rank - b.count)
       let x = i >= 0 ? a[i] : 1, y = j >= 0 ? b[j] : 1
-      if x == y || y == 1 { result[axis] = x } else if x == 1 { result[axis] = y } else {
+      if x == y || y == 1 {
+        result[axis] = x
+      } else if x == 1 {
+        result[axis] = y
+      } else {
         throw ShapeError(
           "The size of tensor a (\(x)) must match the size of tensor b (\(y)) at non-singleton dimension \(axis)")
       }

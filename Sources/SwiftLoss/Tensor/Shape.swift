@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #endif
 
 /// Shape arithmetic shared by every tensor operation: element counts that cannot overflow,
@@ -11,11 +11,11 @@ public enum Shape {
   /// long vectors never ends in an out-of-memory kill.
   public static let maxElementCount: Int = {
     #if canImport(Glibc)
-    let pages = sysconf(Int32(_SC_PHYS_PAGES)), pageSize = sysconf(Int32(_SC_PAGESIZE))
-    if pages > 0, pageSize > 0 {
-      let (bytes, overflow) = pages.multipliedReportingOverflow(by: pageSize)
-      if !overflow { return max(1 << 20, bytes / 8 / 8) }
-    }
+      let pages = sysconf(Int32(_SC_PHYS_PAGES)), pageSize = sysconf(Int32(_SC_PAGESIZE))
+      if pages > 0, pageSize > 0 {
+        let (bytes, overflow) = pages.multipliedReportingOverflow(by: pageSize)
+        if !overflow { return max(1 << 20, bytes / 8 / 8) }
+      }
     #endif
     return 1 << 32
   }()
@@ -35,7 +35,8 @@ public enum Shape {
       guard !overflow, next <= maxElementCount else {
         if dims.contains(0) { return 0 }
         throw ShapeError(
-          "shape \(describe(dims)) has too many elements: this machine's memory allows at most \(maxElementCount) per tensor")
+          "shape \(describe(dims)) has too many elements: this machine's memory allows at most \(maxElementCount) per tensor"
+        )
       }
       product = next
     }

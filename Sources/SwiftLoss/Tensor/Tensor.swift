@@ -55,7 +55,8 @@ public struct Tensor: Sendable {
     let count = try Shape.elementCount(newShape)
     guard count == storage.count else {
       throw ShapeError(
-        "cannot reshape \(Shape.describe(shape)) (\(storage.count) elements) to \(Shape.describe(newShape)) (\(count) elements)")
+        "cannot reshape \(Shape.describe(shape)) (\(storage.count) elements) to \(Shape.describe(newShape)) (\(count) elements)"
+      )
     }
     var copy = self
     copy.shape = newShape

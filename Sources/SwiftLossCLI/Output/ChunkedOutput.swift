@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import SwiftLoss
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// A document assembled from literal text and tensor data. Small tensors are formatted as they are
 /// added; large ones are split into element ranges that are formatted on all cores, a few at a
@@ -72,7 +73,8 @@ final class ChunkedOutput {
     while start < tensor.count {
       let end = min(tensor.count, start + Self.chunkSize)
       pieces.append(
-        .elements(storage: tensor.storage, shape: tensor.shape, range: start..<end, layout: .delimited(separator: separator)))
+        .elements(
+          storage: tensor.storage, shape: tensor.shape, range: start..<end, layout: .delimited(separator: separator)))
       start = end
     }
     current = OutputBuffer(capacity: 4096)

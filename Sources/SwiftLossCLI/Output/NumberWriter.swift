@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import SwiftLoss
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// How numbers are spelt in output: shortest round-trip (the default) or `--precision N` fixed
 /// digits after the point, with the non-finite spellings of the output format.

@@ -41,7 +41,8 @@ struct ShortestDouble: @unchecked Sendable {
         pairs.append(UInt8(ascii: "0") + UInt8(i / 10))
         pairs.append(UInt8(ascii: "0") + UInt8(i % 10))
       }
-      return Tables(inverseSplit: copy(RyuTables.pow5InvSplit), split: copy(RyuTables.pow5Split), digitPairs: copy(pairs))
+      return Tables(
+        inverseSplit: copy(RyuTables.pow5InvSplit), split: copy(RyuTables.pow5Split), digitPairs: copy(pairs))
     }()
   }
 

@@ -57,7 +57,8 @@ enum LessonPage {
       body.append("</ul></section>")
     }
     body.append("<section id=\"tensors\"><h2>Tensors and options</h2>")
-    body.append(table(["tensor", "what it is"], Teaching.tensorRows(definition).map { [$0.0, $0.1] }, codeColumns: [0]))
+    body.append(
+      table(["tensor", "what it is"], Teaching.tensorRows(definition).map { [$0.0, $0.1] }, codeColumns: [0]))
     body.append(
       table(["option", "what it does"], Teaching.optionRows(definition).map { [$0.0, $0.1] }, codeColumns: [0]))
     body.append("</section>")
@@ -78,9 +79,11 @@ enum LessonPage {
       body.append("<section id=\"plot\"><h2>The loss and its derivative</h2>")
       body.append("<figure class=\"plot\">")
       body.append(SVGPlot.render(plot, title: "\(definition.shortName): loss vs \(plot.kind.label)", standalone: false))
-      var caption = "The loss as a function of the \(plot.kind.label), "
+      var caption =
+        "The loss as a function of the \(plot.kind.label), "
         + (LossPlot.probe(for: definition)?.setting ?? "")
-      caption += plot.marks.isEmpty
+      caption +=
+        plot.marks.isEmpty
         ? "." : "; the dots are your elements at their place on the curve (weights not applied)."
       body.append("<figcaption>\(e(caption))</figcaption>")
       body.append("</figure></section>")
@@ -95,10 +98,12 @@ enum LessonPage {
       body.append("<p>This script makes the same call and prints PyTorch's loss and gradients:</p>")
       body.append("<pre><code>\(e(call.python))</code></pre>")
     } else {
-      body.append("<pre><code>import torch\nimport torch.nn.functional as F\n\n"
-        + e(Teaching.pythonSpellings(definition).joined(separator: "\n")) + "</code></pre>")
-      body.append("<p>With your own tensors: <code>swiftloss \(e(definition.shortName)) ... --explain --html</code> "
-        + "traces them here, and <code>--emit-python</code> writes the script.</p>")
+      body.append(
+        "<pre><code>import torch\nimport torch.nn.functional as F\n\n"
+          + e(Teaching.pythonSpellings(definition).joined(separator: "\n")) + "</code></pre>")
+      body.append(
+        "<p>With your own tensors: <code>swiftloss \(e(definition.shortName)) ... --explain --html</code> "
+          + "traces them here, and <code>--emit-python</code> writes the script.</p>")
     }
     body.append("</section>")
 
@@ -164,9 +169,11 @@ enum LessonPage {
     if !header.isEmpty { html += "<thead><tr>" + header.map { "<th>\(e($0))</th>" }.joined() + "</tr></thead>" }
     html += "<tbody>"
     for row in rows {
-      html += "<tr>" + row.enumerated().map { column, cell in
-        codeColumns.contains(column) ? "<td><code>\(e(cell))</code></td>" : "<td>\(e(cell))</td>"
-      }.joined() + "</tr>"
+      html +=
+        "<tr>"
+        + row.enumerated().map { column, cell in
+          codeColumns.contains(column) ? "<td><code>\(e(cell))</code></td>" : "<td>\(e(cell))</td>"
+        }.joined() + "</tr>"
     }
     return html + "</tbody></table>"
   }

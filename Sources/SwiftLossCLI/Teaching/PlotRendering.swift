@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import SwiftLoss
+
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// Whether to colour terminal output: `--color always|never|auto`; `auto` means only on a terminal,
 /// never when `NO_COLOR` is set to a non-empty value or `TERM` is `dumb` (no-color.org). An
@@ -99,7 +100,8 @@ enum TerminalPlot {
     ]
     if data.hasDerivative {
       let variable = data.kind == .error ? "x" : "t"
-      panels.append(("derivative d loss / d \(variable)", data.curves.map { $0.derivative ?? [] }, max(4, height * 3 / 4)))
+      panels.append(
+        ("derivative d loss / d \(variable)", data.curves.map { $0.derivative ?? [] }, max(4, height * 3 / 4)))
     }
     // One label width for both panels, so that their x axes line up.
     let labelWidth = panels.map { panel in
@@ -282,48 +284,77 @@ enum SVGPlot {
         + "font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\" font-size=\"12\">")
     let heading = title ?? ("loss vs " + data.kind.label)
     svg.append("  <title>\(escape(heading))</title>")
-    svg.append("  <rect x=\"0\" y=\"0\" width=\"\(n(width))\" height=\"\(n(height))\" fill=\"white\" class=\"background\"/>")
+    svg.append(
+      "  <rect x=\"0\" y=\"0\" width=\"\(n(width))\" height=\"\(n(height))\" fill=\"white\" class=\"background\"/>")
     svg.append("  <text x=\"\(n(left))\" y=\"24\" font-size=\"15\" font-weight=\"bold\">\(escape(heading))</text>")
     for panel in 0..<panels {
       let y0 = top + Double(panel) * (panelHeight + gap)
       let series = data.curves.map { panel == 0 ? $0.ys : ($0.derivative ?? []) }
       let yRange = PlotScale.yRange(series)
-      let px = { (x: Double) in left + (x - data.range.lowerBound) / (data.range.upperBound - data.range.lowerBound) * plotWidth }
+      let px = { (x: Double) in
+        left + (x - data.range.lowerBound) / (data.range.upperBound - data.range.lowerBound) * plotWidth
+      }
       let py = { (y: Double) in y0 + (yRange.upperBound - y) / (yRange.upperBound - yRange.lowerBound) * panelHeight }
       let clip = "plot-area-\(panel)"
-      svg.append("  <clipPath id=\"\(clip)\"><rect x=\"\(n(left))\" y=\"\(n(y0))\" width=\"\(n(plotWidth))\" height=\"\(n(panelHeight))\"/></clipPath>")
+      svg.append(
+        "  <clipPath id=\"\(clip)\"><rect x=\"\(n(left))\" y=\"\(n(y0))\" width=\"\(n(plotWidth))\" height=\"\(n(panelHeight))\"/></clipPath>"
+      )
       svg.append("  <g class=\"grid\" stroke=\"#e6e6e6\" stroke-width=\"1\">")
       let xTicks = PlotScale.ticks(data.range, target: 8), yTicks = PlotScale.ticks(yRange, target: 6)
-      for tick in xTicks { svg.append("    <line x1=\"\(n(px(tick)))\" y1=\"\(n(y0))\" x2=\"\(n(px(tick)))\" y2=\"\(n(y0 + panelHeight))\"/>") }
-      for tick in yTicks { svg.append("    <line x1=\"\(n(left))\" y1=\"\(n(py(tick)))\" x2=\"\(n(left + plotWidth))\" y2=\"\(n(py(tick)))\"/>") }
+      for tick in xTicks {
+        svg.append(
+          "    <line x1=\"\(n(px(tick)))\" y1=\"\(n(y0))\" x2=\"\(n(px(tick)))\" y2=\"\(n(y0 + panelHeight))\"/>")
+      }
+      for tick in yTicks {
+        svg.append(
+          "    <line x1=\"\(n(left))\" y1=\"\(n(py(tick)))\" x2=\"\(n(left + plotWidth))\" y2=\"\(n(py(tick)))\"/>")
+      }
       svg.append("  </g>")
       svg.append("  <g class=\"axes\" stroke=\"#333333\" stroke-width=\"1\">")
-      svg.append("    <rect x=\"\(n(left))\" y=\"\(n(y0))\" width=\"\(n(plotWidth))\" height=\"\(n(panelHeight))\" fill=\"none\"/>")
+      svg.append(
+        "    <rect x=\"\(n(left))\" y=\"\(n(y0))\" width=\"\(n(plotWidth))\" height=\"\(n(panelHeight))\" fill=\"none\"/>"
+      )
       if yRange.contains(0) {
-        svg.append("    <line x1=\"\(n(left))\" y1=\"\(n(py(0)))\" x2=\"\(n(left + plotWidth))\" y2=\"\(n(py(0)))\" stroke=\"#888888\"/>")
+        svg.append(
+          "    <line x1=\"\(n(left))\" y1=\"\(n(py(0)))\" x2=\"\(n(left + plotWidth))\" y2=\"\(n(py(0)))\" stroke=\"#888888\"/>"
+        )
       }
       if data.range.contains(0) {
-        svg.append("    <line x1=\"\(n(px(0)))\" y1=\"\(n(y0))\" x2=\"\(n(px(0)))\" y2=\"\(n(y0 + panelHeight))\" stroke=\"#888888\"/>")
+        svg.append(
+          "    <line x1=\"\(n(px(0)))\" y1=\"\(n(y0))\" x2=\"\(n(px(0)))\" y2=\"\(n(y0 + panelHeight))\" stroke=\"#888888\"/>"
+        )
       }
       for tick in xTicks {
-        svg.append("    <line x1=\"\(n(px(tick)))\" y1=\"\(n(y0 + panelHeight))\" x2=\"\(n(px(tick)))\" y2=\"\(n(y0 + panelHeight + 5))\"/>")
+        svg.append(
+          "    <line x1=\"\(n(px(tick)))\" y1=\"\(n(y0 + panelHeight))\" x2=\"\(n(px(tick)))\" y2=\"\(n(y0 + panelHeight + 5))\"/>"
+        )
       }
-      for tick in yTicks { svg.append("    <line x1=\"\(n(left - 5))\" y1=\"\(n(py(tick)))\" x2=\"\(n(left))\" y2=\"\(n(py(tick)))\"/>") }
+      for tick in yTicks {
+        svg.append("    <line x1=\"\(n(left - 5))\" y1=\"\(n(py(tick)))\" x2=\"\(n(left))\" y2=\"\(n(py(tick)))\"/>")
+      }
       svg.append("  </g>")
       svg.append("  <g class=\"tick-labels\" fill=\"#333333\">")
       for tick in xTicks {
-        svg.append("    <text x=\"\(n(px(tick)))\" y=\"\(n(y0 + panelHeight + 18))\" text-anchor=\"middle\">\(escape(PlotScale.label(tick)))</text>")
+        svg.append(
+          "    <text x=\"\(n(px(tick)))\" y=\"\(n(y0 + panelHeight + 18))\" text-anchor=\"middle\">\(escape(PlotScale.label(tick)))</text>"
+        )
       }
       for tick in yTicks {
-        svg.append("    <text x=\"\(n(left - 8))\" y=\"\(n(py(tick) + 4))\" text-anchor=\"end\">\(escape(PlotScale.label(tick)))</text>")
+        svg.append(
+          "    <text x=\"\(n(left - 8))\" y=\"\(n(py(tick) + 4))\" text-anchor=\"end\">\(escape(PlotScale.label(tick)))</text>"
+        )
       }
       svg.append("  </g>")
       let yLabel = panel == 0 ? "loss" : "d loss / d " + (data.kind == .error ? "x" : "t")
       svg.append(
-        "  <text x=\"16\" y=\"\(n(y0 + panelHeight / 2))\" text-anchor=\"middle\" transform=\"rotate(-90 16 \(n(y0 + panelHeight / 2)))\">\(escape(yLabel))</text>")
+        "  <text x=\"16\" y=\"\(n(y0 + panelHeight / 2))\" text-anchor=\"middle\" transform=\"rotate(-90 16 \(n(y0 + panelHeight / 2)))\">\(escape(yLabel))</text>"
+      )
       svg.append(
-        "  <text x=\"\(n(left + plotWidth / 2))\" y=\"\(n(y0 + panelHeight + 38))\" text-anchor=\"middle\">\(escape(data.kind.label))</text>")
-      svg.append("  <g class=\"curves\" clip-path=\"url(#\(clip))\" fill=\"none\" stroke-linejoin=\"round\" stroke-linecap=\"round\">")
+        "  <text x=\"\(n(left + plotWidth / 2))\" y=\"\(n(y0 + panelHeight + 38))\" text-anchor=\"middle\">\(escape(data.kind.label))</text>"
+      )
+      svg.append(
+        "  <g class=\"curves\" clip-path=\"url(#\(clip))\" fill=\"none\" stroke-linejoin=\"round\" stroke-linecap=\"round\">"
+      )
       for (index, curve) in data.curves.enumerated() {
         let ys = series[index]
         var d = ""
@@ -339,7 +370,8 @@ enum SVGPlot {
         // Earlier curves are drawn wider so that a curve hidden under a later one still shows.
         let width = 2 + 1.5 * Double(data.curves.count - 1 - index)
         svg.append(
-          "    <path d=\"\(d)\" stroke=\"\(palette[index % palette.count])\" stroke-width=\"\(n(width))\"\(dash)><title>\(escape(curve.label))</title></path>")
+          "    <path d=\"\(d)\" stroke=\"\(palette[index % palette.count])\" stroke-width=\"\(n(width))\"\(dash)><title>\(escape(curve.label))</title></path>"
+        )
       }
       svg.append("  </g>")
       // The points of a real call: circles on the curve (and on its derivative).
@@ -351,7 +383,9 @@ enum SVGPlot {
       if !marks.isEmpty {
         svg.append("  <g class=\"marks\" fill=\"#d62728\" stroke=\"white\" stroke-width=\"1.5\">")
         for (x, y) in marks {
-          svg.append("    <circle cx=\"\(n(px(x)))\" cy=\"\(n(py(y)))\" r=\"6\"><title>\(escape("(\(TraceNumber.short(x)), \(TraceNumber.short(y)))"))</title></circle>")
+          svg.append(
+            "    <circle cx=\"\(n(px(x)))\" cy=\"\(n(py(y)))\" r=\"6\"><title>\(escape("(\(TraceNumber.short(x)), \(TraceNumber.short(y)))"))</title></circle>"
+          )
         }
         svg.append("  </g>")
       }
@@ -362,10 +396,12 @@ enum SVGPlot {
     for (index, curve) in data.curves.enumerated() {
       let y = top + 12 + Double(index) * 22
       svg.append(
-        "    <line x1=\"\(n(legendX))\" y1=\"\(n(y))\" x2=\"\(n(legendX + 24))\" y2=\"\(n(y))\" stroke=\"\(palette[index % palette.count])\" stroke-width=\"3\"/>")
+        "    <line x1=\"\(n(legendX))\" y1=\"\(n(y))\" x2=\"\(n(legendX + 24))\" y2=\"\(n(y))\" stroke=\"\(palette[index % palette.count])\" stroke-width=\"3\"/>"
+      )
       svg.append("    <text x=\"\(n(legendX + 32))\" y=\"\(n(y + 4))\">\(escape(curve.label))</text>")
       if let other = curve.coincidesWith {
-        svg.append("    <text x=\"\(n(legendX + 32))\" y=\"\(n(y + 18))\" font-size=\"10\">\(escape("= \(other) here"))</text>")
+        svg.append(
+          "    <text x=\"\(n(legendX + 32))\" y=\"\(n(y + 18))\" font-size=\"10\">\(escape("= \(other) here"))</text>")
       }
     }
     if !data.marks.isEmpty {

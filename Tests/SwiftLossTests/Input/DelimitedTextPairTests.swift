@@ -65,7 +65,8 @@ import Testing
       let second = try writeTemporary("b.\(ext)", Self.text(rows: rows, width: width, seed: seed + 1, layout: other))
       let tensors = ["input": try TensorReader.read(path: first), "target": try TensorReader.read(path: second)]
       for units in [1, 2, 3, 7, 32] {
-        let pair = try #require(DelimitedTextPair.open(first, second, options: ReadOptions(), minimumBytes: 0, units: units))
+        let pair = try #require(
+          DelimitedTextPair.open(first, second, options: ReadOptions(), minimumBytes: 0, units: units))
         #expect(pair.shape == tensors["input"]?.shape)
         // Every loss and reduction with one cut; the other cuts with one.
         for (loss, options) in units == 3 ? Self.losses : [(.mseLoss, [:])] {
@@ -86,19 +87,26 @@ import Testing
 
   /// Non-finite and extreme numbers, in any spelling the reader takes, read as the ordinary reader
   /// reads them: the sums agree bit for bit, NaN and infinity included.
-  @Test(arguments: [["4.9e-324", "-0.0", "1e-310", "2.5E+3"], ["1e308", "-1.7976931348623157e308"], ["nan", "-Infinity", "inf"]])
+  @Test(arguments: [
+    ["4.9e-324", "-0.0", "1e-310", "2.5E+3"], ["1e308", "-1.7976931348623157e308"], ["nan", "-Infinity", "inf"],
+  ])
   func nonFiniteAndExtremeValues(_ specials: [String]) throws {
-    var lines = Self.text(rows: 300, width: 9, seed: 11, layout: Layout()).split(separator: "\n").map { $0.split(separator: ",").map(String.init) }
+    var lines = Self.text(rows: 300, width: 9, seed: 11, layout: Layout()).split(separator: "\n").map {
+      $0.split(separator: ",").map(String.init)
+    }
     for (k, special) in specials.enumerated() { lines[37 * k + 5][k % 9] = special }
     let first = try writeTemporary("a.csv", lines.map { $0.joined(separator: ",") }.joined(separator: "\n") + "\n")
     let second = try writeTemporary("b.csv", Self.text(rows: 300, width: 9, seed: 12, layout: Layout()))
     let tensors = ["input": try TensorReader.read(path: first), "target": try TensorReader.read(path: second)]
     for units in [1, 3] {
-      let pair = try #require(DelimitedTextPair.open(first, second, options: ReadOptions(), minimumBytes: 0, units: units))
+      let pair = try #require(
+        DelimitedTextPair.open(first, second, options: ReadOptions(), minimumBytes: 0, units: units))
       for (loss, options) in Self.losses {
         let ordinary = try loss.run(tensors: tensors, options: options, outputs: .value).value.storage[0]
         let value = loss.value(of: pair, options: options)?.value.storage[0]
-        #expect(value?.bitPattern == ordinary.bitPattern, "\(specials) \(loss.functionalName): \(String(describing: value)) vs \(ordinary)")
+        #expect(
+          value?.bitPattern == ordinary.bitPattern,
+          "\(specials) \(loss.functionalName): \(String(describing: value)) vs \(ordinary)")
       }
     }
   }
@@ -107,7 +115,9 @@ import Testing
   /// a pair: PyTorch's value for every case with two same-shaped tensors and nothing else.
   @Test func pytorchFixturesThroughCSVFiles() throws {
     var checked = 0
-    let fixtures = ["regression", "classification", "embedding", "probabilistic"].flatMap { PyTorchFixture.load(family: $0) }
+    let fixtures = ["regression", "classification", "embedding", "probabilistic"].flatMap {
+      PyTorchFixture.load(family: $0)
+    }
     for fixture in fixtures where fixture.errorKind == nil {
       guard let input = fixture.tensors["input"], let target = fixture.tensors["target"], fixture.tensors.count == 2,
         input.shape == target.shape, input.rank <= 2, input.count > 0,
@@ -125,7 +135,8 @@ import Testing
         var options = fixture.options
         options["reduction"] = .string(reduction)
         let value = try #require(definition.value(of: pair, options: options), "\(fixture.name) \(reduction)")
-        #expect(Closeness.mismatch(expected: expected.value.storage, actual: value.value.storage) == nil,
+        #expect(
+          Closeness.mismatch(expected: expected.value.storage, actual: value.value.storage) == nil,
           "\(fixture.name) \(reduction)")
         checked += 1
       }
@@ -142,8 +153,9 @@ import Testing
     let ordinary = try LossDefinition.mseLoss.run(
       tensors: ["input": TensorReader.read(path: first), "target": TensorReader.read(path: second)], options: [:],
       outputs: .value)
-    #expect(LossDefinition.mseLoss.value(of: pair, options: [:])?.value.storage[0].bitPattern
-      == ordinary.value.storage[0].bitPattern)
+    #expect(
+      LossDefinition.mseLoss.value(of: pair, options: [:])?.value.storage[0].bitPattern
+        == ordinary.value.storage[0].bitPattern)
     // Below the threshold, and when parallel reading is off, the files are read one by one.
     let small = try writeTemporary("c.csv", "1,2\n3,4\n")
     #expect(TensorReader.openTextPair(small, small) == nil)
@@ -184,7 +196,8 @@ import Testing
         let b = try writeTemporary("b.csv", edited.joined(separator: "\n") + "\n")
         for units in [1, 4] {
           let pair = DelimitedTextPair.open(a, b, options: ReadOptions(), minimumBytes: 0, units: units)
-          #expect(pair.flatMap { LossDefinition.mseLoss.value(of: $0, options: [:]) } == nil,
+          #expect(
+            pair.flatMap { LossDefinition.mseLoss.value(of: $0, options: [:]) } == nil,
             "line \(position + 1) '\(replacement)' units \(units)")
         }
       }

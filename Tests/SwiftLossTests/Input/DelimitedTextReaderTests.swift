@@ -37,17 +37,20 @@ private func text(_ s: String, label: String = "data.csv", delimiter: UInt8? = n
 
   @Test("a first row mixing numbers and text is an error, not a header")
   func mixedFirstRow() {
-    expectInputError(label: "data.csv", line: 1, column: 3, "expected a number, found \"abc\"") { () throws(InputError) in
+    expectInputError(label: "data.csv", line: 1, column: 3, "expected a number, found \"abc\"") {
+      () throws(InputError) in
       try text("1,abc\n2,3\n")
     }
   }
 
   @Test("a malformed number in the first row is an error, not a header (no data row dropped silently)")
   func malformedFirstNumberIsNotAHeader() throws {
-    expectInputError(label: "data.csv", line: 1, column: 1, "expected a number, found \"1.5.3\"") { () throws(InputError) in
+    expectInputError(label: "data.csv", line: 1, column: 1, "expected a number, found \"1.5.3\"") {
+      () throws(InputError) in
       try text("1.5.3\n2\n3\n")
     }
-    expectInputError(label: "data.csv", line: 1, column: 3, "expected a number, found \"-.5x\"") { () throws(InputError) in
+    expectInputError(label: "data.csv", line: 1, column: 3, "expected a number, found \"-.5x\"") {
+      () throws(InputError) in
       try text("2,-.5x\n2,3\n")
     }
     // Names that do not start like numbers are still a header.
@@ -135,7 +138,8 @@ private func text(_ s: String, label: String = "data.csv", delimiter: UInt8? = n
   func garbage() {
     var bytes: [UInt8] = Array("1,2\n".utf8)
     bytes += [0xFF, 0xFE, 0x00, 0x01, 0x2C, 0x80, 0x0A]
-    expectInputError(line: 2, column: 1, "expected a number, found \"\\xff\\xfe\\u{0}\\u{1}\"") { () throws(InputError) in
+    expectInputError(line: 2, column: 1, "expected a number, found \"\\xff\\xfe\\u{0}\\u{1}\"") {
+      () throws(InputError) in
       try TensorReader.read(bytes: bytes, label: "data.csv", options: ReadOptions(delimiter: UInt8(ascii: ",")))
     }
     var rng = SplitMix(seed: 7)

@@ -62,18 +62,21 @@ private func text(_ s: String, _ options: ReadOptions = ReadOptions()) throws(In
     let labelled = try #require(expected["pandas_text_index.csv"])
     let scores = values(labelled)
     for selector in [ColumnSelector.name("score"), .number(3)] {
-      let tensor = try TensorReader.read(path: try table("pandas_text_index.csv"), options: ReadOptions(column: selector))
+      let tensor = try TensorReader.read(
+        path: try table("pandas_text_index.csv"), options: ReadOptions(column: selector))
       #expect(tensor.shape == [3] && tensor.storage == scores)
     }
     // Quoted names, decimal commas, a header holding the delimiter inside quotes.
     let excel = try #require(expected["excel_quoted.csv"])
     let mass = try TensorReader.read(path: try table("excel_quoted.csv"), options: ReadOptions(column: .name("mass")))
     #expect(mass.storage == stride(from: 1, to: 6, by: 2).map { values(excel)[$0] })
-    let size = try TensorReader.read(path: try table("excel_quoted.csv"), options: ReadOptions(column: .name("size, \"cm\"")))
+    let size = try TensorReader.read(
+      path: try table("excel_quoted.csv"), options: ReadOptions(column: .name("size, \"cm\"")))
     #expect(size.storage == stride(from: 0, to: 6, by: 2).map { values(excel)[$0] })
     let euro = try #require(expected["pandas_semicolon_decimal_comma.csv"])
     let weight = try TensorReader.read(
-      path: try table("pandas_semicolon_decimal_comma.csv"), options: ReadOptions(decimalComma: true, column: .name("weight, kg")))
+      path: try table("pandas_semicolon_decimal_comma.csv"),
+      options: ReadOptions(decimalComma: true, column: .name("weight, kg")))
     #expect(weight.storage == stride(from: 2, to: 15, by: 3).map { values(euro)[$0] })
   }
 
@@ -113,20 +116,26 @@ private func text(_ s: String, _ options: ReadOptions = ReadOptions()) throws(In
     for name in ["pandas_nan.csv", "pandas_none_one_column.csv"] {
       let place = try #require(expected[name]?["missing"] as? [Int])
       let path = try table(name)
-      expectInputError(prefix: "missing value: an empty field", line: place[0], column: place[1]) { () throws(InputError) in
+      expectInputError(prefix: "missing value: an empty field", line: place[0], column: place[1]) {
+        () throws(InputError) in
         try TensorReader.read(path: path)
       }
     }
     for marker in ["NA", "N/A", "NULL", "None", "null", "?", "n/a", "<NA>"] {
       // A one-column file whose first value is missing: not a header (no row lost).
-      expectInputError(line: 1, column: 1, "missing value \"\(marker)\" (drop or fill missing values first, e.g. df.dropna() or df.fillna(0))") {
+      expectInputError(
+        line: 1, column: 1,
+        "missing value \"\(marker)\" (drop or fill missing values first, e.g. df.dropna() or df.fillna(0))"
+      ) {
         () throws(InputError) in try text("\(marker)\n1\n2\n")
       }
       expectInputError(prefix: "missing value \"\(marker)\"", line: 3, column: 3) { () throws(InputError) in
         try text("a,b\n1,2\n3,\(marker)\n")
       }
     }
-    expectInputError(prefix: "missing value \"#N/A\"", line: 2, column: 1) { () throws(InputError) in try text("1\n#N/A\n2\n") }
+    expectInputError(prefix: "missing value \"#N/A\"", line: 2, column: 1) { () throws(InputError) in
+      try text("1\n#N/A\n2\n")
+    }
     expectInputError(prefix: "missing value: an empty field", line: 2, column: 3) { () throws(InputError) in
       try text(",a,b\n0,,2\n")
     }
@@ -141,7 +150,8 @@ private func text(_ s: String, _ options: ReadOptions = ReadOptions()) throws(In
     #expect(try text("x;y\n1,5;-2,25e1\n", ReadOptions(decimalComma: true)).storage == [1.5, -22.5])
     #expect(try text("1,5\t2\n", ReadOptions(delimiter: 0x09, decimalComma: true)).storage == [1.5, 2])
     expectInputError(
-      line: 2, column: 1, "expected a number, found \"1.5\" (with --decimal , a number has a decimal comma, and no point)"
+      line: 2, column: 1,
+      "expected a number, found \"1.5\" (with --decimal , a number has a decimal comma, and no point)"
     ) { () throws(InputError) in try text("x;y\n1.5;2\n", ReadOptions(decimalComma: true)) }
     expectInputError(prefix: "a quoted field has no closing quote on its line", line: 2, column: 3) {
       () throws(InputError) in try text("a,b\n1,\"2\n")
@@ -153,10 +163,12 @@ private func text(_ s: String, _ options: ReadOptions = ReadOptions()) throws(In
 
   @Test("a field holding another likely delimiter suggests --delimiter (and --decimal ,)")
   func delimiterHints() {
-    expectInputError(line: 1, column: 1, "expected a number, found \"1;2\" (is the delimiter ';'? try --delimiter ';')") {
+    expectInputError(line: 1, column: 1, "expected a number, found \"1;2\" (is the delimiter ';'? try --delimiter ';')")
+    {
       () throws(InputError) in try text("1;2\n3;4\n")
     }
-    expectInputError(line: 1, column: 1, "expected a number, found \"1|2\" (is the delimiter '|'? try --delimiter '|')") {
+    expectInputError(line: 1, column: 1, "expected a number, found \"1|2\" (is the delimiter '|'? try --delimiter '|')")
+    {
       () throws(InputError) in try text("1|2\n")
     }
     expectInputError(
@@ -224,8 +236,12 @@ private func text(_ s: String, _ options: ReadOptions = ReadOptions()) throws(In
     let rows = (0..<2000).map { "\($0),\(Double($0) / 8),\(Double($0) / 4)" }
     let indexed = try write("indexed.csv", ",a,b\n" + rows.joined(separator: "\n") + "\n")
     let plain = try write("plain.csv", "a,b,c\n" + rows.joined(separator: "\n") + "\n")
-    let quoted = try write("quoted.csv", "a,b,c\n" + rows.map { "\"" + $0.replacingOccurrences(of: ",", with: "\",\"") + "\"" }.joined(separator: "\n") + "\n")
-    let booleans = try write("booleans.csv", "a,b,c\n" + (0..<2000).map { _ in "True,False,True" }.joined(separator: "\n") + "\n")
+    let quoted = try write(
+      "quoted.csv",
+      "a,b,c\n" + rows.map { "\"" + $0.replacingOccurrences(of: ",", with: "\",\"") + "\"" }.joined(separator: "\n")
+        + "\n")
+    let booleans = try write(
+      "booleans.csv", "a,b,c\n" + (0..<2000).map { _ in "True,False,True" }.joined(separator: "\n") + "\n")
     let options = ReadOptions()
     func open(_ first: String, _ second: String, options: ReadOptions, minimumBytes: Int) -> DelimitedTextPair? {
       guard let a = try? InputSource.open(path: first), let b = try? InputSource.open(path: second) else { return nil }

@@ -96,7 +96,8 @@ private func corpus(count: Int, seed: UInt64) -> [String] {
     "-0.2590949159568047", "92094.27271836", "0.1588262443149316", "900.7199254741452",
     "0.1", "0.2", "0.3", "3.141592653589793238462643383279", "2.718281828459045235360287471352",
     "7.2057594037927933e16", "1.00000000000000011102230246251565404236316680908203125",
-    "1.00000000000000011102230246251565404236316680908203124", "1.00000000000000011102230246251565404236316680908203126",
+    "1.00000000000000011102230246251565404236316680908203124",
+    "1.00000000000000011102230246251565404236316680908203126",
     "0.00000000000000000000000000000000000000000000000000000000000000000000000001",
     "100000000000000000000000000000000000000000000000000000000000000000000000000e-90",
     "179769313486231570814527423731704356798070567525844996598917476803157260780028538760589558632766878171540458953514382464234321326889464182768467546703537516986049910576551282076245490090389328944075868508455133942304583236903222948165808559332123348274797826204144723168738177180919299881250404026184124858368",
@@ -207,33 +208,41 @@ private func corpus(count: Int, seed: UInt64) -> [String] {
         if embeddedStatus != .outOfRange { mismatches.append("\(text): expected out of range in a buffer") }
       } else if parsed?.bitPattern != reference.value.bitPattern {
         mismatches.append("\(text): \(String(describing: parsed)) != \(reference.value)")
-      } else if embeddedStatus != .ok || embeddedCursor != text.utf8.count || embedded.bitPattern != reference.value.bitPattern {
+      } else if embeddedStatus != .ok || embeddedCursor != text.utf8.count
+        || embedded.bitPattern != reference.value.bitPattern
+      {
         mismatches.append("\(text): \(embedded) (ending at \(embeddedCursor)) in a buffer != \(reference.value)")
       }
     }
     #expect(mismatches.isEmpty, "\(mismatches.count) mismatches, first: \(mismatches.prefix(5))")
   }
 
-  @Test("accepts nan and inf spellings in any case with a sign", arguments: [
-    ("nan", Double.nan), ("NaN", .nan), ("-nan", -.nan), ("+NAN", .nan), ("inf", .infinity), ("-inf", -.infinity),
-    ("+inf", .infinity), ("Infinity", .infinity), ("-INFINITY", -.infinity), ("iNfInItY", .infinity),
-  ])
+  @Test(
+    "accepts nan and inf spellings in any case with a sign",
+    arguments: [
+      ("nan", Double.nan), ("NaN", .nan), ("-nan", -.nan), ("+NAN", .nan), ("inf", .infinity), ("-inf", -.infinity),
+      ("+inf", .infinity), ("Infinity", .infinity), ("-INFINITY", -.infinity), ("iNfInItY", .infinity),
+    ])
   func specials(text: String, expected: Double) {
     let value = FloatParser.parse(Array(text.utf8))
     #expect(value?.bitPattern == expected.bitPattern)
   }
 
-  @Test("rejects what is not a decimal number", arguments: [
-    "", "-", "+", ".", "e5", "1e", "1e+", "0x10", "0x1p3", "1_000", "1,5", " 1", "1 ", "nan(1)", "infin", "--1",
-    "1.2.3", "in", "na", "1d0", "١",
-  ])
+  @Test(
+    "rejects what is not a decimal number",
+    arguments: [
+      "", "-", "+", ".", "e5", "1e", "1e+", "0x10", "0x1p3", "1_000", "1,5", " 1", "1 ", "nan(1)", "infin", "--1",
+      "1.2.3", "in", "na", "1d0", "١",
+    ])
   func rejects(text: String) {
     #expect(FloatParser.parse(Array(text.utf8)) == nil)
   }
 
-  @Test("numbers beyond the double range are out of range, not infinite", arguments: [
-    "1e400", "-1e400", "1.8e308", "1e99999999999999999999", "179769313486231580793728971405304e276",
-  ])
+  @Test(
+    "numbers beyond the double range are out of range, not infinite",
+    arguments: [
+      "1e400", "-1e400", "1.8e308", "1e99999999999999999999", "179769313486231580793728971405304e276",
+    ])
   func outOfRange(text: String) {
     let bytes = Array(text.utf8)
     bytes.withUnsafeBufferPointer { buffer in

@@ -147,7 +147,8 @@ private func json(_ s: String, label: String = "t.json") throws(InputError) -> T
   @Test("a duplicate key is found among many (the object walk moves from a list to a set at 16 keys)")
   func duplicateAmongManyKeys() throws {
     let keys = (0..<20).map { "\"k\($0)\": [\($0)]" }
-    let many = try TensorReader.readObject(bytes: Array(("{" + keys.joined(separator: ", ") + "}").utf8), label: "d.json")
+    let many = try TensorReader.readObject(
+      bytes: Array(("{" + keys.joined(separator: ", ") + "}").utf8), label: "d.json")
     #expect(many.map(\.key) == (0..<20).map { "k\($0)" })
     for duplicate in [3, 15, 16, 19] {
       let text = "{" + keys.joined(separator: ", ") + ", \"k\(duplicate)\": [0]}"
@@ -191,7 +192,9 @@ private func json(_ s: String, label: String = "t.json") throws(InputError) -> T
       let separator = [", ", ",", " ,\n  "][row % 3]
       rows.append("[" + fields.map(\.text).joined(separator: separator) + "]")
     }
-    let text = "[" + rows.enumerated().map { $0.offset % 5 == 0 ? $0.element : " " + $0.element }
+    let text =
+      "["
+      + rows.enumerated().map { $0.offset % 5 == 0 ? $0.element : " " + $0.element }
       .joined(separator: ",\n") + "]\n"
     #expect(text.utf8.count > DelimitedTextReader.parallelThreshold)
     let input = InputBytes(Array(text.utf8))
@@ -225,7 +228,8 @@ private func json(_ s: String, label: String = "t.json") throws(InputError) -> T
     var rng = SplitMix(seed: 5)
     var rows: [String] = []
     for _ in 0..<60_000 {
-      rows.append("[" + (0..<5).map { _ in Double(bitPattern: rng.next() >> 2).description }.joined(separator: ", ") + "]")
+      rows.append(
+        "[" + (0..<5).map { _ in Double(bitPattern: rng.next() >> 2).description }.joined(separator: ", ") + "]")
     }
     let text = "[" + rows.joined(separator: ",\n") + "]\n"
     #expect(text.utf8.count > DelimitedTextReader.parallelThreshold)

@@ -9,7 +9,9 @@ private func npy(
   descr: String = "<f8", fortran: Bool = false, shape: [Int], payload: [UInt8], version: UInt8 = 1,
   dict: String? = nil
 ) -> [UInt8] {
-  let tuple = shape.isEmpty ? "()" : shape.count == 1 ? "(\(shape[0]),)" : "(" + shape.map(String.init).joined(separator: ", ") + ")"
+  let tuple =
+    shape.isEmpty
+    ? "()" : shape.count == 1 ? "(\(shape[0]),)" : "(" + shape.map(String.init).joined(separator: ", ") + ")"
   var header = dict ?? "{'descr': '\(descr)', 'fortran_order': \(fortran ? "True" : "False"), 'shape': \(tuple), }"
   if dict == nil, let axis = fortran ? shape.last : shape.first {
     header += String(repeating: " ", count: max(0, 21 - String(axis).count))
@@ -74,13 +76,15 @@ private func fixture(_ name: String) throws -> String {
     let bool = try read(npy(descr: "|b1", shape: [3], payload: [1, 0, 1]))
     #expect(bool.storage == [1, 0, 1])
     // Fortran order: stored column-major, read row-major.
-    let fortran = try read(npy(descr: "<i2", fortran: true, shape: [2, 3], payload: littleEndian([Int16(1), 4, 2, 5, 3, 6])))
+    let fortran = try read(
+      npy(descr: "<i2", fortran: true, shape: [2, 3], payload: littleEndian([Int16(1), 4, 2, 5, 3, 6])))
     #expect(fortran.shape == [2, 3] && fortran.storage == [1, 2, 3, 4, 5, 6])
     let v2 = try read(npy(shape: [1], payload: littleEndian([(3.0).bitPattern]), version: 2))
     #expect(v2.storage == [3])
     let scalar = try read(npy(shape: [], payload: littleEndian([(4.0).bitPattern])))
     #expect(scalar.shape == [] && scalar.storage == [4])
-    let reordered = try read(npy(shape: [], payload: [1, 0], dict: "{ 'shape' :(2,),'fortran_order':False ,  'descr':'<i1'}"))
+    let reordered = try read(
+      npy(shape: [], payload: [1, 0], dict: "{ 'shape' :(2,),'fortran_order':False ,  'descr':'<i1'}"))
     #expect(reordered.storage == [1, 0])
     #expect(reordered.origin?.label == "t.npy")
     #expect(reordered.origin?.locate?(0) == nil)
@@ -143,11 +147,14 @@ private func fixture(_ name: String) throws -> String {
       try read(version)
     }
     expectInputError(
-      line: nil, column: nil, "shape (1000000000000, 1000000000000) has too many elements: this machine's memory allows at most \(Shape.maxElementCount) per tensor"
+      line: nil, column: nil,
+      "shape (1000000000000, 1000000000000) has too many elements: this machine's memory allows at most \(Shape.maxElementCount) per tensor"
     ) { () throws(InputError) in
       try read(npy(shape: [1_000_000_000_000, 1_000_000_000_000], payload: []))
     }
-    expectInputError(line: nil, column: nil, "truncated .npy data: expected 800000000 bytes for shape (100000000,), found 0") {
+    expectInputError(
+      line: nil, column: nil, "truncated .npy data: expected 800000000 bytes for shape (100000000,), found 0"
+    ) {
       () throws(InputError) in try read(npy(shape: [100_000_000], payload: []))
     }
     expectInputError(line: nil, column: nil, "bad .npy header: unexpected key 'extra'") { () throws(InputError) in
@@ -163,7 +170,9 @@ private func fixture(_ name: String) throws -> String {
     expectInputError(line: nil, column: nil, "structured .npy dtypes are not supported") { () throws(InputError) in
       try read(npy(shape: [], payload: [], dict: "{'descr': [('a', '<f8')], 'fortran_order': False, 'shape': ()}"))
     }
-    expectInputError(line: nil, column: nil, "the .npy dtype '<U3' is not supported".replacingOccurrences(of: "the", with: "string")) {
+    expectInputError(
+      line: nil, column: nil, "the .npy dtype '<U3' is not supported".replacingOccurrences(of: "the", with: "string")
+    ) {
       () throws(InputError) in try read(npy(descr: "<U3", shape: [1], payload: []))
     }
     expectInputError(line: nil, column: nil, "the .npy dtype '<f16' is not supported") { () throws(InputError) in

@@ -17,7 +17,9 @@ private func hex(_ text: String) -> [UInt8] {
 /// The unpickled value, given to `body` while its lists and dicts are alive.
 private func inspect<R>(_ bytes: [UInt8], _ body: (PickleMachine.Value) -> R) throws(InputError) -> R {
   try InputBytes(bytes).withBytes { (buffer: UnsafeBufferPointer<UInt8>) throws(InputError) in
-    try PickleMachine.withValue(buffer, label: "data.pkl") { (value: PickleMachine.Value) throws(InputError) in body(value) }
+    try PickleMachine.withValue(buffer, label: "data.pkl") { (value: PickleMachine.Value) throws(InputError) in
+      body(value)
+    }
   }
 }
 
@@ -46,7 +48,8 @@ private func dataPickle(_ file: String) throws -> [UInt8] {
     guard let prefix = PyTorchArchiveReader.prefix(of: zip), let entry = zip.entry(named: prefix + "data.pkl") else {
       throw InputError(label: file, message: "no data.pkl")
     }
-    return try zip.withContents(of: entry, in: buffer) { (b: UnsafeBufferPointer<UInt8>) throws(InputError) in Array(b) }
+    return try zip.withContents(of: entry, in: buffer) { (b: UnsafeBufferPointer<UInt8>) throws(InputError) in Array(b)
+    }
   }
 }
 
@@ -74,7 +77,8 @@ private func dataPickle(_ file: String) throws -> [UInt8] {
     #expect(message(bytes) == "pickle integer too large")
     // The same without 2**64 (its LONG1 opcode and 10 bytes removed).
     let fitting = hex(
-      "8002284affffffff4a7fffffff8a08ffffffffffffff7f8a080000000000000080473ff8000000000000884e5802000000c3a971007471012e")
+      "8002284affffffff4a7fffffff8a08ffffffffffffff7f8a080000000000000080473ff8000000000000884e5802000000c3a971007471012e"
+    )
     let right = try inspect(fitting) { value -> Bool in
       guard case .tuple(let items) = value, items.count == 8, case .int(-1) = items[0], case .int(-129) = items[1],
         case .int(Int.max) = items[2], case .int(Int.min) = items[3], case .float(1.5) = items[4],
@@ -113,8 +117,11 @@ private func dataPickle(_ file: String) throws -> [UInt8] {
     #expect(message([0x80, 0x02, UInt8(ascii: "X"), 0xFF, 0xFF, 0xFF, 0x7F]) == "truncated pickle data at byte 7")
   }
 
-  @Test("every prefix and many corruptions of torch's own data.pkl files: an error or a value, never a trap",
-    arguments: ["dtypes.pt", "views.pt", "nested.pt", "adaptive_state_dict.pt", "protocol4.pt", "malicious.pt", "module.pt"])
+  @Test(
+    "every prefix and many corruptions of torch's own data.pkl files: an error or a value, never a trap",
+    arguments: [
+      "dtypes.pt", "views.pt", "nested.pt", "adaptive_state_dict.pt", "protocol4.pt", "malicious.pt", "module.pt",
+    ])
   func corruptPickles(_ file: String) throws {
     let bytes = try dataPickle(file)
     #expect(bytes.count > 100)

@@ -38,7 +38,8 @@ import Testing
   func refusals() throws {
     let summarised = try #require(try Self.printed()["summarised"] as? [String: String])
     for text in summarised.values {
-      #expect(message(text).hasPrefix("the tensor was printed summarised ('...' stands for elements left out)"), "\(text)")
+      #expect(
+        message(text).hasPrefix("the tensor was printed summarised ('...' stands for elements left out)"), "\(text)")
     }
     expectInputError(line: 1, column: 1, "number out of range: \"1e309\"") { () throws(InputError) in
       try TensorReader.parseLiteral("1e309", label: "--target")
@@ -66,13 +67,17 @@ import Testing
 
   @Test("literal or path: JSON, numbers in every spelling, printed forms; not paths")
   func literalDetection() {
-    for literal in ["[1, 2]", " {\"shape\": [1], \"data\": [1]}", "3", "-1.5e-3", "nan", "-Infinity", "inf", "1e309",
-                    "tensor(3.)", "torch.tensor([1., 2.])", "array([1, 2], dtype=int64)", "np.float64(1.5)",
-                    "numpy.array([[1]])", "[1. 2.]"] {
+    for literal in [
+      "[1, 2]", " {\"shape\": [1], \"data\": [1]}", "3", "-1.5e-3", "nan", "-Infinity", "inf", "1e309",
+      "tensor(3.)", "torch.tensor([1., 2.])", "array([1, 2], dtype=int64)", "np.float64(1.5)",
+      "numpy.array([[1]])", "[1. 2.]",
+    ] {
       #expect(TensorReader.looksLikeLiteral(literal), "\(literal)")
     }
-    for path in ["preds.csv", "0.csv", "./0", "data/x.npy", "tensor", "tensor.pt", "model(1).csv", "", "1e5x", "-",
-                 "nanny.csv", "array"] {
+    for path in [
+      "preds.csv", "0.csv", "./0", "data/x.npy", "tensor", "tensor.pt", "model(1).csv", "", "1e5x", "-",
+      "nanny.csv", "array",
+    ] {
       #expect(!TensorReader.looksLikeLiteral(path), "\(path)")
     }
   }

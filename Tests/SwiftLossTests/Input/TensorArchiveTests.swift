@@ -1,3 +1,4 @@
+import CZlib
 import Foundation
 import Testing
 
@@ -63,7 +64,8 @@ private func message(_ body: () throws(InputError) -> Any) -> String {
 }
 
 @Suite struct TensorArchiveTests {
-  @Test("every tensor of every readable fixture: keys, order, shapes and values as the library wrote them",
+  @Test(
+    "every tensor of every readable fixture: keys, order, shapes and values as the library wrote them",
     arguments: ArchiveFixtures.readable)
   func fixturesMatchTheLibraries(_ file: String) throws {
     let expected = ArchiveFixtures.entries(file)
@@ -93,7 +95,8 @@ private func message(_ body: () throws(InputError) -> Any) -> String {
   @Test("a state_dict keys its tensors by module path")
   func stateDict() throws {
     let archive = try open("adaptive_state_dict.pt")
-    #expect(archive.keys == ["head.weight", "tail.0.0.weight", "tail.0.1.weight", "tail.1.0.weight", "tail.1.1.weight"])
+    #expect(
+      archive.keys == ["head.weight", "tail.0.0.weight", "tail.0.1.weight", "tail.1.0.weight", "tail.1.1.weight"])
     #expect(try archive.tensor("head.weight").shape == [6, 8])
     #expect(try open("linear_state_dict.pt").keys == ["weight", "bias"])
     #expect(try open("nested.pt").keys == ["a.0", "a.1.0", "a.1.1.b", "c.d", "7"])
@@ -108,7 +111,10 @@ private func message(_ body: () throws(InputError) -> Any) -> String {
     #expect(try TensorReader.read(path: ArchiveFixtures.path("single.safetensors")).storage == [0, 1, 2, 3, 4, 5])
     let path = ArchiveFixtures.path("linear_state_dict.pt")
     let text = message { () throws(InputError) in try TensorReader.read(path: path) }
-    #expect(text == "the file holds 2 tensors (\"weight\", \"bias\"): choose one as \(path)#KEY, or give the file as --data \(path)")
+    #expect(
+      text
+        == "the file holds 2 tensors (\"weight\", \"bias\"): choose one as \(path)#KEY, or give the file as --data \(path)"
+    )
     let many = message { () throws(InputError) in try TensorReader.read(path: ArchiveFixtures.path("stored.npz")) }
     #expect(many.contains("\"f8\", \"f4\", \"f2\", \"f2\"") == false && many.contains("... (14 in all)"))
     // Standard input (sniffed bytes) too.
@@ -120,8 +126,9 @@ private func message(_ body: () throws(InputError) -> Any) -> String {
   @Test("an unknown key is an error listing the keys")
   func unknownKey() throws {
     let archive = try open("linear_state_dict.pt")
-    #expect(message { () throws(InputError) in try archive.tensor("weights") }
-      == "no tensor \"weights\" in the file; it holds \"weight\", \"bias\"")
+    #expect(
+      message { () throws(InputError) in try archive.tensor("weights") }
+        == "no tensor \"weights\" in the file; it holds \"weight\", \"bias\"")
   }
 
   @Test("a malicious .pt whose __reduce__ would run os.system: refused by name, and nothing ran")
@@ -154,7 +161,8 @@ private func message(_ body: () throws(InputError) -> Any) -> String {
     #expect(message { () throws(InputError) in try open("uint16.pt").tensor("u") }.contains("dtype uint16"))
     // HDF5's signature (h5py is not installed where the fixtures are made).
     let hdf5: [UInt8] = [0x89, 0x48, 0x44, 0x46, 0x0D, 0x0A, 0x1A, 0x0A] + [UInt8](repeating: 0, count: 64)
-    #expect(message { () throws(InputError) in try TensorReader.read(bytes: hdf5, label: "m.h5") }.hasPrefix("an HDF5 file"))
+    #expect(
+      message { () throws(InputError) in try TensorReader.read(bytes: hdf5, label: "m.h5") }.hasPrefix("an HDF5 file"))
     // An archive extension on text is not parsed as text.
     let fake = try writeTemporary("fake.npz", "1,2,3\n")
     #expect(message { () throws(InputError) in try TensorReader.read(path: fake) }.hasPrefix("not an .npz file"))
@@ -170,15 +178,19 @@ private func message(_ body: () throws(InputError) -> Any) -> String {
       try ZipArchive.open(b, label: "p.npz")
     }
     let entry = try #require(zip.entry(named: "arr_0.npy"))
-    let dataEnd = entry.localHeaderOffset + 30 + Int(bytes[entry.localHeaderOffset + 26])
+    let dataEnd =
+      entry.localHeaderOffset + 30 + Int(bytes[entry.localHeaderOffset + 26])
       + Int(bytes[entry.localHeaderOffset + 28]) + entry.compressedSize
     #expect(bytes[dataEnd - 1] == 0x40)
     bytes[dataEnd - 1] = 0x41
     let archive = try TensorArchive.open(InputBytes(bytes), label: "p.npz", path: "p.npz")
-    #expect(message { () throws(InputError) in try archive.tensor("arr_0") } == "corrupt zip entry \"arr_0.npy\": CRC-32 mismatch")
+    #expect(
+      message { () throws(InputError) in try archive.tensor("arr_0") }
+        == "corrupt zip entry \"arr_0.npy\": CRC-32 mismatch")
   }
 
-  @Test("every truncation and many corruptions of every fixture: an error or a value, never a trap",
+  @Test(
+    "every truncation and many corruptions of every fixture: an error or a value, never a trap",
     arguments: ArchiveFixtures.readable + ["malicious.pt", "module.pt", "complex.pt", "uint16.pt"])
   func truncatedAndCorrupt(_ file: String) {
     let bytes = ArchiveFixtures.bytes(file)
@@ -195,7 +207,8 @@ private func message(_ body: () throws(InputError) -> Any) -> String {
       var corrupt = bytes
       for _ in 0..<Int.random(in: 1...4, using: &random) where !corrupt.isEmpty {
         let at = Int.random(in: 0..<corrupt.count, using: &random)
-        corrupt[at] = [0x00, 0xFF, 0x7F, 0x80, UInt8.random(in: 0...255, using: &random)][Int.random(in: 0..<5, using: &random)]
+        corrupt[at] =
+          [0x00, 0xFF, 0x7F, 0x80, UInt8.random(in: 0...255, using: &random)][Int.random(in: 0..<5, using: &random)]
       }
       attempt(corrupt)
     }
@@ -205,7 +218,9 @@ private func message(_ body: () throws(InputError) -> Any) -> String {
 @Suite struct ZipArchiveTests {
   /// `positional.npz` (np.savez, stored) recompressed by nothing: its central-directory entry for
   /// `name` with the sizes patched.
-  private func patched(_ file: String, entry name: String, method: UInt16? = nil, uncompressed: UInt32) throws -> [UInt8] {
+  private func patched(_ file: String, entry name: String, method: UInt16? = nil, uncompressed: UInt32) throws
+    -> [UInt8]
+  {
     var bytes = ArchiveFixtures.bytes(file)
     let needle = Array(name.utf8)
     // The central entry: signature PK\1\2, name at +46.
@@ -236,21 +251,28 @@ private func message(_ body: () throws(InputError) -> Any) -> String {
   func decompressionBounds() throws {
     // single.npz is np.savez_compressed: logits.npy is DEFLATE; its true size is 128 + 96 bytes.
     #expect(read(try patched("single.npz", entry: "logits.npy", uncompressed: 224), "logits") == "(no error)")
-    #expect(read(try patched("single.npz", entry: "logits.npy", uncompressed: 200), "logits")
-      == "corrupt compressed data: larger than its declared 200 bytes")
-    #expect(read(try patched("single.npz", entry: "logits.npy", uncompressed: 300), "logits")
-      == "corrupt compressed data: 224 bytes where 300 were declared")
-    #expect(read(try patched("single.npz", entry: "logits.npy", uncompressed: 0xFFFF_FFF0), "logits")
-      .hasPrefix("bad zip entry \"logits.npy\": declared size 4294967280 is impossible"))
-    #expect(read(try patched("positional.npz", entry: "arr_0.npy", uncompressed: 12), "arr_0")
-      == "bad zip entry \"arr_0.npy\": stored sizes differ")
+    #expect(
+      read(try patched("single.npz", entry: "logits.npy", uncompressed: 200), "logits")
+        == "corrupt compressed data: larger than its declared 200 bytes")
+    #expect(
+      read(try patched("single.npz", entry: "logits.npy", uncompressed: 300), "logits")
+        == "corrupt compressed data: 224 bytes where 300 were declared")
+    #expect(
+      read(try patched("single.npz", entry: "logits.npy", uncompressed: 0xFFFF_FFF0), "logits")
+        .hasPrefix("bad zip entry \"logits.npy\": declared size 4294967280 is impossible"))
+    #expect(
+      read(try patched("positional.npz", entry: "arr_0.npy", uncompressed: 12), "arr_0")
+        == "bad zip entry \"arr_0.npy\": stored sizes differ")
   }
 
   @Test("zip64 end records (PyTorch writes them) and CRC-32 on both cores agree with zlib on one")
   func zip64AndCRC() throws {
     let bytes = ArchiveFixtures.bytes("views.pt")
     // The zip64 end-of-central-directory record's signature is present.
-    #expect(bytes.indices.dropLast(4).contains { bytes[$0] == 0x50 && bytes[$0 + 1] == 0x4B && bytes[$0 + 2] == 6 && bytes[$0 + 3] == 6 })
+    #expect(
+      bytes.indices.dropLast(4).contains {
+        bytes[$0] == 0x50 && bytes[$0 + 1] == 0x4B && bytes[$0 + 2] == 6 && bytes[$0 + 3] == 6
+      })
     var state: UInt64 = 3
     let words = (0..<(5 << 20)).map { _ -> UInt64 in
       state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
@@ -262,8 +284,6 @@ private func message(_ body: () throws(InputError) -> Any) -> String {
     #expect(parallel == single)
   }
 }
-
-import CZlib
 
 private func crc32Whole(_ buffer: UnsafeBufferPointer<UInt8>) -> UInt {
   UInt(crc32_z(0, buffer.baseAddress, z_size_t(buffer.count)))
@@ -290,7 +310,8 @@ private func crc32Whole(_ buffer: UnsafeBufferPointer<UInt8>) -> UInt {
             offset: offset, shape: shape, strides: strides)
         }
         let all = raw.withUnsafeBytes { buffer in
-          ArchiveElementType.decode(buffer.baseAddress!, count: storageCount * 8 / type.size, type: type, bigEndian: bigEndian)
+          ArchiveElementType.decode(
+            buffer.baseAddress!, count: storageCount * 8 / type.size, type: type, bigEndian: bigEndian)
         }
         #expect(count == 700 * 600)
         var want: [Double] = []
@@ -310,12 +331,16 @@ private func crc32Whole(_ buffer: UnsafeBufferPointer<UInt8>) -> UInt {
     let bytes = raw.prefix(1 << 20).map { $0 }
     for type in ArchiveElementType.allCases {
       let n = bytes.count / type.size
-      let bulk = bytes.withUnsafeBytes { ArchiveElementType.decode($0.baseAddress!, count: n, type: type, bigEndian: false) }
+      let bulk = bytes.withUnsafeBytes {
+        ArchiveElementType.decode($0.baseAddress!, count: n, type: type, bigEndian: false)
+      }
       var single = [Double](repeating: 0, count: n)
       bytes.withUnsafeBytes { buffer in
         single.withUnsafeMutableBufferPointer { out in
           for k in 0..<n {
-            ArchiveElementType.decode(buffer.baseAddress! + k * type.size, range: 0..<1, into: out.baseAddress! + k, type: type, bigEndian: false)
+            ArchiveElementType.decode(
+              buffer.baseAddress! + k * type.size, range: 0..<1, into: out.baseAddress! + k, type: type,
+              bigEndian: false)
           }
         }
       }
@@ -328,7 +353,9 @@ private func crc32Whole(_ buffer: UnsafeBufferPointer<UInt8>) -> UInt {
 /// stored `.npy` entry whose central-directory sizes and offset are saturated and given in the
 /// zip64 extra field, with zip64 end records, as writers do for entries beyond 4 GiB.
 private func zip64Archive(npy: [UInt8], name: String) -> [UInt8] {
-  func le(_ value: UInt64, _ bytes: Int) -> [UInt8] { (0..<bytes).map { UInt8(truncatingIfNeeded: value >> (8 * UInt64($0))) } }
+  func le(_ value: UInt64, _ bytes: Int) -> [UInt8] {
+    (0..<bytes).map { UInt8(truncatingIfNeeded: value >> (8 * UInt64($0))) }
+  }
   let crc = npy.withUnsafeBufferPointer { ZipArchive.crc32($0) }
   let nameBytes = Array(name.utf8)
   var out: [UInt8] = []
@@ -364,7 +391,8 @@ private func zip64Archive(npy: [UInt8], name: String) -> [UInt8] {
     let npy = try InputBytes(npz).withBytes { (b: UnsafeBufferPointer<UInt8>) throws(InputError) -> [UInt8] in
       try zip.withContents(of: entry, in: b) { (data: UnsafeBufferPointer<UInt8>) throws(InputError) in Array(data) }
     }
-    let archive = try TensorArchive.open(InputBytes(zip64Archive(npy: npy, name: "big.npy")), label: "z.npz", path: "z.npz")
+    let archive = try TensorArchive.open(
+      InputBytes(zip64Archive(npy: npy, name: "big.npy")), label: "z.npz", path: "z.npz")
     #expect(archive.keys == ["big"])
     let tensor = try archive.tensor("big")
     #expect(tensor.shape == [2, 3] && tensor.storage == [0, 0.25, 0.5, 0.75, 1, 1.25])

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SwiftLoss
 
 /// The fast paths give the same bits as the plain ones on inputs large enough to use them.
@@ -34,7 +35,8 @@ import Testing
         let options: [String: OptionValue] = ["reduction": .string(reduction)]
         let full = try loss.run(tensors: tensors, options: options)
         let value = try loss.run(tensors: tensors, options: options, outputs: .value)
-        #expect(value.value.storage[0].bitPattern == full.value.storage[0].bitPattern, "\(loss.functionalName) \(reduction)")
+        #expect(
+          value.value.storage[0].bitPattern == full.value.storage[0].bitPattern, "\(loss.functionalName) \(reduction)")
         let gradients = try loss.run(tensors: tensors, options: options, outputs: .gradients)
         for (name, gradient) in full.gradients {
           #expect(gradients.gradient(name)?.storage == gradient.storage, "\(loss.functionalName) \(name)")

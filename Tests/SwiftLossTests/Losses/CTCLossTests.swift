@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SwiftLoss
 
 /// What the PyTorch fixtures cannot express for ctc_loss: which tensor and element an error names,
@@ -157,7 +158,8 @@ import Testing
       inputLengths.append(Double(t - b % 9))
       targetLengths.append(Double((b * 7) % (width + 1)))
     }
-    let batch = try run(lp, Self.tensor(labels, [n, width]), inputLengths, targetLengths, options: ["reduction": .string("sum")])
+    let batch = try run(
+      lp, Self.tensor(labels, [n, width]), inputLengths, targetLengths, options: ["reduction": .string("sum")])
     let gradient = try #require(batch.gradient("log_probs")).storage
     for b in 0..<n {
       var single = [Double](repeating: 0, count: t * c)
@@ -183,16 +185,19 @@ import Testing
   @Test func nanNextToImpossibleStatesSpreadsAsInPyTorch() throws {
     let lp = Self.tensor([-1.2, .nan, -1.3, -1.0, -1.1, -1.2, -0.7, -1.6, -1.1], [3, 3])
     for (labels, expected) in [([1.0, 1], Double.nan), ([1], .nan), ([2, 1], 2.132883947808533)] {
-      let result = try run(lp, Self.tensor(labels, [labels.count]), [3], [Double(labels.count)], options: ["reduction": .string("none")])
+      let result = try run(
+        lp, Self.tensor(labels, [labels.count]), [3], [Double(labels.count)], options: ["reduction": .string("none")])
       let value = result.elementwise.storage[0]
       #expect(value.isNaN == expected.isNaN && (expected.isNaN || value == expected), "\(labels): \(value)")
     }
     // The trace's α table is the kernel's: the NaN spreads into the third state from t = 1.
-    let table = try #require(CTCAlignment.alphaTable(
-      CTCLoss.validatedLattice(
-        logProbs: lp, targets: Self.tensor([1, 1], [2]), inputLengths: Self.tensor([3], [1]), targetLengths: Self.tensor([2], [1]),
-        blank: 0),
-      sample: 0, logProbs: lp.storage))
+    let table = try #require(
+      CTCAlignment.alphaTable(
+        CTCLoss.validatedLattice(
+          logProbs: lp, targets: Self.tensor([1, 1], [2]), inputLengths: Self.tensor([3], [1]),
+          targetLengths: Self.tensor([2], [1]),
+          blank: 0),
+        sample: 0, logProbs: lp.storage))
     #expect(table.alpha[1][2].isNaN && table.alpha[0][2] == -.infinity && table.nll.isNaN)
   }
 

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SwiftLoss
 
 /// The registry's shapes added by issue 15: parameter families, foreign names, prefixes.
@@ -7,10 +8,11 @@ import Testing
     let definition = try #require(LossRegistry.lookup("AdaptiveLogSoftmaxWithLoss"))
     let options = try LossOptions(
       specs: definition.options, given: ["cutoffs": .ints([2, 5, 9]), "head_bias": .bool(true)])
-    #expect(definition.tensorSpecs(for: options).map(\.name) == [
-      "input", "target", "head.weight", "head.bias", "tail.0.0.weight", "tail.0.1.weight", "tail.1.0.weight",
-      "tail.1.1.weight", "tail.2.0.weight", "tail.2.1.weight",
-    ])
+    #expect(
+      definition.tensorSpecs(for: options).map(\.name) == [
+        "input", "target", "head.weight", "head.bias", "tail.0.0.weight", "tail.0.1.weight", "tail.1.0.weight",
+        "tail.1.1.weight", "tail.2.0.weight", "tail.2.1.weight",
+      ])
     let noBias = try LossOptions(specs: definition.options, given: ["cutoffs": .ints([2])])
     #expect(!definition.tensorSpecs(for: noBias).map(\.name).contains("head.bias"))
     let tail = try #require(definition.tensorFamilies.last)
@@ -24,13 +26,15 @@ import Testing
     let tensors: [String: Tensor] = [
       "input": Tensor(validatedShape: [1, 4], storage: [1, 2, 3, 4]), "target": Tensor(scalar: 0),
       "head.weight": Tensor(repeating: 0.1, shape: [3, 4]), "tail.0.0.weight": Tensor(repeating: 0.1, shape: [1, 4]),
-      "tail.0.1.weight": Tensor(repeating: 0.1, shape: [2, 1]), "tail.10.0.weight": Tensor(repeating: 0.1, shape: [1, 4]),
+      "tail.0.1.weight": Tensor(repeating: 0.1, shape: [2, 1]),
+      "tail.10.0.weight": Tensor(repeating: 0.1, shape: [1, 4]),
       "tail.2.0.weight": Tensor(repeating: 0.1, shape: [1, 4]),
     ]
-    #expect(throws: LossError.usage(
-      "Error(s) in loading state_dict for AdaptiveLogSoftmaxWithLoss: Unexpected key(s) in state_dict: "
-        + "\"tail.2.0.weight\", \"tail.10.0.weight\". Missing key(s) in state_dict: \"tail.1.0.weight\", \"tail.1.1.weight\". "
-        + "(give every parameter by its state_dict name with --data/--params; the options decide which exist)")
+    #expect(
+      throws: LossError.usage(
+        "Error(s) in loading state_dict for AdaptiveLogSoftmaxWithLoss: Unexpected key(s) in state_dict: "
+          + "\"tail.2.0.weight\", \"tail.10.0.weight\". Missing key(s) in state_dict: \"tail.1.0.weight\", \"tail.1.1.weight\". "
+          + "(give every parameter by its state_dict name with --data/--params; the options decide which exist)")
     ) {
       try definition.run(tensors: tensors, options: ["cutoffs": .ints([2, 3])])
     }
@@ -56,7 +60,8 @@ import Testing
       let loss = String(entry.pytorch.prefix { $0 != " " })
       #expect(LossRegistry.lookup(loss) != nil, "\(entry.names[0]): \(loss) is not a registered loss")
     }
-    #expect(ForeignLossNames.lookup("tf.keras.losses.CategoricalCrossentropy")?.pytorch.hasPrefix("cross_entropy") == true)
+    #expect(
+      ForeignLossNames.lookup("tf.keras.losses.CategoricalCrossentropy")?.pytorch.hasPrefix("cross_entropy") == true)
     #expect(ForeignLossNames.lookup("sklearn.metrics.log_loss") != nil)
     #expect(ForeignLossNames.lookup("mse") == nil)
   }

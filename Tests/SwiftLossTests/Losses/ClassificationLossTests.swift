@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SwiftLoss
 
 /// What the PyTorch fixtures cannot express: error wording and locations, names, warnings text.
@@ -34,42 +35,64 @@ import Testing
     let bad = error("ce", ["input": input, "target": tensor([4], [0, 1, 7, 2])])
     #expect(bad == .data("cross_entropy: target index 7 is out of range for 5 classes", tensor: "target", index: 2))
     let fractional = error("nll", ["input": input, "target": tensor([4], [0, 1, 2, 2.5])])
-    if case .data(_, let name, let index)? = fractional { #expect(name == "target" && index == 3) } else {
+    if case .data(_, let name, let index)? = fractional {
+      #expect(name == "target" && index == 3)
+    } else {
       Issue.record("expected a data error, got \(String(describing: fractional))")
     }
     let negative = error("ce", ["input": input, "target": tensor([4], [0, -1, 2, 2])])
-    if case .data(let message, "target", 1)? = negative { #expect(message.contains("-1")) } else {
+    if case .data(let message, "target", 1)? = negative {
+      #expect(message.contains("-1"))
+    } else {
       Issue.record("expected a data error at target[1], got \(String(describing: negative))")
     }
   }
 
   @Test func shapeErrorsNameBothShapes() {
-    let batch = error("ce", ["input": tensor([4, 5], [Double](repeating: 0, count: 20)), "target": tensor([3], [0, 1, 2])])
+    let batch = error(
+      "ce", ["input": tensor([4, 5], [Double](repeating: 0, count: 20)), "target": tensor([3], [0, 1, 2])])
     #expect(batch?.description.contains("Expected input batch_size (4) to match target batch_size (3).") == true)
-    let kdim = error("nll", ["input": tensor([2, 3, 4], [Double](repeating: 0, count: 24)), "target": tensor([2, 3], [Double](repeating: 0, count: 6))])
+    let kdim = error(
+      "nll",
+      [
+        "input": tensor([2, 3, 4], [Double](repeating: 0, count: 24)),
+        "target": tensor([2, 3], [Double](repeating: 0, count: 6)),
+      ])
     #expect(kdim?.description.contains("Expected target size [2, 4], got [2, 3]") == true)
     let bce = error("bce", ["input": tensor([2], [0.5, 0.5]), "target": tensor([1, 2], [0.5, 0.5])])
-    #expect(bce?.description.contains("torch.Size([1, 2])") == true && bce?.description.contains("torch.Size([2])") == true)
+    #expect(
+      bce?.description.contains("torch.Size([1, 2])") == true && bce?.description.contains("torch.Size([2])") == true)
   }
 
   @Test func rangeErrorsNameTensorAndElement() {
     let input = error("bce", ["input": tensor([3], [0.5, 0.2, 1.5]), "target": tensor([3], [0.5, 0.5, 0.5])])
-    #expect(input == .data("binary_cross_entropy: all elements of input should be between 0 and 1 (found 1.5)", tensor: "input", index: 2))
+    #expect(
+      input
+        == .data(
+          "binary_cross_entropy: all elements of input should be between 0 and 1 (found 1.5)", tensor: "input", index: 2
+        ))
     let target = error("bce", ["input": tensor([3], [0.5, 0.2, 0.5]), "target": tensor([3], [0.5, .nan, 0.5])])
-    if case .data(let message, "target", 1)? = target { #expect(message.contains("all elements of target should be between 0 and 1")) } else {
+    if case .data(let message, "target", 1)? = target {
+      #expect(message.contains("all elements of target should be between 0 and 1"))
+    } else {
       Issue.record("expected a data error at target[1], got \(String(describing: target))")
     }
-    let variance = error("gaussian_nll", ["input": tensor([3], [0, 0, 0]), "target": tensor([3], [0, 0, 0]), "var": tensor([3], [1, -1, 1])])
+    let variance = error(
+      "gaussian_nll",
+      ["input": tensor([3], [0, 0, 0]), "target": tensor([3], [0, 0, 0]), "var": tensor([3], [1, -1, 1])])
     #expect(variance == .data("gaussian_nll_loss: var has negative entry/entries", tensor: "var", index: 1))
   }
 
   @Test func optionErrorsAreUsage() {
     let logits = tensor([2, 3], [0, 1, 2, 3, 4, 5])
-    #expect(error("ce", ["input": logits, "target": tensor([2], [0, 1])], ["label_smoothing": .double(1.5)])
-      == .usage("cross_entropy: label_smoothing must be between 0.0 and 1.0. Got: 1.5"))
-    #expect(error("ce", ["input": logits, "target": tensor([2, 3], [0, 0, 1, 1, 0, 0])], ["ignore_index": .int(1)])
-      == .usage("cross_entropy: ignore_index is not supported for floating point target"))
-    if case .usage? = error("kl", ["input": logits, "target": logits], ["reduction": .string("batchmeans")]) {} else {
+    #expect(
+      error("ce", ["input": logits, "target": tensor([2], [0, 1])], ["label_smoothing": .double(1.5)])
+        == .usage("cross_entropy: label_smoothing must be between 0.0 and 1.0. Got: 1.5"))
+    #expect(
+      error("ce", ["input": logits, "target": tensor([2, 3], [0, 0, 1, 1, 0, 0])], ["ignore_index": .int(1)])
+        == .usage("cross_entropy: ignore_index is not supported for floating point target"))
+    if case .usage? = error("kl", ["input": logits, "target": logits], ["reduction": .string("batchmeans")]) {
+    } else {
       Issue.record("an unknown reduction must be a usage error")
     }
   }
@@ -78,9 +101,10 @@ import Testing
     let definition = try #require(LossRegistry.lookup("kl_div"))
     let tensors = ["input": tensor([2], [-0.5, -1]), "target": tensor([2], [0.4, 0.6])]
     let mean = try definition.run(tensors: tensors, options: [:])
-    #expect(mean.warnings == [
-      "reduction: 'mean' divides the total loss by both the batch size and the support size.'batchmean' divides only by the batch size, and aligns with the KL div math definition.'mean' will be changed to behave the same as 'batchmean' in the next major release."
-    ])
+    #expect(
+      mean.warnings == [
+        "reduction: 'mean' divides the total loss by both the batch size and the support size.'batchmean' divides only by the batch size, and aligns with the KL div math definition.'mean' will be changed to behave the same as 'batchmean' in the next major release."
+      ])
     let batchmean = try definition.run(tensors: tensors, options: ["reduction": .string("batchmean")])
     #expect(batchmean.warnings.isEmpty)
   }
@@ -88,24 +112,31 @@ import Testing
   @Test func gaussianBareNumberVarHasNoGradient() throws {
     let definition = try #require(LossRegistry.lookup("gaussian_nll"))
     let result = try definition.run(
-      tensors: ["input": tensor([2, 2], [0, 1, 2, 3]), "target": tensor([2, 2], [1, 1, 1, 1]), "var": Tensor(scalar: 0.5)],
+      tensors: [
+        "input": tensor([2, 2], [0, 1, 2, 3]), "target": tensor([2, 2], [1, 1, 1, 1]), "var": Tensor(scalar: 0.5),
+      ],
       options: [:], bareNumbers: ["var"])
     #expect(result.gradients.map(\.name) == ["input", "target"])
     // The same 0-d var as a tensor (from a file): PyTorch's "var is of incorrect size" for a 2-D input.
     #expect(throws: LossError.self) {
       try definition.run(
-        tensors: ["input": tensor([2, 2], [0, 1, 2, 3]), "target": tensor([2, 2], [1, 1, 1, 1]), "var": Tensor(scalar: 0.5)],
+        tensors: [
+          "input": tensor([2, 2], [0, 1, 2, 3]), "target": tensor([2, 2], [1, 1, 1, 1]), "var": Tensor(scalar: 0.5),
+        ],
         options: [:])
     }
     let withTensor = try definition.run(
-      tensors: ["input": tensor([2, 2], [0, 1, 2, 3]), "target": tensor([2, 2], [1, 1, 1, 1]), "var": tensor([2], [0.5, 0.5])],
+      tensors: [
+        "input": tensor([2, 2], [0, 1, 2, 3]), "target": tensor([2, 2], [1, 1, 1, 1]), "var": tensor([2], [0.5, 0.5]),
+      ],
       options: [:])
     #expect(withTensor.gradient("var")?.shape == [2])
   }
 
   @Test func unbatchedTargetOfSizeOneHasNoGradient() throws {
     let definition = try #require(LossRegistry.lookup("nll"))
-    let result = try definition.run(tensors: ["input": tensor([3], [-1, -2, -3]), "target": tensor([1], [2])], options: [:])
+    let result = try definition.run(
+      tensors: ["input": tensor([3], [-1, -2, -3]), "target": tensor([1], [2])], options: [:])
     #expect(result.value.storage == [3])
     #expect(result.gradients.isEmpty)
   }
@@ -116,10 +147,16 @@ import Testing
     if case .data? = error("ce", ["input": empty, "target": empty]) {} else { Issue.record("expected a data error") }
     // A broadcast of two valid shapes that is too large.
     let column = Tensor(repeating: 0.5, shape: [1 << 21, 1]), row = Tensor(repeating: 0.5, shape: [1, 1 << 21])
-    if case .data? = error("kl_div", ["input": column, "target": row]) {} else { Issue.record("expected a data error") }
+    if case .data? = error("kl_div", ["input": column, "target": row]) {
+    } else {
+      Issue.record("expected a data error")
+    }
     // Zero classes: every index is out of range, all-ignored targets give NaN.
     let noClasses = Tensor(repeating: 0, shape: [2, 0])
-    if case .data? = error("nll", ["input": noClasses, "target": tensor([2], [0, 0])]) {} else { Issue.record("expected a data error") }
+    if case .data? = error("nll", ["input": noClasses, "target": tensor([2], [0, 0])]) {
+    } else {
+      Issue.record("expected a data error")
+    }
     let ignored = try #require(LossRegistry.lookup("ce")).run(
       tensors: ["input": noClasses, "target": tensor([2], [-100, -100])], options: [:])
     #expect(ignored.value.storage[0].isNaN)
@@ -151,5 +188,5 @@ import Testing
 }
 
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #endif

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SwiftLoss
 
 /// linear_cross_entropy beyond the value comparisons of ``PyTorchFixtureTests``: the sign of every
@@ -32,8 +33,10 @@ import Testing
   }
 
   @Test func moduleNamesResolve() {
-    for name in ["LinearCrossEntropyLoss", "nn.LinearCrossEntropyLoss", "torch.nn.functional.linear_cross_entropy",
-                 "F.linear_cross_entropy", "linear-cross-entropy"] {
+    for name in [
+      "LinearCrossEntropyLoss", "nn.LinearCrossEntropyLoss", "torch.nn.functional.linear_cross_entropy",
+      "F.linear_cross_entropy", "linear-cross-entropy",
+    ] {
       #expect(LossRegistry.lookup(name)?.functionalName == "linear_cross_entropy", "\(name)")
     }
   }
@@ -49,8 +52,10 @@ import Testing
     let kdim = try definition.run(
       tensors: ["input": input, "linear_weight": weight, "linear_bias": bias, "target": target], options: [:])
     let flat = try definition.run(
-      tensors: ["input": input, "linear_weight": try weight.reshaped([6, 3]), "linear_bias": try bias.reshaped([6]),
-                "target": target],
+      tensors: [
+        "input": input, "linear_weight": try weight.reshaped([6, 3]), "linear_bias": try bias.reshaped([6]),
+        "target": target,
+      ],
       options: ["out_features": .ints([2])])
     #expect(flat.value.storage == kdim.value.storage)
     #expect(flat.gradient("linear_weight")?.shape == [6, 3])
@@ -65,7 +70,10 @@ import Testing
       "linear_weight": try Tensor(shape: [2, 2], storage: [1, 0, 0, 1]),
       "target": try Tensor(shape: [2], storage: [0.25, 0.75]),
     ]
-    #expect(throws: LossError.usage("linear_cross_entropy: ignore_index cannot be specified when target contains probabilities")) {
+    #expect(
+      throws: LossError.usage(
+        "linear_cross_entropy: ignore_index cannot be specified when target contains probabilities")
+    ) {
       try LossDefinition.linearCrossEntropy.run(tensors: tensors, options: ["ignore_index": .int(-100)])
     }
     #expect(throws: Never.self) { try LossDefinition.linearCrossEntropy.run(tensors: tensors, options: [:]) }
@@ -73,7 +81,9 @@ import Testing
 
   /// `C = A·B` for operands in all four stride layouts, against the triple loop summed in the same
   /// order inside each `k` block (so agreement is to rounding of the block sums).
-  @Test(arguments: [(1, 1, 1), (3, 5, 7), (4, 4, 256), (5, 9, 257), (131, 7, 300), (7, 1031, 9), (130, 129, 513), (0, 3, 2), (3, 2, 0)])
+  @Test(arguments: [
+    (1, 1, 1), (3, 5, 7), (4, 4, 256), (5, 9, 257), (131, 7, 300), (7, 1031, 9), (130, 129, 513), (0, 3, 2), (3, 2, 0),
+  ])
   func matrixMultiplyMatchesTheTripleLoop(_ size: (Int, Int, Int)) {
     let (m, n, k) = size
     var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
@@ -93,10 +103,12 @@ import Testing
             guard let cBase = cp.baseAddress else { return }
             let aBase = ap.baseAddress ?? UnsafePointer(cBase), bBase = bp.baseAddress ?? UnsafePointer(cBase)
             // The same logical matrices stored row-major or transposed.
-            let aOperand = transposeA
+            let aOperand =
+              transposeA
               ? MatrixMultiply.Operand(aBase, rowStride: 1, columnStride: m)
               : MatrixMultiply.Operand(aBase, rowStride: k, columnStride: 1)
-            let bOperand = transposeB
+            let bOperand =
+              transposeB
               ? MatrixMultiply.Operand(bBase, rowStride: 1, columnStride: k)
               : MatrixMultiply.Operand(bBase, rowStride: n, columnStride: 1)
             MatrixMultiply.multiply(m: m, n: n, k: k, aOperand, bOperand, into: cBase, cRowStride: n)
@@ -115,7 +127,9 @@ import Testing
           worst = max(worst, abs(sum - c[i * n + j]) / max(scale, 1e-300))
         }
       }
-      #expect(worst < 1e-14, "\(m)x\(n)x\(k) transposeA \(transposeA) transposeB \(transposeB): worst relative error \(worst)")
+      #expect(
+        worst < 1e-14, "\(m)x\(n)x\(k) transposeA \(transposeA) transposeB \(transposeB): worst relative error \(worst)"
+      )
       #expect(!c.contains { $0.isNaN }, "every element of C is written")
     }
   }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SwiftLoss
 
 /// One resolved call: the legacy `size_average`/`reduce` mapping of `torch.nn._reduction.legacy_get_string`,

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SwiftLoss
 
 /// Every case PyTorch computed (Fixtures/pytorch/*.json) run through the registry: the value for
@@ -17,7 +18,8 @@ import Testing
       for reduction in fixture.errorReductions {
         do {
           let result = try fixture.run(definition, reduction: reduction)
-          Issue.record("expected a \(kind) error like PyTorch's \(fixture.torchError ?? ""), got \(result.value.storage)")
+          Issue.record(
+            "expected a \(kind) error like PyTorch's \(fixture.torchError ?? ""), got \(result.value.storage)")
         } catch {
           switch (kind, error) {
           case ("usage", .usage), ("data", .data): break
@@ -61,14 +63,17 @@ import Testing
   func partialOutputsAreBitIdentical(_ fixture: PyTorchFixture) throws {
     guard fixture.errorKind == nil, let definition = LossRegistry.lookup(fixture.loss) else { return }
     func same(_ a: Tensor, _ b: Tensor) -> Bool {
-      a.shape == b.shape && zip(a.storage, b.storage).allSatisfy { $0.bitPattern == $1.bitPattern || ($0.isNaN && $1.isNaN) }
+      a.shape == b.shape
+        && zip(a.storage, b.storage).allSatisfy { $0.bitPattern == $1.bitPattern || ($0.isNaN && $1.isNaN) }
     }
     for (reduction, _) in fixture.results {
       let full = try fixture.run(definition, reduction: reduction)
       for outputs: LossOutputs in [.value, [.value, .gradients], [.value, .elementwise], .gradients] {
         let partial = try fixture.run(definition, reduction: reduction, outputs: outputs)
         if outputs.contains(.value) {
-          #expect(same(partial.value, full.value), "\(reduction) \(outputs.rawValue): value \(partial.value.storage) vs \(full.value.storage)")
+          #expect(
+            same(partial.value, full.value),
+            "\(reduction) \(outputs.rawValue): value \(partial.value.storage) vs \(full.value.storage)")
         }
         if outputs.contains(.elementwise) {
           #expect(same(partial.elementwise, full.elementwise), "\(reduction) \(outputs.rawValue): elementwise differs")
@@ -85,7 +90,9 @@ import Testing
   }
 
   func check(_ actual: Tensor, _ expected: Tensor, _ what: String, sourceLocation: SourceLocation = #_sourceLocation) {
-    #expect(actual.shape == expected.shape, "\(what): shape \(actual.shape) vs PyTorch's \(expected.shape)", sourceLocation: sourceLocation)
+    #expect(
+      actual.shape == expected.shape, "\(what): shape \(actual.shape) vs PyTorch's \(expected.shape)",
+      sourceLocation: sourceLocation)
     if let problem = Closeness.mismatch(expected: expected.storage, actual: actual.storage, signedZeros: true) {
       Issue.record("\(what): \(problem)", sourceLocation: sourceLocation)
     }

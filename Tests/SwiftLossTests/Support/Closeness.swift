@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import SwiftLoss
 
 /// Tolerance-based comparison of float64 results against PyTorch.

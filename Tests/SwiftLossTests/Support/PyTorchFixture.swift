@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SwiftLoss
 
 /// One case written by `Fixtures/make_fixtures.py`: tensors, options and what PyTorch computed.
@@ -35,8 +36,9 @@ struct PyTorchFixture: CustomTestStringConvertible, Sendable {
 
   /// Every case of every `Fixtures/pytorch/*.json` file, or only those of `family`.
   static func load(family: String? = nil) -> [PyTorchFixture] {
-    guard let directory = Bundle.module.url(forResource: "Fixtures", withExtension: nil)?
-      .appendingPathComponent("pytorch"),
+    guard
+      let directory = Bundle.module.url(forResource: "Fixtures", withExtension: nil)?
+        .appendingPathComponent("pytorch"),
       let files = try? FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)
     else { return [] }
     var fixtures: [PyTorchFixture] = []
@@ -66,7 +68,10 @@ struct PyTorchFixture: CustomTestStringConvertible, Sendable {
       let gradients = (entry["gradients"] as? [String: Any] ?? [:]).compactMapValues(Self.tensor)
       let extra = (entry["extra"] as? [String: Any] ?? [:]).compactMapValues(Self.tensor)
       results.append(
-        (reduction, Expected(value: value, gradients: gradients, warnings: entry["warnings"] as? [String] ?? [], extra: extra)))
+        (
+          reduction,
+          Expected(value: value, gradients: gradients, warnings: entry["warnings"] as? [String] ?? [], extra: extra)
+        ))
     }
     self.results = results.sorted { $0.0 < $1.0 }
     let error = json["error"] as? [String: Any]
@@ -82,7 +87,8 @@ struct PyTorchFixture: CustomTestStringConvertible, Sendable {
 
   /// Runs the case's loss for one reduction as the command line would: the reduction and the legacy
   /// flags as given (the call maps them), the bare numbers marked.
-  func run(_ definition: LossDefinition, reduction: String, outputs: LossOutputs = .all) throws(LossError) -> LossResult {
+  func run(_ definition: LossDefinition, reduction: String, outputs: LossOutputs = .all) throws(LossError) -> LossResult
+  {
     var options = self.options
     if definition.optionSpec("reduction") != nil { options["reduction"] = .string(reduction) }
     return try definition.run(

@@ -1,9 +1,11 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import Testing
+
 @testable import SwiftLoss
+
+#if canImport(FoundationXML)
+  import FoundationXML
+#endif
 
 @Suite struct ExplanationTests {
   /// The compiler demands an explanation of every loss (``LossTeaching``); this checks that none is empty.
@@ -43,7 +45,9 @@ import Testing
       #expect(text.contains("torch.nn.\(definition.moduleName)("))
       // A module without a functional form (AdaptiveLogSoftmaxWithLoss) says so instead.
       let moduleOnly = definition.teaching.explanation.pythonSpellings != nil
-      #expect(moduleOnly ? text.contains("no functional form") : text.contains("torch.nn.functional.\(definition.functionalName)("))
+      #expect(
+        moduleOnly
+          ? text.contains("no functional form") : text.contains("torch.nn.functional.\(definition.functionalName)("))
       #expect(text.contains("formula:"))
       for option in definition.options {
         #expect(text.contains(option.flag), "\(definition.functionalName): \(option.flag)")
@@ -60,12 +64,18 @@ import Testing
     let kl = try #require(LossRegistry.lookup("kl_div"))
     #expect(Teaching.explain(kl, width: 10_000).contains("batchmean"))
     let smooth = try #require(LossRegistry.lookup("smooth_l1"))
-    #expect(Teaching.explain(smooth, width: 10_000).contains("SmoothL1 with beta and Huber with delta are not the same function"))
-    #expect(LossRegistry.lookup("smooth_l1_loss")!.teaching.explanation.notes.joined().contains("huber_loss(δ) = δ · smooth_l1_loss(β = δ)"))
+    #expect(
+      Teaching.explain(smooth, width: 10_000).contains(
+        "SmoothL1 with beta and Huber with delta are not the same function"))
+    #expect(
+      LossRegistry.lookup("smooth_l1_loss")!.teaching.explanation.notes.joined().contains(
+        "huber_loss(δ) = δ · smooth_l1_loss(β = δ)"))
     let huber = try #require(LossRegistry.lookup("huber"))
     #expect(Teaching.explain(huber, width: 10_000).contains("takes no size_average/reduce"))
-    #expect(LossRegistry.lookup("ctc_loss")!.teaching.explanation.notes.joined().contains("not the plain partial derivative"))
-    #expect(LossRegistry.lookup("multilabel_margin_loss")!.teaching.explanation.notes.joined().contains("NOT a multi-hot"))
+    #expect(
+      LossRegistry.lookup("ctc_loss")!.teaching.explanation.notes.joined().contains("not the plain partial derivative"))
+    #expect(
+      LossRegistry.lookup("multilabel_margin_loss")!.teaching.explanation.notes.joined().contains("NOT a multi-hot"))
   }
 }
 
@@ -75,16 +85,19 @@ import Testing
     let call = TeachingSamples.all[index]
     guard let definition = TeachingSamples.registered(call) else { return }
     let result = try definition.run(tensors: call.tensors, options: call.options, bareNumbers: call.bareNumbers)
-    let trace = try LossTracer.trace(try LossCall(definition, tensors: call.tensors, options: call.options, bareNumbers: call.bareNumbers))
+    let trace = try LossTracer.trace(
+      try LossCall(definition, tensors: call.tensors, options: call.options, bareNumbers: call.bareNumbers))
     let text = trace.render(width: 10_000)
     #expect(text.contains("reduction"), "\(call.label)")
-    #expect(Closeness.mismatch(expected: result.elementwise.storage, actual: trace.elementwise, relative: 1e-12) == nil,
+    #expect(
+      Closeness.mismatch(expected: result.elementwise.storage, actual: trace.elementwise, relative: 1e-12) == nil,
       "\(call.label): elementwise \(trace.elementwise) vs \(result.elementwise.storage)")
     if case .string("none") = call.options["reduction"] {
       #expect(trace.value == nil)
     } else {
       let value = try #require(trace.value, "\(call.label)")
-      #expect(Closeness.mismatch(expected: result.value.storage, actual: [value], relative: 1e-12) == nil,
+      #expect(
+        Closeness.mismatch(expected: result.value.storage, actual: [value], relative: 1e-12) == nil,
         "\(call.label): trace \(value) vs engine \(result.value.storage)")
       #expect(text.contains("loss = \(NumberText.python(value))"))
     }
@@ -92,8 +105,14 @@ import Testing
 
   @Test func crossEntropyShowsItsSteps() throws {
     let ce = try #require(LossRegistry.lookup("ce"))
-    let text = try LossTracer.trace(try LossCall(ce, tensors: ["input": TeachingSamples.logits34, "target": TeachingSamples.v([1, 0, 3])], options: [:])).render(width: 10_000)
-    for step in ["shift by the row maximum", "log-sum-exp", "log_softmax = (x − m)", "pick the target class", "mean = Σ l / Σ w[y]"] {
+    let text = try LossTracer.trace(
+      try LossCall(
+        ce, tensors: ["input": TeachingSamples.logits34, "target": TeachingSamples.v([1, 0, 3])], options: [:])
+    ).render(width: 10_000)
+    for step in [
+      "shift by the row maximum", "log-sum-exp", "log_softmax = (x − m)", "pick the target class",
+      "mean = Σ l / Σ w[y]",
+    ] {
       #expect(text.contains(step), "missing \(step)")
     }
   }
@@ -102,17 +121,22 @@ import Testing
     let lce = try #require(LossRegistry.lookup("nn.LinearCrossEntropyLoss"))
     let call = try #require(TeachingSamples.base.first { $0.loss == "linear_cross_entropy" })
     let text = try LossTracer.trace(try LossCall(lce, tensors: call.tensors, options: call.options)).render()
-    for step in ["projection to logits", "n=0: z = [1.5, 0, 0.6, -0.3]", "shift by the row maximum", "log-sum-exp",
-                 "pick the target class", "mean = Σ l / Σ w[y]"] {
+    for step in [
+      "projection to logits", "n=0: z = [1.5, 0, 0.6, -0.3]", "shift by the row maximum", "log-sum-exp",
+      "pick the target class", "mean = Σ l / Σ w[y]",
+    ] {
       #expect(text.contains(step), "missing \(step)")
     }
-    #expect(try #require(text.range(of: "projection")).lowerBound < (try #require(text.range(of: "log-sum-exp")).lowerBound))
+    #expect(
+      try #require(text.range(of: "projection")).lowerBound < (try #require(text.range(of: "log-sum-exp")).lowerBound))
   }
 
   @Test func refusesLargeInputs() throws {
     let mse = try #require(LossRegistry.lookup("mse"))
     let big = Tensor(repeating: 1, shape: [101])
-    #expect(throws: LossError.self) { try LossTracer.trace(try LossCall(mse, tensors: ["input": big, "target": big], options: [:])) }
+    #expect(throws: LossError.self) {
+      try LossTracer.trace(try LossCall(mse, tensors: ["input": big, "target": big], options: [:]))
+    }
     do {
       _ = try LossTracer.trace(try LossCall(mse, tensors: ["input": big, "target": big], options: [:]))
     } catch {
@@ -132,9 +156,12 @@ import Testing
 }
 
 @Suite struct PythonEmitterTests {
-  static let python: String? = ["/usr/bin/python3", "/usr/local/bin/python3"].first { FileManager.default.isExecutableFile(atPath: $0) }
+  static let python: String? = ["/usr/bin/python3", "/usr/local/bin/python3"].first {
+    FileManager.default.isExecutableFile(atPath: $0)
+  }
 
-  static func run(_ executable: String, _ arguments: [String], input: String) throws -> (status: Int32, output: String) {
+  static func run(_ executable: String, _ arguments: [String], input: String) throws -> (status: Int32, output: String)
+  {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
@@ -154,7 +181,8 @@ import Testing
   func scriptParsesAndHoldsTheTensors(_ index: Int) throws {
     let call = TeachingSamples.base[index]
     guard let definition = TeachingSamples.registered(call) else { return }
-    let script = try PythonEmitter.script(try LossCall(definition, tensors: call.tensors, options: call.options, bareNumbers: call.bareNumbers))
+    let script = try PythonEmitter.script(
+      try LossCall(definition, tensors: call.tensors, options: call.options, bareNumbers: call.bareNumbers))
     let moduleOnly = !definition.tensorFamilies.isEmpty
     #expect(script.contains(moduleOnly ? "torch.nn.\(definition.moduleName)(" : "F.\(definition.functionalName)("))
     for (name, tensor) in call.tensors where !(name == "var" && tensor.rank == 0) {
@@ -173,8 +201,13 @@ import Testing
   @Test func floatsAreExactAndGradientsOnlyWhereReported() throws {
     let ce = try #require(LossRegistry.lookup("ce"))
     let input = TeachingSamples.t([1, 3], [0.1, 1.0 / 3.0, -.infinity])
-    let script = try PythonEmitter.script(try LossCall(ce, tensors: ["input": input, "target": TeachingSamples.v([1]), "weight": TeachingSamples.v([1, 2, 3])], options: ["ignore_index": .int(-1)]))
-    #expect(script.contains("input = torch.tensor([[0.1, 0.3333333333333333, float('-inf')]], dtype=torch.float64, requires_grad=True)"))
+    let script = try PythonEmitter.script(
+      try LossCall(
+        ce, tensors: ["input": input, "target": TeachingSamples.v([1]), "weight": TeachingSamples.v([1, 2, 3])],
+        options: ["ignore_index": .int(-1)]))
+    #expect(
+      script.contains(
+        "input = torch.tensor([[0.1, 0.3333333333333333, float('-inf')]], dtype=torch.float64, requires_grad=True)"))
     #expect(script.contains("target = torch.tensor([1], dtype=torch.int64)"))
     #expect(script.contains("weight = torch.tensor([1.0, 2.0, 3.0], dtype=torch.float64)\n"))
     #expect(script.contains("F.cross_entropy(input, target, weight=weight, reduction='mean', ignore_index=-1)"))
@@ -182,20 +215,29 @@ import Testing
 
   @Test func legacyFlagsReplaceTheReduction() throws {
     let mse = try #require(LossRegistry.lookup("mse"))
-    let script = try PythonEmitter.script(try LossCall(mse, tensors: ["input": TeachingSamples.x22, "target": TeachingSamples.y22], options: [:],
-      sizeAverage: false, reduce: nil))
+    let script = try PythonEmitter.script(
+      try LossCall(
+        mse, tensors: ["input": TeachingSamples.x22, "target": TeachingSamples.y22], options: [:],
+        sizeAverage: false, reduce: nil))
     #expect(script.contains("F.mse_loss(input, target, size_average=False)"))
     #expect(script.contains("reduction='none'"))
   }
 
   @Test func gaussianFloatVar() throws {
     let gaussian = try #require(LossRegistry.lookup("gaussian_nll"))
-    let script = try PythonEmitter.script(try LossCall(gaussian, tensors: ["input": TeachingSamples.x22, "target": TeachingSamples.y22, "var": Tensor(scalar: 0.25)], options: [:], bareNumbers: ["var"]))
+    let script = try PythonEmitter.script(
+      try LossCall(
+        gaussian, tensors: ["input": TeachingSamples.x22, "target": TeachingSamples.y22, "var": Tensor(scalar: 0.25)],
+        options: [:], bareNumbers: ["var"]))
     #expect(script.contains("var = 0.25  # a Python float"))
     // A 0-d var from a file is a tensor: a 1-D input takes it (unsqueezed), with its gradient.
-    let tensorVar = try PythonEmitter.script(try LossCall(
-      gaussian, tensors: ["input": TeachingSamples.v([1, 2]), "target": TeachingSamples.v([0, 0]), "var": Tensor(scalar: 0.25)],
-      options: [:]))
+    let tensorVar = try PythonEmitter.script(
+      try LossCall(
+        gaussian,
+        tensors: [
+          "input": TeachingSamples.v([1, 2]), "target": TeachingSamples.v([0, 0]), "var": Tensor(scalar: 0.25),
+        ],
+        options: [:]))
     #expect(tensorVar.contains("var = torch.tensor(0.25, dtype=torch.float64, requires_grad=True)"))
   }
 }
@@ -295,12 +337,14 @@ import Testing
     }
     #expect(throws: LossError.self) { try LossPlot.evaluate([als], options: [("cutoffs", [.ints([2])])]) }
     // A call's options that the probe's tensors fix do not take its lesson plot away.
-    let withBias = LossPlot.lesson(als, options: ["cutoffs": .ints([2, 4]), "head_bias": .bool(true), "n_classes": .int(6)])
+    let withBias = LossPlot.lesson(
+      als, options: ["cutoffs": .ints([2, 4]), "head_bias": .bool(true), "n_classes": .int(6)])
     #expect(withBias?.hasDerivative == true)
     let ctc = try #require(LossRegistry.lookup("ctc"))
     #expect(LossPlot.lesson(ctc, options: ["blank": .int(2)])?.hasDerivative == true)
     // multilabel_margin with one target class is multi_margin's two-class hinge max(0, 1 − t)/2.
-    let multilabel = try #require(LossRegistry.lookup("multilabel_margin")), multi = try #require(LossRegistry.lookup("multi_margin"))
+    let multilabel = try #require(LossRegistry.lookup("multilabel_margin")),
+      multi = try #require(LossRegistry.lookup("multi_margin"))
     let hinges = try LossPlot.evaluate([multi, multilabel], range: -1...3, points: 5)
     #expect(hinges.curves[1].ys == [1, 0.5, 0, 0, 0] && hinges.curves[1].coincidesWith == "multi_margin")
     // triplet: max(0, 1 − t + margin) over the anchor–negative distance t (to eps).
@@ -316,12 +360,21 @@ import Testing
     for (y, expected) in zip(angles.curves[0].ys, [0.5, 0, 0, 0]) { #expect(abs(y - expected) < 1e-11) }
     // A call's elements on the new axes: nll's true-class log-probabilities, the angles of
     // cosine_embedding's dissimilar pairs.
-    let nllPlot = try #require(LossPlot.lesson(
-      nll, tensors: ["input": TeachingSamples.t([2, 3], [-1.2, -0.4, -2.0, -0.3, -1.5, -2.2]), "target": TeachingSamples.v([0, 2])]))
+    let nllPlot = try #require(
+      LossPlot.lesson(
+        nll,
+        tensors: [
+          "input": TeachingSamples.t([2, 3], [-1.2, -0.4, -2.0, -0.3, -1.5, -2.2]),
+          "target": TeachingSamples.v([0, 2]),
+        ]))
     #expect(nllPlot.marks.map(\.x) == [-1.2, -2.2] && nllPlot.marks.map(\.y) == [1.2, 2.2])
-    let pairs = try #require(LossPlot.lesson(
-      cosine, tensors: ["input1": TeachingSamples.t([2, 2], [1, 0, 1, 0]), "input2": TeachingSamples.t([2, 2], [0, 1, 1, 1]),
-                        "target": TeachingSamples.v([1, -1])]))
+    let pairs = try #require(
+      LossPlot.lesson(
+        cosine,
+        tensors: [
+          "input1": TeachingSamples.t([2, 2], [1, 0, 1, 0]), "input2": TeachingSamples.t([2, 2], [0, 1, 1, 1]),
+          "target": TeachingSamples.v([1, -1]),
+        ]))
     #expect(pairs.marks.count == 1 && abs(pairs.marks[0].x - Double.pi / 4) < 1e-12)
     #expect(abs(pairs.marks[0].y - 0.5.squareRoot()) < 1e-12)
   }
@@ -345,7 +398,8 @@ import Testing
 @Suite struct GradientCheckTests {
   @Test func smoothLossesAgree() throws {
     let mse = try #require(LossRegistry.lookup("mse"))
-    let report = try GradientCheck.run(try LossCall(mse, tensors: ["input": TeachingSamples.x22, "target": TeachingSamples.y22], options: [:]))
+    let report = try GradientCheck.run(
+      try LossCall(mse, tensors: ["input": TeachingSamples.x22, "target": TeachingSamples.y22], options: [:]))
     #expect(report.entries.map(\.name) == ["input", "target"])
     #expect(report.entries.allSatisfy { $0.agrees })
     #expect(report.render(width: 10_000).contains("agrees"))
@@ -354,11 +408,14 @@ import Testing
   @Test func symmetricKinksAgreeAndHingesAreReported() throws {
     // Central differences of |d| at d = 0 give 0, PyTorch's subgradient too.
     let l1 = try #require(LossRegistry.lookup("l1"))
-    let report = try GradientCheck.run(try LossCall(l1, tensors: ["input": TeachingSamples.x22, "target": TeachingSamples.y22], options: [:]))
+    let report = try GradientCheck.run(
+      try LossCall(l1, tensors: ["input": TeachingSamples.x22, "target": TeachingSamples.y22], options: [:]))
     #expect(report.entries.allSatisfy { $0.agrees })
     // A hinge exactly at its margin: PyTorch's subgradient 0, the finite difference −½.
     guard let hinge = LossRegistry.lookup("hinge_embedding") else { return }
-    let kinked = try GradientCheck.run(try LossCall(hinge, tensors: ["input": TeachingSamples.v([1, 0.5]), "target": TeachingSamples.v([-1, -1])], options: [:]))
+    let kinked = try GradientCheck.run(
+      try LossCall(
+        hinge, tensors: ["input": TeachingSamples.v([1, 0.5]), "target": TeachingSamples.v([-1, -1])], options: [:]))
     let input = try #require(kinked.entries.first)
     #expect(input.mismatches == 1 && input.kinks == 1)
     #expect(kinked.render(width: 10_000).contains("subgradient"))
@@ -368,7 +425,8 @@ import Testing
   func everySampleChecks(_ index: Int) throws {
     let call = TeachingSamples.base[index]
     guard let definition = TeachingSamples.registered(call) else { return }
-    let report = try GradientCheck.run(try LossCall(definition, tensors: call.tensors, options: call.options, bareNumbers: call.bareNumbers))
+    let report = try GradientCheck.run(
+      try LossCall(definition, tensors: call.tensors, options: call.options, bareNumbers: call.bareNumbers))
     if definition.teaching.gradientAdjustment != nil {
       let entry = try #require(report.entries.first)
       #expect(try #require(entry.adjustedMaxAbsoluteError) < 1e-6, "\(report.render(width: 10_000))")
@@ -382,7 +440,9 @@ import Testing
   @Test func refusesLargeInputs() throws {
     let mse = try #require(LossRegistry.lookup("mse"))
     let big = Tensor(repeating: 1, shape: [300])
-    #expect(throws: LossError.self) { try GradientCheck.run(try LossCall(mse, tensors: ["input": big, "target": big], options: [:])) }
+    #expect(throws: LossError.self) {
+      try GradientCheck.run(try LossCall(mse, tensors: ["input": big, "target": big], options: [:]))
+    }
   }
 }
 
@@ -402,7 +462,8 @@ struct TorchCrossCheckTests {
     guard let definition = TeachingSamples.registered(call),
       let python = ProcessInfo.processInfo.environment["SWIFTLOSS_TORCH_PYTHON"]
     else { return }
-    let script = try PythonEmitter.script(try LossCall(definition, tensors: call.tensors, options: call.options, bareNumbers: call.bareNumbers))
+    let script = try PythonEmitter.script(
+      try LossCall(definition, tensors: call.tensors, options: call.options, bareNumbers: call.bareNumbers))
     let (status, output) = try PythonEmitterTests.run(python, ["-W", "ignore", "-"], input: script)
     try #require(status == 0, "\(call.label): \(output)")
     let result = try definition.run(tensors: call.tensors, options: call.options, bareNumbers: call.bareNumbers)
@@ -410,10 +471,15 @@ struct TorchCrossCheckTests {
     for line in output.split(separator: "\n") {
       printed[String(line.prefix { $0 != ":" })] = Self.numbers(line)
     }
-    #expect(Closeness.mismatch(expected: printed["loss"] ?? [], actual: result.value.storage) == nil, "\(call.label) loss")
-    #expect(Closeness.mismatch(expected: printed["elementwise"] ?? [], actual: result.elementwise.storage) == nil, "\(call.label) elementwise")
+    #expect(
+      Closeness.mismatch(expected: printed["loss"] ?? [], actual: result.value.storage) == nil, "\(call.label) loss")
+    #expect(
+      Closeness.mismatch(expected: printed["elementwise"] ?? [], actual: result.elementwise.storage) == nil,
+      "\(call.label) elementwise")
     for (name, gradient) in result.gradients {
-      #expect(Closeness.mismatch(expected: printed["grad \(name)"] ?? [], actual: gradient.storage) == nil, "\(call.label) grad \(name)\n\(script)")
+      #expect(
+        Closeness.mismatch(expected: printed["grad \(name)"] ?? [], actual: gradient.storage) == nil,
+        "\(call.label) grad \(name)\n\(script)")
     }
   }
 }
@@ -422,7 +488,9 @@ struct TorchCrossCheckTests {
   @Test func listsEveryLossWithNamesTensorsAndSummary() {
     let text = LossCatalog.text(width: 10_000)
     for definition in LossRegistry.all {
-      #expect(text.contains(definition.functionalName) && text.contains(definition.moduleName) && text.contains(definition.summary))
+      #expect(
+        text.contains(definition.functionalName) && text.contains(definition.moduleName)
+          && text.contains(definition.summary))
       for alias in definition.aliases { #expect(text.contains(alias)) }
     }
     #expect(text.contains("regression:") && text.contains("classification:"))

@@ -125,7 +125,11 @@ func benchFloat(count: Int) {
       for k in 0..<count {
         var p = base + offsets[k]
         var v = 0.0
-        if FloatParser.scan(&p, end, &v) == .ok && p == base + offsets[k + 1] - 1 { values[k] = v } else { values[k] = .infinity }
+        if FloatParser.scan(&p, end, &v) == .ok && p == base + offsets[k + 1] - 1 {
+          values[k] = v
+        } else {
+          values[k] = .infinity
+        }
       }
     }
     times.append(now() - start)
@@ -149,15 +153,17 @@ func benchFloat(count: Int) {
       for k in 0..<count {
         let reference = strtod(base + offsets[k], nil)
         if reference.isInfinite { outOfRange += 1 }
-        for parsed in [values[k], bounded[k]] where reference.isInfinite ? !parsed.isInfinite : parsed.bitPattern != reference.bitPattern {
+        for parsed in [values[k], bounded[k]]
+        where reference.isInfinite ? !parsed.isInfinite : parsed.bitPattern != reference.bitPattern {
           mismatches += 1
           if mismatches < 5 { print("mismatch: \(String(cString: base + offsets[k])) \(parsed) \(reference)") }
         }
       }
     }
   }
-  report("float parser (\(count) strings)", bytes: Double(text.count), times: times, cpu: cpu,
-         extra: "mismatches vs strtod: \(mismatches) (out of range: \(outOfRange))")
+  report(
+    "float parser (\(count) strings)", bytes: Double(text.count), times: times, cpu: cpu,
+    extra: "mismatches vs strtod: \(mismatches) (out of range: \(outOfRange))")
   if mismatches > 0 { exit(1) }
 }
 
@@ -198,14 +204,17 @@ func benchArchive(path: String, key: String?, repeats: Int = 7) {
   let name = (path.split(separator: "/").last.map(String.init) ?? path) + (key.map { "#" + $0 } ?? "")
   print(
     name.padding(toLength: 34, withPad: " ", startingAt: 0)
-      + String(format: "%6.2f GB/s best %6.2f GB/s median (%.4f s, %.2f CPU-s)", bytes / best / 1e9, bytes / median / 1e9,
+      + String(
+        format: "%6.2f GB/s best %6.2f GB/s median (%.4f s, %.2f CPU-s)", bytes / best / 1e9, bytes / median / 1e9,
         best, cpu.min() ?? 0)
       + "  file \(Int(fileSize(path))) B, shape \(shape), sum \(checksum)")
 }
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 3 else {
-  print("usage: swiftloss-bench csv FILE [--single] [--column NAME|#N] [--decimal] | json FILE | float N | archive FILE [KEY]")
+  print(
+    "usage: swiftloss-bench csv FILE [--single] [--column NAME|#N] [--decimal] | json FILE | float N | archive FILE [KEY]"
+  )
   exit(2)
 }
 switch arguments[1] {

@@ -23,7 +23,9 @@ enum ArgsTarget {
     // overwrite (SVG rendering to standard output, `--svg -`, is still exercised).
     if let svg = arguments.firstIndex(where: { $0.lowercased().contains("svg") }) {
       let next = svg + 1 < arguments.count ? arguments[svg + 1] : ""
-      guard arguments[svg].lowercased().hasSuffix("=-") || (!arguments[svg].contains("=") && next == "-") else { return }
+      guard arguments[svg].lowercased().hasSuffix("=-") || (!arguments[svg].contains("=") && next == "-") else {
+        return
+      }
       if arguments[(svg + 1)...].contains(where: { $0.lowercased().contains("svg") }) { return }
     }
     var standardInput = defaultStandardInput

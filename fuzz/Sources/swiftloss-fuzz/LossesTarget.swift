@@ -76,30 +76,38 @@ enum LossesTarget {
       guard control & 1 == 1 else { continue }
       switch spec.kind {
       case .double:
-        options[spec.name] = control & 2 == 0 ? .double(reader.double()) : .int(intValues[Int(reader.byte()) % intValues.count])
+        options[spec.name] =
+          control & 2 == 0 ? .double(reader.double()) : .int(intValues[Int(reader.byte()) % intValues.count])
       case .int:
-        options[spec.name] = control & 2 == 0 ? .int(intValues[Int(reader.byte()) % intValues.count]) : .double(reader.double())
+        options[spec.name] =
+          control & 2 == 0 ? .int(intValues[Int(reader.byte()) % intValues.count]) : .double(reader.double())
       case .bool:
         options[spec.name] = .bool(control & 2 == 0)
       case .choice(let words):
         let pick = Int(reader.byte()) % (words.count + 1)
         options[spec.name] = .string(pick < words.count ? words[pick] : "batchmean")
       case .intList:
-        options[spec.name] = .ints((0..<Int(reader.byte() % 4)).map { _ in intValues[Int(reader.byte()) % intValues.count] })
+        options[spec.name] = .ints(
+          (0..<Int(reader.byte() % 4)).map { _ in intValues[Int(reader.byte()) % intValues.count] })
       }
     }
     guard let result = try? definition.run(tensors: tensors, options: options, outputs: outputs) else { return }
     for (name, gradient) in result.gradients {
-      guard let tensor = tensors[name] else { fatalError("\(definition.functionalName): gradient for absent tensor \(name)") }
+      guard let tensor = tensors[name] else {
+        fatalError("\(definition.functionalName): gradient for absent tensor \(name)")
+      }
       guard gradient.shape == tensor.shape else {
-        fatalError("\(definition.functionalName): gradient of \(name) has shape \(gradient.shape), tensor \(tensor.shape)")
+        fatalError(
+          "\(definition.functionalName): gradient of \(name) has shape \(gradient.shape), tensor \(tensor.shape)")
       }
       guard gradient.storage.count == tensor.storage.count else { fatalError("gradient storage count") }
     }
     if outputs.contains(.value) && outputs.contains(.elementwise) {
       let resolved = try? LossOptions(specs: definition.options, given: options)
       if resolved?.reduction == Reduction.none && result.value.shape != result.elementwise.shape {
-        fatalError("\(definition.functionalName): reduction none value shape \(result.value.shape) vs elementwise \(result.elementwise.shape)")
+        fatalError(
+          "\(definition.functionalName): reduction none value shape \(result.value.shape) vs elementwise \(result.elementwise.shape)"
+        )
       }
     }
   }

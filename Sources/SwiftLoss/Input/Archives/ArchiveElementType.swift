@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #endif
 
 /// The element types that archives of named tensors hold (safetensors, PyTorch `.pt`), and their
@@ -92,7 +92,9 @@ enum ArchiveElementType: Sendable, Equatable, CaseIterable {
       // A byte copy: the source may be unaligned.
       UnsafeMutableRawPointer(out + lo).copyMemory(from: raw + 8 * lo, byteCount: 8 * (hi - lo))
     case (.float64, true):
-      for k in lo..<hi { out[k] = Double(bitPattern: raw.loadUnaligned(fromByteOffset: 8 * k, as: UInt64.self).byteSwapped) }
+      for k in lo..<hi {
+        out[k] = Double(bitPattern: raw.loadUnaligned(fromByteOffset: 8 * k, as: UInt64.self).byteSwapped)
+      }
     case (.float32, false):
       for k in lo..<hi { out[k] = Double(Float(bitPattern: raw.loadUnaligned(fromByteOffset: 4 * k, as: UInt32.self))) }
     case (.float32, true):
@@ -195,7 +197,8 @@ enum ArchiveElementType: Sendable, Equatable, CaseIterable {
             decode(source.base + base * size, range: 0..<inner, into: target, type: type, bigEndian: bigEndian)
           } else {
             decodeStrided(
-              source.base + base * size, stride: innerStride, count: inner, into: target, type: type, bigEndian: bigEndian)
+              source.base + base * size, stride: innerStride, count: inner, into: target, type: type,
+              bigEndian: bigEndian)
           }
           // Advance the outer multi-index (row-major), keeping `base` its storage position. (Wrapping
           // arithmetic: a size-1 axis may carry any stride, which is added and taken off again.)

@@ -21,7 +21,9 @@ package enum ArchiveFuzzing {
     input.withBytes { (buffer: UnsafeBufferPointer<UInt8>) in
       guard let zip = try? ZipArchive.open(buffer, label: "fuzz.zip") else { return }
       for entry in zip.entries.prefix(64) {
-        _ = try? zip.withContents(of: entry, in: buffer) { (data: UnsafeBufferPointer<UInt8>) throws(InputError) in data.count }
+        _ = try? zip.withContents(of: entry, in: buffer) { (data: UnsafeBufferPointer<UInt8>) throws(InputError) in
+          data.count
+        }
       }
     }
     archive(bytes, label: "fuzz.zip")
@@ -34,7 +36,9 @@ package enum ArchiveFuzzing {
       _ = try archive.tensors()
     } catch {
       let line = error.description
-      guard !line.contains("\n"), line.utf8.count < 2000 else { preconditionFailure("an error is not one bounded line: \(line)") }
+      guard !line.contains("\n"), line.utf8.count < 2000 else {
+        preconditionFailure("an error is not one bounded line: \(line)")
+      }
     }
   }
 }

@@ -13,7 +13,9 @@ enum BinarySignatures {
   static let readable = "swiftloss reads .npy, .npz, .safetensors, .pt, JSON and delimited text"
 
   /// The legacy `torch.save` format starts with a pickled magic number: PROTO 2, LONG1 of 10 bytes.
-  static let legacyTorchMagic: [UInt8] = [0x80, 0x02, 0x8A, 0x0A, 0x6C, 0xFC, 0x9C, 0x46, 0xF9, 0x20, 0x6A, 0xA8, 0x50, 0x19]
+  static let legacyTorchMagic: [UInt8] = [
+    0x80, 0x02, 0x8A, 0x0A, 0x6C, 0xFC, 0x9C, 0x46, 0xF9, 0x20, 0x6A, 0xA8, 0x50, 0x19,
+  ]
 
   static let legacyTorchMessage =
     "a PyTorch file in the legacy format (before PyTorch 1.6, or _use_new_zipfile_serialization=False), "
@@ -37,15 +39,20 @@ enum BinarySignatures {
     if starts(Array("BZh".utf8)), head.count > 3, (UInt8(ascii: "1")...UInt8(ascii: "9")).contains(head[3]) {
       return .unsupported("a bzip2-compressed file: decompress it first (bunzip2)")
     }
-    if starts([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00]) { return .unsupported("an xz-compressed file: decompress it first (unxz)") }
+    if starts([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00]) {
+      return .unsupported("an xz-compressed file: decompress it first (unxz)")
+    }
     if starts([0x28, 0xB5, 0x2F, 0xFD]) {
       return .unsupported("a Zstandard-compressed file: decompress it first (zstd -d)")
     }
     if starts(Array("PAR1".utf8)) {
-      return .unsupported("a Parquet file, which swiftloss does not read: export the columns with DataFrame.to_csv or np.save; " + readable)
+      return .unsupported(
+        "a Parquet file, which swiftloss does not read: export the columns with DataFrame.to_csv or np.save; "
+          + readable)
     }
     if starts([0x89, 0x48, 0x44, 0x46, 0x0D, 0x0A, 0x1A, 0x0A]) {
-      return .unsupported("an HDF5 file (.h5, .hdf5, Keras), which swiftloss does not read: save the tensors as .npz or .safetensors")
+      return .unsupported(
+        "an HDF5 file (.h5, .hdf5, Keras), which swiftloss does not read: save the tensors as .npz or .safetensors")
     }
     if starts(Array("ARROW1".utf8)) {
       return .unsupported("an Arrow/Feather file, which swiftloss does not read: export the columns as CSV or .npy")
@@ -54,7 +61,8 @@ enum BinarySignatures {
       return .unsupported("an Excel workbook (.xls), which swiftloss does not read: export the sheet as CSV")
     }
     if head.count >= 262, Array(head[257..<262]) == Array("ustar".utf8) {
-      return .unsupported("a tar archive (perhaps a PyTorch file of before 0.4), which swiftloss does not read; " + readable)
+      return .unsupported(
+        "a tar archive (perhaps a PyTorch file of before 0.4), which swiftloss does not read; " + readable)
     }
     return nil
   }

@@ -44,7 +44,9 @@ enum HeaderJSON {
     let context: String
     var p = 0
 
-    func error(_ message: String) -> InputError { InputError(label: label, message: "\(context): \(message) at byte \(p)") }
+    func error(_ message: String) -> InputError {
+      InputError(label: label, message: "\(context): \(message) at byte \(p)")
+    }
 
     mutating func skipBlanks() {
       while p < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[p]) { p += 1 }

@@ -285,7 +285,9 @@ struct PickleMachine {
         try push(.global(try Self.allowedGlobal(module: moduleName, name: globalName, label: label)))
       case UInt8(ascii: "R"):  // REDUCE
         let arguments = try pop(), callable = try pop()
-        guard case .tuple(let args) = arguments else { throw fail("malformed pickle: REDUCE without a tuple at byte \(at)") }
+        guard case .tuple(let args) = arguments else {
+          throw fail("malformed pickle: REDUCE without a tuple at byte \(at)")
+        }
         guard case .global(let function) = callable else {
           throw fail("malformed pickle: REDUCE of a value that is not a function at byte \(at)")
         }
@@ -319,7 +321,8 @@ struct PickleMachine {
     }
   }
 
-  static let advice = "swiftloss reads only tensors and dicts, lists and tuples of tensors: "
+  static let advice =
+    "swiftloss reads only tensors and dicts, lists and tuples of tensors: "
     + "save a tensor or model.state_dict() instead"
 
   static func hex(_ byte: UInt8) -> String {
@@ -329,7 +332,8 @@ struct PickleMachine {
 
   static func disallowed(module: String, name: String, label: String) -> InputError {
     let qualified = ByteScanner.quoted(Array("\(module).\(name)".utf8), limit: 100)
-    return InputError(label: label, message: "the pickle refers to \(qualified), which swiftloss never loads; " + advice)
+    return InputError(
+      label: label, message: "the pickle refers to \(qualified), which swiftloss never loads; " + advice)
   }
 
   mutating func text(_ length: Int) throws(InputError) -> String {
@@ -396,9 +400,11 @@ struct PickleMachine {
     "DoubleStorage": (.float64, "float64"), "FloatStorage": (.float32, "float32"), "HalfStorage": (.float16, "float16"),
     "BFloat16Storage": (.bfloat16, "bfloat16"), "LongStorage": (.int64, "int64"), "IntStorage": (.int32, "int32"),
     "ShortStorage": (.int16, "int16"), "CharStorage": (.int8, "int8"), "ByteStorage": (.uint8, "uint8"),
-    "BoolStorage": (.bool, "bool"), "ComplexDoubleStorage": (nil, "complex128"), "ComplexFloatStorage": (nil, "complex64"),
+    "BoolStorage": (.bool, "bool"), "ComplexDoubleStorage": (nil, "complex128"),
+    "ComplexFloatStorage": (nil, "complex64"),
     "QInt8Storage": (nil, "qint8"), "QInt32Storage": (nil, "qint32"), "QUInt8Storage": (nil, "quint8"),
-    "QUInt4x2Storage": (nil, "quint4x2"), "QUInt2x4Storage": (nil, "quint2x4"), "UntypedStorage": (nil, "untyped bytes"),
+    "QUInt4x2Storage": (nil, "quint4x2"), "QUInt2x4Storage": (nil, "quint2x4"),
+    "UntypedStorage": (nil, "untyped bytes"),
   ]
 
   static let dtypes: [String: ArchiveElementType] = [
@@ -446,7 +452,8 @@ struct PickleMachine {
     case ("torch", let type) where storageTypes[type] != nil:
       let known = storageTypes[type]
       return .storageType(known?.type, known?.dtype ?? type)
-    case ("torch.storage", "UntypedStorage"), ("torch.storage", "TypedStorage"): return .storageType(nil, "untyped bytes")
+    case ("torch.storage", "UntypedStorage"), ("torch.storage", "TypedStorage"):
+      return .storageType(nil, "untyped bytes")
     case ("torch", let dtype) where dtypes[dtype] != nil: return .dtype(dtypes[dtype], dtype)
     case ("torch", let dtype) where otherDtypes.contains(dtype): return .dtype(nil, dtype)
     default: throw disallowed(module: module, name: name, label: label)
@@ -463,7 +470,9 @@ struct PickleMachine {
         switch first {
         case .list(let list):
           for item in list.items {
-            guard case .tuple(let pair) = item, pair.count == 2 else { throw fail("malformed pickle: bad OrderedDict items") }
+            guard case .tuple(let pair) = item, pair.count == 2 else {
+              throw fail("malformed pickle: bad OrderedDict items")
+            }
             dict.items.append((key: pair[0], value: pair[1]))
           }
         case .dict(let other): dict.items = other.items
@@ -485,11 +494,14 @@ struct PickleMachine {
         }
         return try apply(inner, innerArgs)
       }
-      guard let data = args.first, case .tensor = data else { throw fail("malformed pickle: a Parameter without a tensor") }
+      guard let data = args.first, case .tensor = data else {
+        throw fail("malformed pickle: a Parameter without a tensor")
+      }
       return data
     case .unsupportedRebuild(let name):
-      throw fail("the file holds a tensor that \(name) rebuilds (sparse, quantized, meta or on a device); "
-        + "swiftloss reads dense CPU tensors: save tensor.detach().cpu().to_dense() instead")
+      throw fail(
+        "the file holds a tensor that \(name) rebuilds (sparse, quantized, meta or on a device); "
+          + "swiftloss reads dense CPU tensors: save tensor.detach().cpu().to_dense() instead")
     case .device:
       if case .string(let name) = args.first { return .device(name) }
       return .device("?")
@@ -524,7 +536,9 @@ struct PickleMachine {
     var type = storage.type
     var typeName = storage.typeName
     if v3 {
-      guard case .global(.dtype(let dtype, let name)) = args[6] else { throw fail("malformed pickle: bad tensor dtype") }
+      guard case .global(.dtype(let dtype, let name)) = args[6] else {
+        throw fail("malformed pickle: bad tensor dtype")
+      }
       type = dtype
       typeName = name
     }

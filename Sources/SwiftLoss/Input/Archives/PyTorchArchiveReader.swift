@@ -28,10 +28,14 @@ enum PyTorchArchiveReader {
     return nil
   }
 
-  static func directory(_ zip: ZipArchive, prefix: String, in buffer: UnsafeBufferPointer<UInt8>) throws(InputError) -> Directory {
+  static func directory(_ zip: ZipArchive, prefix: String, in buffer: UnsafeBufferPointer<UInt8>) throws(InputError)
+    -> Directory
+  {
     let label = zip.label
     func fail(_ message: String) -> InputError { InputError(label: label, message: message) }
-    if zip.entry(named: prefix + "constants.pkl") != nil || zip.entries.contains(where: { $0.name.hasPrefix(prefix + "code/") }) {
+    if zip.entry(named: prefix + "constants.pkl") != nil
+      || zip.entries.contains(where: { $0.name.hasPrefix(prefix + "code/") })
+    {
       throw fail(
         "this is a TorchScript archive (torch.jit.save), not a torch.save file; save tensors or a state_dict "
           + "with torch.save")
@@ -39,7 +43,8 @@ enum PyTorchArchiveReader {
     guard let pickleEntry = zip.entry(named: prefix + "data.pkl") else { throw fail("not a PyTorch archive") }
     var bigEndian = false
     if let order = zip.entry(named: prefix + "byteorder") {
-      let text = try zip.withContents(of: order, in: buffer) { (bytes: UnsafeBufferPointer<UInt8>) throws(InputError) -> String in
+      let text = try zip.withContents(of: order, in: buffer) {
+        (bytes: UnsafeBufferPointer<UInt8>) throws(InputError) -> String in
         String(decoding: bytes.prefix(16), as: UTF8.self)
       }
       switch text {
@@ -122,14 +127,18 @@ enum PyTorchArchiveReader {
     }
     do { _ = try Shape.elementCount(view.shape) } catch { throw fail("tensor \(shown): \(error.message)") }
     guard let entry = directory.storageEntries[view.storage.key] else {
-      throw fail("bad PyTorch archive: the storage of tensor \(shown) (data/\(Self.shown(view.storage.key))) is missing")
+      throw fail(
+        "bad PyTorch archive: the storage of tensor \(shown) (data/\(Self.shown(view.storage.key))) is missing")
     }
-    return try zip.withContents(of: entry, in: buffer) { (bytes: UnsafeBufferPointer<UInt8>) throws(InputError) -> [Double] in
+    return try zip.withContents(of: entry, in: buffer) {
+      (bytes: UnsafeBufferPointer<UInt8>) throws(InputError) -> [Double] in
       // The storage's declared size, in bytes, must be in the entry; the view must lie in it.
       let storageElementSize = view.storage.type?.size ?? 1
       let (declared, overflow) = view.storage.count.multipliedReportingOverflow(by: storageElementSize)
       guard !overflow, declared <= bytes.count else {
-        throw fail("bad PyTorch archive: storage data/\(Self.shown(view.storage.key)) is shorter than its \(view.storage.count) elements")
+        throw fail(
+          "bad PyTorch archive: storage data/\(Self.shown(view.storage.key)) is shorter than its \(view.storage.count) elements"
+        )
       }
       let available = declared / type.size
       guard let base = bytes.baseAddress ?? (available == 0 ? UnsafePointer(bitPattern: 1) : nil),
@@ -139,7 +148,8 @@ enum PyTorchArchiveReader {
       else {
         throw fail(
           "bad PyTorch archive: tensor \(shown) of size \(Shape.describe(view.shape)), stride "
-            + "\(Shape.describe(view.strides)) and offset \(view.offset) does not fit its storage of \(available) elements")
+            + "\(Shape.describe(view.strides)) and offset \(view.offset) does not fit its storage of \(available) elements"
+        )
       }
       return values
     }

@@ -72,9 +72,12 @@ enum SafetensorsReader {
         throw bad("lies beyond the end of the file (data_offsets [\(begin), \(end)], \(dataCount) data bytes)")
       }
       let count: Int
-      do { count = try Shape.elementCount(shape) } catch { throw bad("has shape \(Shape.describe(shape)): \(error.message)") }
+      do { count = try Shape.elementCount(shape) } catch {
+        throw bad("has shape \(Shape.describe(shape)): \(error.message)")
+      }
       guard end - begin == count * type.size else {
-        throw bad("has \(end - begin) bytes for shape \(Shape.describe(shape)) of \(dtypeName) (\(count * type.size) needed)")
+        throw bad(
+          "has \(end - begin) bytes for shape \(Shape.describe(shape)) of \(dtypeName) (\(count * type.size) needed)")
       }
       entries.append(Entry(key: key, type: type, shape: shape, range: (dataStart + begin)..<(dataStart + end)))
     }
@@ -92,6 +95,7 @@ enum SafetensorsReader {
     // `directory` checked the range against the buffer.
     guard let base = buffer.baseAddress else { return [] }
     let count = entry.range.count / entry.type.size
-    return ArchiveElementType.decode(UnsafeRawPointer(base + entry.range.lowerBound), count: count, type: entry.type, bigEndian: false)
+    return ArchiveElementType.decode(
+      UnsafeRawPointer(base + entry.range.lowerBound), count: count, type: entry.type, bigEndian: false)
   }
 }

@@ -80,7 +80,9 @@ public struct TensorArchive {
     case .unsupported(let message): throw fail(message)
     case nil:
       let ext = FormatSniffing.fileExtension(path)
-      let what = ext == "npz" ? "an .npz" : ext == "safetensors" ? "a .safetensors" : ext == "pt" || ext == "pth" ? "a PyTorch" : "an archive"
+      let what =
+        ext == "npz"
+        ? "an .npz" : ext == "safetensors" ? "a .safetensors" : ext == "pt" || ext == "pth" ? "a PyTorch" : "an archive"
       throw fail("not \(what) file (no zip or safetensors signature); \(BinarySignatures.readable)")
     }
   }
@@ -118,7 +120,8 @@ public struct TensorArchive {
   public func tensor(_ key: String) throws(InputError) -> Tensor {
     guard let index = entries.firstIndex(where: { $0.key == key }) else {
       throw InputError(
-        label: label, message: "no tensor \(ByteScanner.quoted(Array(key.utf8))) in the file; it holds \(Self.describe(keys))")
+        label: label,
+        message: "no tensor \(ByteScanner.quoted(Array(key.utf8))) in the file; it holds \(Self.describe(keys))")
     }
     return try tensor(at: index)
   }
@@ -144,7 +147,9 @@ public struct TensorArchive {
   }
 
   /// Every tensor of the archive in `input`, in file order (see ``open(_:label:path:)``).
-  public static func entries(of input: InputBytes, label: String, path: String) throws(InputError) -> [(key: String, tensor: Tensor)] {
+  public static func entries(of input: InputBytes, label: String, path: String) throws(InputError) -> [(
+    key: String, tensor: Tensor
+  )] {
     try open(input, label: label, path: path).tensors()
   }
 

@@ -70,7 +70,9 @@ struct ZipArchive {
       throw bytes.fail("truncated zip archive: the central directory lies beyond the end of the file")
     }
     // 46 bytes is the smallest entry: a count beyond it is a lie, refused before reserving.
-    guard entryCount <= directorySize / 46 else { throw bytes.fail("bad zip archive: \(entryCount) entries do not fit") }
+    guard entryCount <= directorySize / 46 else {
+      throw bytes.fail("bad zip archive: \(entryCount) entries do not fit")
+    }
     var entries: [Entry] = []
     entries.reserveCapacity(entryCount)
     var p = directoryOffset
@@ -173,7 +175,8 @@ struct ZipArchive {
     default:
       let names = [12: "bzip2", 14: "LZMA", 93: "Zstandard", 95: "xz"]
       let method = names[entry.method].map { "\($0) (method \(entry.method))" } ?? "method \(entry.method)"
-      throw bytes.fail("zip entry \(entry.shownName) is compressed with \(method); only stored and DEFLATE are supported")
+      throw bytes.fail(
+        "zip entry \(entry.shownName) is compressed with \(method); only stored and DEFLATE are supported")
     }
   }
 
@@ -187,7 +190,9 @@ struct ZipArchive {
     return p + 30 + (try bytes.u16(p + 26)) + (try bytes.u16(p + 28))
   }
 
-  private func checkCRC(_ entry: Entry, _ data: UnsafeBufferPointer<UInt8>, _ bytes: LittleEndianReader) throws(InputError) {
+  private func checkCRC(_ entry: Entry, _ data: UnsafeBufferPointer<UInt8>, _ bytes: LittleEndianReader)
+    throws(InputError)
+  {
     guard entry.crc32 != 0 || data.isEmpty else { return }
     guard Self.crc32(data) == entry.crc32 else {
       throw bytes.fail("corrupt zip entry \(entry.shownName): CRC-32 mismatch")

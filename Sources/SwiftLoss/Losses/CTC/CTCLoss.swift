@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #endif
 
 extension LossDefinition {
@@ -104,7 +104,8 @@ enum CTCLoss {
 
     guard logProbs.count > 0 else {
       throw LossError.data(
-        "\(name): log_probs tensor must not be empty (got shape \(Shape.describe(logProbs.shape)))", tensor: "log_probs")
+        "\(name): log_probs tensor must not be empty (got shape \(Shape.describe(logProbs.shape)))", tensor: "log_probs"
+      )
     }
     let batched: Bool
     switch logProbs.rank {
@@ -244,7 +245,8 @@ extension PlotProbe {
   /// One sample per point: `frames` frames of two classes (blank 0, label 1), the blank with
   /// probability b in each, the target the single label 1. The alignments are the label in one
   /// run of k frames: loss = −log Σ_k (frames − k + 1)·(1 − b)^k·b^(frames − k).
-  static let ctcLoss = PlotProbe(kind: .blank, defaultRange: 0.01...0.99, setting: "one label, 2 classes",
+  static let ctcLoss = PlotProbe(
+    kind: .blank, defaultRange: 0.01...0.99, setting: "one label, 2 classes",
     tensors: { b, p in
       let frames = max(1, min(50, Int(p["frames"] ?? 3)))
       var storage: [Double] = []
@@ -276,7 +278,8 @@ extension GradientAdjustment {
   /// PyTorch's log_probs gradient carries exp(log_probs)·g beside −posterior·g (pytorch/pytorch#52241).
   static let ctcLoss = GradientAdjustment(
     tensor: .logProbs, label: "after removing PyTorch's exp(log_probs) term",
-    note: "ctc_loss: PyTorch's log_probs gradient is exp(log_probs)·g − posterior·g, not the partial derivative dloss/dlog_probs "
+    note:
+      "ctc_loss: PyTorch's log_probs gradient is exp(log_probs)·g − posterior·g, not the partial derivative dloss/dlog_probs "
       + "(which lacks the exp(log_probs) term). It is the gradient with respect to the logits once chained through log_softmax "
       + "(pytorch/pytorch#52241). swiftloss reports PyTorch's value, so a difference here is expected; the second line shows the "
       + "error with that term removed."
@@ -290,13 +293,17 @@ extension CTCLoss {
   /// For ctc_loss: the upstream scale g_b of every log_probs element (0 beyond the input length),
   /// so that PyTorch's extra term is exp(log_probs)·scale.
   static func expScale(_ tensors: [String: Tensor], _ reduction: Reduction) -> [Double]? {
-    guard let lp = tensors[.logProbs], let inputLengths = tensors[.inputLengths], let targetLengths = tensors[.targetLengths],
+    guard let lp = tensors[.logProbs], let inputLengths = tensors[.inputLengths],
+      let targetLengths = tensors[.targetLengths],
       lp.rank == 2 || lp.rank == 3
     else { return nil }
+    // T, N, C, S, L: the shape names of PyTorch's CTC docs.
+    // swift-format-ignore: AlwaysUseLowerCamelCase
     let T = lp.shape[0], N = lp.rank == 3 ? lp.shape[1] : 1, C = lp.shape[lp.rank - 1]
     guard inputLengths.count == N, targetLengths.count == N else { return nil }
     var scale = [Double](repeating: 0, count: lp.count)
     for b in 0..<N {
+      // swift-format-ignore: AlwaysUseLowerCamelCase
       let Tb = Int(exactly: inputLengths.storage[b]) ?? 0, L = Int(exactly: targetLengths.storage[b]) ?? 0
       let g = reduction == .mean ? 1 / (Double(N) * Double(max(L, 1))) : 1
       for t in 0..<min(Tb, T) { for c in 0..<C { scale[(t * N + b) * C + c] = g } }

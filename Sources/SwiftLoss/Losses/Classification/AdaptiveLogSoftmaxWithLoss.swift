@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #endif
 
 /// `torch.nn.AdaptiveLogSoftmaxWithLoss` (Grave et al., "Efficient softmax approximation for GPUs"):
@@ -56,9 +56,13 @@ enum AdaptiveLogSoftmax {
   /// `int(in_features // div_value ** (i + 1))`, with Python's float floor division and its errors.
   static func hiddenSize(inFeatures: Int, divValue: Double, cluster: Int) throws(LossError) -> Int {
     let divisor = pow(divValue, Double(cluster + 1))
-    guard divisor != 0 else { throw LossError.usage("float floor division by zero (div_value \(NumberText.python(divValue)))") }
+    guard divisor != 0 else {
+      throw LossError.usage("float floor division by zero (div_value \(NumberText.python(divValue)))")
+    }
     let quotient = pythonFloorDivide(Double(inFeatures), divisor)
-    if quotient.isNaN { throw LossError.usage("cannot convert float NaN to integer (div_value \(NumberText.python(divValue)))") }
+    if quotient.isNaN {
+      throw LossError.usage("cannot convert float NaN to integer (div_value \(NumberText.python(divValue)))")
+    }
     guard let size = Int(exactly: quotient) else {
       throw LossError.usage("cannot convert float infinity to integer (div_value \(NumberText.python(divValue)))")
     }
@@ -211,12 +215,14 @@ enum AdaptiveLogSoftmax {
 
     let x = input.storage
     let features = layout.inFeatures
-    var headScores = Dense.project(x, rows: batch, features: features, weight: try call[.headWeight].storage,
-                                   outputs: layout.headSize)
+    var headScores = Dense.project(
+      x, rows: batch, features: features, weight: try call[.headWeight].storage,
+      outputs: layout.headSize)
     if let bias = call[optional: .headBias] {
       for row in 0..<batch { for c in 0..<layout.headSize { headScores[row * layout.headSize + c] += bias.storage[c] } }
     }
-    let headLogProb = LogSoftmax.forward(headScores, layout: ClassLayout(outer: batch, classes: layout.headSize, inner: 1))
+    let headLogProb = LogSoftmax.forward(
+      headScores, layout: ClassLayout(outer: batch, classes: layout.headSize, inner: 1))
     var headColumn = targets
     var output = [Double](repeating: 0, count: batch)
     var hidden: [[Double]] = [], clusterLogProb: [[Double]] = []
@@ -227,10 +233,12 @@ enum AdaptiveLogSoftmax {
       for (k, row) in rows.enumerated() {
         for f in 0..<features { subset[k * features + f] = x[row * features + f] }
       }
-      let z1 = Dense.project(subset, rows: rows.count, features: features,
-                             weight: try call[.tailWeight(cluster: i, layer: 0)].storage, outputs: hsz)
-      let z2 = Dense.project(z1, rows: rows.count, features: hsz,
-                             weight: try call[.tailWeight(cluster: i, layer: 1)].storage, outputs: osz)
+      let z1 = Dense.project(
+        subset, rows: rows.count, features: features,
+        weight: try call[.tailWeight(cluster: i, layer: 0)].storage, outputs: hsz)
+      let z2 = Dense.project(
+        z1, rows: rows.count, features: hsz,
+        weight: try call[.tailWeight(cluster: i, layer: 1)].storage, outputs: osz)
       let logProb = LogSoftmax.forward(z2, layout: ClassLayout(outer: rows.count, classes: osz, inner: 1))
       for (k, row) in rows.enumerated() {
         output[row] = logProb[k * osz + targets[row] - layout.bounds[i]]
@@ -271,14 +279,22 @@ enum AdaptiveLogSoftmax {
     // Head: the gathered column gets the upstream, then log_softmax's and the linear layer's backward.
     var dHead = [Double](repeating: 0, count: batch * layout.headSize)
     for row in 0..<batch { dHead[row * layout.headSize + forward.headColumn[row]] = upstream }
-    LogSoftmax.backward(&dHead, output: forward.headLogProb, layout: ClassLayout(outer: batch, classes: layout.headSize, inner: 1))
+    LogSoftmax.backward(
+      &dHead, output: forward.headLogProb, layout: ClassLayout(outer: batch, classes: layout.headSize, inner: 1))
     let headWeight = parameters["head.weight"]?.storage ?? []
-    Dense.inputGradient(&dx, upstream: dHead, rows: batch, outputs: layout.headSize, weight: headWeight, features: features)
+    Dense.inputGradient(
+      &dx, upstream: dHead, rows: batch, outputs: layout.headSize, weight: headWeight, features: features)
     // The head's product is dx itself (its −0.0s kept); every cluster in the graph adds a whole
     // (N, in_features) index_add into zeros, +0.0 on the rows it does not own.
-    var headGradients = [("head.weight", Tensor(
-      validatedShape: [layout.headSize, features],
-      storage: Dense.weightGradient(upstream: dHead, rows: batch, outputs: layout.headSize, input: forward.x, features: features)))]
+    var headGradients = [
+      (
+        "head.weight",
+        Tensor(
+          validatedShape: [layout.headSize, features],
+          storage: Dense.weightGradient(
+            upstream: dHead, rows: batch, outputs: layout.headSize, input: forward.x, features: features))
+      )
+    ]
     if layout.hasHeadBias {
       var db = [Double](repeating: 0, count: layout.headSize)
       for row in 0..<batch { for c in 0..<layout.headSize { db[c] += dHead[row * layout.headSize + c] } }
@@ -288,22 +304,31 @@ enum AdaptiveLogSoftmax {
     var tailGradients: [(name: String, gradient: Tensor)] = []
     for i in 0..<layout.clusters {
       let rows = forward.clusterRows[i], hsz = layout.hiddenSizes[i], osz = layout.outputSize(i)
-      let first = parameters["tail.\(i).0.weight"]?.storage ?? [], second = parameters["tail.\(i).1.weight"]?.storage ?? []
+      let first = parameters["tail.\(i).0.weight"]?.storage ?? [],
+        second = parameters["tail.\(i).1.weight"]?.storage ?? []
       var dScores = [Double](repeating: 0, count: rows.count * osz)
       for (k, row) in rows.enumerated() { dScores[k * osz + forward.targets[row] - layout.bounds[i]] = upstream }
-      LogSoftmax.backward(&dScores, output: forward.clusterLogProb[i], layout: ClassLayout(outer: rows.count, classes: osz, inner: 1))
+      LogSoftmax.backward(
+        &dScores, output: forward.clusterLogProb[i], layout: ClassLayout(outer: rows.count, classes: osz, inner: 1))
       // A cluster no target falls in takes no part in the graph: PyTorch leaves its .grad None; zeros here.
-      let dSecond = Dense.weightGradient(upstream: dScores, rows: rows.count, outputs: osz, input: forward.hidden[i], features: hsz)
+      let dSecond = Dense.weightGradient(
+        upstream: dScores, rows: rows.count, outputs: osz, input: forward.hidden[i], features: hsz)
       var dHidden = [Double](repeating: 0, count: rows.count * hsz)
       Dense.inputGradient(&dHidden, upstream: dScores, rows: rows.count, outputs: osz, weight: second, features: hsz)
       var subset = [Double](repeating: 0, count: rows.count * features)
-      for (k, row) in rows.enumerated() { for f in 0..<features { subset[k * features + f] = forward.x[row * features + f] } }
-      let dFirst = Dense.weightGradient(upstream: dHidden, rows: rows.count, outputs: hsz, input: subset, features: features)
+      for (k, row) in rows.enumerated() {
+        for f in 0..<features { subset[k * features + f] = forward.x[row * features + f] }
+      }
+      let dFirst = Dense.weightGradient(
+        upstream: dHidden, rows: rows.count, outputs: hsz, input: subset, features: features)
       var dSubset = [Double](repeating: 0, count: rows.count * features)
-      Dense.inputGradient(&dSubset, upstream: dHidden, rows: rows.count, outputs: hsz, weight: first, features: features)
+      Dense.inputGradient(
+        &dSubset, upstream: dHidden, rows: rows.count, outputs: hsz, weight: first, features: features)
       if !rows.isEmpty {
         var scattered = [Double](repeating: 0, count: batch * features)
-        for (k, row) in rows.enumerated() { for f in 0..<features { scattered[row * features + f] += dSubset[k * features + f] } }
+        for (k, row) in rows.enumerated() {
+          for f in 0..<features { scattered[row * features + f] += dSubset[k * features + f] }
+        }
         for j in dx.indices { dx[j] += scattered[j] }
       }
       tailGradients.append(("tail.\(i).0.weight", Tensor(validatedShape: [hsz, features], storage: dFirst)))
@@ -347,7 +372,9 @@ enum Dense {
   }
 
   /// `dW = dyᵀ (outputs, rows) · x (rows, features)`.
-  static func weightGradient(upstream dy: [Double], rows: Int, outputs: Int, input x: [Double], features: Int) -> [Double] {
+  static func weightGradient(upstream dy: [Double], rows: Int, outputs: Int, input x: [Double], features: Int)
+    -> [Double]
+  {
     var dw = [Double](repeating: 0, count: outputs * features)
     for o in 0..<outputs {
       for f in 0..<features {
@@ -372,8 +399,12 @@ extension LossDefinition {
       TensorSpec(.target, gradient: false, integer: .always, help: "class indices in [0, n_classes) (N), or 0-d"),
     ],
     tensorFamilies: [
-      TensorFamily(["head.weight"], gradient: true, help: "the head's weight (cutoffs[0] + clusters, in_features)") { _ in 1 },
-      TensorFamily(["head.bias"], gradient: true, help: "the head's bias (cutoffs[0] + clusters), only with --head-bias") {
+      TensorFamily(["head.weight"], gradient: true, help: "the head's weight (cutoffs[0] + clusters, in_features)") {
+        _ in 1
+      },
+      TensorFamily(
+        ["head.bias"], gradient: true, help: "the head's bias (cutoffs[0] + clusters), only with --head-bias"
+      ) {
         $0[.headBias] ? 1 : 0
       },
       TensorFamily(
@@ -445,7 +476,8 @@ extension PlotProbe {
   /// One feature, one shortlist class and one cluster: the head's logits are (t, 0), and a
   /// target in the shortlist makes the loss two-class cross_entropy over the head (a module:
   /// no reduction option; its elementwise loss is −output).
-  static let adaptiveLogSoftmax = PlotProbe(kind: .margin, defaultRange: -4...4,
+  static let adaptiveLogSoftmax = PlotProbe(
+    kind: .margin, defaultRange: -4...4,
     setting:
       "1 feature t, cutoffs [1], div_value 1, head.weight [[1], [0]], tail weights [[1]] and [[0]], target 0",
     tensors: { t, _ in

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #endif
 
 /// BCE on probabilities, as ATen's scalar kernel: `(y − 1)·max(log1p(−x), −100) − y·max(log x, −100)`.
@@ -39,7 +39,9 @@ extension LossDefinition {
     }
     if let weight {
       let expanded: [Int]
-      do throws(ShapeError) { expanded = try Broadcasting.shape(target.shape, weight.shape) } catch { throw .data("binary_cross_entropy: \(error.message)", tensor: "weight") }
+      do throws(ShapeError) { expanded = try Broadcasting.shape(target.shape, weight.shape) } catch {
+        throw .data("binary_cross_entropy: \(error.message)", tensor: "weight")
+      }
       guard expanded == input.shape else {
         throw LossError.data(
           "binary_cross_entropy: output with shape \(Shape.describeList(input.shape)) doesn't match the broadcast shape \(Shape.describeList(expanded))",
@@ -91,7 +93,8 @@ extension LossTeaching {
 }
 
 extension PlotProbe {
-  static let binaryCrossEntropy = PlotProbe(kind: .probability, defaultRange: 0.01...1, setting: "target 1",
+  static let binaryCrossEntropy = PlotProbe(
+    kind: .probability, defaultRange: 0.01...1, setting: "target 1",
     tensors: { t, _ in ["input": column(t), "target": filled(1, t.count)] }, gradientName: "input",
     position: { binary($0[.input], $0[.target]) { x, y in y == 1 ? x : 1 - x } })
 }

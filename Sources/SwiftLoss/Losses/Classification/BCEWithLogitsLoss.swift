@@ -8,7 +8,9 @@ struct BinaryCrossEntropyWithLogitsKernel: ParameterizedPointwiseKernel {
     if hasPosWeight { return (1 - y) * x - logSigmoid * ((pw - 1) * y + 1) }
     return (1 - y) * x - logSigmoid
   }
-  @inline(__always) func derivatives(_ x: Double, _ y: Double, _ pw: Double) -> (input: Double, target: Double, parameter: Double) {
+  @inline(__always) func derivatives(_ x: Double, _ y: Double, _ pw: Double) -> (
+    input: Double, target: Double, parameter: Double
+  ) {
     let s = LogSigmoid.sigmoid(x)
     if hasPosWeight {
       let t = pw * y
@@ -32,7 +34,9 @@ extension LossDefinition {
         help: "weights broadcast to the input's shape (may not enlarge it); no gradient"),
       TensorSpec(
         .posWeight, required: false, gradient: false,
-        help: "weight of positive examples, broadcast from the right: (C) for (N, C), (C, 1, 1) for (N, C, H, W); no gradient"),
+        help:
+          "weight of positive examples, broadcast from the right: (C) for (N, C), (C, 1, 1) for (N, C, H, W); no gradient"
+      ),
     ],
     options: [.reduction()],
     // Of input and target alone: neither weight nor pos_weight.
@@ -82,7 +86,8 @@ extension LossTeaching {
 }
 
 extension PlotProbe {
-  static let binaryCrossEntropyWithLogits = PlotProbe(kind: .margin, defaultRange: -4...4, setting: "target 1",
+  static let binaryCrossEntropyWithLogits = PlotProbe(
+    kind: .margin, defaultRange: -4...4, setting: "target 1",
     tensors: { t, _ in ["input": column(t), "target": filled(1, t.count)] }, gradientName: "input",
     position: { binary($0[.input], $0[.target]) { x, y in y == 1 ? x : -x } })
 }

@@ -9,7 +9,8 @@ extension LossDefinition {
     teaching: .crossEntropy,
     summary: "softmax cross-entropy of logits with class indices or class probabilities",
     tensors: [
-      TensorSpec(.input, gradient: true, help: "logits (C), (N, C) or (N, C, d1, ..., dk); class dimension 0 for 1-D, else 1"),
+      TensorSpec(
+        .input, gradient: true, help: "logits (C), (N, C) or (N, C, d1, ..., dk); class dimension 0 for 1-D, else 1"),
       TensorSpec(
         .target, gradient: true, integer: .unlessShapedLikeInput,
         help: "class indices ((), (N) or (N, d1, ..., dk)), or class probabilities of the input's shape "
@@ -46,9 +47,13 @@ enum CrossEntropy {
     // PyTorch takes the smoothing branch only for ε > 0 (so negative or NaN means none).
     let smoothing = requested > 0 ? requested : 0
     if input.shape == target.shape {
-      guard ignoreIndex < 0 else { throw LossError.usage("\(loss): ignore_index is not supported for floating point target") }
+      guard ignoreIndex < 0 else {
+        throw LossError.usage("\(loss): ignore_index is not supported for floating point target")
+      }
       let classLayout: ClassLayout?
-      do throws(ShapeError) { classLayout = try ClassLayout(shape: input.shape) } catch { throw .data("\(loss): \(error.message)", tensor: "input") }
+      do throws(ShapeError) { classLayout = try ClassLayout(shape: input.shape) } catch {
+        throw .data("\(loss): \(error.message)", tensor: "input")
+      }
       guard let layout = classLayout else {
         throw LossError.data("\(loss): Dimension specified as 1 but tensor has no dimensions", tensor: "input")
       }
@@ -57,10 +62,16 @@ enum CrossEntropy {
           "\(loss): weight tensor should be defined either for all \(layout.classes) classes or no classes but got weight tensor of shape: \(Shape.describeList(weight.shape))",
           tensor: "weight")
       }
-      guard smoothing <= 1 else { throw LossError.usage("\(loss): label_smoothing must be between 0.0 and 1.0. Got: \(NumberText.python(smoothing))") }
+      guard smoothing <= 1 else {
+        throw LossError.usage(
+          "\(loss): label_smoothing must be between 0.0 and 1.0. Got: \(NumberText.python(smoothing))")
+      }
       return CrossEntropy.probabilities(input, target, weight, layout: layout, smoothing: smoothing, call)
     }
-    guard smoothing <= 1 else { throw LossError.usage("\(loss): label_smoothing must be between 0.0 and 1.0. Got: \(NumberText.python(smoothing))") }
+    guard smoothing <= 1 else {
+      throw LossError.usage(
+        "\(loss): label_smoothing must be between 0.0 and 1.0. Got: \(NumberText.python(smoothing))")
+    }
     let problem = try IndexTargets.resolve(
       input: input, target: target, weight: weight, ignoreIndex: ignoreIndex, loss: loss)
     if smoothing > 0 && !problem.hasGradient {
@@ -80,7 +91,8 @@ enum CrossEntropy {
 
   /// Paths 2 and 3: `(1 − ε)·nll + smooth·(ε/C)` with `smooth_n = −Σ_c w_c·ls[n, c]` (0 if ignored),
   /// both reduced with the NLL's `W`.
-  static func indices(_ input: Tensor, _ problem: IndexTargetProblem, smoothing: Double, _ call: LossCall) -> LossResult {
+  static func indices(_ input: Tensor, _ problem: IndexTargetProblem, smoothing: Double, _ call: LossCall) -> LossResult
+  {
     let layout = problem.layout, reduction = call.reduction
     let classes = layout.classes, inner = layout.inner
     let ls = LogSoftmax.forward(input.storage, layout: layout)
@@ -131,7 +143,8 @@ enum CrossEntropy {
       gradients.append(("input", Tensor(validatedShape: input.shape, storage: dls)))
     }
     return LossResult(
-      value: value, elementwise: Tensor(validatedShape: problem.outputShape, storage: elementwise), gradients: gradients)
+      value: value, elementwise: Tensor(validatedShape: problem.outputShape, storage: elementwise), gradients: gradients
+    )
   }
 
   /// Path 1: `l = −Σ_c ls_c·t'_c·w_c` with `t' = t·(1 − ε) + ε/C`; `mean` divides by the number of
@@ -144,7 +157,9 @@ enum CrossEntropy {
     let classes = layout.classes, inner = layout.inner, rows = layout.rows
     let ls = LogSoftmax.forward(input.storage, layout: layout)
     let perClass = smoothing / Double(classes)
-    @Sendable @inline(__always) func smoothed(_ t: Double) -> Double { smoothing > 0 ? t * (1 - smoothing) + perClass : t }
+    @Sendable @inline(__always) func smoothed(_ t: Double) -> Double {
+      smoothing > 0 ? t * (1 - smoothing) + perClass : t
+    }
     let w = weight?.storage ?? [Double](repeating: 1, count: classes)
     var losses = [Double](repeating: 0, count: rows)
     losses.withSharedMutableBuffer { out in
@@ -202,7 +217,8 @@ enum CrossEntropy {
         gradients.append(("weight", Tensor(validatedShape: weight.shape, storage: perClassSum)))
       }
     }
-    return LossResult(value: value, elementwise: Tensor(validatedShape: outputShape, storage: losses), gradients: gradients)
+    return LossResult(
+      value: value, elementwise: Tensor(validatedShape: outputShape, storage: losses), gradients: gradients)
   }
 }
 
@@ -238,7 +254,8 @@ extension LossTeaching {
 }
 
 extension PlotProbe {
-  static let crossEntropy = PlotProbe(kind: .margin, defaultRange: -4...4, setting: "2 classes, true logit t, other 0",
+  static let crossEntropy = PlotProbe(
+    kind: .margin, defaultRange: -4...4, setting: "2 classes, true logit t, other 0",
     tensors: { t, _ in ["input": pairs(t, second: 0), "target": filled(0, t.count)] }, gradientName: "input", stride: 2,
     position: { trueClassMargins($0[.input], $0[.target]) })
 }

@@ -37,7 +37,9 @@ enum IndexTargets {
   ) throws(LossError) -> IndexTargetProblem {
     let inputShape = input.shape, targetShape = target.shape
     let classLayout: ClassLayout?
-    do throws(ShapeError) { classLayout = try ClassLayout(shape: inputShape) } catch { throw .data("\(loss): \(error.message)", tensor: "input") }
+    do throws(ShapeError) { classLayout = try ClassLayout(shape: inputShape) } catch {
+      throw .data("\(loss): \(error.message)", tensor: "input")
+    }
     guard let layout = classLayout else {
       throw LossError.data("\(loss): Expected 1 or more dimensions (got 0)", tensor: "input")
     }
@@ -123,7 +125,9 @@ enum IndexTargets {
   }
 
   /// Reduces per-row values: `none` keeps them (in the output shape), `sum` adds, `mean` divides by `W`.
-  static func reduce(_ rows: [Double], _ problem: IndexTargetProblem, _ reduction: Reduction, totalWeight: Double) -> Tensor {
+  static func reduce(_ rows: [Double], _ problem: IndexTargetProblem, _ reduction: Reduction, totalWeight: Double)
+    -> Tensor
+  {
     reduction.apply(to: rows, shape: problem.outputShape, divisor: totalWeight)
   }
 

@@ -50,7 +50,8 @@ extension LossDefinition {
         help: "mixes ε/C into every class (0 ≤ ε ≤ 1; negative means 0)"),
       OptionSpec(
         .outFeatures, default: [],
-        help: "the module's out_features (d1, ..., dk): reads a flat linear.weight/linear.bias as (C, d1, ..., dk, ...)"),
+        help: "the module's out_features (d1, ..., dk): reads a flat linear.weight/linear.bias as (C, d1, ..., dk, ...)"
+      ),
       OptionSpec(
         .chunked, default: false,
         help: "options=LinearCrossEntropyOptions(): PyTorch's memory-saving chunked path; the same float64 "
@@ -83,7 +84,8 @@ enum LinearCrossEntropy {
     }
     guard linearWeight.rank >= 2 else {
       throw LossError.data(
-        "\(loss): expected linear_weight with dimensionality at least 2, got \(linearWeight.rank)", tensor: "linear_weight")
+        "\(loss): expected linear_weight with dimensionality at least 2, got \(linearWeight.rank)",
+        tensor: "linear_weight")
     }
     let inFeatures = input.shape[input.rank - 1]
     guard inFeatures == linearWeight.shape[linearWeight.rank - 1] else {
@@ -128,7 +130,8 @@ enum LinearCrossEntropy {
 
     let rows = batch.first ?? 1
     let features = (try? Shape.elementCount([classes] + out)) ?? 0
-    let logits = project(input.storage, linearWeight.storage, linearBias?.storage, rows: rows, features: features, k: inFeatures)
+    let logits = project(
+      input.storage, linearWeight.storage, linearBias?.storage, rows: rows, features: features, k: inFeatures)
     var result = try CrossEntropy.evaluate(
       input: Tensor(validatedShape: logitsShape, storage: logits), target: target, weight: call[optional: .weight],
       ignoreIndex: options[.ignoreIndex], labelSmoothing: options[.labelSmoothing], call, loss: loss)
@@ -143,7 +146,11 @@ enum LinearCrossEntropy {
     gradients.append(("linear_weight", Tensor(validatedShape: flatWeight, storage: dWeight)))
     if let gradient = result.gradient(.target) { gradients.append(("target", gradient)) }
     if let bias = call[optional: .linearBias] {
-      gradients.append(("linear_bias", Tensor(validatedShape: bias.shape, storage: columnSums(dLogits.storage, rows: rows, features: features))))
+      gradients.append(
+        (
+          "linear_bias",
+          Tensor(validatedShape: bias.shape, storage: columnSums(dLogits.storage, rows: rows, features: features))
+        ))
     }
     if let gradient = result.gradient(.weight) { gradients.append(("weight", gradient)) }
     result.gradients = gradients
@@ -158,7 +165,9 @@ enum LinearCrossEntropy {
     guard input.rank >= 1, linearWeight.rank >= 2 else { return false }
     let classesAndOut = Array(linearWeight.shape.dropLast())
     if target.shape == Array(input.shape.dropLast()) + classesAndOut { return true }
-    guard linearWeight.rank == 2, input.rank == 2, target.rank >= 3, target.shape[0] == input.shape[0] else { return false }
+    guard linearWeight.rank == 2, input.rank == 2, target.rank >= 3, target.shape[0] == input.shape[0] else {
+      return false
+    }
     return target.shape.dropFirst().reduce(1, *) == linearWeight.shape[0]
   }
 
@@ -177,7 +186,8 @@ enum LinearCrossEntropy {
       }
       let leading = tensor.rank == 1 + trailing.count ? tensor.shape[0] : -1
       guard leading >= 0, perClass > 0, leading % perClass == 0 else {
-        let wanted = "[" + (["C"] + outFeatures.map(String.init) + trailing.map(String.init)).joined(separator: ", ") + "]"
+        let wanted =
+          "[" + (["C"] + outFeatures.map(String.init) + trailing.map(String.init)).joined(separator: ", ") + "]"
         let flat = name == TensorKey.linearWeight.name ? "linear.weight" : "linear.bias"
         throw LossError.data(
           "\(loss): shape '\(wanted)' is invalid for input of size \(tensor.count) (\(name) of shape "
@@ -254,7 +264,8 @@ enum LinearCrossEntropy {
           dx.withUnsafeMutableBufferPointer { out in
             guard let base = out.baseAddress else { return }
             MatrixMultiply.multiply(
-              m: rows, n: k, k: features, gradient, .init(wBase, rowStride: k, columnStride: 1), into: base, cRowStride: k)
+              m: rows, n: k, k: features, gradient, .init(wBase, rowStride: k, columnStride: 1), into: base,
+              cRowStride: k)
           }
           dw.withUnsafeMutableBufferPointer { out in
             guard let base = out.baseAddress else { return }
@@ -321,8 +332,11 @@ extension PlotProbe {
   static let linearCrossEntropy = PlotProbe(
     kind: .margin, defaultRange: -4...4, setting: "input t, linear_weight [[1], [0]], target 0",
     tensors: { t, _ in
-      ["input": Tensor(validatedShape: [t.count, 1], storage: t), "linear_weight": Tensor(validatedShape: [2, 1], storage: [1, 0]),
-       "target": filled(0, t.count)]
+      [
+        "input": Tensor(validatedShape: [t.count, 1], storage: t),
+        "linear_weight": Tensor(validatedShape: [2, 1], storage: [1, 0]),
+        "target": filled(0, t.count),
+      ]
     }, gradientName: "input", options: ["out_features": .ints([])])
 }
 
@@ -349,7 +363,8 @@ extension LinearCrossEntropy {
     if !outFeatures.isEmpty, let weight = tensors[.linearWeight], weight.rank == 2 {
       let perClass = max(1, outFeatures.reduce(1, *))
       let dims = outFeatures.map(String.init).joined(separator: ", ")
-      renamed[TensorKey.linearWeight.name] = "linear_weight.reshape(\(weight.shape[0] / perClass), \(dims), \(weight.shape[1]))"
+      renamed[TensorKey.linearWeight.name] =
+        "linear_weight.reshape(\(weight.shape[0] / perClass), \(dims), \(weight.shape[1]))"
       if let bias = tensors[.linearBias], bias.rank == 1 {
         renamed[TensorKey.linearBias.name] = "linear_bias.reshape(\(bias.shape[0] / perClass), \(dims))"
       }
@@ -364,7 +379,9 @@ extension LinearCrossEntropy {
 
   /// The module takes `in_features` and `num_classes` and owns the projection as a flat `nn.Linear`.
   static func pythonModuleForm(_ tensors: [String: Tensor], _ options: LossOptions, keywords: [String]) -> String {
-    guard let weight = tensors[.linearWeight], weight.rank >= 2 else { return "# module form: torch.nn.LinearCrossEntropyLoss" }
+    guard let weight = tensors[.linearWeight], weight.rank >= 2 else {
+      return "# module form: torch.nn.LinearCrossEntropyLoss"
+    }
     let outFeatures = options[.outFeatures]
     let out = outFeatures.isEmpty ? Array(weight.shape.dropFirst().dropLast()) : outFeatures
     let perClass = max(1, out.reduce(1, *))

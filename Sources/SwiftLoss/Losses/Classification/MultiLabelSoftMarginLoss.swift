@@ -26,15 +26,19 @@ extension LossDefinition {
     summary: "multi-label one-versus-all logistic loss on multi-hot targets, averaged over classes",
     tensors: [
       TensorSpec(.input, gradient: true, help: "logits (C) or (N, C); the last dimension is the class dimension"),
-      TensorSpec(.target, gradient: true, help: "multi-hot targets (0/1 intended, any real accepted), broadcast with the input"),
-      TensorSpec(.weight, required: false, gradient: true, help: "weights broadcast with the elementwise loss, e.g. (C) or (N, C)"),
+      TensorSpec(
+        .target, gradient: true, help: "multi-hot targets (0/1 intended, any real accepted), broadcast with the input"),
+      TensorSpec(
+        .weight, required: false, gradient: true,
+        help: "weights broadcast with the elementwise loss, e.g. (C) or (N, C)"),
     ],
     options: [.reduction()]
   ) { call throws(LossError) in
     let input = try call[.input], target = try call[.target]
     let weight = call[optional: .weight]
     guard let classes = input.shape.last else {
-      throw LossError.data("multilabel_soft_margin_loss: Dimension specified as -1 but tensor has no dimensions", tensor: "input")
+      throw LossError.data(
+        "multilabel_soft_margin_loss: Dimension specified as -1 but tensor has no dimensions", tensor: "input")
     }
     // PyTorch broadcasts input, target and weight freely (out-of-place ops); expand the operands
     // when the weight enlarges the loss, and sum their gradients back afterwards.
@@ -73,11 +77,13 @@ extension LossDefinition {
     let factor = reduction.upstreamScale(count: perSample.count) / Double(classes)
     var gradients: [(name: String, gradient: Tensor)] = []
     for (name, gradient) in elementwise.gradients {
-      let original = name == TensorKey.input.name ? input.shape : name == TensorKey.target.name ? target.shape : gradient.shape
+      let original =
+        name == TensorKey.input.name ? input.shape : name == TensorKey.target.name ? target.shape : gradient.shape
       let reduced = Broadcasting.sumReduce(gradient.storage, from: gradient.shape, to: original)
       gradients.append((name, Tensor(validatedShape: original, storage: reduced.map { $0 * factor })))
     }
-    return LossResult(value: value, elementwise: Tensor(validatedShape: outputShape, storage: perSample), gradients: gradients)
+    return LossResult(
+      value: value, elementwise: Tensor(validatedShape: outputShape, storage: perSample), gradients: gradients)
   }
 }
 
@@ -104,8 +110,11 @@ extension LossTeaching {
 }
 
 extension PlotProbe {
-  static let multilabelSoftMarginLoss = PlotProbe(kind: .margin, defaultRange: -4...4, setting: "one class, target 1",
+  static let multilabelSoftMarginLoss = PlotProbe(
+    kind: .margin, defaultRange: -4...4, setting: "one class, target 1",
     tensors: { t, _ in
-      ["input": Tensor(validatedShape: [t.count, 1], storage: t), "target": Tensor(repeating: 1, shape: [t.count, 1])]
+      [
+        "input": Tensor(validatedShape: [t.count, 1], storage: t), "target": Tensor(repeating: 1, shape: [t.count, 1]),
+      ]
     }, gradientName: "input")
 }

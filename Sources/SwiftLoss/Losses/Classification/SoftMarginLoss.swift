@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #endif
 
 /// `log1p(exp(−y·x))`, computed as ATen does (`exp((−x)·y)`, then `log1p`): not overflow-safe, so
@@ -22,7 +22,8 @@ extension LossDefinition {
       TensorSpec(.input, gradient: true, help: "scores, any shape"),
       TensorSpec(
         .target, gradient: false,
-        help: "labels (±1 intended, any real accepted), broadcast to the input's shape (may not enlarge it); no gradient"),
+        help:
+          "labels (±1 intended, any real accepted), broadcast to the input's shape (may not enlarge it); no gradient"),
     ],
     options: [.reduction()],
     pointwiseKernel: { _ in AnyPointwiseKernel(SoftMarginKernel()) }
@@ -30,7 +31,9 @@ extension LossDefinition {
     let input = try call[.input], target = try call[.target]
     // ATen writes into an input-shaped output in place: the target may broadcast but not enlarge.
     let shape: [Int]
-    do throws(ShapeError) { shape = try Broadcasting.shape(input.shape, target.shape) } catch { throw .data("soft_margin_loss: \(error.message)", tensor: "target") }
+    do throws(ShapeError) { shape = try Broadcasting.shape(input.shape, target.shape) } catch {
+      throw .data("soft_margin_loss: \(error.message)", tensor: "target")
+    }
     guard shape == input.shape else {
       throw LossError.data(
         "soft_margin_loss: output with shape \(Shape.describeList(input.shape)) doesn't match the broadcast shape \(Shape.describeList(shape))",
@@ -65,7 +68,8 @@ extension LossTeaching {
 }
 
 extension PlotProbe {
-  static let softMarginLoss = PlotProbe(kind: .margin, defaultRange: -4...4, setting: "target 1",
+  static let softMarginLoss = PlotProbe(
+    kind: .margin, defaultRange: -4...4, setting: "target 1",
     tensors: { t, _ in ["input": column(t), "target": filled(1, t.count)] }, gradientName: "input",
     position: { difference($0[.input], $0[.target]) { x, y in x * y } })
 }

@@ -55,7 +55,9 @@ extension LossTeaching {
         "l_i = max(0, margin − x_i)     if y_i = −1",
         "(any other y_i adds both terms: max(0, margin − x_i) + x_i)",
       ],
-      shapes: ["input: distances, any shape; target: ±1, broadcast with the input", "reduction='none': the broadcast shape"],
+      shapes: [
+        "input: distances, any shape; target: ±1, broadcast with the input", "reduction='none': the broadcast shape",
+      ],
       notes: [
         "The input is usually a distance (e.g. L1 between two embeddings): similar pairs (y = 1) are pulled to 0, dissimilar pairs (y = −1) pushed beyond margin.",
         "Targets other than ±1 are not rejected: they get both terms.",
@@ -66,7 +68,8 @@ extension LossTeaching {
 }
 
 extension PlotProbe {
-  static let hingeEmbeddingLoss = PlotProbe(kind: .distance, defaultRange: 0...3, setting: "target −1",
+  static let hingeEmbeddingLoss = PlotProbe(
+    kind: .distance, defaultRange: 0...3, setting: "target −1",
     tensors: { t, _ in ["input": column(t), "target": filled(-1, t.count)] }, gradientName: "input",
     position: { tensors in
       guard let x = tensors[.input], let y = tensors[.target], x.shape == y.shape else { return nil }

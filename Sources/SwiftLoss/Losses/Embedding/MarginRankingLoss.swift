@@ -5,9 +5,12 @@ extension LossDefinition {
     teaching: .marginRankingLoss,
     summary: "max(0, −y·(x1 − x2) + margin): input1 should rank above input2 where y = 1, below where y = −1",
     tensors: [
-      TensorSpec(.input1, gradient: true, help: "first scores, any shape; input1, input2 and target need the same rank, then broadcast"),
+      TensorSpec(
+        .input1, gradient: true,
+        help: "first scores, any shape; input1, input2 and target need the same rank, then broadcast"),
       TensorSpec(.input2, gradient: true, help: "second scores, the same rank as input1"),
-      TensorSpec(.target, gradient: true, help: "1 (input1 should be higher) or −1 (lower); other values are used as given"),
+      TensorSpec(
+        .target, gradient: true, help: "1 (input1 should be higher) or −1 (lower); other values are used as given"),
     ],
     options: [
       .reduction(),
@@ -104,7 +107,8 @@ extension LossTeaching {
 }
 
 extension PlotProbe {
-  static let marginRankingLoss = PlotProbe(kind: .margin, defaultRange: -4...4, setting: "x1 = t, x2 = 0, target 1",
+  static let marginRankingLoss = PlotProbe(
+    kind: .margin, defaultRange: -4...4, setting: "x1 = t, x2 = 0, target 1",
     tensors: { t, _ in ["input1": column(t), "input2": filled(0, t.count), "target": filled(1, t.count)] },
     gradientName: "input1",
     position: { tensors in

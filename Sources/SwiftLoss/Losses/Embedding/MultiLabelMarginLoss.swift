@@ -29,7 +29,8 @@ enum MultiLabelMargin {
     let consistent = input.rank <= 1 ? target.rank <= 1 && target.count == classes : target.shape == [samples, classes]
     guard consistent else {
       throw LossError.data(
-        "inconsistent target size: \(Shape.describeList(target.shape)) for input of size: \(Shape.describeList(input.shape))")
+        "inconsistent target size: \(Shape.describeList(target.shape)) for input of size: \(Shape.describeList(input.shape))"
+      )
     }
     // Like PyTorch, every entry (also those after the terminating −1) must lie in [−1, C−1].
     let labels = try ClassIndices.check(

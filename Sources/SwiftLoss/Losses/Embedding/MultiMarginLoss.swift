@@ -9,7 +9,9 @@ extension LossDefinition {
       TensorSpec(
         .target, gradient: false, integer: .always,
         help: "class indices in [0, C): () or (1) for one sample, (N) for a batch"),
-      TensorSpec(.weight, required: false, gradient: false, help: "per-class weights, 1-D of length C (the target class's weight scales its terms)"),
+      TensorSpec(
+        .weight, required: false, gradient: false,
+        help: "per-class weights, 1-D of length C (the target class's weight scales its terms)"),
     ],
     options: [
       MarginShapes.reduction,
@@ -106,7 +108,8 @@ enum MarginShapes {
     case 2 where input.shape[1] != 0: return (input.shape[0], input.shape[1])
     default:
       throw LossError.data(
-        "Expected non-empty vector or matrix with optional 0-dim batch size, but got: \(Shape.describeList(input.shape))")
+        "Expected non-empty vector or matrix with optional 0-dim batch size, but got: \(Shape.describeList(input.shape))"
+      )
     }
   }
 }

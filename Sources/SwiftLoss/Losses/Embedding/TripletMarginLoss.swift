@@ -8,7 +8,8 @@ extension LossDefinition {
     options: [
       .reduction(),
       OptionSpec(.margin, default: 1, help: "the required gap between the two distances (> 0)"),
-      OptionSpec(.p, default: 2, help: "the norm's order: any real, inf or -inf (0 counts non-zeros and has no gradient)"),
+      OptionSpec(
+        .p, default: 2, help: "the norm's order: any real, inf or -inf (0 counts non-zeros and has no gradient)"),
       OptionSpec(.eps, default: 1e-6, help: "added to every component of the difference before the norm"),
       OptionSpec(.swap, default: false, help: "use min(d(a, n), d(p, n)) as the negative distance (distance swap)"),
     ]
@@ -37,7 +38,8 @@ extension LossDefinition {
 /// runs for every row, so `0·NaN` stays NaN as in PyTorch.
 enum TripletMargin {
   static let tensors = [
-    TensorSpec(.anchor, gradient: true, help: "anchors (D), (N, D) or (N, ..., D); distances are over the last dimension"),
+    TensorSpec(
+      .anchor, gradient: true, help: "anchors (D), (N, D) or (N, ..., D); distances are over the last dimension"),
     TensorSpec(.positive, gradient: true, help: "positives, the same rank as anchor (broadcast)"),
     TensorSpec(.negative, gradient: true, help: "negatives, the same rank as anchor (broadcast)"),
   ]
@@ -59,7 +61,8 @@ enum TripletMargin {
       an = try PairedRows(anchor, negative)
       pn = swap ? try PairedRows(positive, negative) : nil
       // minimum(dn, ds) broadcasts first, then margin + dp − dn.
-      let negativeShape = try pn.map { pair throws(ShapeError) in try Broadcasting.shape(an.outputShape, pair.outputShape) }
+      let negativeShape =
+        try pn.map { pair throws(ShapeError) in try Broadcasting.shape(an.outputShape, pair.outputShape) }
         ?? an.outputShape
       shape = try Broadcasting.shape(ap.outputShape, negativeShape)
       _ = try Shape.elementCount(shape)
@@ -119,8 +122,14 @@ enum TripletMargin {
       }
       gradients = [
         ("anchor", Tensor(validatedShape: anchor.shape, storage: ga ?? [Double](repeating: 0, count: anchor.count))),
-        ("positive", Tensor(validatedShape: positive.shape, storage: gp ?? [Double](repeating: 0, count: positive.count))),
-        ("negative", Tensor(validatedShape: negative.shape, storage: gn ?? [Double](repeating: 0, count: negative.count))),
+        (
+          "positive",
+          Tensor(validatedShape: positive.shape, storage: gp ?? [Double](repeating: 0, count: positive.count))
+        ),
+        (
+          "negative",
+          Tensor(validatedShape: negative.shape, storage: gn ?? [Double](repeating: 0, count: negative.count))
+        ),
       ]
     }
     return LossResult(

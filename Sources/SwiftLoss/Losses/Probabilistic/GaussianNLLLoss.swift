@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #endif
 
 /// Gaussian NLL: `0.5·(log v + (x − y)²/v)` (+ `0.5·log 2π` with `full`), `v = max(var, eps)`.
@@ -20,7 +20,9 @@ struct GaussianNLLKernel: ParameterizedPointwiseKernel {
     return full ? l + Self.halfLogTwoPi : l
   }
 
-  @inline(__always) func derivatives(_ x: Double, _ y: Double, _ variance: Double) -> (input: Double, target: Double, parameter: Double) {
+  @inline(__always) func derivatives(_ x: Double, _ y: Double, _ variance: Double) -> (
+    input: Double, target: Double, parameter: Double
+  ) {
     let v = clamped(variance), d = x - y
     let dx = 0.5 / v * 2 * d
     return (dx, -dx, 0.5 / v - 0.5 * (d * d / v / v))
@@ -45,7 +47,8 @@ extension LossDefinition {
     options: [
       .reduction(),
       OptionSpec(.full, default: false, help: "add the constant 0.5·log(2π)"),
-      OptionSpec(.eps, default: 1e-6, help: "var is clamped to at least eps (the clamp does not affect the var gradient)"),
+      OptionSpec(
+        .eps, default: 1e-6, help: "var is clamped to at least eps (the clamp does not affect the var gradient)"),
     ],
     acceptsLegacyReduction: false
   ) { call throws(LossError) in
@@ -113,7 +116,8 @@ extension LossTeaching {
 }
 
 extension PlotProbe {
-  static let gaussianNLLLoss = PlotProbe(kind: .error, defaultRange: -3...3, setting: "target 0",
+  static let gaussianNLLLoss = PlotProbe(
+    kind: .error, defaultRange: -3...3, setting: "target 0",
     tensors: { t, p in ["input": column(t), "target": filled(0, t.count), "var": filled(p["var"] ?? 1, t.count)] },
     gradientName: "input", sweeps: [("var", 1, "the variance held fixed (default 1)")],
     position: { difference($0[.input], $0[.target]) { x, y in x - y } })

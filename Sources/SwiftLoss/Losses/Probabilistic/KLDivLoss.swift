@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #endif
 
 /// KL divergence pointwise, as ATen's composite: `xlogy(y, y) − y·x`, or `exp(y)·(y − x)` with
@@ -55,11 +55,13 @@ extension LossDefinition {
     let operands = PointwiseOperands(input: input, target: target)
     // F.kl_div with legacy flags and reduction='batchmean' reduces as the flags say, then divides
     // by the batch size all the same (the module's flags replace 'batchmean' outright).
-    let legacyThenBatchmean = call.reductionFromLegacyFlags && !call.spelledAsModule
+    let legacyThenBatchmean =
+      call.reductionFromLegacyFlags && !call.spelledAsModule
       && call.requestedReduction == .batchmean
     let dividesByBatch = reduction == .batchmean || legacyThenBatchmean
     guard dividesByBatch else {
-      return try PointwiseLoss.compute(kernel, operands, reduction: reduction, outputs: call.outputs, warnings: warnings)
+      return try PointwiseLoss.compute(
+        kernel, operands, reduction: reduction, outputs: call.outputs, warnings: warnings)
     }
     // 'batchmean' is PyTorch's sum divided by input.size(0) (not divided for a 0-d input).
     let reduced: Reduction = reduction == .batchmean ? .sum : reduction
@@ -104,7 +106,8 @@ extension LossTeaching {
 extension PlotProbe {
   /// One element: the input log-probability t of a class with target probability y (1: the true
   /// class of a one-hot target, where kl_div is nll_loss).
-  static let klDiv = PlotProbe(kind: .logProbability, defaultRange: -4...0, setting: "one element, target y = 1",
+  static let klDiv = PlotProbe(
+    kind: .logProbability, defaultRange: -4...0, setting: "one element, target y = 1",
     tensors: { t, p in ["input": column(t), "target": filled(p["target"] ?? 1, t.count)] }, gradientName: "input",
     sweeps: [
       ("target", 1, "the target held fixed (a probability, or a log-probability with --log-target; default 1)")

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #endif
 
 /// Poisson NLL: `exp(x) − y·x` (log_input) or `x − y·log(x + eps)`; `full` adds Stirling's term
@@ -52,7 +52,8 @@ extension LossDefinition {
     ],
     options: [
       .reduction(),
-      OptionSpec(.logInput, default: true, help: "the input is the log of the rate: exp(x) − y·x; false: x − y·log(x + eps)"),
+      OptionSpec(
+        .logInput, default: true, help: "the input is the log of the rate: exp(x) − y·x; false: x − y·log(x + eps)"),
       OptionSpec(.full, default: false, help: "add Stirling's approximation y·log y − y + ½·log(2πy) where y > 1"),
       OptionSpec(.eps, default: 1e-8, help: "added to the rate inside the log when log_input is false"),
     ],
@@ -89,6 +90,7 @@ extension LossTeaching {
 }
 
 extension PlotProbe {
-  static let poissonNLLLoss = PlotProbe(kind: .input, defaultRange: 0.05...4, setting: "target 2",
+  static let poissonNLLLoss = PlotProbe(
+    kind: .input, defaultRange: 0.05...4, setting: "target 2",
     tensors: { t, _ in ["input": column(t), "target": filled(2, t.count)] }, gradientName: "input")
 }

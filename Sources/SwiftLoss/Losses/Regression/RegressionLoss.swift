@@ -14,7 +14,8 @@ enum RegressionLoss {
     var operands = PointwiseOperands(input: input, target: target, weight: call[optional: .weight])
     if let weight = operands.weight, weight.shape != input.shape {
       throw LossError.data(
-        "Weights and input must have the same size (weight \(Shape.describe(weight.shape)), input \(Shape.describe(input.shape)))")
+        "Weights and input must have the same size (weight \(Shape.describe(weight.shape)), input \(Shape.describe(input.shape)))"
+      )
     }
     operands.weightedMean = weightedMean
     return try PointwiseLoss.compute(
