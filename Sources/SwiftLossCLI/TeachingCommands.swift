@@ -125,9 +125,15 @@ struct PlotRequest {
       if sweeps.contains(pending.name) {
         // A tensor held fixed in the plot (gaussian_nll's var), swept like a float option.
         let spec = OptionSpec(OptionKey<Double>(pending.name), default: 1, help: "")
-        do { request.options.append((pending.name, try LossPlot.parseValues(pending.value, for: spec))) } catch {
+        let values: [OptionValue]
+        do { values = try LossPlot.parseValues(pending.value, for: spec) } catch {
           throw CommandError.usage(error.description)
         }
+        // A tensor's value, not an option's: NaN and infinities would only draw an empty plot.
+        if let bad = values.first(where: { if case .double(let x) = $0 { !x.isFinite } else { false } }) {
+          throw CommandError.usage("invalid value '\(bad)' for \(pending.spelling): expected a finite number")
+        }
+        request.options.append((pending.name, values))
         continue
       }
       guard let spec = request.losses.lazy.compactMap({ $0.optionSpec(flagName: pending.name) }).first,

@@ -170,6 +170,20 @@ import Testing
     #expect(Self.run(["plot"]).status == 2)
   }
 
+  /// A swept tensor value is a number the probe builds tensors from: NaN and infinities are usage
+  /// errors, and a frame count beyond Int's range is clamped rather than trapping the conversion.
+  @Test func plotSweepValuesAreCheckedNotTrapped() {
+    for value in ["nan", "inf", "-inf"] {
+      let result = Self.run(["plot", "ctc", "--frames", value])
+      #expect(result.status == 2 && result.out.isEmpty && result.err.contains("expected a finite number"), "\(value)")
+    }
+    #expect(Self.run(["plot", "gaussian_nll", "--var", "nan"]).status == 2)
+    for value in ["1e30", "-1e30", "0"] {
+      let result = Self.run(["plot", "ctc", "--frames", value, "--width", "60", "--height", "8"])
+      #expect(result.status == 0 && result.out.contains("ctc"), "\(value): \(result.err)")
+    }
+  }
+
   @Test func plotWritesAnSVGWithOnePathPerCurve() throws {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("swiftloss-plot-\(getpid()).svg").path
     defer { try? FileManager.default.removeItem(atPath: path) }

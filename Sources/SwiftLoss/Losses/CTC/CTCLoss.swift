@@ -248,7 +248,9 @@ extension PlotProbe {
   static let ctcLoss = PlotProbe(
     kind: .blank, defaultRange: 0.01...0.99, setting: "one label, 2 classes",
     tensors: { b, p in
-      let frames = max(1, min(50, Int(p["frames"] ?? 3)))
+      // Clamped as a Double first: a sweep value beyond Int's range must not trap the conversion.
+      let requested = (p["frames"] ?? 3).rounded()
+      let frames = requested.isFinite ? Int(max(1, min(50, requested))) : 3
       var storage: [Double] = []
       storage.reserveCapacity(frames * b.count * 2)
       for _ in 0..<frames { for blank in b { storage.append(log(blank)); storage.append(log1p(-blank)) } }
