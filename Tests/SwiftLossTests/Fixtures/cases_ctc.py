@@ -167,6 +167,12 @@ def cases():
     lp = log_softmax(6, 2, 4, seed=86)
     lp[0, 0, 3] = INF  # an unreachable state at t = 0 (label 3 is third): PyTorch's full lattice
     out.append(case("inf_unreachable_state", lp, tg, idx([6, 6]), idx([3, 2])))
+    # A NaN reached from a state whose other predecessors are -inf: PyTorch's log-sum-exp takes the
+    # -inf maximum as 0 and the NaN spreads ([1, 1], [1]); elsewhere it stays out of the path ([2, 1]).
+    lp = torch.tensor([[-1.2, NAN, -1.3], [-1.0, -1.1, -1.2], [-0.7, -1.6, -1.1]], dtype=torch.float64).unsqueeze(1)
+    for name, target in (("nan_beside_impossible_repeat", [1, 1]), ("nan_beside_impossible_single", [1]),
+                         ("nan_off_path", [2, 1])):
+        out.append(case(name, lp, idx([target]), idx([3]), idx([len(target)])))
 
     # --- Larger random cases (T=50, N=4, C=10), padded and concatenated, blank 0 / 9 / 5.
     for k, blank in enumerate((0, 9, 5, 0, 3)):
