@@ -94,12 +94,17 @@ public struct PythonQuirks: Sendable {
   /// The `# module form:` comment, when the module is not built from the call's keywords
   /// (linear_cross_entropy's module owns its projection).
   var moduleForm: (@Sendable ([String: Tensor], LossOptions, _ keywords: [String]) -> String)?
+  /// The whole script, for a module without a functional form whose call is not `F.name(...)`
+  /// (AdaptiveLogSoftmaxWithLoss: built from its constructor's arguments, loaded with a
+  /// `state_dict`); given the call and the command line that made it.
+  var script: (@Sendable (LossCall, _ commandLine: String?) throws(LossError) -> String)?
 
   init(
     bareNumberTensor: TensorKey? = nil, pairwiseDistanceOptions: [OptionKey<Double>] = [],
     integralOptions: [OptionKey<Double>] = [], unwrittenOptions: [String] = [],
     arguments: (@Sendable ([String: Tensor], LossOptions) -> (renamed: [String: String], keywords: [String]))? = nil,
-    moduleForm: (@Sendable ([String: Tensor], LossOptions, _ keywords: [String]) -> String)? = nil
+    moduleForm: (@Sendable ([String: Tensor], LossOptions, _ keywords: [String]) -> String)? = nil,
+    script: (@Sendable (LossCall, _ commandLine: String?) throws(LossError) -> String)? = nil
   ) {
     self.bareNumberTensor = bareNumberTensor
     self.pairwiseDistanceOptions = pairwiseDistanceOptions
@@ -107,6 +112,7 @@ public struct PythonQuirks: Sendable {
     self.unwrittenOptions = unwrittenOptions
     self.arguments = arguments
     self.moduleForm = moduleForm
+    self.script = script
   }
 
   /// No quirk: the call is written as the registry declares it.
