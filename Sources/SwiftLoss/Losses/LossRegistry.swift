@@ -1,4 +1,6 @@
-/// Every loss swiftloss computes, keyed by PyTorch name. Adding a loss is one file and one line here.
+/// Every loss swiftloss computes, keyed by PyTorch name. Adding a loss is its file (kernel,
+/// declaration and teaching), one line here, its PyTorch fixture cases and the regenerated docs
+/// (see CONTRIBUTING.md).
 public enum LossRegistry {
   public static let all: [LossDefinition] = [
     .l1Loss,

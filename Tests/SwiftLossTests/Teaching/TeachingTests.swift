@@ -21,6 +21,8 @@ import Testing
   /// Every facet of every loss's teaching works: the compiler demands them (``LossTeaching``), this
   /// checks that they are not empty: an explanation, a plot probe whose curve is finite somewhere,
   /// and a trace that runs on a sample call of the loss.
+  static let fixtures = PyTorchFixture.load()
+
   @Test func everyLossHasCompleteTeaching() throws {
     let samples = Dictionary(grouping: TeachingSamples.base) { TeachingSamples.registered($0)?.functionalName ?? "" }
     for definition in LossRegistry.all {
@@ -31,11 +33,24 @@ import Testing
       let data = try LossPlot.evaluate([definition], points: 21)
       let finite = data.curves.contains { $0.ys.contains(where: \.isFinite) }
       #expect(data.kind == probe.kind && finite, "\(definition.functionalName)")
-      let sample = try #require(
-        samples[definition.functionalName]?.first, "\(definition.functionalName): no sample call in TeachingSamples")
-      let trace = try LossTracer.trace(
-        try LossCall(definition, tensors: sample.tensors, options: sample.options, bareNumbers: sample.bareNumbers))
-      #expect(trace.steps.count >= 2 && !trace.elementwise.isEmpty, "\(definition.functionalName)")
+      // The hand-written sample where there is one, and the loss's first small PyTorch case, which
+      // every loss has: a new loss needs nothing here beyond its fixture cases.
+      let fixture = try #require(
+        Self.fixtures.first { fixture in
+          fixture.loss == definition.functionalName && fixture.errorKind == nil && fixture.legacyReduce == nil
+            && fixture.legacySizeAverage == nil && fixture.tensors.values.reduce(0) { $0 + $1.count } <= 200
+        }, "\(definition.functionalName): no small PyTorch case")
+      var calls = [
+        try LossCall(definition, tensors: fixture.tensors, options: fixture.options, bareNumbers: fixture.bareNumbers)
+      ]
+      if let sample = samples[definition.functionalName]?.first {
+        calls.append(
+          try LossCall(definition, tensors: sample.tensors, options: sample.options, bareNumbers: sample.bareNumbers))
+      }
+      for call in calls {
+        let trace = try LossTracer.trace(call)
+        #expect(trace.steps.count >= 2 && !trace.elementwise.isEmpty, "\(definition.functionalName)")
+      }
     }
   }
 
