@@ -30,7 +30,8 @@ let package = Package(
     // MARK: - Tests
     .testTarget(
       name: "SwiftLossTests",
-      dependencies: ["SwiftLoss"],
+      // The teaching tests read the traces and reports as the front end lays them out.
+      dependencies: ["SwiftLoss", "SwiftLossCLI"],
       resources: [.copy("Fixtures")]
     ),
     .testTarget(

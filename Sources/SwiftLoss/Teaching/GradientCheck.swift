@@ -26,30 +26,6 @@ public struct GradientCheckReport: Sendable {
   public var entries: [Entry]
   public var notes: [String]
 
-  public func render(width: Int = TextLayout.defaultWidth) -> String {
-    let width = max(TextLayout.minimumWidth, width)
-    var lines = ["gradient check for \(loss): central differences, h = 1e-6·max(1, |x|)"]
-    var rows: [[String]] = [["tensor", "elements", "max abs error", "max rel error", "verdict"]]
-    for entry in entries {
-      var verdict =
-        entry.agrees ? "agrees" : entry.mismatches == 1 ? "1 element differs" : "\(entry.mismatches) elements differ"
-      if !entry.agrees && entry.kinks == entry.mismatches {
-        verdict += " (all at kinks/clamps: PyTorch's subgradient)"
-      } else if entry.kinks > 0 {
-        verdict += " (\(entry.kinks) at kinks/clamps)"
-      }
-      rows.append([
-        entry.name, String(entry.count), TraceNumber.short(entry.maxAbsoluteError),
-        TraceNumber.short(entry.maxRelativeError), verdict,
-      ])
-      if let adjusted = entry.adjustedMaxAbsoluteError {
-        rows.append(["", "", TraceNumber.short(adjusted), "", entry.adjustmentLabel ?? ""])
-      }
-    }
-    lines = TextLayout.fit(lines[0], width: width) + TextLayout.grid(rows, indent: 2, width: width)
-    for note in notes { lines += TextLayout.wrap(note, width: width, firstPrefix: "  note: ", prefix: "        ") }
-    return lines.joined(separator: "\n") + "\n"
-  }
 }
 
 public enum GradientCheck {

@@ -29,45 +29,10 @@ public struct LossExplanation: Sendable {
   }
 }
 
-/// The teaching content of every loss, and `explain` rendered from it and the registry.
+/// The teaching content of every loss, as `explain` and the lesson page show it (the front end lays it out).
 public enum Teaching {
   public static func explanation(for definition: LossDefinition) -> LossExplanation {
     definition.teaching.explanation
-  }
-
-  /// `swiftloss explain LOSS`: summary, formula, shapes, tensors, options (with defaults, from the
-  /// registry), the PyTorch spellings, and the notes, laid out to `width` columns.
-  public static func explain(_ definition: LossDefinition, width: Int = TextLayout.defaultWidth) -> String {
-    let width = max(TextLayout.minimumWidth, width)
-    let explanation = explanation(for: definition)
-    var out: [String] = []
-    out += TextLayout.fit(title(definition), width: width)
-    out += TextLayout.wrap(definition.summary, width: width, firstPrefix: "  ", prefix: "  ")
-    out += TextLayout.wrap(
-      LossRegistry.names(of: definition).joined(separator: ", "), width: width, firstPrefix: "  names: ", prefix: "    "
-    )
-    out.append("")
-    out.append("formula:")
-    for line in explanation.formula { out += TextLayout.fit("  " + line, width: width, hangingIndent: 4) }
-    out.append("")
-    out.append("shapes:")
-    for line in explanation.shapes { out += TextLayout.fit("  " + line, width: width, hangingIndent: 4) }
-    out.append("")
-    out.append("tensors:")
-    out += TextLayout.columns(tensorRows(definition), indent: 2, width: width)
-    out.append("")
-    out.append("options:")
-    out += TextLayout.columns(optionRows(definition), indent: 2, width: width)
-    out.append("")
-    out.append("in PyTorch:")
-    for line in pythonSpellings(definition) { out += TextLayout.fit("  " + line, width: width, hangingIndent: 4) }
-    out.append("")
-    out.append("notes:")
-    for note in notes(definition) { out += TextLayout.wrap(note, width: width, firstPrefix: "  • ", prefix: "    ") }
-    out.append("")
-    out.append("try:")
-    out += TextLayout.columns(tryRows(definition), indent: 2, width: width)
-    return out.joined(separator: "\n") + "\n"
   }
 
   /// `mse_loss — torch.nn.MSELoss / F.mse_loss`, or `(a module only)` for a loss without a
@@ -127,7 +92,8 @@ public enum Teaching {
     return notes
   }
 
-  static func tryRows(_ definition: LossDefinition) -> [(String, String)] {
+  /// The commands to try next, as (command, what it shows) rows: the end of `explain`.
+  public static func tryRows(_ definition: LossDefinition) -> [(String, String)] {
     let name = definition.shortName
     var rows = [
       ("swiftloss \(name) ... --explain", "the computation step by step, with your numbers"),

@@ -18,17 +18,6 @@ public struct LossTrace: Sendable {
 
   mutating func step(_ title: String, _ lines: [String]) { steps.append(Step(title: title, lines: lines)) }
 
-  /// The trace as text laid out to `width` (tables that do not fit become one line per row).
-  public func render(width: Int = TextLayout.defaultWidth) -> String {
-    let width = max(TextLayout.minimumWidth, width)
-    var out = ["how \(loss) computes this:"]
-    for (index, step) in steps.enumerated() {
-      out.append("")
-      out += TextLayout.fit("\(index + 1). \(step.title)", width: width, hangingIndent: 3)
-      out += TextLayout.layout(step.lines.map { "   " + $0 }, width: width)
-    }
-    return out.joined(separator: "\n") + "\n"
-  }
 }
 
 /// Number formatting for traces: 6 significant digits (the final loss is printed in full).
@@ -251,5 +240,5 @@ struct TraceContext {
   }
 
   /// A table (header first) as trace lines; ``LossTrace/render(width:)`` aligns it or lists it.
-  static func align(_ table: [[String]]) -> [String] { TextLayout.tableRows(table) }
+  static func align(_ table: [[String]]) -> [String] { TraceTable.rows(table) }
 }

@@ -124,10 +124,10 @@ enum LessonPage {
     var index = 0
     while index < lines.count {
       let line = lines[index]
-      if TextLayout.isTableRow(line) {
+      if TraceTable.isRow(line) {
         var rows: [[String]] = []
-        while index < lines.count, TextLayout.isTableRow(lines[index]) {
-          rows.append(TextLayout.cells(lines[index]))
+        while index < lines.count, TraceTable.isRow(lines[index]) {
+          rows.append(TraceTable.cells(lines[index]))
           index += 1
         }
         out.append(table(rows.first ?? [], Array(rows.dropFirst()), numeric: true))
@@ -140,7 +140,7 @@ enum LessonPage {
       }
       if let label = rowLabel(line) {
         var rows: [[String]] = []
-        while index < lines.count, !TextLayout.isTableRow(lines[index]), let label = rowLabel(lines[index]) {
+        while index < lines.count, !TraceTable.isRow(lines[index]), let label = rowLabel(lines[index]) {
           rows.append([label, String(lines[index].dropFirst(label.count + 1)).trimmingCharacters(in: " ")])
           index += 1
         }

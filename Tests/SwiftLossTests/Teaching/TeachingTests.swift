@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import SwiftLoss
+@testable import SwiftLossCLI
 
 #if canImport(FoundationXML)
   import FoundationXML

@@ -1,3 +1,5 @@
+import SwiftLoss
+
 /// Text for people laid out to a width: words wrapped at spaces (never inside a word; a single
 /// word longer than the width stays whole and overflows), two-column tables whose right column
 /// wraps, and aligned tables that fall back to one line per row ("a: b = 1, c = 2") when they are
@@ -7,27 +9,23 @@
 ///
 /// Widths count characters: every character swiftloss prints for people is one column wide
 /// (``allowedCharacters`` lists them; a test keeps the output inside that list).
-public enum TextLayout {
+enum TextLayout {
   /// The width when the output is not a terminal and `COLUMNS` is not set.
-  public static let defaultWidth = 80
+  static let defaultWidth = 80
   /// The narrowest width laid out; a smaller one is raised to it (a table needs some room).
-  public static let minimumWidth = 20
-
-  /// Separates the cells of an aligned table row inside teaching lines (see ``tableRows(_:)``);
-  /// ``layout(_:width:)`` turns runs of such lines into a table or a list.
-  static let cellSeparator: Character = "\u{1F}"
+  static let minimumWidth = 20
 
   /// The characters beyond printable ASCII that text for people may use: those that DejaVu Sans
   /// Mono and the Linux console's default Unicode fonts (console-setup's Uni2 set in its Fixed,
   /// Terminus and VGA faces) all have, as `Scripts/teaching-charset.py` computes from the font
   /// files. Not among them: subscripts (ₙ, ᵢ, ⱼ, U+A700), ℓ, ∂, ∑, ′, braille. So formulas write
   /// `l_n`, `dl/dx`, `Σ`, `'`, and the terminal plot draws with `¯ - _ │`.
-  public static let allowedCharacters: Set<Character> = Set(
+  static let allowedCharacters: Set<Character> = Set(
     "§°±²³·¹½×÷¯ΓΔΘΛΞΠΣΦΨΩαβγδεζηθικλμνξπρστυφχψω–—‖‘’“”•…ⁿ←→∅∈−√∞≈≠≤≥─━│┃┌┐└┘├┤┬┴┼█░▒●")
 
   /// Whether `character` may appear in text for people: printable ASCII, a newline, or the list
   /// above.
-  public static func isAllowed(_ character: Character) -> Bool {
+  static func isAllowed(_ character: Character) -> Bool {
     guard let scalar = character.unicodeScalars.first, character.unicodeScalars.count == 1 else { return false }
     if scalar.value == 10 || (32...126).contains(scalar.value) { return true }
     return allowedCharacters.contains(character)
@@ -37,7 +35,7 @@ public enum TextLayout {
   /// `_n` (`ℓₙ` → `l_n`, `w꜀` → `w_c`), `∂` as `d`, `∑` as `Σ`, primes as `'`, and `∀`, `∇`, `∉`,
   /// `⋯`, `↔`, `⇒` in words or ASCII. The teaching text is written this way already; this keeps
   /// text from elsewhere (a new loss's notes) inside the fonts too.
-  public static func fontSafe(_ text: String) -> String {
+  static func fontSafe(_ text: String) -> String {
     guard text.unicodeScalars.contains(where: { $0.value > 126 }) else { return text }
     var out = ""
     var inSubscript = false
@@ -69,7 +67,7 @@ public enum TextLayout {
 
   /// `text` wrapped to `width`: the first line starts with `firstPrefix`, the others with `prefix`.
   /// A run of spaces between two words on one line is kept (formulas space their parts apart).
-  public static func wrap(_ text: String, width: Int, firstPrefix: String = "", prefix: String = "") -> [String] {
+  static func wrap(_ text: String, width: Int, firstPrefix: String = "", prefix: String = "") -> [String] {
     var lines: [String] = []
     var current = firstPrefix
     var currentWidth = columns(firstPrefix)
@@ -117,7 +115,7 @@ public enum TextLayout {
 
   /// One line made to fit: kept whole when it fits, else wrapped at spaces with its own indent
   /// for the first line and `hangingIndent` more for the rest.
-  public static func fit(_ line: String, width: Int, hangingIndent: Int = 2) -> [String] {
+  static func fit(_ line: String, width: Int, hangingIndent: Int = 2) -> [String] {
     if columns(line) <= width { return [line] }
     let indent = line.prefix { $0 == " " }.count
     let continuation = min(indent + hangingIndent, max(0, width / 2))
@@ -130,7 +128,7 @@ public enum TextLayout {
   /// entry puts its text on the next line); the right column wraps within the width. When less
   /// than `minimumRight` columns would be left for it, each row becomes the left entry on its own
   /// line with the text wrapped below it.
-  public static func columns(
+  static func columns(
     _ rows: [(String, String)], indent: Int, width: Int, maxLeft: Int = 30, minimumRight: Int = 24
   ) -> [String] {
     let pad = String(repeating: " ", count: indent)
@@ -160,7 +158,7 @@ public enum TextLayout {
 
   /// An aligned table (the first row is the header; cells right-aligned, two spaces apart), or,
   /// when it is wider than `width`, one line per data row: `first cell: header = cell, ...`.
-  public static func grid(_ table: [[String]], indent: Int, width: Int) -> [String] {
+  static func grid(_ table: [[String]], indent: Int, width: Int) -> [String] {
     guard let count = table.map(\.count).max(), count > 0 else { return [] }
     var widths = [Int](repeating: 0, count: count)
     for row in table { for (c, cell) in row.enumerated() { widths[c] = max(widths[c], columns(cell)) } }
@@ -188,36 +186,22 @@ public enum TextLayout {
     return lines
   }
 
-  /// A table as lines for a teaching text that is laid out later: cells joined by the cell
-  /// separator, so that ``layout(_:width:)`` (or the HTML page) can align it or list it.
-  public static func tableRows(_ table: [[String]]) -> [String] {
-    table.map { $0.joined(separator: String(cellSeparator)) }
-  }
-
-  /// Whether a line is a row made by ``tableRows(_:)``.
-  public static func isTableRow(_ line: String) -> Bool { line.contains(cellSeparator) }
-
-  /// The cells of a table row (without the line's indent).
-  public static func cells(_ line: String) -> [String] {
-    line.drop { $0 == " " }.split(separator: cellSeparator, omittingEmptySubsequences: false).map(String.init)
-  }
-
   /// Lines of teaching text laid out to `width`: runs of table rows become a table (or a list),
   /// every other line is fitted with a hanging indent.
-  public static func layout(_ lines: [String], width: Int) -> [String] {
+  static func layout(_ lines: [String], width: Int) -> [String] {
     var out: [String] = []
     var index = 0
     while index < lines.count {
       let line = lines[index]
-      guard isTableRow(line) else {
+      guard TraceTable.isRow(line) else {
         out += fit(line, width: width)
         index += 1
         continue
       }
       let indent = line.prefix { $0 == " " }.count
       var table: [[String]] = []
-      while index < lines.count, isTableRow(lines[index]) {
-        table.append(cells(lines[index]))
+      while index < lines.count, TraceTable.isRow(lines[index]) {
+        table.append(TraceTable.cells(lines[index]))
         index += 1
       }
       out += grid(table, indent: indent, width: width)
@@ -226,7 +210,7 @@ public enum TextLayout {
   }
 
   /// A whole text (lines joined by newlines) laid out to `width`.
-  public static func layout(text: String, width: Int) -> String {
+  static func layout(text: String, width: Int) -> String {
     let lines = fontSafe(text).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     let body = lines.last == "" ? Array(lines.dropLast()) : lines
     return layout(body, width: width).joined(separator: "\n") + "\n"
@@ -235,7 +219,7 @@ public enum TextLayout {
 
 extension String {
   /// The line without its trailing spaces (laid-out lines never end in blanks).
-  package func trimmingTrailingSpaces() -> String {
+  func trimmingTrailingSpaces() -> String {
     var copy = self
     while copy.last == " " { copy.removeLast() }
     return copy

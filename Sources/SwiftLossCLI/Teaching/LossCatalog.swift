@@ -1,14 +1,15 @@
+import SwiftLoss
+
 /// `swiftloss list`: every loss grouped by family, with its names, tensors and summary.
-public enum LossCatalog {
+enum LossCatalog {
   /// The family a loss is listed under (the teaching content's family; "other" if it has none).
-  public static func family(of definition: LossDefinition) -> String {
+  static func family(of definition: LossDefinition) -> String {
     definition.teaching.explanation.family.rawValue
   }
 
   /// One line per loss (name, aliases, tensors), its summary on the next; families as headings.
   /// Optional tensors are in brackets; a `*` marks tensors that get a gradient.
-  public static func text(_ losses: [LossDefinition] = LossRegistry.all, width: Int = TextLayout.defaultWidth) -> String
-  {
+  static func text(_ losses: [LossDefinition] = LossRegistry.all, width: Int = TextLayout.defaultWidth) -> String {
     let width = max(TextLayout.minimumWidth, width)
     var families: [String] = []
     for definition in losses where !families.contains(family(of: definition)) {
