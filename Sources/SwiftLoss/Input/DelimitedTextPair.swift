@@ -129,7 +129,7 @@ public final class DelimitedTextPair: @unchecked Sendable {
           _ = indexes.deinitialize()
           indexes.deallocate()
         }
-        let shared = (indexes: UnsafeSharedBuffer(indexes), a: UnsafeSharedBuffer(a), b: UnsafeSharedBuffer(b))
+        let shared = (indexes: UnsafeSharedBuffer(indexes), a: UnsafeSharedReadBuffer(a), b: UnsafeSharedReadBuffer(b))
         Parallel.perform(iterations: chunksA + chunksB) { k in
           let index =
             k < chunksA
@@ -199,7 +199,7 @@ public final class DelimitedTextPair: @unchecked Sendable {
           return
         }
         let shared = (
-          a: UnsafeSharedBuffer(start: baseA, count: a.count), b: UnsafeSharedBuffer(start: baseB, count: b.count),
+          a: UnsafeSharedReadBuffer(start: baseA, count: a.count), b: UnsafeSharedReadBuffer(start: baseB, count: b.count),
           blockSums: UnsafeSharedBuffer(blockSums), cutLosses: UnsafeSharedBuffer(cutLosses), cutBlocks: cutBlocks,
           units: units, ends: (a.count, b.count)
         )
