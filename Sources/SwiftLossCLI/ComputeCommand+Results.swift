@@ -44,7 +44,8 @@ extension ComputeCommand {
     let definition = request.definition
     do throws(LossError) {
       return try LossCall(
-        definition, tensors: tensors, given: request.options, resolved: try resolved.get(), outputs: request.global.show.outputs,
+        definition, tensors: tensors, given: request.options, resolved: try resolved.get(),
+        outputs: request.global.show.outputs,
         spelledAsModule: request.spelledAsModule, bareNumbers: bareNumbers)
     } catch {
       throw CommandError.loss(error, of: request.definition, tensors: tensors, flags: labels)

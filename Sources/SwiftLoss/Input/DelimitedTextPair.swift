@@ -96,7 +96,9 @@ public final class DelimitedTextPair: @unchecked Sendable {
       let target = try? DelimitedTextReader.read(InputBytes(second), label: "b.csv", delimiter: UInt8(ascii: ",")),
       input.shape == pair.shape, target.shape == pair.shape,
       let ordinary = try? LossDefinition.mseLoss.run(
-        tensors: ["input": input, "target": target], options: ["reduction": .string("sum")], outputs: .value)
+        LossCall(
+          .mseLoss, tensors: ["input": input, "target": target], options: ["reduction": .string("sum")],
+          outputs: .value))
     else { return false }
     return total.bitPattern == ordinary.value.storage[0].bitPattern
   }
@@ -199,7 +201,8 @@ public final class DelimitedTextPair: @unchecked Sendable {
           return
         }
         let shared = (
-          a: UnsafeSharedReadBuffer(start: baseA, count: a.count), b: UnsafeSharedReadBuffer(start: baseB, count: b.count),
+          a: UnsafeSharedReadBuffer(start: baseA, count: a.count),
+          b: UnsafeSharedReadBuffer(start: baseB, count: b.count),
           blockSums: UnsafeSharedBuffer(blockSums), cutLosses: UnsafeSharedBuffer(cutLosses), cutBlocks: cutBlocks,
           units: units, ends: (a.count, b.count)
         )

@@ -440,7 +440,9 @@ enum DelimitedTextReader {
     let chunkCount = bounds.count - 1
     let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: chunkCount)
     defer { counts.deallocate() }
-    let shared = (bytes: UnsafeSharedReadBuffer(start: base, count: bounds[chunkCount]), counts: UnsafeSharedBuffer(counts))
+    let shared = (
+      bytes: UnsafeSharedReadBuffer(start: base, count: bounds[chunkCount]), counts: UnsafeSharedBuffer(counts)
+    )
     let count = { @Sendable (k: Int) in
       let from = bounds[k], to = bounds[k + 1]
       // A number and what ends it take two bytes: never more than (bytes + 1) / 2 numbers, however

@@ -31,15 +31,11 @@ public struct LossExplanation: Sendable {
 
 /// The teaching content of every loss, and `explain` rendered from it and the registry.
 public enum Teaching {
-  public static func explanation(for definition: LossDefinition) -> LossExplanation {
-    definition.teaching.explanation
-  }
-
   /// `swiftloss explain LOSS`: summary, formula, shapes, tensors, options (with defaults, from the
   /// registry), the PyTorch spellings, and the notes, laid out to `width` columns.
   public static func explain(_ definition: LossDefinition, width: Int = TextLayout.defaultWidth) -> String {
     let width = max(TextLayout.minimumWidth, width)
-    let explanation = explanation(for: definition)
+    let explanation = definition.teaching.explanation
     var out: [String] = []
     out += TextLayout.fit(title(definition), width: width)
     out += TextLayout.wrap(definition.summary, width: width, firstPrefix: "  ", prefix: "  ")
@@ -73,7 +69,7 @@ public enum Teaching {
   /// `mse_loss — torch.nn.MSELoss / F.mse_loss`, or `(a module only)` for a loss without a
   /// functional form.
   public static func title(_ definition: LossDefinition) -> String {
-    if explanation(for: definition).pythonSpellings != nil {
+    if definition.teaching.explanation.pythonSpellings != nil {
       return "\(definition.functionalName) — torch.nn.\(definition.moduleName) (a module only)"
     }
     return "\(definition.functionalName) — torch.nn.\(definition.moduleName) / F.\(definition.functionalName)"
@@ -113,7 +109,7 @@ public enum Teaching {
 
   /// The teaching notes of a loss, with the one on the deprecated size_average/reduce flags.
   public static func notes(_ definition: LossDefinition) -> [String] {
-    var notes = explanation(for: definition).notes
+    var notes = definition.teaching.explanation.notes
     if definition.acceptsLegacyReduction {
       notes.append(
         "Legacy flags: size_average/reduce override reduction: reduce=False → 'none'; otherwise size_average=False → "
@@ -136,7 +132,7 @@ public enum Teaching {
       ("swiftloss \(name) ... --check-grad", "gradients against finite differences"),
       ("swiftloss explain \(name) --html", "this explanation as a lesson page (HTML)"),
     ]
-    if LossPlot.probe(for: definition) != nil {
+    if definition.teaching.plot != nil {
       rows.append(("swiftloss plot \(name)", "the loss as a curve in the terminal"))
     }
     return rows
@@ -157,7 +153,7 @@ public enum Teaching {
   /// `nn.MSELoss(reduction='mean')(input, target)` and `F.mse_loss(input, target, reduction='mean')`,
   /// with every option at its default.
   public static func pythonSpellings(_ definition: LossDefinition) -> [String] {
-    if let spellings = explanation(for: definition).pythonSpellings { return spellings }
+    if let spellings = definition.teaching.explanation.pythonSpellings { return spellings }
     let required = definition.tensors.filter(\.isRequired).map(\.name)
     let optionalTensors = definition.tensors.filter { !$0.isRequired }.map { "\($0.name)=\($0.name)" }
     // Options of the distance function (triplet_margin_with_distance's nn.PairwiseDistance(p, eps))
