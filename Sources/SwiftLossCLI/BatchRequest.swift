@@ -157,7 +157,7 @@ enum BatchRequest {
     tensors = LowPrecision.roundInputs(
       tensors, dtype: request.global.dtype, integral: definition.integralTensors(tensors))
     // Errors name a tensor by its PyTorch name, which is its key.
-    return try command.evaluate(tensors: tensors, labels: [:], compact: true)
+    return try command.evaluate(tensors: tensors, labels: [:], resolved: command.resolveOptions(), compact: true)
   }
 
   private static func tensor(_ value: RequestValue, key: String) throws(CommandError) -> Tensor {

@@ -97,11 +97,11 @@ enum Completions {
   static func plotOptionFlags(_ model: Model) -> [Flag] {
     var seen = Set<String>()
     var flags: [Flag] = []
-    for definition in model.losses where LossPlot.probe(for: definition) != nil {
+    for definition in model.losses where definition.teaching.plot != nil {
       for spec in definition.options where !spec.declares(.reduction) && seen.insert(spec.name).inserted {
         flags.append(Flag(spec.flag, .text, "values to plot, comma-separated: " + spec.help))
       }
-      for sweep in LossPlot.probe(for: definition)?.sweeps ?? [] where seen.insert(sweep.name).inserted {
+      for sweep in definition.teaching.plot?.sweeps ?? [] where seen.insert(sweep.name).inserted {
         flags.append(
           Flag("--" + sweep.name.replacingUnderscores(), .text, "values to plot, comma-separated: " + sweep.help))
       }
@@ -165,7 +165,7 @@ enum Completions {
     s += "    return 0\n"
     s += "  fi\n"
     s += "  case \"$cmd\" in\n"
-    let plottable = model.losses.filter { LossPlot.probe(for: $0) != nil }.flatMap(names)
+    let plottable = model.losses.filter { $0.teaching.plot != nil }.flatMap(names)
     for sub in model.subcommands {
       switch sub.name {
       case "completions":
@@ -302,7 +302,7 @@ enum Completions {
     s += "    return\n"
     s += "  fi\n"
     s += "  case $cmd in\n"
-    let plottable = model.losses.filter { LossPlot.probe(for: $0) != nil }
+    let plottable = model.losses.filter { $0.teaching.plot != nil }
     for sub in model.subcommands {
       switch sub.name {
       case "completions":
@@ -394,7 +394,7 @@ enum Completions {
       case "list":
         s += "complete -c \(p) -n '__fish_seen_subcommand_from list' -l format -x -a 'text json' -d 'output format'\n"
       case "plot":
-        let plottable = model.losses.filter { LossPlot.probe(for: $0) != nil }.flatMap(names)
+        let plottable = model.losses.filter { $0.teaching.plot != nil }.flatMap(names)
         s +=
           "complete -c \(p) -n '__fish_seen_subcommand_from plot' -a \(fishQuote(plottable.joined(separator: " ")))\n"
         for flag in model.plotFlags + plotOptionFlags(model) { s += line("__fish_seen_subcommand_from plot", flag) }

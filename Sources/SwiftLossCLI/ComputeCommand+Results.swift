@@ -3,15 +3,16 @@ import SwiftLoss
 /// The second half of a computation, once the tensors are read: the call, the loss, the output.
 /// Single calls and every request of `batch` go through here.
 extension ComputeCommand {
-  /// Evaluates the tensors read and renders the result: the call is resolved (the options once,
-  /// unless `resolved` brings them), then the loss runs (or a teaching mode).
+  /// Evaluates the tensors read and renders the result: the call is made from the options
+  /// `resolved` once (by ``resolveOptions()``; their error is reported here, with the tensors at
+  /// hand), then the loss runs (or a teaching mode).
   /// `bareNumbers`: the tensors given as bare inline numbers (PyTorch's Python floats);
   /// `warnings`: those planning and reading gave (the legacy-flag ones included); nil: the
   /// legacy-flag ones.
   func evaluate(
     tensors: [String: Tensor], labels: [String: String], bareNumbers: Set<String> = [],
     warnings earlier: [String]? = nil,
-    resolved: LossCall.ResolvedOptions? = nil, compact: Bool = false
+    resolved: Result<LossCall.ResolvedOptions, LossError>, compact: Bool = false
   ) throws(CommandError) -> Outcome {
     let call = try makeCall(tensors: tensors, labels: labels, bareNumbers: bareNumbers, resolved: resolved)
     var warnings = earlier ?? namingWarnings(legacyReduction: call.reductionFromLegacyFlags ? call.reduction : nil)
@@ -38,24 +39,27 @@ extension ComputeCommand {
   /// wanted and which tensors were bare inline numbers.
   func makeCall(
     tensors: [String: Tensor], labels: [String: String], bareNumbers: Set<String>,
-    resolved: LossCall.ResolvedOptions?
+    resolved: Result<LossCall.ResolvedOptions, LossError>
   ) throws(CommandError) -> LossCall {
     let definition = request.definition
     do throws(LossError) {
-      let options: LossCall.ResolvedOptions
-      if let resolved { options = resolved } else { options = try resolveOptions() }
       return try LossCall(
-        definition, tensors: tensors, given: request.options, resolved: options, outputs: request.global.show.outputs,
+        definition, tensors: tensors, given: request.options, resolved: try resolved.get(),
+        outputs: request.global.show.outputs,
         spelledAsModule: request.spelledAsModule, bareNumbers: bareNumbers)
     } catch {
       throw CommandError.loss(error, of: request.definition, tensors: tensors, flags: labels)
     }
   }
 
-  /// The options resolved from the command line (the legacy flags mapped).
-  func resolveOptions() throws(LossError) -> LossCall.ResolvedOptions {
-    try LossCall.resolveOptions(
-      of: request.definition, request.options, sizeAverage: request.sizeAverage, reduce: request.reduce)
+  /// The options resolved from the command line (the legacy flags mapped), or why they are
+  /// invalid: resolved once per computation (by the plan, by each line of `batch`), the error
+  /// carried to ``evaluate(tensors:labels:bareNumbers:warnings:resolved:compact:)``, which reports it.
+  func resolveOptions() -> Result<LossCall.ResolvedOptions, LossError> {
+    Result { () throws(LossError) in
+      try LossCall.resolveOptions(
+        of: request.definition, request.options, sizeAverage: request.sizeAverage, reduce: request.reduce)
+    }
   }
 
   /// The output `--format`, `--show`, `--dtype` and `--expect` ask for.

@@ -20,9 +20,9 @@ struct ComputeCommand {
     /// whichever reading then uses its bytes.
     var arguments: [(spec: TensorSpec, flag: String, value: TensorArgument)]
     var readOptions: ReadOptions
-    /// The options resolved once (the legacy flags mapped); nil when they are invalid, which the
+    /// The options resolved once (the legacy flags mapped), or why they are invalid, which the
     /// evaluation then reports with the tensors at hand.
-    var resolved: LossCall.ResolvedOptions?
+    var resolved: Result<LossCall.ResolvedOptions, LossError>
     var warnings: [String]
   }
 
@@ -72,7 +72,7 @@ struct ComputeCommand {
     }
     if global.data == nil { try checkRequiredTensors(given: Set(request.tensorArguments.keys)) }
 
-    let resolved = try? resolveOptions()
+    let resolved = resolveOptions()
     var arguments: [(spec: TensorSpec, flag: String, value: TensorArgument)] = []
     for spec in definition.tensors {
       guard let argument = request.tensorArguments[spec.name] else { continue }
@@ -86,7 +86,7 @@ struct ComputeCommand {
     return Plan(
       shapeTargets: shapeTargets, arguments: arguments,
       readOptions: ReadOptions(delimiter: global.delimiter, decimalComma: global.decimalComma), resolved: resolved,
-      warnings: namingWarnings(legacyReduction: legacyReduction(resolved)))
+      warnings: namingWarnings(legacyReduction: legacyReduction(try? resolved.get())))
   }
 
   /// The value alone of a pointwise loss on two large text files: the engine reads them together
@@ -96,7 +96,7 @@ struct ComputeCommand {
     let global = request.global
     guard plan.shapeTargets.isEmpty, request.teaching == nil, global.data == nil, global.show.outputs == .value,
       global.dtype == .float64, io.tensors.readsPairs, plan.arguments.allSatisfy({ $0.value.isWholeFile }),
-      let options = plan.resolved?.options
+      let options = (try? plan.resolved.get())?.options
     else { return nil }
     for argument in plan.arguments { opened[argument.spec.name] = try open(argument.value) }
     let paired: LossResult?

@@ -116,7 +116,7 @@ enum HelpText {
     lines.append("")
     lines += TextLayout.wrap(
       TeachingMode.flags.map { "--" + $0.name }.joined(separator: ", ")
-        + (LossPlot.probe(for: definition) != nil ? "; swiftloss plot \(definition.shortName)" : "")
+        + (definition.teaching.plot != nil ? "; swiftloss plot \(definition.shortName)" : "")
         + "; swiftloss explain \(definition.shortName)", width: width, firstPrefix: "teaching: ", prefix: "  ")
     lines += TextLayout.wrap(
       GlobalOptions.flags.map { "--" + $0.name }.joined(separator: ", ") + " (see 'swiftloss --help')",

@@ -120,7 +120,7 @@ struct PlotRequest {
     guard !request.losses.isEmpty else {
       throw CommandError.usage("plot needs at least one loss, e.g. 'swiftloss plot huber mse l1'")
     }
-    let sweeps = request.losses.flatMap { LossPlot.probe(for: $0)?.sweeps.map(\.name) ?? [] }
+    let sweeps = request.losses.flatMap { $0.teaching.plot?.sweeps.map(\.name) ?? [] }
     for pending in request.pendingOptions {
       if sweeps.contains(pending.name) {
         // A tensor held fixed in the plot (gaussian_nll's var), swept like a float option.

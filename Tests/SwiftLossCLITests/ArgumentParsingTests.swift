@@ -257,12 +257,31 @@ import Testing
     #expect(shadowed.contains("test_loss: --format is read as a flag of the front end"))
     #expect(shadowed.contains("test_loss: --input is declared twice"))
     #expect(Self.flagClashes(LossRegistry.all + [retyped]).contains { $0.hasPrefix("other_loss: --margin") })
+    let plotShadowing = LossDefinition(
+      functionalName: "plot_loss", moduleName: "PlotLoss", teaching: LossDefinition.mseLoss.teaching, summary: "",
+      tensors: [TensorSpec(.input, gradient: true, help: "")],
+      options: [
+        OptionSpec(OptionKey<Int>("width"), default: 0, help: ""),
+        OptionSpec(OptionKey<Int>("frames"), default: 0, help: ""),
+      ]
+    ) { _ throws(LossError) in throw LossError.usage("unused") }
+    let plotShadowed = Self.flagClashes([plotShadowing])
+    #expect(plotShadowed.contains("plot_loss: --width is read as a flag of the front end"))
+    #expect(plotShadowed.contains("plot_loss: --frames is read as a plot sweep"))
   }
 
   /// What is wrong with the flags of `definitions`, one line per clash.
   static func flagClashes(_ definitions: [LossDefinition]) -> [String] {
+    // plot's own flags are read before a loss's options there ('colour' is --color's other spelling).
     let reserved = Set(
-      GlobalOptions.flags.map(\.name) + TeachingMode.flags.map(\.name) + ["help", "size-average", "reduce"])
+      GlobalOptions.flags.map(\.name) + TeachingMode.flags.map(\.name) + ["help", "size-average", "reduce"]
+        + PlotRequest.flags.map(\.name) + ["colour"])
+    // A plot sweep (a tensor held fixed, ctc's frame count) is read before any option of that name
+    // when the losses are plotted together; a sweep is named after its loss's own tensor, so tensors
+    // may share the name.
+    let sweeps = Set(
+      (LossRegistry.all + definitions).flatMap { $0.teaching.plot?.sweeps.map { $0.name.replacingUnderscores() } ?? [] }
+    )
     var kinds: [String: (kind: String, loss: String)] = [:]
     var clashes: [String] = []
     for definition in definitions {
@@ -277,6 +296,9 @@ import Testing
         let flag = name.replacingUnderscores()
         if reserved.contains(flag) || flag.hasPrefix("no-") {
           clashes.append("\(loss): --\(flag) is read as a flag of the front end")
+        }
+        if kind != "a tensor" && sweeps.contains(flag) {
+          clashes.append("\(loss): --\(flag) is read as a plot sweep")
         }
         if !seen.insert(flag).inserted { clashes.append("\(loss): --\(flag) is declared twice") }
         if let earlier = kinds[flag] {

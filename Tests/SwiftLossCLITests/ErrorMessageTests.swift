@@ -168,4 +168,31 @@ import Testing
     #expect(SwiftLossCommand.run(arguments: ["--version"], io: io) == 1)
     #expect(err.text == "swiftloss: error: write error: Broken pipe\n")
   }
+
+  @Test("class indices as --input and features as --target: the losses of a linear layer say they look swapped too")
+  func swappedArgumentsOfTheLinearLosses() {
+    let features =
+      "[[-0.18,0.63,-0.86,0.09],[0.43,0.10,-1.06,1.10],[0.24,1.24,1.39,-0.95],[-0.51,0.78,0.24,-0.38],"
+      + "[1.60,-0.12,-0.20,0.74]]"
+    let dir = CatalogueEdgesCLITests.examples
+    let module = ["--params", "\(dir)/state_dict.json", "--cutoffs", "3,6", "--div-value", "2", "--head-bias"]
+    let adaptive = run(
+      ["adaptive_log_softmax", "--input", "[0,4,7,2,5]", "--target", features] + module, realReaders: true)
+    expectError(adaptive, status: 1, containing: ["(--input and --target look swapped)"])
+    #expect(
+      run(
+        ["adaptive_log_softmax", "--input", features, "--target", "[0,4,7,2,5]", "--show", "loss"] + module,
+        realReaders: true
+      ).status == 0)
+
+    let weight = ["--linear-weight", "[[0.5,0.1,0.2,0.3],[0.2,0.3,0.4,0.1],[0.1,0.9,0.0,0.2]]"]
+    let linear = run(
+      ["linear_cross_entropy", "--input", "[0,2,1,2,0]", "--target", features] + weight, realReaders: true)
+    expectError(linear, status: 1, containing: ["(--input and --target look swapped)"])
+    #expect(
+      run(
+        ["linear_cross_entropy", "--input", features, "--target", "[0,2,1,2,0]", "--show", "loss"] + weight,
+        realReaders: true
+      ).status == 0)
+  }
 }

@@ -48,7 +48,8 @@ for _ in 0..<repeats {
   let cpuStart = processCPUSeconds()
   let start = DispatchTime.now().uptimeNanoseconds
   do {
-    result = try LossDefinition.ctcLoss.run(tensors: tensors, options: ["reduction": .string("mean")])
+    result = try LossDefinition.ctcLoss.run(
+      LossCall(.ctcLoss, tensors: tensors, options: ["reduction": .string("mean")]))
   } catch { fail("\(error)", status: 1) }
   seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
   cpuSeconds.append(processCPUSeconds() - cpuStart)

@@ -53,7 +53,8 @@ var result: LossResult?
 for _ in 0..<repeats {
   let cpuStart = processCPUSeconds(), start = wallSeconds()
   do {
-    result = try LossDefinition.linearCrossEntropy.run(tensors: tensors, options: ["reduction": .string("mean")])
+    result = try LossDefinition.linearCrossEntropy.run(
+      LossCall(.linearCrossEntropy, tensors: tensors, options: ["reduction": .string("mean")]))
   } catch { fail("\(error)", status: 1) }
   seconds.append(wallSeconds() - start)
   cpuSeconds.append(processCPUSeconds() - cpuStart)

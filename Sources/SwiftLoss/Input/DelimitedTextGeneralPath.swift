@@ -88,7 +88,7 @@ extension DelimitedTextReader {
       results = [parseGeneralChunk(base, from: body.bodyStart, to: count, plan, capacity: capacity(0))]
     } else {
       let parsed = UnsafeMutableBufferPointer<ChunkResult>.allocate(capacity: chunkCount)
-      let shared = (bytes: UnsafeSharedBuffer(start: base, count: count), parsed: UnsafeSharedBuffer(parsed))
+      let shared = (bytes: UnsafeSharedReadBuffer(start: base, count: count), parsed: UnsafeSharedBuffer(parsed))
       let capacities = (0..<chunkCount).map(capacity)
       Parallel.perform(iterations: chunkCount) { k in
         let result = parseGeneralChunk(

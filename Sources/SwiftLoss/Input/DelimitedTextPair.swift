@@ -96,7 +96,9 @@ public final class DelimitedTextPair: @unchecked Sendable {
       let target = try? DelimitedTextReader.read(InputBytes(second), label: "b.csv", delimiter: UInt8(ascii: ",")),
       input.shape == pair.shape, target.shape == pair.shape,
       let ordinary = try? LossDefinition.mseLoss.run(
-        tensors: ["input": input, "target": target], options: ["reduction": .string("sum")], outputs: .value)
+        LossCall(
+          .mseLoss, tensors: ["input": input, "target": target], options: ["reduction": .string("sum")],
+          outputs: .value))
     else { return false }
     return total.bitPattern == ordinary.value.storage[0].bitPattern
   }
@@ -129,7 +131,7 @@ public final class DelimitedTextPair: @unchecked Sendable {
           _ = indexes.deinitialize()
           indexes.deallocate()
         }
-        let shared = (indexes: UnsafeSharedBuffer(indexes), a: UnsafeSharedBuffer(a), b: UnsafeSharedBuffer(b))
+        let shared = (indexes: UnsafeSharedBuffer(indexes), a: UnsafeSharedReadBuffer(a), b: UnsafeSharedReadBuffer(b))
         Parallel.perform(iterations: chunksA + chunksB) { k in
           let index =
             k < chunksA
@@ -199,7 +201,8 @@ public final class DelimitedTextPair: @unchecked Sendable {
           return
         }
         let shared = (
-          a: UnsafeSharedBuffer(start: baseA, count: a.count), b: UnsafeSharedBuffer(start: baseB, count: b.count),
+          a: UnsafeSharedReadBuffer(start: baseA, count: a.count),
+          b: UnsafeSharedReadBuffer(start: baseB, count: b.count),
           blockSums: UnsafeSharedBuffer(blockSums), cutLosses: UnsafeSharedBuffer(cutLosses), cutBlocks: cutBlocks,
           units: units, ends: (a.count, b.count)
         )

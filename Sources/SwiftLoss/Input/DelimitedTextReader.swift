@@ -184,7 +184,7 @@ enum DelimitedTextReader {
         results = [parseChunk(base, from: bodyStart, to: count, dialect, into: buffer(0))]
       } else {
         let parsed = UnsafeMutableBufferPointer<ChunkResult>.allocate(capacity: chunkCount)
-        let shared = (bytes: UnsafeSharedBuffer(start: base, count: count), parsed: UnsafeSharedBuffer(parsed))
+        let shared = (bytes: UnsafeSharedReadBuffer(start: base, count: count), parsed: UnsafeSharedBuffer(parsed))
         (0..<chunkCount).map(buffer).withSharedBuffer { buffers in
           Parallel.perform(iterations: chunkCount) { k in
             if let buffer = buffers[k], let slot = buffer.base {
@@ -440,7 +440,9 @@ enum DelimitedTextReader {
     let chunkCount = bounds.count - 1
     let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: chunkCount)
     defer { counts.deallocate() }
-    let shared = (bytes: UnsafeSharedBuffer(start: base, count: bounds[chunkCount]), counts: UnsafeSharedBuffer(counts))
+    let shared = (
+      bytes: UnsafeSharedReadBuffer(start: base, count: bounds[chunkCount]), counts: UnsafeSharedBuffer(counts)
+    )
     let count = { @Sendable (k: Int) in
       let from = bounds[k], to = bounds[k + 1]
       // A number and what ends it take two bytes: never more than (bytes + 1) / 2 numbers, however

@@ -38,7 +38,7 @@ extension JSONTensorReader {
     let n = bounds.count - 1
     let slots = UnsafeMutableBufferPointer<ChunkTokens>.allocate(capacity: n)
     let shared = (
-      bytes: UnsafeSharedBuffer(buffer), start: UnsafeSharedBuffer(start: base, count: count),
+      bytes: UnsafeSharedReadBuffer(buffer), start: UnsafeSharedReadBuffer(start: base, count: count),
       slots: UnsafeSharedBuffer(slots)
     )
     Parallel.perform(iterations: n) { k in

@@ -30,25 +30,6 @@ public enum JSONRequestReader {
 }
 
 extension JSONTensorReader {
-  /// A key and its `:`; keys without escapes (all of them, in practice) are made from the bytes
-  /// in place, which for short keys allocates nothing.
-  mutating func readPlainKey() throws(InputError) -> String {
-    guard peek == UInt8(ascii: "\"") else { return try readKey() }
-    var q = p + 1
-    while q < count, base[q] != UInt8(ascii: "\""), base[q] != UInt8(ascii: "\\"), base[q] >= 0x20, base[q] < 0x80 {
-      q += 1
-    }
-    guard q < count, base[q] == UInt8(ascii: "\"") else { return try readKey() }
-    let key = String(decoding: UnsafeBufferPointer(rebasing: buffer[(p + 1)..<q]), as: UTF8.self)
-    p = q + 1
-    skipSpace()
-    guard peek == UInt8(ascii: ":") else {
-      throw error(p < count ? "expected ':', found \(token())" : "unexpected end of input", at: p)
-    }
-    p += 1
-    return key
-  }
-
   /// A string, number, boolean, null, array of strings, or tensor.
   mutating func readRequestValue() throws(InputError) -> RequestValue {
     guard let byte = peek else { throw error("unexpected end of input", at: p) }

@@ -16,7 +16,7 @@ public enum Summation {
     if n <= blockSize { return pairwise(values) }
     let blocks = (n + blockSize - 1) / blockSize
     var partial = [Double](repeating: 0, count: blocks)
-    let values = UnsafeSharedBuffer(values)
+    let values = UnsafeSharedReadBuffer(values)
     partial.withSharedMutableBuffer { out in
       Parallel.forRanges(count: blocks, minimumChunk: 16) { range in
         for block in range {

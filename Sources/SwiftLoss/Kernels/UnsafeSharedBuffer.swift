@@ -7,7 +7,8 @@
 /// region** (the handle is used only inside the `withShared…` call that made it, or before the
 /// allocation it views is freed), **and writes from different chunks never overlap** (a chunk
 /// writes only the elements of its own range or iteration, and reads none another chunk writes).
-/// A handle on an array passed without `inout` is a read-only view: it is only ever read.
+/// A handle on memory that must not be written (an array passed without `inout`, a source's
+/// bytes) is an ``UnsafeSharedReadBuffer``, which has no setter.
 ///
 /// `package`, not internal, for the front end's `batch`, which shares its request bytes the same way.
 package struct UnsafeSharedBuffer<Element>: @unchecked Sendable {
@@ -18,19 +19,9 @@ package struct UnsafeSharedBuffer<Element>: @unchecked Sendable {
     self.buffer = buffer
   }
 
-  /// A read-only view (see the type's invariant: never written through).
-  @inline(__always) package init(_ buffer: UnsafeBufferPointer<Element>) {
-    self.buffer = UnsafeMutableBufferPointer(mutating: buffer)
-  }
-
   /// `count` elements from `start`.
   @inline(__always) init(start: UnsafeMutablePointer<Element>, count: Int) {
     buffer = UnsafeMutableBufferPointer(start: start, count: count)
-  }
-
-  /// `count` elements from `start`, read only.
-  @inline(__always) init(start: UnsafePointer<Element>, count: Int) {
-    buffer = UnsafeMutableBufferPointer(start: UnsafeMutablePointer(mutating: start), count: count)
   }
 
   var count: Int { buffer.count }
@@ -40,7 +31,10 @@ package struct UnsafeSharedBuffer<Element>: @unchecked Sendable {
 
   /// The first element's address; only for a handle made from a start pointer or a non-empty
   /// buffer (the pointer arithmetic of the readers and decoders).
-  @inline(__always) var base: UnsafeMutablePointer<Element> { buffer.baseAddress.unsafelyUnwrapped }
+  @inline(__always) var base: UnsafeMutablePointer<Element> {
+    assert(buffer.baseAddress != nil, "the base address of an empty buffer")
+    return buffer.baseAddress.unsafelyUnwrapped
+  }
 
   @inline(__always) package subscript(i: Int) -> Element {
     get { buffer[i] }
@@ -63,19 +57,55 @@ package struct UnsafeSharedBuffer<Element>: @unchecked Sendable {
   }
 }
 
-extension UnsafeSharedBuffer where Element == UInt8 {
-  /// `count` bytes from `start`, read only (the archive decoders' raw storage).
+/// The read-only counterpart of ``UnsafeSharedBuffer``, under the same invariant: elements the
+/// chunks of one parallel region read and none writes (an array passed without `inout`, a
+/// source's bytes). It has no setter, so a write into memory it views does not compile.
+package struct UnsafeSharedReadBuffer<Element>: @unchecked Sendable {
+  /// The elements viewed.
+  package let buffer: UnsafeBufferPointer<Element>
+
+  @inline(__always) package init(_ buffer: UnsafeBufferPointer<Element>) {
+    self.buffer = buffer
+  }
+
+  /// `count` elements from `start`.
+  @inline(__always) init(start: UnsafePointer<Element>, count: Int) {
+    buffer = UnsafeBufferPointer(start: start, count: count)
+  }
+
+  var count: Int { buffer.count }
+
+  /// The first element's address, nil for an empty buffer that has none.
+  var baseAddress: UnsafePointer<Element>? { buffer.baseAddress }
+
+  /// The first element's address; only for a handle made from a start pointer or a non-empty
+  /// buffer (the pointer arithmetic of the readers and decoders).
+  @inline(__always) var base: UnsafePointer<Element> {
+    assert(buffer.baseAddress != nil, "the base address of an empty buffer")
+    return buffer.baseAddress.unsafelyUnwrapped
+  }
+
+  @inline(__always) package subscript(i: Int) -> Element { buffer[i] }
+
+  /// The elements of `range`, to read.
+  @inline(__always) package func reading(_ range: Range<Int>) -> UnsafeBufferPointer<Element> {
+    UnsafeBufferPointer(rebasing: buffer[range])
+  }
+}
+
+extension UnsafeSharedReadBuffer where Element == UInt8 {
+  /// `count` bytes from `start` (the archive decoders' raw storage).
   @inline(__always) init(bytes start: UnsafeRawPointer, count: Int) {
     self.init(start: start.assumingMemoryBound(to: UInt8.self), count: count)
   }
 }
 
 extension Array {
-  /// Calls `body` with a read-only ``UnsafeSharedBuffer`` on the elements.
+  /// Calls `body` with an ``UnsafeSharedReadBuffer`` on the elements.
   @inline(__always) package func withSharedBuffer<R>(
-    _ body: (UnsafeSharedBuffer<Element>) throws -> R
+    _ body: (UnsafeSharedReadBuffer<Element>) throws -> R
   ) rethrows -> R {
-    try withUnsafeBufferPointer { try body(UnsafeSharedBuffer($0)) }
+    try withUnsafeBufferPointer { try body(UnsafeSharedReadBuffer($0)) }
   }
 
   /// Calls `body` with an ``UnsafeSharedBuffer`` through which chunks write their own elements.
@@ -86,25 +116,27 @@ extension Array {
   }
 }
 
-/// Read-only ``UnsafeSharedBuffer``s on two arrays.
+/// ``UnsafeSharedReadBuffer``s on two arrays.
 @inline(__always) func withSharedBuffers<A, B, R>(
-  _ a: [A], _ b: [B], _ body: (UnsafeSharedBuffer<A>, UnsafeSharedBuffer<B>) throws -> R
+  _ a: [A], _ b: [B], _ body: (UnsafeSharedReadBuffer<A>, UnsafeSharedReadBuffer<B>) throws -> R
 ) rethrows -> R {
   try a.withSharedBuffer { a in try b.withSharedBuffer { b in try body(a, b) } }
 }
 
-/// Read-only ``UnsafeSharedBuffer``s on three arrays.
+/// ``UnsafeSharedReadBuffer``s on three arrays.
 @inline(__always) func withSharedBuffers<A, B, C, R>(
   _ a: [A], _ b: [B], _ c: [C],
-  _ body: (UnsafeSharedBuffer<A>, UnsafeSharedBuffer<B>, UnsafeSharedBuffer<C>) throws -> R
+  _ body: (UnsafeSharedReadBuffer<A>, UnsafeSharedReadBuffer<B>, UnsafeSharedReadBuffer<C>) throws -> R
 ) rethrows -> R {
   try withSharedBuffers(a, b) { a, b in try c.withSharedBuffer { c in try body(a, b, c) } }
 }
 
-/// Read-only ``UnsafeSharedBuffer``s on four arrays.
+/// ``UnsafeSharedReadBuffer``s on four arrays.
 @inline(__always) func withSharedBuffers<A, B, C, D, R>(
   _ a: [A], _ b: [B], _ c: [C], _ d: [D],
-  _ body: (UnsafeSharedBuffer<A>, UnsafeSharedBuffer<B>, UnsafeSharedBuffer<C>, UnsafeSharedBuffer<D>) throws -> R
+  _ body: (
+    UnsafeSharedReadBuffer<A>, UnsafeSharedReadBuffer<B>, UnsafeSharedReadBuffer<C>, UnsafeSharedReadBuffer<D>
+  ) throws -> R
 ) rethrows -> R {
   try withSharedBuffers(a, b, c) { a, b, c in try d.withSharedBuffer { d in try body(a, b, c, d) } }
 }

@@ -23,13 +23,13 @@ public struct LossCall: Sendable {
 
   public let definition: LossDefinition
   /// The tensors given, keyed by PyTorch argument name (a module's parameters by `state_dict` key).
-  public var tensors: [String: Tensor]
+  public private(set) var tensors: [String: Tensor]
   /// Every declared option, given or default, the legacy flags applied to `reduction`.
   public let options: LossOptions
   /// The options as the user gave them, before the legacy mapping (the Python emitter writes
   /// exactly these).
   public let givenOptions: [String: OptionValue]
-  public var outputs: LossOutputs
+  public private(set) var outputs: LossOutputs
   public let reductionSource: ReductionSource
   /// Whether the loss was named as its module (`nn.KLDivLoss`) rather than its functional: where the
   /// two differ (legacy flags with kl_div), a module spelling follows the module.
@@ -135,8 +135,11 @@ public struct LossCall: Sendable {
   /// Whether `key` was given as a bare inline number (a Python float).
   public func isBareNumber(_ key: TensorKey) -> Bool { bareNumbers.contains(key.name) }
 
-  /// The same call on other tensors (the gradient check's perturbed copies, a loss's inner call).
-  public func with(tensors: [String: Tensor], outputs: LossOutputs? = nil) -> LossCall {
+  /// The same call on other tensors (the gradient check's perturbed copies, a loss's inner call),
+  /// checked as a new call is: a required tensor or a parameter missing is a `.usage` error.
+  public func with(tensors: [String: Tensor], outputs: LossOutputs? = nil) throws(LossError) -> LossCall {
+    try definition.checkRequiredTensors(given: Set(tensors.keys))
+    try definition.checkFamilies(tensors, options)
     var call = self
     call.tensors = tensors
     if let outputs { call.outputs = outputs }

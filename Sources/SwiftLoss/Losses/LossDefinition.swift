@@ -100,33 +100,33 @@ public struct LossResult: Sendable {
 /// Each loss is one file that defines a `static let` of this type; ``LossRegistry/all`` lists them.
 public struct LossDefinition: Sendable {
   /// PyTorch's functional name: `mse_loss` (the canonical name in output).
-  public var functionalName: String
+  public internal(set) var functionalName: String
   /// PyTorch's module name: `MSELoss`.
-  public var moduleName: String
+  public internal(set) var moduleName: String
   /// Further names from the contract (`mse`, `ce`, `NLLLoss2d`); the canonical and module names,
   /// with their `nn.`/`F.`/`torch.nn.` prefixes, resolve without being listed.
-  public var aliases: [String]
+  public internal(set) var aliases: [String]
   /// What `explain`, the lesson page, `plot`, the traces and `--emit-python` show of this loss.
-  public var teaching: LossTeaching
+  public internal(set) var teaching: LossTeaching
   /// One line for `list` and help.
-  public var summary: String
-  public var tensors: [TensorSpec]
+  public internal(set) var summary: String
+  public internal(set) var tensors: [TensorSpec]
   /// Parameters whose number follows from the options (a module's `state_dict` entries), after
   /// ``tensors``; see ``tensorSpecs(for:)``.
-  public var tensorFamilies: [TensorFamily]
-  public var options: [OptionSpec]
+  public internal(set) var tensorFamilies: [TensorFamily]
+  public internal(set) var options: [OptionSpec]
   /// Whether PyTorch accepts the deprecated `size_average`/`reduce` arguments for this loss.
-  public var acceptsLegacyReduction: Bool
+  public internal(set) var acceptsLegacyReduction: Bool
   /// PyTorch's constructor checks of the options alone (AdaptiveLogSoftmaxWithLoss's cutoffs), run
   /// before any tensor is looked at.
-  public var checkOptions: (@Sendable (LossOptions) throws(LossError) -> Void)?
+  public internal(set) var checkOptions: (@Sendable (LossOptions) throws(LossError) -> Void)?
   /// For a loss of `input` and `target` element by element (and nothing else when only those two
   /// are given): its kernel under the given options, or nil when the options are invalid (the
   /// ordinary path then reports them). The engine uses it to compute the value alone without
   /// storing the tensors (``pairedValue(sources:options:outputs:readOptions:)``).
-  public var pointwiseKernel: (@Sendable (LossOptions) -> AnyPointwiseKernel?)?
+  public internal(set) var pointwiseKernel: (@Sendable (LossOptions) -> AnyPointwiseKernel?)?
   /// Computes the loss. Throws `.data` for bad tensors and `.usage` for bad option values.
-  public var compute: @Sendable (LossCall) throws(LossError) -> LossResult
+  public internal(set) var compute: @Sendable (LossCall) throws(LossError) -> LossResult
 
   public init(
     functionalName: String, moduleName: String, aliases: [String] = [], teaching: LossTeaching, summary: String,
@@ -167,19 +167,6 @@ public struct LossDefinition: Sendable {
   public func run(_ call: LossCall) throws(LossError) -> LossResult {
     try reserveMemory(tensors: call.tensors, outputs: call.outputs)
     return try compute(call)
-  }
-
-  /// Resolves a call from options as given, as
-  /// ``LossCall/init(_:tensors:options:sizeAverage:reduce:outputs:spelledAsModule:bareNumbers:)`` does,
-  /// and runs it.
-  public func run(
-    tensors: [String: Tensor], options given: [String: OptionValue], sizeAverage: Bool? = nil, reduce: Bool? = nil,
-    outputs: LossOutputs = .all, spelledAsModule: Bool = false, bareNumbers: Set<String> = []
-  ) throws(LossError) -> LossResult {
-    try run(
-      LossCall(
-        self, tensors: tensors, options: given, sizeAverage: sizeAverage, reduce: reduce, outputs: outputs,
-        spelledAsModule: spelledAsModule, bareNumbers: bareNumbers))
   }
 
   /// The required tensors missing from `given` (names, flags or `--data` keys resolved to names),

@@ -35,11 +35,11 @@ public enum OptionKind: Sendable, Equatable {
 /// words), and the default has the key's type.
 public struct OptionSpec: Sendable {
   /// PyTorch's keyword name, with underscores (`ignore_index`); the flag is `--ignore-index`.
-  public var name: String
-  public var kind: OptionKind
-  public var defaultValue: OptionValue
+  public let name: String
+  public let kind: OptionKind
+  public let defaultValue: OptionValue
   /// One line: what the option means.
-  public var help: String
+  public let help: String
 
   /// A number, integer, boolean or integer-list option.
   public init<Value: PlainOptionValueType>(_ key: OptionKey<Value>, default defaultValue: Value, help: String) {

@@ -33,13 +33,6 @@ extension LossDefinition {
     return result
   }
 
-  /// The value over an open pair for options as given (resolved as a call resolves them); nil
-  /// when they are invalid.
-  func value(of pair: DelimitedTextPair, options given: [String: OptionValue]) -> LossResult? {
-    guard let options = try? LossCall.resolveOptions(of: self, given).options else { return nil }
-    return value(of: pair, options: options)
-  }
-
   /// The value over an open pair; nil without a kernel, with reduction `none` or invalid options,
   /// or when a row of the files is not plain.
   func value(of pair: DelimitedTextPair, options: LossOptions) -> LossResult? {

@@ -31,14 +31,10 @@ public struct LossExplanation: Sendable {
 
 /// The teaching content of every loss, as `explain` and the lesson page show it (the front end lays it out).
 public enum Teaching {
-  public static func explanation(for definition: LossDefinition) -> LossExplanation {
-    definition.teaching.explanation
-  }
-
   /// `mse_loss — torch.nn.MSELoss / F.mse_loss`, or `(a module only)` for a loss without a
   /// functional form.
   public static func title(_ definition: LossDefinition) -> String {
-    if explanation(for: definition).pythonSpellings != nil {
+    if definition.teaching.explanation.pythonSpellings != nil {
       return "\(definition.functionalName) — torch.nn.\(definition.moduleName) (a module only)"
     }
     return "\(definition.functionalName) — torch.nn.\(definition.moduleName) / F.\(definition.functionalName)"
@@ -78,7 +74,7 @@ public enum Teaching {
 
   /// The teaching notes of a loss, with the one on the deprecated size_average/reduce flags.
   public static func notes(_ definition: LossDefinition) -> [String] {
-    var notes = explanation(for: definition).notes
+    var notes = definition.teaching.explanation.notes
     if definition.acceptsLegacyReduction {
       notes.append(
         "Legacy flags: size_average/reduce override reduction: reduce=False → 'none'; otherwise size_average=False → "
@@ -102,7 +98,7 @@ public enum Teaching {
       ("swiftloss \(name) ... --check-grad", "gradients against finite differences"),
       ("swiftloss explain \(name) --html", "this explanation as a lesson page (HTML)"),
     ]
-    if LossPlot.probe(for: definition) != nil {
+    if definition.teaching.plot != nil {
       rows.append(("swiftloss plot \(name)", "the loss as a curve in the terminal"))
     }
     return rows
@@ -123,7 +119,7 @@ public enum Teaching {
   /// `nn.MSELoss(reduction='mean')(input, target)` and `F.mse_loss(input, target, reduction='mean')`,
   /// with every option at its default.
   public static func pythonSpellings(_ definition: LossDefinition) -> [String] {
-    if let spellings = explanation(for: definition).pythonSpellings { return spellings }
+    if let spellings = definition.teaching.explanation.pythonSpellings { return spellings }
     let required = definition.tensors.filter(\.isRequired).map(\.name)
     let optionalTensors = definition.tensors.filter { !$0.isRequired }.map { "\($0.name)=\($0.name)" }
     // Options of the distance function (triplet_margin_with_distance's nn.PairwiseDistance(p, eps))

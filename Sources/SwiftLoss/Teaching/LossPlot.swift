@@ -191,13 +191,8 @@ extension PlotProbe {
 /// themselves (every point is one sample of a `reduction='none'` call), never by a re-implemented
 /// formula.
 public enum LossPlot {
-  /// The probe of a loss, declared with its teaching (every loss has one).
-  public static func probe(for definition: LossDefinition) -> PlotProbe? {
-    definition.teaching.plot
-  }
-
   /// The names of the losses that can be plotted, in registry order.
-  public static var plottable: [LossDefinition] { LossRegistry.all.filter { probe(for: $0) != nil } }
+  public static var plottable: [LossDefinition] { LossRegistry.all.filter { $0.teaching.plot != nil } }
 
   /// Parses `--OPTION v1,v2,...` for plotting: one curve per value.
   public static func parseValues(_ text: String, for spec: OptionSpec) throws(LossError) -> [OptionValue] {
@@ -241,7 +236,7 @@ public enum LossPlot {
     }
     var probes: [(LossDefinition, PlotProbe)] = []
     for definition in losses {
-      guard let probe = probe(for: definition) else {
+      guard let probe = definition.teaching.plot else {
         let names = plottable.map(\.shortName).joined(separator: ", ")
         throw LossError.usage(
           "plot: \(definition.functionalName) is not a function of one number (it depends on whole vectors or sequences); "
@@ -325,8 +320,9 @@ public enum LossPlot {
     }
     let count = xs.count
     let result = try definition.run(
-      tensors: probe.tensors(xs, parameters), options: given,
-      outputs: derivative ? [.elementwise, .gradients] : [.elementwise])
+      LossCall(
+        definition, tensors: probe.tensors(xs, parameters), options: given,
+        outputs: derivative ? [.elementwise, .gradients] : [.elementwise]))
     var slope: [Double]?
     if derivative, let gradient = result.gradient(probe.gradientName) {
       slope =
@@ -360,7 +356,7 @@ public enum LossPlot {
     _ definition: LossDefinition, tensors: [String: Tensor]? = nil, options: [String: OptionValue] = [:],
     points: Int = 241
   ) -> PlotData? {
-    guard let probe = probe(for: definition) else { return nil }
+    guard let probe = definition.teaching.plot else { return nil }
     var settings: [(String, OptionValue)] = []
     for spec in definition.options where !spec.declares(.reduction) && probe.options[spec.name] == nil {
       if let value = options[spec.name] { settings.append((spec.name, value)) }

@@ -81,7 +81,7 @@ enum LessonPage {
       body.append(SVGPlot.render(plot, title: "\(definition.shortName): loss vs \(plot.kind.label)", standalone: false))
       var caption =
         "The loss as a function of the \(plot.kind.label), "
-        + (LossPlot.probe(for: definition)?.setting ?? "")
+        + (definition.teaching.plot?.setting ?? "")
       caption +=
         plot.marks.isEmpty
         ? "." : "; the dots are your elements at their place on the curve (weights not applied)."

@@ -2,7 +2,7 @@ import SwiftLoss
 
 /// `swiftloss list`: every loss grouped by family, with its names, tensors and summary.
 enum LossCatalog {
-  /// The family a loss is listed under (the teaching content's family; "other" if it has none).
+  /// The family a loss is listed under (its teaching content's family; every loss declares one).
   static func family(of definition: LossDefinition) -> String {
     definition.teaching.explanation.family.rawValue
   }

@@ -49,7 +49,7 @@ extension Teaching {
   /// registry), the PyTorch spellings, and the notes, laid out to `width` columns.
   static func explain(_ definition: LossDefinition, width: Int = TextLayout.defaultWidth) -> String {
     let width = max(TextLayout.minimumWidth, width)
-    let explanation = explanation(for: definition)
+    let explanation = definition.teaching.explanation
     var out: [String] = []
     out += TextLayout.fit(title(definition), width: width)
     out += TextLayout.wrap(definition.summary, width: width, firstPrefix: "  ", prefix: "  ")

@@ -2,7 +2,7 @@ import Foundation
 
 @testable import SwiftLoss
 
-/// Small calls of every loss (all 21; those not registered yet are skipped by the tests), used to
+/// Small calls of every loss (all 23; those not registered yet are skipped by the tests), used to
 /// check traces, emitted Python and gradient checks against the engine.
 enum TeachingSamples {
   struct Call {

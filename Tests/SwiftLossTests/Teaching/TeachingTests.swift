@@ -318,7 +318,7 @@ import Testing
   /// difference of the plotted loss, for every loss at points away from its kinks.
   @Test func plottedDerivativesMatchFiniteDifferences() throws {
     for definition in LossRegistry.all {
-      let probe = try #require(LossPlot.probe(for: definition))
+      let probe = try #require(definition.teaching.plot)
       let range = probe.defaultRange, span = range.upperBound - range.lowerBound
       let xs = [0.13, 0.37, 0.61, 0.87].map { range.lowerBound + $0 * span }
       let h = 1e-6 * span

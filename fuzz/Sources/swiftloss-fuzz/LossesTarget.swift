@@ -91,7 +91,10 @@ enum LossesTarget {
           (0..<Int(reader.byte() % 4)).map { _ in intValues[Int(reader.byte()) % intValues.count] })
       }
     }
-    guard let result = try? definition.run(tensors: tensors, options: options, outputs: outputs) else { return }
+    guard
+      let result = try? definition.run(
+        LossCall(definition, tensors: tensors, options: options, outputs: outputs))
+    else { return }
     for (name, gradient) in result.gradients {
       guard let tensor = tensors[name] else {
         fatalError("\(definition.functionalName): gradient for absent tensor \(name)")

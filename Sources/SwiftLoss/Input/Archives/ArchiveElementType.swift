@@ -43,7 +43,7 @@ enum ArchiveElementType: Sendable, Equatable, CaseIterable {
   /// `count * size` bytes are readable.
   static func decode(_ raw: UnsafeRawPointer, count: Int, type: ArchiveElementType, bigEndian: Bool) -> [Double] {
     guard count > 0 else { return [] }
-    let source = UnsafeSharedBuffer(bytes: raw, count: count * type.size)
+    let source = UnsafeSharedReadBuffer(bytes: raw, count: count * type.size)
     return LargeArray.make(count: count) { out in
       let out = UnsafeSharedBuffer(start: out, count: count)
       // 2^18 elements (2 MiB of float64) a chunk: the copy is memory-bound, and a second core
@@ -177,7 +177,7 @@ enum ArchiveElementType: Sendable, Equatable, CaseIterable {
     let inner = shape[rank - 1]
     let innerStride = strides[rank - 1]
     let rows = count / inner
-    let source = UnsafeSharedBuffer(bytes: raw, count: storageCount * size)
+    let source = UnsafeSharedReadBuffer(bytes: raw, count: storageCount * size)
     return LargeArray.make(count: count) { out in
       let out = UnsafeSharedBuffer(start: out, count: count)
       // Rows (runs of the last axis) on every core: each range of rows finds its first row's

@@ -207,7 +207,7 @@ struct ZipArchive {
     guard count >= 2 * chunk else { return UInt32(truncatingIfNeeded: crc32_z(0, base, z_size_t(count))) }
     let parts = (count + chunk - 1) / chunk
     var crcs = [UInt](repeating: 0, count: parts)
-    let source = UnsafeSharedBuffer(data)
+    let source = UnsafeSharedReadBuffer(data)
     crcs.withSharedMutableBuffer { results in
       Parallel.forRanges(count: parts, minimumChunk: 1) { range in
         for part in range {

@@ -96,9 +96,10 @@ enum MultiMargin {
 enum MarginShapes {
   /// The reduction option, documenting the choice made for an empty batch.
   static let reduction: OptionSpec = {
-    var spec = OptionSpec.reduction()
-    spec.help += " (an empty batch, N = 0, gives NaN for mean and 0 for sum; PyTorch returns uninitialised memory)"
-    return spec
+    let plain = OptionSpec.reduction()
+    return OptionSpec.reduction(
+      help: plain.help
+        + " (an empty batch, N = 0, gives NaN for mean and 0 for sum; PyTorch returns uninitialised memory)")
   }()
 
   static func samplesAndClasses(_ input: Tensor) throws(LossError) -> (samples: Int, classes: Int) {
