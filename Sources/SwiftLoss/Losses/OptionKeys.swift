@@ -12,6 +12,18 @@ public struct OptionKey<Value: OptionValueType>: Sendable, Hashable {
   }
 }
 
+/// An option's key with a value of its type: an option held fixed (a plot probe's cutoffs).
+public struct OptionSetting: Sendable {
+  /// PyTorch's keyword.
+  public let name: String
+  public let value: OptionValue
+
+  public init<Value>(_ key: OptionKey<Value>, _ value: Value) {
+    self.name = key.name
+    self.value = value.optionValue
+  }
+}
+
 /// A Swift type an option's value can have, and how it is read from a resolved ``OptionValue``.
 public protocol OptionValueType: Sendable {
   /// The value of a resolved option of this type (nil: the value is of another kind).

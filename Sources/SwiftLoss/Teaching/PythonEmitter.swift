@@ -115,8 +115,8 @@ public enum PythonEmitter {
     return lines.joined(separator: "\n") + "\n"
   }
 
-  static func tensorNamed(_ name: String, _ tensors: [String: Tensor]) throws(LossError) -> Tensor {
-    guard let tensor = tensors[name] else { throw LossError.usage("missing tensor \(name)") }
+  static func tensorNamed(_ key: TensorKey, _ tensors: [String: Tensor]) throws(LossError) -> Tensor {
+    guard let tensor = tensors[key] else { throw LossError.usage("missing tensor \(key.name)") }
     return tensor
   }
 
