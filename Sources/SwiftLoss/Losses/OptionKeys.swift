@@ -7,9 +7,17 @@ public struct OptionKey<Value: OptionValueType>: Sendable, Hashable {
   /// PyTorch's keyword (`ignore_index`); the flag is `--ignore-index`.
   public let name: String
 
-  public init(_ name: String) {
+  package init(_ name: String) {
     self.name = name
   }
+}
+
+/// An option's key of any value type, for a list of options of several types.
+public struct AnyOptionKey: Sendable, Hashable {
+  /// PyTorch's keyword.
+  public let name: String
+
+  public init<Value>(_ key: OptionKey<Value>) { self.name = key.name }
 }
 
 /// An option's key with a value of its type: an option held fixed (a plot probe's cutoffs).

@@ -7,7 +7,9 @@ public struct TensorKey: Sendable, Hashable, CustomStringConvertible {
   /// PyTorch's argument name (`log_probs`) or `state_dict` key (`head.weight`).
   public let name: String
 
-  public init(_ name: String) {
+  /// A key from a name known only at run time (a family member, a fixture's tensor); the
+  /// registry's own names are the static members below.
+  package init(_ name: String) {
     self.name = name
   }
 

@@ -524,7 +524,7 @@ extension AdaptiveLogSoftmax {
       lines.append(
         "    '\(spec.name)': "
           + PythonEmitter.literal(
-            try PythonEmitter.tensorNamed(TensorKey(spec.name), tensors), integer: false, requiresGrad: false) + ","
+            try PythonEmitter.tensorNamed(spec.key, tensors), integer: false, requiresGrad: false) + ","
       )
     }
     lines.append("}")

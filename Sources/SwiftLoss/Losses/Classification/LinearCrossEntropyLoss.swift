@@ -344,7 +344,7 @@ extension PythonQuirks {
   /// The chunking options are `options=LinearCrossEntropyOptions(...)`, `out_features` reshapes the
   /// flat module parameters, and the module form owns the projection.
   static let linearCrossEntropy = PythonQuirks(
-    unwrittenOptions: [OptionKey.outFeatures.name, OptionKey.chunked.name, OptionKey.batchChunkSize.name],
+    unwrittenOptions: [AnyOptionKey(.outFeatures), AnyOptionKey(.chunked), AnyOptionKey(.batchChunkSize)],
     arguments: { tensors, options in LinearCrossEntropy.pythonArguments(tensors, options) },
     moduleForm: { tensors, options, keywords in
       LinearCrossEntropy.pythonModuleForm(tensors, options, keywords: keywords)
