@@ -96,7 +96,8 @@ public final class DelimitedTextPair: @unchecked Sendable {
       let target = try? DelimitedTextReader.read(InputBytes(second), label: "b.csv", delimiter: UInt8(ascii: ",")),
       input.shape == pair.shape, target.shape == pair.shape,
       let ordinary = try? LossDefinition.mseLoss.run(
-        tensors: ["input": input, "target": target], options: ["reduction": .string("sum")], outputs: .value)
+        tensors: [String: Tensor](keys: [.input: input, .target: target]),
+        options: [OptionKey.reduction.name: Reduction.sum.optionValue], outputs: .value)
     else { return false }
     return total.bitPattern == ordinary.value.storage[0].bitPattern
   }

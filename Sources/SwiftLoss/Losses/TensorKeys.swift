@@ -45,6 +45,11 @@ public struct TensorKey: Sendable, Hashable, CustomStringConvertible {
 }
 
 extension Dictionary where Key == String, Value == Tensor {
+  /// Tensors keyed by PyTorch name, from their keys: `[String: Tensor](keys: [.input: x, .target: y])`.
+  init(keys tensors: KeyValuePairs<TensorKey, Tensor>) {
+    self.init(uniqueKeysWithValues: tensors.map { ($0.key.name, $0.value) })
+  }
+
   /// The tensor of `key`, in a dictionary keyed by PyTorch name.
   public subscript(key: TensorKey) -> Tensor? {
     get { self[key.name] }

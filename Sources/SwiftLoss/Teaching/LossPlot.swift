@@ -155,7 +155,7 @@ extension PlotProbe {
 
   /// A probe's tensors, by key.
   static func named(_ tensors: KeyValuePairs<TensorKey, Tensor>) -> [String: Tensor] {
-    Dictionary(uniqueKeysWithValues: tensors.map { ($0.key.name, $0.value) })
+    [String: Tensor](keys: tensors)
   }
 
   static func column(_ values: [Double]) -> Tensor { Tensor(validatedShape: [values.count], storage: values) }
