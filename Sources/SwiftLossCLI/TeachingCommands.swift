@@ -120,13 +120,12 @@ struct PlotRequest {
     guard !request.losses.isEmpty else {
       throw CommandError.usage("plot needs at least one loss, e.g. 'swiftloss plot huber mse l1'")
     }
-    let sweeps = request.losses.flatMap { $0.teaching.plot?.sweeps.map(\.name) ?? [] }
+    let sweeps = request.losses.flatMap { $0.teaching.plot?.sweeps ?? [] }
     for pending in request.pendingOptions {
-      if sweeps.contains(pending.name) {
+      if let sweep = sweeps.first(where: { $0.name == pending.name }) {
         // A tensor held fixed in the plot (gaussian_nll's var), swept like a float option.
-        let spec = OptionSpec(OptionKey<Double>(pending.name), default: 1, help: "")
         let values: [OptionValue]
-        do { values = try LossPlot.parseValues(pending.value, for: spec) } catch {
+        do { values = try LossPlot.parseValues(pending.value, for: sweep.spec) } catch {
           throw CommandError.usage(error.description)
         }
         // A tensor's value, not an option's: NaN and infinities would only draw an empty plot.
@@ -141,7 +140,7 @@ struct PlotRequest {
       else {
         let options = Set(
           request.losses.flatMap { $0.options.filter { !$0.declares(.reduction) }.map(\.flag) }
-            + sweeps.map { "--" + $0 }
+            + sweeps.map { "--" + $0.name }
         )
         .sorted()
         throw CommandError.usage(

@@ -54,7 +54,7 @@ for _ in 0..<repeats {
   seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
   cpuSeconds.append(processCPUSeconds() - cpuStart)
 }
-if arguments.count > 7, let gradient = result?.gradient("log_probs")?.storage {
+if arguments.count > 7, let gradient = result?.gradient(.logProbs)?.storage {
   let bytes = gradient.withUnsafeBufferPointer { Data(buffer: $0) }
   guard FileManager.default.createFile(atPath: arguments[7], contents: bytes) else {
     fail("cannot write \(arguments[7])", status: 1)

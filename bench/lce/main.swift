@@ -94,8 +94,8 @@ func median(_ xs: [Double]) -> Double { xs.sorted()[xs.count / 2] }
 
 if arguments.count > 6, let result {
   var bytes = Data()
-  for name in ["input", "linear_weight", "linear_bias"] {
-    guard let gradient = result.gradient(name)?.storage else { fail("no gradient for \(name)", status: 1) }
+  for key in [TensorKey.input, .linearWeight, .linearBias] {
+    guard let gradient = result.gradient(key)?.storage else { fail("no gradient for \(key)", status: 1) }
     bytes.append(gradient.withUnsafeBufferPointer { Data(buffer: $0) })
   }
   guard FileManager.default.createFile(atPath: arguments[6], contents: bytes) else {

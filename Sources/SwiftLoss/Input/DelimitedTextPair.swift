@@ -97,8 +97,8 @@ public final class DelimitedTextPair: @unchecked Sendable {
       input.shape == pair.shape, target.shape == pair.shape,
       let ordinary = try? LossDefinition.mseLoss.run(
         LossCall(
-          .mseLoss, tensors: ["input": input, "target": target], options: ["reduction": .string("sum")],
-          outputs: .value))
+          .mseLoss, tensors: [String: Tensor](keys: [.input: input, .target: target]),
+          options: [OptionKey.reduction.name: Reduction.sum.optionValue], outputs: .value))
     else { return false }
     return total.bitPattern == ordinary.value.storage[0].bitPattern
   }

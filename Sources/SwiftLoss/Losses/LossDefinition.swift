@@ -89,10 +89,13 @@ public struct LossResult: Sendable {
     self.warnings = warnings
   }
 
-  public func gradient(_ name: String) -> Tensor? { gradients.first { $0.name == name }?.gradient }
-
   /// The gradient of a tensor the loss declares, when it has one.
-  public func gradient(_ key: TensorKey) -> Tensor? { gradient(key.name) }
+  public func gradient(_ key: TensorKey) -> Tensor? { gradients.first { $0.name == key.name }?.gradient }
+}
+
+extension Array where Element == (name: String, gradient: Tensor) {
+  /// Appends the gradient of the tensor `key`.
+  public mutating func append(_ key: TensorKey, _ gradient: Tensor) { append((key.name, gradient)) }
 }
 
 /// A loss in the registry: its names, its tensors and options, and how to compute it.

@@ -7,8 +7,28 @@ public struct OptionKey<Value: OptionValueType>: Sendable, Hashable {
   /// PyTorch's keyword (`ignore_index`); the flag is `--ignore-index`.
   public let name: String
 
-  public init(_ name: String) {
+  package init(_ name: String) {
     self.name = name
+  }
+}
+
+/// An option's key of any value type, for a list of options of several types.
+public struct AnyOptionKey: Sendable, Hashable {
+  /// PyTorch's keyword.
+  public let name: String
+
+  public init<Value>(_ key: OptionKey<Value>) { self.name = key.name }
+}
+
+/// An option's key with a value of its type: an option held fixed (a plot probe's cutoffs).
+public struct OptionSetting: Sendable {
+  /// PyTorch's keyword.
+  public let name: String
+  public let value: OptionValue
+
+  public init<Value>(_ key: OptionKey<Value>, _ value: Value) {
+    self.name = key.name
+    self.value = value.optionValue
   }
 }
 

@@ -89,18 +89,18 @@ public struct PointwiseOperands {
   public var input: Tensor
   public var target: Tensor
   public var weight: Tensor?
-  public var inputName = "input"
+  public var inputGradient = TensorKey.input
   /// `nil` when PyTorch gives the target no gradient.
-  public var targetGradientName: String? = "target"
+  public var targetGradient: TensorKey? = .target
   /// `nil` when PyTorch gives the weight no gradient.
-  public var weightGradientName: String? = "weight"
+  public var weightGradient: TensorKey? = .weight
   public var weightedMean = WeightedMean.dividesByCount
   /// The third operand of a ``ParameterizedPointwiseKernel`` (`pos_weight`, `var`); when `nil`
   /// the kernel receives `parameterDefault`.
   public var parameter: Tensor?
   public var parameterDefault = 0.0
   /// `nil` when PyTorch gives the parameter no gradient.
-  public var parameterGradientName: String?
+  public var parameterGradient: TensorKey?
 
   public init(input: Tensor, target: Tensor, weight: Tensor? = nil) {
     self.input = input
@@ -118,7 +118,7 @@ public enum PointwiseLoss {
   ) throws(LossError) -> LossResult {
     var operands = operands
     operands.parameter = nil
-    operands.parameterGradientName = nil
+    operands.parameterGradient = nil
     return try compute(
       IgnoringParameter(kernel: kernel), operands, reduction: reduction, outputs: outputs, warnings: warnings)
   }
@@ -166,9 +166,9 @@ public enum PointwiseLoss {
     let wantsGradients = outputs.contains(.gradients)
     // `none` returns the elementwise loss as its value.
     let wantsElementwise = outputs.contains(.elementwise) || reduction == .none
-    let wantsTarget = wantsGradients && operands.targetGradientName != nil
-    let wantsParameter = wantsGradients && operands.parameter != nil && operands.parameterGradientName != nil
-    let wantsWeight = wantsGradients && operands.weight != nil && operands.weightGradientName != nil
+    let wantsTarget = wantsGradients && operands.targetGradient != nil
+    let wantsParameter = wantsGradients && operands.parameter != nil && operands.parameterGradient != nil
+    let wantsWeight = wantsGradients && operands.weight != nil && operands.weightGradient != nil
     let scale = reduction.upstreamScale(count: count, divisor: divisor)
 
     // One pass computes every requested array: the (weighted) elementwise loss, the gradients
@@ -246,23 +246,23 @@ public enum PointwiseLoss {
     var gradients: [(name: String, gradient: Tensor)] = []
 
     if wantsGradients {
-      gradients.append((operands.inputName, reduceGradient(dx, from: shape, to: input.shape)))
-      if let name = operands.targetGradientName {
-        gradients.append((name, reduceGradient(dy, from: shape, to: target.shape)))
+      gradients.append(operands.inputGradient, reduceGradient(dx, from: shape, to: input.shape))
+      if let key = operands.targetGradient {
+        gradients.append(key, reduceGradient(dy, from: shape, to: target.shape))
       }
-      if wantsParameter, let parameter = operands.parameter, let name = operands.parameterGradientName {
-        gradients.append((name, reduceGradient(dp, from: shape, to: parameter.shape)))
+      if wantsParameter, let parameter = operands.parameter, let key = operands.parameterGradient {
+        gradients.append(key, reduceGradient(dp, from: shape, to: parameter.shape))
       }
-      if wantsWeight, let weight = operands.weight, let name = operands.weightGradientName {
+      if wantsWeight, let weight = operands.weight, let key = operands.weightGradient {
         // d/dw of the weighted reduction; for Σw·l/Σw also the quotient rule's second term.
         if reduction == .mean, operands.weightedMean == .dividesByWeightSum, let divisor {
           // ∂(Σw·l/Σw)/∂w_j = l_j/Σw − loss/Σw, the second term once per weight element.
           let correction = value.storage[0] / divisor
           var reduced = Broadcasting.sumReduce(dw, from: shape, to: weight.shape)
           for j in reduced.indices { reduced[j] -= correction }
-          gradients.append((name, Tensor(validatedShape: weight.shape, storage: reduced)))
+          gradients.append(key, Tensor(validatedShape: weight.shape, storage: reduced))
         } else {
-          gradients.append((name, reduceGradient(dw, from: shape, to: weight.shape)))
+          gradients.append(key, reduceGradient(dw, from: shape, to: weight.shape))
         }
       }
     }

@@ -7,7 +7,9 @@ public struct TensorKey: Sendable, Hashable, CustomStringConvertible {
   /// PyTorch's argument name (`log_probs`) or `state_dict` key (`head.weight`).
   public let name: String
 
-  public init(_ name: String) {
+  /// A key from a name known only at run time (a family member, a fixture's tensor); the
+  /// registry's own names are the static members below.
+  package init(_ name: String) {
     self.name = name
   }
 
@@ -43,6 +45,11 @@ public struct TensorKey: Sendable, Hashable, CustomStringConvertible {
 }
 
 extension Dictionary where Key == String, Value == Tensor {
+  /// Tensors keyed by PyTorch name, from their keys: `[String: Tensor](keys: [.input: x, .target: y])`.
+  init(keys tensors: KeyValuePairs<TensorKey, Tensor>) {
+    self.init(uniqueKeysWithValues: tensors.map { ($0.key.name, $0.value) })
+  }
+
   /// The tensor of `key`, in a dictionary keyed by PyTorch name.
   public subscript(key: TensorKey) -> Tensor? {
     get { self[key.name] }

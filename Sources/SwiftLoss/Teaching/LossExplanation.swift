@@ -79,7 +79,7 @@ public enum Teaching {
       notes.append(
         "Legacy flags: size_average/reduce override reduction: reduce=False → 'none'; otherwise size_average=False → "
           + "'sum', else 'mean' (a missing flag counts as True). PyTorch warns that they are deprecated.")
-    } else if definition.optionSpec("reduction") == nil {
+    } else if !definition.options.contains(where: { $0.declares(.reduction) }) {
       notes.append(
         "\(definition.moduleName) takes no reduction and no size_average/reduce: the loss is always the mean.")
     } else {

@@ -38,6 +38,38 @@ public enum PlotAxisKind: String, Sendable {
   }
 }
 
+/// A number a plot may sweep like an option (`plot gaussian_nll --var 0.5,1,2`): a tensor a probe
+/// holds fixed, or ctc_loss's frame count.
+public struct PlotParameter: Sendable, Hashable {
+  /// The flag's name (`var`, `frames`).
+  public let name: String
+
+  init(_ name: String) { self.name = name }
+
+  /// A tensor held fixed at one value in every element.
+  static func tensor(_ key: TensorKey) -> PlotParameter { PlotParameter(key.name) }
+
+  /// ctc_loss's number of frames (the input length).
+  static let frames = PlotParameter("frames")
+}
+
+/// A swept parameter of a probe, with its default and its help.
+public struct PlotSweep: Sendable {
+  public var parameter: PlotParameter
+  public var defaultValue: Double
+  public var help: String
+  public var name: String { parameter.name }
+
+  init(_ parameter: PlotParameter, default defaultValue: Double, help: String) {
+    self.parameter = parameter
+    self.defaultValue = defaultValue
+    self.help = help
+  }
+
+  /// The spec its values are parsed with (a number per curve).
+  public var spec: OptionSpec { OptionSpec(OptionKey<Double>(name), default: defaultValue, help: help) }
+}
+
 /// How to evaluate one registry loss as a function of one number: the tensors for a batch of
 /// points (one point per sample, evaluated with `reduction='none'`) and where the derivative is.
 public struct PlotProbe: Sendable {
@@ -47,23 +79,26 @@ public struct PlotProbe: Sendable {
   public var setting: String
   /// The tensors for points `t`, given the values of the ``sweeps`` (each at its default when not
   /// swept).
-  var tensors: @Sendable ([Double], [String: Double]) -> [String: Tensor]
-  /// The name of the tensor whose gradient is the derivative, and the stride and offset of the
-  /// plotted variable in it (cross_entropy's true logit is every second element).
-  var gradientName: String
+  var tensors: @Sendable ([Double], [PlotParameter: Double]) -> [String: Tensor]
+  /// The tensor whose gradient is the derivative, and the stride and offset of the plotted
+  /// variable in it (cross_entropy's true logit is every second element).
+  var gradient: TensorKey
   var stride: Int = 1
   /// The derivative at the points from that tensor's gradient, when the plotted variable is not
   /// one element of it (chain rule: ctc_loss's blank probability enters every frame).
   var slope: (@Sendable ([Double], Tensor) -> [Double])? = nil
   /// Options the probe's tensors need, held fixed (adaptive_log_softmax's cutoffs); a plot's or a
   /// call's values for them are not applied.
-  var options: [String: OptionValue] = [:]
+  var options: [OptionSetting] = []
   /// Tensors held fixed that a plot may sweep like an option (`plot gaussian_nll --var 0.5,1,2`),
   /// with their defaults.
-  public var sweeps: [(name: String, defaultValue: Double, help: String)] = []
+  public var sweeps: [PlotSweep] = []
   /// Where the elements of a real call sit on the horizontal axis (nil when they do not lie on
   /// this curve, e.g. cross_entropy's probability targets).
   var position: (@Sendable ([String: Tensor]) -> [Double]?)? = nil
+
+  /// Whether the probe holds the option `name` fixed.
+  func fixes(_ name: String) -> Bool { options.contains { $0.name == name } }
 }
 
 /// One curve: a loss (with its options) evaluated on a grid, and optionally its derivative.
@@ -101,21 +136,26 @@ extension PlotProbe {
   /// `x − y` against target 0.
   static let residual = PlotProbe(
     kind: .error, defaultRange: -3...3, setting: "target 0",
-    tensors: { t, _ in ["input": column(t), "target": filled(0, t.count)] }, gradientName: "input",
+    tensors: { t, _ in named([.input: column(t), .target: filled(0, t.count)]) }, gradient: .input,
     position: { difference($0[.input], $0[.target]) { x, y in x - y } })
 
   /// The triplet losses: one feature, anchor 0, positive 1, negative −t, so d(a, n) = t (+ eps) and
   /// the swap's d(p, n) = 1 + t is never the smaller; d/dt = −g(negative).
-  static func triplet(setting: String, options: [String: OptionValue] = [:]) -> PlotProbe {
+  static func triplet(setting: String, options: [OptionSetting] = []) -> PlotProbe {
     PlotProbe(
       kind: .negativeDistance, defaultRange: 0...3, setting: setting,
       tensors: { t, _ in
-        [
-          "anchor": Tensor(repeating: 0, shape: [t.count, 1]), "positive": Tensor(repeating: 1, shape: [t.count, 1]),
-          "negative": Tensor(validatedShape: [t.count, 1], storage: t.map { -$0 }),
-        ]
-      }, gradientName: "negative", slope: { t, gradient in t.indices.map { -gradient.storage[$0] } },
+        named([
+          .anchor: Tensor(repeating: 0, shape: [t.count, 1]), .positive: Tensor(repeating: 1, shape: [t.count, 1]),
+          .negative: Tensor(validatedShape: [t.count, 1], storage: t.map { -$0 }),
+        ])
+      }, gradient: .negative, slope: { t, gradient in t.indices.map { -gradient.storage[$0] } },
       options: options)
+  }
+
+  /// A probe's tensors, by key.
+  static func named(_ tensors: KeyValuePairs<TensorKey, Tensor>) -> [String: Tensor] {
+    [String: Tensor](keys: tensors)
   }
 
   static func column(_ values: [Double]) -> Tensor { Tensor(validatedShape: [values.count], storage: values) }
@@ -299,7 +339,7 @@ public enum LossPlot {
   }
 
   static func takes(_ definition: LossDefinition, _ probe: PlotProbe, _ name: String) -> Bool {
-    definition.optionSpec(name) != nil && probe.options[name] == nil || probe.sweeps.contains { $0.name == name }
+    definition.optionSpec(name) != nil && !probe.fixes(name) || probe.sweeps.contains { $0.name == name }
   }
 
   /// One loss evaluated at `xs` with `settings` (options and swept tensors).
@@ -307,14 +347,16 @@ public enum LossPlot {
     _ definition: LossDefinition, _ probe: PlotProbe, at xs: [Double], settings: [(String, OptionValue)],
     derivative: Bool
   ) throws(LossError) -> PlotCurve {
-    var given = probe.options
-    if definition.optionSpec("reduction") != nil { given["reduction"] = .string("none") }
-    var parameters: [String: Double] = [:]
-    for sweep in probe.sweeps { parameters[sweep.name] = sweep.defaultValue }
+    var given = Dictionary(uniqueKeysWithValues: probe.options.map { ($0.name, $0.value) })
+    if definition.options.contains(where: { $0.declares(.reduction) }) {
+      given[OptionKey.reduction.name] = Reduction.none.optionValue
+    }
+    var parameters: [PlotParameter: Double] = [:]
+    for sweep in probe.sweeps { parameters[sweep.parameter] = sweep.defaultValue }
     for (name, value) in settings {
-      if probe.sweeps.contains(where: { $0.name == name }) {
-        if case .double(let x) = value { parameters[name] = x }
-      } else if probe.options[name] == nil {
+      if let sweep = probe.sweeps.first(where: { $0.name == name }) {
+        if case .double(let x) = value { parameters[sweep.parameter] = x }
+      } else if !probe.fixes(name) {
         given[name] = value
       }
     }
@@ -324,7 +366,7 @@ public enum LossPlot {
         definition, tensors: probe.tensors(xs, parameters), options: given,
         outputs: derivative ? [.elementwise, .gradients] : [.elementwise]))
     var slope: [Double]?
-    if derivative, let gradient = result.gradient(probe.gradientName) {
+    if derivative, let gradient = result.gradient(probe.gradient) {
       slope =
         probe.slope?(xs, gradient)
         ?? (0..<count).map { i in
@@ -358,7 +400,7 @@ public enum LossPlot {
   ) -> PlotData? {
     guard let probe = definition.teaching.plot else { return nil }
     var settings: [(String, OptionValue)] = []
-    for spec in definition.options where !spec.declares(.reduction) && probe.options[spec.name] == nil {
+    for spec in definition.options where !spec.declares(.reduction) && !probe.fixes(spec.name) {
       if let value = options[spec.name] { settings.append((spec.name, value)) }
     }
     for sweep in probe.sweeps {

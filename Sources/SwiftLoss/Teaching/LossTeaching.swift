@@ -87,7 +87,7 @@ public struct PythonQuirks: Sendable {
   /// which must be 1 or 2 as an int).
   public var integralOptions: [OptionKey<Double>] = []
   /// Options of swiftloss only, written into the call by ``arguments`` or not at all.
-  public var unwrittenOptions: [String] = []
+  public var unwrittenOptions: [AnyOptionKey] = []
   /// Tensors written as an expression instead of their name, and keyword arguments added to the
   /// call (linear_cross_entropy's reshaped module parameters and chunking options).
   var arguments: (@Sendable ([String: Tensor], LossOptions) -> (renamed: [String: String], keywords: [String]))?
@@ -101,7 +101,7 @@ public struct PythonQuirks: Sendable {
 
   init(
     bareNumberTensor: TensorKey? = nil, pairwiseDistanceOptions: [OptionKey<Double>] = [],
-    integralOptions: [OptionKey<Double>] = [], unwrittenOptions: [String] = [],
+    integralOptions: [OptionKey<Double>] = [], unwrittenOptions: [AnyOptionKey] = [],
     arguments: (@Sendable ([String: Tensor], LossOptions) -> (renamed: [String: String], keywords: [String]))? = nil,
     moduleForm: (@Sendable ([String: Tensor], LossOptions, _ keywords: [String]) -> String)? = nil,
     script: (@Sendable (LossCall, _ commandLine: String?) throws(LossError) -> String)? = nil

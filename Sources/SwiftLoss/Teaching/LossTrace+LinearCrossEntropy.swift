@@ -42,10 +42,10 @@ extension TraceContext {
       "projection to logits (\(classes) classes\(out.isEmpty ? "" : ", out_features \(Shape.describe(out))"))", lines)
 
     // cross_entropy's trace on the logits, with the options it shares.
-    var given: [String: OptionValue] = ["reduction": .string(reduction.rawValue)]
+    var given: [String: OptionValue] = [OptionKey.reduction.name: reduction.optionValue]
     given[OptionKey.ignoreIndex.name] = options[.ignoreIndex].optionValue
     given[OptionKey.labelSmoothing.name] = options[.labelSmoothing].optionValue
-    var inner: [String: Tensor] = ["input": logitsTensor, "target": target]
+    var inner = [String: Tensor](keys: [.input: logitsTensor, .target: target])
     inner[.weight] = tensors[.weight]
     guard let inner = try? LossCall(.crossEntropy, tensors: inner, options: given) else { return summary() }
     var context = TraceContext(call: inner, result: result)

@@ -78,7 +78,7 @@ public enum PythonEmitter {
         continue  // arguments of nn.PairwiseDistance, written into distance_function above
       }
       guard given else { continue }
-      if quirks.unwrittenOptions.contains(spec.name) { continue }
+      if quirks.unwrittenOptions.contains(where: { $0.name == spec.name }) { continue }
       let text: String
       if quirks.integralOptions.contains(where: { spec.declares($0) }), case .double(let p) = value, p == p.rounded(),
         abs(p) < 1e9
@@ -115,8 +115,8 @@ public enum PythonEmitter {
     return lines.joined(separator: "\n") + "\n"
   }
 
-  static func tensorNamed(_ name: String, _ tensors: [String: Tensor]) throws(LossError) -> Tensor {
-    guard let tensor = tensors[name] else { throw LossError.usage("missing tensor \(name)") }
+  static func tensorNamed(_ key: TensorKey, _ tensors: [String: Tensor]) throws(LossError) -> Tensor {
+    guard let tensor = tensors[key] else { throw LossError.usage("missing tensor \(key.name)") }
     return tensor
   }
 

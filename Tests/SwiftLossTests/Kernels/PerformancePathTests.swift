@@ -39,7 +39,7 @@ import Testing
           value.value.storage[0].bitPattern == full.value.storage[0].bitPattern, "\(loss.functionalName) \(reduction)")
         let gradients = try loss.run(tensors: tensors, options: options, outputs: .gradients)
         for (name, gradient) in full.gradients {
-          #expect(gradients.gradient(name)?.storage == gradient.storage, "\(loss.functionalName) \(name)")
+          #expect(gradients.gradient(TensorKey(name))?.storage == gradient.storage, "\(loss.functionalName) \(name)")
         }
       }
     }

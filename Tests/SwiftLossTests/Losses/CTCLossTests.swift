@@ -122,7 +122,7 @@ import Testing
     let clean = try run(lp, Self.tensor([1, 2, 0, 3, 0, 0], [2, 3]), [6, 5], [2, 1])
     let messy = try run(lp, Self.tensor([1, 2, .nan, 3, 99, -7.5], [2, 3]), [6, 5], [2, 1])
     #expect(clean.elementwise.storage == messy.elementwise.storage)
-    #expect(clean.gradient("log_probs")?.storage == messy.gradient("log_probs")?.storage)
+    #expect(clean.gradient(.logProbs)?.storage == messy.gradient(.logProbs)?.storage)
   }
 
   @Test func unbatchedNoneIsAScalar() throws {
@@ -134,7 +134,7 @@ import Testing
       ], options: ["reduction": .string("none")])
     #expect(result.value.shape == [])
     #expect(result.elementwise.shape == [])
-    #expect(result.gradient("log_probs")?.shape == [7, 5])
+    #expect(result.gradient(.logProbs)?.shape == [7, 5])
   }
 
   @Test func skippingGradientsKeepsTheValues() throws {
@@ -160,7 +160,7 @@ import Testing
     }
     let batch = try run(
       lp, Self.tensor(labels, [n, width]), inputLengths, targetLengths, options: ["reduction": .string("sum")])
-    let gradient = try #require(batch.gradient("log_probs")).storage
+    let gradient = try #require(batch.gradient(.logProbs)).storage
     for b in 0..<n {
       var single = [Double](repeating: 0, count: t * c)
       for step in 0..<t {
@@ -170,7 +170,7 @@ import Testing
         Self.tensor(single, [t, 1, c]), Self.tensor(Array(labels[(b * width)..<(b * width + width)]), [1, width]),
         [inputLengths[b]], [targetLengths[b]], options: ["reduction": .string("sum")])
       #expect(alone.elementwise.storage[0].bitPattern == batch.elementwise.storage[b].bitPattern, "sample \(b)")
-      let aloneGradient = try #require(alone.gradient("log_probs")).storage
+      let aloneGradient = try #require(alone.gradient(.logProbs)).storage
       for step in 0..<t {
         for k in 0..<c where aloneGradient[step * c + k].bitPattern != gradient[(step * n + b) * c + k].bitPattern {
           Issue.record("sample \(b): gradient differs at t=\(step), c=\(k)")

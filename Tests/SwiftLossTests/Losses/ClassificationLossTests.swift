@@ -130,7 +130,7 @@ import Testing
         "input": tensor([2, 2], [0, 1, 2, 3]), "target": tensor([2, 2], [1, 1, 1, 1]), "var": tensor([2], [0.5, 0.5]),
       ],
       options: [:])
-    #expect(withTensor.gradient("var")?.shape == [2])
+    #expect(withTensor.gradient(.var)?.shape == [2])
   }
 
   @Test func unbatchedTargetOfSizeOneHasNoGradient() throws {
@@ -179,7 +179,7 @@ import Testing
     }
     expected /= Double(rows)
     #expect(abs(result.value.storage[0] - expected) <= 1e-12 * abs(expected))
-    let gradient = try #require(result.gradient("input"))
+    let gradient = try #require(result.gradient(.input))
     for row in [0, 299, 599] {
       let sum = gradient.storage[(row * classes)..<((row + 1) * classes)].reduce(0, +)
       #expect(abs(sum) < 1e-15)

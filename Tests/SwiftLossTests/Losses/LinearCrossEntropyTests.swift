@@ -27,7 +27,7 @@ import Testing
       let result = try definition.run(tensors: fixture.tensors, options: options)
       check(result.value, expected.value, "\(reduction) value")
       for (name, gradient) in expected.gradients {
-        if let actual = result.gradient(name) { check(actual, gradient, "\(reduction) gradient \(name)") }
+        if let actual = result.gradient(TensorKey(name)) { check(actual, gradient, "\(reduction) gradient \(name)") }
       }
     }
   }
@@ -58,10 +58,10 @@ import Testing
       ],
       options: ["out_features": .ints([2])])
     #expect(flat.value.storage == kdim.value.storage)
-    #expect(flat.gradient("linear_weight")?.shape == [6, 3])
-    #expect(flat.gradient("linear_weight")?.storage == kdim.gradient("linear_weight")?.storage)
-    #expect(flat.gradient("linear_bias")?.shape == [6])
-    #expect(flat.gradient("input")?.storage == kdim.gradient("input")?.storage)
+    #expect(flat.gradient(.linearWeight)?.shape == [6, 3])
+    #expect(flat.gradient(.linearWeight)?.storage == kdim.gradient(.linearWeight)?.storage)
+    #expect(flat.gradient(.linearBias)?.shape == [6])
+    #expect(flat.gradient(.input)?.storage == kdim.gradient(.input)?.storage)
   }
 
   @Test func probabilityTargetsWithAnExplicitIgnoreIndexAreAUsageError() throws {

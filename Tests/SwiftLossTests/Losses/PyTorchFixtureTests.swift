@@ -41,7 +41,7 @@ import Testing
       }
       if let elementwise = fixture.elementwise { check(result.elementwise, elementwise, "elementwise") }
       for (name, gradient) in expected.gradients {
-        guard let actual = result.gradient(name) else {
+        guard let actual = result.gradient(TensorKey(name)) else {
           Issue.record("\(reduction): no gradient for \(name)")
           continue
         }
@@ -81,7 +81,7 @@ import Testing
         if outputs.contains(.gradients) {
           #expect(partial.gradients.map(\.name) == full.gradients.map(\.name), "\(reduction): gradient names")
           for (name, gradient) in full.gradients {
-            guard let other = partial.gradient(name) else { continue }
+            guard let other = partial.gradient(TensorKey(name)) else { continue }
             #expect(same(other, gradient), "\(reduction) \(outputs.rawValue): gradient \(name) differs")
           }
         }

@@ -107,7 +107,8 @@ struct DTypeFixture: CustomTestStringConvertible, Sendable {
         let result = LowPrecision.roundResult(try rounded.run(definition, reduction: reduction), dtype: run.dtype)
         var pairs: [(String, Tensor, Tensor)] = [("value", result.value, expected.value)]
         for (name, gradient) in expected.gradients {
-          let ours = try #require(result.gradient(name), "\(run.testDescription) \(reduction): no gradient \(name)")
+          let ours = try #require(
+            result.gradient(TensorKey(name)), "\(run.testDescription) \(reduction): no gradient \(name)")
           pairs.append(("grad:" + name, ours, gradient))
         }
         for (output, ours, theirs) in pairs {

@@ -86,7 +86,7 @@ enum CTCLoss {
     }
     var gradients: [(name: String, gradient: Tensor)] = []
     if let gradient {
-      gradients.append(("log_probs", Tensor(validatedShape: logProbs.shape, storage: gradient)))
+      gradients.append(.logProbs, Tensor(validatedShape: logProbs.shape, storage: gradient))
     }
     return LossResult(
       value: value, elementwise: Tensor(validatedShape: elementwiseShape, storage: losses), gradients: gradients)
@@ -249,17 +249,17 @@ extension PlotProbe {
     kind: .blank, defaultRange: 0.01...0.99, setting: "one label, 2 classes",
     tensors: { b, p in
       // Clamped as a Double first: a sweep value beyond Int's range must not trap the conversion.
-      let requested = (p["frames"] ?? 3).rounded()
+      let requested = (p[.frames] ?? 3).rounded()
       let frames = requested.isFinite ? Int(max(1, min(50, requested))) : 3
       var storage: [Double] = []
       storage.reserveCapacity(frames * b.count * 2)
       for _ in 0..<frames { for blank in b { storage.append(log(blank)); storage.append(log1p(-blank)) } }
-      return [
-        "log_probs": Tensor(validatedShape: [frames, b.count, 2], storage: storage),
-        "targets": Tensor(repeating: 1, shape: [b.count, 1]),
-        "input_lengths": filled(Double(frames), b.count), "target_lengths": filled(1, b.count),
-      ]
-    }, gradientName: "log_probs",
+      return named([
+        .logProbs: Tensor(validatedShape: [frames, b.count, 2], storage: storage),
+        .targets: Tensor(repeating: 1, shape: [b.count, 1]),
+        .inputLengths: filled(Double(frames), b.count), .targetLengths: filled(1, b.count),
+      ])
+    }, gradient: .logProbs,
     // Frame f holds (log b, log(1 − b)): d/db = Σ_f g[f, 0]/b − g[f, 1]/(1 − b). PyTorch's
     // gradient exceeds the plain partial by exp(log_probs), whose part here sums to 0.
     slope: { b, gradient in
@@ -272,8 +272,8 @@ extension PlotProbe {
         }
         return sum
       }
-    }, options: ["blank": .int(0)],
-    sweeps: [("frames", 3, "the number of frames (input length), 1 to 50 (default 3)")])
+    }, options: [OptionSetting(.blank, 0)],
+    sweeps: [PlotSweep(.frames, default: 3, help: "the number of frames (input length), 1 to 50 (default 3)")])
 }
 
 extension GradientAdjustment {

@@ -30,11 +30,11 @@ enum AdaptiveLogSoftmax {
 
     /// Every parameter's `state_dict` name and the shape the module gives it.
     var parameterShapes: [(name: String, shape: [Int])] {
-      var shapes: [(String, [Int])] = [("head.weight", [headSize, inFeatures])]
-      if hasHeadBias { shapes.append(("head.bias", [headSize])) }
+      var shapes: [(name: String, shape: [Int])] = [(TensorKey.headWeight.name, [headSize, inFeatures])]
+      if hasHeadBias { shapes.append((TensorKey.headBias.name, [headSize])) }
       for i in 0..<clusters {
-        shapes.append(("tail.\(i).0.weight", [hiddenSizes[i], inFeatures]))
-        shapes.append(("tail.\(i).1.weight", [outputSize(i), hiddenSizes[i]]))
+        shapes.append((TensorKey.tailWeight(cluster: i, layer: 0).name, [hiddenSizes[i], inFeatures]))
+        shapes.append((TensorKey.tailWeight(cluster: i, layer: 1).name, [outputSize(i), hiddenSizes[i]]))
       }
       return shapes
     }
@@ -281,31 +281,29 @@ enum AdaptiveLogSoftmax {
     for row in 0..<batch { dHead[row * layout.headSize + forward.headColumn[row]] = upstream }
     LogSoftmax.backward(
       &dHead, output: forward.headLogProb, layout: ClassLayout(outer: batch, classes: layout.headSize, inner: 1))
-    let headWeight = parameters["head.weight"]?.storage ?? []
+    let headWeight = parameters[.headWeight]?.storage ?? []
     Dense.inputGradient(
       &dx, upstream: dHead, rows: batch, outputs: layout.headSize, weight: headWeight, features: features)
     // The head's product is dx itself (its −0.0s kept); every cluster in the graph adds a whole
     // (N, in_features) index_add into zeros, +0.0 on the rows it does not own.
-    var headGradients = [
-      (
-        "head.weight",
-        Tensor(
-          validatedShape: [layout.headSize, features],
-          storage: Dense.weightGradient(
-            upstream: dHead, rows: batch, outputs: layout.headSize, input: forward.x, features: features))
-      )
-    ]
+    var headGradients: [(name: String, gradient: Tensor)] = []
+    headGradients.append(
+      .headWeight,
+      Tensor(
+        validatedShape: [layout.headSize, features],
+        storage: Dense.weightGradient(
+          upstream: dHead, rows: batch, outputs: layout.headSize, input: forward.x, features: features)))
     if layout.hasHeadBias {
       var db = [Double](repeating: 0, count: layout.headSize)
       for row in 0..<batch { for c in 0..<layout.headSize { db[c] += dHead[row * layout.headSize + c] } }
-      headGradients.append(("head.bias", Tensor(validatedShape: [layout.headSize], storage: db)))
+      headGradients.append(.headBias, Tensor(validatedShape: [layout.headSize], storage: db))
     }
 
     var tailGradients: [(name: String, gradient: Tensor)] = []
     for i in 0..<layout.clusters {
       let rows = forward.clusterRows[i], hsz = layout.hiddenSizes[i], osz = layout.outputSize(i)
-      let first = parameters["tail.\(i).0.weight"]?.storage ?? [],
-        second = parameters["tail.\(i).1.weight"]?.storage ?? []
+      let first = parameters[.tailWeight(cluster: i, layer: 0)]?.storage ?? [],
+        second = parameters[.tailWeight(cluster: i, layer: 1)]?.storage ?? []
       var dScores = [Double](repeating: 0, count: rows.count * osz)
       for (k, row) in rows.enumerated() { dScores[k * osz + forward.targets[row] - layout.bounds[i]] = upstream }
       LogSoftmax.backward(
@@ -331,11 +329,11 @@ enum AdaptiveLogSoftmax {
         }
         for j in dx.indices { dx[j] += scattered[j] }
       }
-      tailGradients.append(("tail.\(i).0.weight", Tensor(validatedShape: [hsz, features], storage: dFirst)))
-      tailGradients.append(("tail.\(i).1.weight", Tensor(validatedShape: [osz, hsz], storage: dSecond)))
+      tailGradients.append(.tailWeight(cluster: i, layer: 0), Tensor(validatedShape: [hsz, features], storage: dFirst))
+      tailGradients.append(.tailWeight(cluster: i, layer: 1), Tensor(validatedShape: [osz, hsz], storage: dSecond))
     }
     let inputShape = forward.isBatched ? [batch, features] : [features]
-    gradients.append(("input", Tensor(validatedShape: inputShape, storage: dx)))
+    gradients.append(.input, Tensor(validatedShape: inputShape, storage: dx))
     return gradients + headGradients + tailGradients
   }
 }
@@ -484,16 +482,19 @@ extension PlotProbe {
     setting:
       "1 feature t, cutoffs [1], div_value 1, head.weight [[1], [0]], tail weights [[1]] and [[0]], target 0",
     tensors: { t, _ in
-      [
-        "input": Tensor(validatedShape: [t.count, 1], storage: t), "target": filled(0, t.count),
-        "head.weight": Tensor(validatedShape: [2, 1], storage: [1, 0]),
-        "tail.0.0.weight": Tensor(validatedShape: [1, 1], storage: [1]),
-        "tail.0.1.weight": Tensor(validatedShape: [1, 1], storage: [0]),
-      ]
-    }, gradientName: "input",
+      named([
+        .input: Tensor(validatedShape: [t.count, 1], storage: t), .target: filled(0, t.count),
+        .headWeight: Tensor(validatedShape: [2, 1], storage: [1, 0]),
+        .tailWeight(cluster: 0, layer: 0): Tensor(validatedShape: [1, 1], storage: [1]),
+        .tailWeight(cluster: 0, layer: 1): Tensor(validatedShape: [1, 1], storage: [0]),
+      ])
+    }, gradient: .input,
     // The module's gradient is that of its loss, the mean over the points.
     slope: { t, gradient in gradient.storage.map { $0 * Double(t.count) } },
-    options: ["cutoffs": .ints([1]), "div_value": .double(1), "head_bias": .bool(false), "n_classes": .int(2)])
+    options: [
+      OptionSetting(.cutoffs, [1]), OptionSetting(.divValue, 1), OptionSetting(.headBias, false),
+      OptionSetting(.nClasses, 2),
+    ])
 }
 
 extension AdaptiveLogSoftmax {
@@ -513,17 +514,17 @@ extension AdaptiveLogSoftmax {
     lines.append("")
     lines.append(
       "input = "
-        + PythonEmitter.literal(try PythonEmitter.tensorNamed("input", tensors), integer: false, requiresGrad: true))
+        + PythonEmitter.literal(try PythonEmitter.tensorNamed(.input, tensors), integer: false, requiresGrad: true))
     lines.append(
       "target = "
-        + PythonEmitter.literal(try PythonEmitter.tensorNamed("target", tensors), integer: true, requiresGrad: false))
+        + PythonEmitter.literal(try PythonEmitter.tensorNamed(.target, tensors), integer: true, requiresGrad: false))
     lines.append("state_dict = {")
     for spec in definition.tensorSpecs(for: resolved)
     where !definition.tensors.contains(where: { $0.name == spec.name }) {
       lines.append(
         "    '\(spec.name)': "
           + PythonEmitter.literal(
-            try PythonEmitter.tensorNamed(spec.name, tensors), integer: false, requiresGrad: false) + ","
+            try PythonEmitter.tensorNamed(spec.key, tensors), integer: false, requiresGrad: false) + ","
       )
     }
     lines.append("}")

@@ -63,7 +63,7 @@ extension LossDefinition {
       }
     }
     var operands = PointwiseOperands(input: input, target: target, weight: weight)
-    operands.weightGradientName = nil
+    operands.weightGradient = nil
     return try PointwiseLoss.compute(
       BinaryCrossEntropyKernel(), operands, reduction: call.reduction, outputs: call.outputs)
   }
@@ -95,6 +95,6 @@ extension LossTeaching {
 extension PlotProbe {
   static let binaryCrossEntropy = PlotProbe(
     kind: .probability, defaultRange: 0.01...1, setting: "target 1",
-    tensors: { t, _ in ["input": column(t), "target": filled(1, t.count)] }, gradientName: "input",
+    tensors: { t, _ in named([.input: column(t), .target: filled(1, t.count)]) }, gradient: .input,
     position: { binary($0[.input], $0[.target]) { x, y in y == 1 ? x : 1 - x } })
 }

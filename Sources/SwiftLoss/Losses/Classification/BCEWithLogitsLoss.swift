@@ -51,7 +51,7 @@ extension LossDefinition {
         tensor: "target")
     }
     var operands = PointwiseOperands(input: input, target: target, weight: call[optional: .weight])
-    operands.weightGradientName = nil
+    operands.weightGradient = nil
     operands.parameter = call[optional: .posWeight]
     operands.parameterDefault = 1
     let kernel = BinaryCrossEntropyWithLogitsKernel(hasPosWeight: operands.parameter != nil)
@@ -88,6 +88,6 @@ extension LossTeaching {
 extension PlotProbe {
   static let binaryCrossEntropyWithLogits = PlotProbe(
     kind: .margin, defaultRange: -4...4, setting: "target 1",
-    tensors: { t, _ in ["input": column(t), "target": filled(1, t.count)] }, gradientName: "input",
+    tensors: { t, _ in named([.input: column(t), .target: filled(1, t.count)]) }, gradient: .input,
     position: { binary($0[.input], $0[.target]) { x, y in y == 1 ? x : -x } })
 }

@@ -140,7 +140,7 @@ enum CrossEntropy {
         if smoothing > 0 { dls[base + y * inner] += picked } else { dls[base + y * inner] = picked }
       }
       LogSoftmax.backward(&dls, output: ls, layout: layout)
-      gradients.append(("input", Tensor(validatedShape: input.shape, storage: dls)))
+      gradients.append(.input, Tensor(validatedShape: input.shape, storage: dls))
     }
     return LossResult(
       value: value, elementwise: Tensor(validatedShape: problem.outputShape, storage: elementwise), gradients: gradients
@@ -204,8 +204,8 @@ enum CrossEntropy {
         }
       }
       LogSoftmax.backward(&dls, output: ls, layout: layout)
-      gradients.append(("input", Tensor(validatedShape: input.shape, storage: dls)))
-      gradients.append(("target", Tensor(validatedShape: target.shape, storage: dt)))
+      gradients.append(.input, Tensor(validatedShape: input.shape, storage: dls))
+      gradients.append(.target, Tensor(validatedShape: target.shape, storage: dt))
       if let weight {
         // Sum over every dimension but the class dimension.
         var perClassSum = [Double](repeating: 0, count: classes)
@@ -214,7 +214,7 @@ enum CrossEntropy {
           for row in 0..<rows { column[row] = dw[layout.start(ofRow: row) + c * inner] }
           perClassSum[c] = Summation.sum(column)
         }
-        gradients.append(("weight", Tensor(validatedShape: weight.shape, storage: perClassSum)))
+        gradients.append(.weight, Tensor(validatedShape: weight.shape, storage: perClassSum))
       }
     }
     return LossResult(
@@ -256,6 +256,6 @@ extension LossTeaching {
 extension PlotProbe {
   static let crossEntropy = PlotProbe(
     kind: .margin, defaultRange: -4...4, setting: "2 classes, true logit t, other 0",
-    tensors: { t, _ in ["input": pairs(t, second: 0), "target": filled(0, t.count)] }, gradientName: "input", stride: 2,
+    tensors: { t, _ in named([.input: pairs(t, second: 0), .target: filled(0, t.count)]) }, gradient: .input, stride: 2,
     position: { trueClassMargins($0[.input], $0[.target]) })
 }

@@ -141,10 +141,10 @@ enum LinearCrossEntropy {
     var gradients: [(name: String, gradient: Tensor)] = []
     let (dInput, dWeight) = backProject(
       dLogits.storage, input.storage, linearWeight.storage, rows: rows, features: features, k: inFeatures)
-    gradients.append(("input", Tensor(validatedShape: input.shape, storage: dInput)))
+    gradients.append(.input, Tensor(validatedShape: input.shape, storage: dInput))
     let flatWeight = call[optional: .linearWeight]?.shape ?? linearWeight.shape
-    gradients.append(("linear_weight", Tensor(validatedShape: flatWeight, storage: dWeight)))
-    if let gradient = result.gradient(.target) { gradients.append(("target", gradient)) }
+    gradients.append(.linearWeight, Tensor(validatedShape: flatWeight, storage: dWeight))
+    if let gradient = result.gradient(.target) { gradients.append(.target, gradient) }
     if let bias = call[optional: .linearBias] {
       gradients.append(
         (
@@ -152,7 +152,7 @@ enum LinearCrossEntropy {
           Tensor(validatedShape: bias.shape, storage: columnSums(dLogits.storage, rows: rows, features: features))
         ))
     }
-    if let gradient = result.gradient(.weight) { gradients.append(("weight", gradient)) }
+    if let gradient = result.gradient(.weight) { gradients.append(.weight, gradient) }
     result.gradients = gradients
     return result
   }
@@ -332,19 +332,19 @@ extension PlotProbe {
   static let linearCrossEntropy = PlotProbe(
     kind: .margin, defaultRange: -4...4, setting: "input t, linear_weight [[1], [0]], target 0",
     tensors: { t, _ in
-      [
-        "input": Tensor(validatedShape: [t.count, 1], storage: t),
-        "linear_weight": Tensor(validatedShape: [2, 1], storage: [1, 0]),
-        "target": filled(0, t.count),
-      ]
-    }, gradientName: "input", options: ["out_features": .ints([])])
+      named([
+        .input: Tensor(validatedShape: [t.count, 1], storage: t),
+        .linearWeight: Tensor(validatedShape: [2, 1], storage: [1, 0]),
+        .target: filled(0, t.count),
+      ])
+    }, gradient: .input, options: [OptionSetting(.outFeatures, [])])
 }
 
 extension PythonQuirks {
   /// The chunking options are `options=LinearCrossEntropyOptions(...)`, `out_features` reshapes the
   /// flat module parameters, and the module form owns the projection.
   static let linearCrossEntropy = PythonQuirks(
-    unwrittenOptions: [OptionKey.outFeatures.name, OptionKey.chunked.name, OptionKey.batchChunkSize.name],
+    unwrittenOptions: [AnyOptionKey(.outFeatures), AnyOptionKey(.chunked), AnyOptionKey(.batchChunkSize)],
     arguments: { tensors, options in LinearCrossEntropy.pythonArguments(tensors, options) },
     moduleForm: { tensors, options, keywords in
       LinearCrossEntropy.pythonModuleForm(tensors, options, keywords: keywords)

@@ -113,8 +113,8 @@ extension PlotProbe {
   static let multilabelSoftMarginLoss = PlotProbe(
     kind: .margin, defaultRange: -4...4, setting: "one class, target 1",
     tensors: { t, _ in
-      [
-        "input": Tensor(validatedShape: [t.count, 1], storage: t), "target": Tensor(repeating: 1, shape: [t.count, 1]),
-      ]
-    }, gradientName: "input")
+      named([
+        .input: Tensor(validatedShape: [t.count, 1], storage: t), .target: Tensor(repeating: 1, shape: [t.count, 1]),
+      ])
+    }, gradient: .input)
 }

@@ -32,7 +32,7 @@ extension LossDefinition {
         let y = problem.targets[row]
         dx[layout.start(ofRow: row) + y * layout.inner] = problem.weight(ofClass: y) * -scale
       }
-      gradients.append(("input", Tensor(validatedShape: input.shape, storage: dx)))
+      gradients.append(.input, Tensor(validatedShape: input.shape, storage: dx))
     }
     return LossResult(
       value: value, elementwise: Tensor(validatedShape: problem.outputShape, storage: rows), gradients: gradients)
@@ -74,7 +74,7 @@ extension PlotProbe {
       var storage: [Double] = []
       storage.reserveCapacity(t.count * 2)
       for v in t { storage.append(v); storage.append(log1p(-exp(v))) }
-      return ["input": Tensor(validatedShape: [t.count, 2], storage: storage), "target": filled(0, t.count)]
-    }, gradientName: "input", stride: 2,
+      return named([.input: Tensor(validatedShape: [t.count, 2], storage: storage), .target: filled(0, t.count)])
+    }, gradient: .input, stride: 2,
     position: { trueClassLogProbabilities($0[.input], $0[.target]) })
 }

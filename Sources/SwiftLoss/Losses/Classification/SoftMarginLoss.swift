@@ -40,7 +40,7 @@ extension LossDefinition {
         tensor: "target")
     }
     var operands = PointwiseOperands(input: input, target: target)
-    operands.targetGradientName = nil
+    operands.targetGradient = nil
     return try PointwiseLoss.compute(SoftMarginKernel(), operands, reduction: call.reduction, outputs: call.outputs)
   }
 }
@@ -70,6 +70,6 @@ extension LossTeaching {
 extension PlotProbe {
   static let softMarginLoss = PlotProbe(
     kind: .margin, defaultRange: -4...4, setting: "target 1",
-    tensors: { t, _ in ["input": column(t), "target": filled(1, t.count)] }, gradientName: "input",
+    tensors: { t, _ in named([.input: column(t), .target: filled(1, t.count)]) }, gradient: .input,
     position: { difference($0[.input], $0[.target]) { x, y in x * y } })
 }

@@ -143,10 +143,8 @@ enum CosineEmbedding {
       var d2 = Broadcasting.sumReduce(g2, from: pairShape, to: x2.shape)
       addSquaresGradient(gSquares1, x1.storage, width: width1, into: &d1)
       addSquaresGradient(gSquares2, x2.storage, width: width2, into: &d2)
-      gradients = [
-        ("input1", Tensor(validatedShape: x1.shape, storage: d1)),
-        ("input2", Tensor(validatedShape: x2.shape, storage: d2)),
-      ]
+      gradients.append(.input1, Tensor(validatedShape: x1.shape, storage: d1))
+      gradients.append(.input2, Tensor(validatedShape: x2.shape, storage: d2))
     }
     return LossResult(
       value: reduction.apply(to: losses, shape: outputShape),
@@ -219,11 +217,11 @@ extension PlotProbe {
       var second: [Double] = []
       second.reserveCapacity(theta.count * 2)
       for v in theta { second.append(cos(v)); second.append(sin(v)) }
-      return [
-        "input1": pairs([Double](repeating: 1, count: theta.count), second: 0),
-        "input2": Tensor(validatedShape: [theta.count, 2], storage: second), "target": filled(-1, theta.count),
-      ]
-    }, gradientName: "input2",
+      return named([
+        .input1: pairs([Double](repeating: 1, count: theta.count), second: 0),
+        .input2: Tensor(validatedShape: [theta.count, 2], storage: second), .target: filled(-1, theta.count),
+      ])
+    }, gradient: .input2,
     slope: { theta, gradient in
       theta.indices.map { i in
         -sin(theta[i]) * gradient.storage[2 * i] + cos(theta[i]) * gradient.storage[2 * i + 1]

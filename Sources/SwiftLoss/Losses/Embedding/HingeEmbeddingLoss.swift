@@ -40,7 +40,7 @@ extension LossDefinition {
       let shape = try Broadcasting.shape(operands.input.shape, operands.target.shape)
       _ = try Shape.elementCount(shape)
     } catch { throw .shape(error) }
-    operands.targetGradientName = nil
+    operands.targetGradient = nil
     return try PointwiseLoss.compute(kernel, operands, reduction: call.reduction, outputs: call.outputs)
   }
 }
@@ -70,7 +70,7 @@ extension LossTeaching {
 extension PlotProbe {
   static let hingeEmbeddingLoss = PlotProbe(
     kind: .distance, defaultRange: 0...3, setting: "target −1",
-    tensors: { t, _ in ["input": column(t), "target": filled(-1, t.count)] }, gradientName: "input",
+    tensors: { t, _ in named([.input: column(t), .target: filled(-1, t.count)]) }, gradient: .input,
     position: { tensors in
       guard let x = tensors[.input], let y = tensors[.target], x.shape == y.shape else { return nil }
       return (0..<x.count).filter { y.storage[$0] == -1 }.map { x.storage[$0] }

@@ -72,11 +72,12 @@ enum MarginRanking {
     }
     var gradients: [(name: String, gradient: Tensor)] = []
     if wantsGradients {
-      gradients = [
-        ("input1", Tensor(validatedShape: x1.shape, storage: Broadcasting.sumReduce(g1, from: shape, to: x1.shape))),
-        ("input2", Tensor(validatedShape: x2.shape, storage: Broadcasting.sumReduce(g2, from: shape, to: x2.shape))),
-        ("target", Tensor(validatedShape: y.shape, storage: Broadcasting.sumReduce(gy, from: shape, to: y.shape))),
-      ]
+      gradients.append(
+        .input1, Tensor(validatedShape: x1.shape, storage: Broadcasting.sumReduce(g1, from: shape, to: x1.shape)))
+      gradients.append(
+        .input2, Tensor(validatedShape: x2.shape, storage: Broadcasting.sumReduce(g2, from: shape, to: x2.shape)))
+      gradients.append(
+        .target, Tensor(validatedShape: y.shape, storage: Broadcasting.sumReduce(gy, from: shape, to: y.shape)))
     }
     return LossResult(
       value: reduction.apply(to: loss, shape: shape), elementwise: Tensor(validatedShape: shape, storage: loss),
@@ -109,8 +110,8 @@ extension LossTeaching {
 extension PlotProbe {
   static let marginRankingLoss = PlotProbe(
     kind: .margin, defaultRange: -4...4, setting: "x1 = t, x2 = 0, target 1",
-    tensors: { t, _ in ["input1": column(t), "input2": filled(0, t.count), "target": filled(1, t.count)] },
-    gradientName: "input1",
+    tensors: { t, _ in named([.input1: column(t), .input2: filled(0, t.count), .target: filled(1, t.count)]) },
+    gradient: .input1,
     position: { tensors in
       guard let x1 = tensors[.input1], let x2 = tensors[.input2], let y = tensors[.target],
         x1.shape == x2.shape, x1.shape == y.shape

@@ -75,7 +75,7 @@ enum MultiLabelMargin {
     }
     let shape = input.rank <= 1 ? [] : [samples]
     var gradients: [(name: String, gradient: Tensor)] = []
-    if wantsGradients { gradients = [("input", Tensor(validatedShape: input.shape, storage: gradient))] }
+    if wantsGradients { gradients.append(.input, Tensor(validatedShape: input.shape, storage: gradient)) }
     return LossResult(
       value: reduction.apply(to: losses, shape: shape), elementwise: Tensor(validatedShape: shape, storage: losses),
       gradients: gradients)
@@ -112,6 +112,6 @@ extension PlotProbe {
       var target: [Double] = []
       target.reserveCapacity(t.count * 2)
       for _ in t { target.append(0); target.append(-1) }
-      return ["input": pairs(t, second: 0), "target": Tensor(validatedShape: [t.count, 2], storage: target)]
-    }, gradientName: "input", stride: 2)
+      return named([.input: pairs(t, second: 0), .target: Tensor(validatedShape: [t.count, 2], storage: target)])
+    }, gradient: .input, stride: 2)
 }

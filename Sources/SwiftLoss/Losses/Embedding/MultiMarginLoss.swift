@@ -84,7 +84,7 @@ enum MultiMargin {
     }
     let shape = target.rank == 0 ? [] : [samples]
     var gradients: [(name: String, gradient: Tensor)] = []
-    if wantsGradients { gradients = [("input", Tensor(validatedShape: input.shape, storage: gradient))] }
+    if wantsGradients { gradients.append(.input, Tensor(validatedShape: input.shape, storage: gradient)) }
     return LossResult(
       value: reduction.apply(to: losses, shape: shape), elementwise: Tensor(validatedShape: shape, storage: losses),
       gradients: gradients)
@@ -142,7 +142,7 @@ extension LossTeaching {
 extension PlotProbe {
   static let multiMarginLoss = PlotProbe(
     kind: .margin, defaultRange: -4...4, setting: "2 classes, true score t, other 0",
-    tensors: { t, _ in ["input": pairs(t, second: 0), "target": filled(0, t.count)] }, gradientName: "input", stride: 2)
+    tensors: { t, _ in named([.input: pairs(t, second: 0), .target: filled(0, t.count)]) }, gradient: .input, stride: 2)
 }
 
 extension PythonQuirks {

@@ -120,17 +120,12 @@ enum TripletMargin {
           distance, distances: ds, upstream: Broadcasting.sumReduce(gSwapped, from: shape, to: pn.outputShape),
           dx: &gp, dy: &gn)
       }
-      gradients = [
-        ("anchor", Tensor(validatedShape: anchor.shape, storage: ga ?? [Double](repeating: 0, count: anchor.count))),
-        (
-          "positive",
-          Tensor(validatedShape: positive.shape, storage: gp ?? [Double](repeating: 0, count: positive.count))
-        ),
-        (
-          "negative",
-          Tensor(validatedShape: negative.shape, storage: gn ?? [Double](repeating: 0, count: negative.count))
-        ),
-      ]
+      gradients.append(
+        .anchor, Tensor(validatedShape: anchor.shape, storage: ga ?? [Double](repeating: 0, count: anchor.count)))
+      gradients.append(
+        .positive, Tensor(validatedShape: positive.shape, storage: gp ?? [Double](repeating: 0, count: positive.count)))
+      gradients.append(
+        .negative, Tensor(validatedShape: negative.shape, storage: gn ?? [Double](repeating: 0, count: negative.count)))
     }
     return LossResult(
       value: reduction.apply(to: losses, shape: shape), elementwise: Tensor(validatedShape: shape, storage: losses),

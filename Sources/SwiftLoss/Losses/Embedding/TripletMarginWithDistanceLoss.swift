@@ -69,7 +69,7 @@ extension LossTeaching {
 extension PlotProbe {
   static let tripletMarginWithDistanceLoss = PlotProbe.triplet(
     setting: "1 feature: anchor 0, positive 1, negative −t, pairwise distance",
-    options: ["distance_function": .string("pairwise")])
+    options: [OptionSetting(.distanceFunction, "pairwise")])
 }
 
 extension PythonQuirks {

@@ -55,7 +55,7 @@ extension LossDefinition {
     let input = try call[.input], target = try call[.target]
     let variance = try call[.var]
     var parameter = variance
-    var parameterGradientName: String? = "var"
+    var parameterGradient: TensorKey? = .var
     if let negative = variance.storage.firstIndex(where: { $0 < 0 }) {
       throw LossError.data("gaussian_nll_loss: var has negative entry/entries", tensor: "var", index: negative)
     }
@@ -63,7 +63,7 @@ extension LossDefinition {
       // A bare inline number is PyTorch's Python-float var: var·ones_like(input), no gradient. A 0-d
       // tensor from a file or --data is a tensor var: the checks below, and its gradient.
       parameter = Tensor(repeating: variance.storage[0], shape: input.shape)
-      parameterGradientName = nil
+      parameterGradient = nil
     } else if variance.shape != input.shape {
       if Array(input.shape.dropLast()) == variance.shape && !input.shape.isEmpty {
         parameter.shape = variance.shape + [1]
@@ -79,7 +79,7 @@ extension LossDefinition {
     }
     var operands = PointwiseOperands(input: input, target: target)
     operands.parameter = parameter
-    operands.parameterGradientName = parameterGradientName
+    operands.parameterGradient = parameterGradient
     let kernel = GaussianNLLKernel(full: call.options[.full], eps: call.options[.eps])
     var result = try PointwiseLoss.compute(kernel, operands, reduction: call.reduction, outputs: call.outputs)
     // The var gradient was summed to the unsqueezed shape; give it var's own shape.
@@ -118,8 +118,10 @@ extension LossTeaching {
 extension PlotProbe {
   static let gaussianNLLLoss = PlotProbe(
     kind: .error, defaultRange: -3...3, setting: "target 0",
-    tensors: { t, p in ["input": column(t), "target": filled(0, t.count), "var": filled(p["var"] ?? 1, t.count)] },
-    gradientName: "input", sweeps: [("var", 1, "the variance held fixed (default 1)")],
+    tensors: { t, p in
+      named([.input: column(t), .target: filled(0, t.count), .var: filled(p[.tensor(.var)] ?? 1, t.count)])
+    },
+    gradient: .input, sweeps: [PlotSweep(.tensor(.var), default: 1, help: "the variance held fixed (default 1)")],
     position: { difference($0[.input], $0[.target]) { x, y in x - y } })
 }
 

@@ -108,9 +108,12 @@ extension PlotProbe {
   /// class of a one-hot target, where kl_div is nll_loss).
   static let klDiv = PlotProbe(
     kind: .logProbability, defaultRange: -4...0, setting: "one element, target y = 1",
-    tensors: { t, p in ["input": column(t), "target": filled(p["target"] ?? 1, t.count)] }, gradientName: "input",
+    tensors: { t, p in named([.input: column(t), .target: filled(p[.tensor(.target)] ?? 1, t.count)]) },
+    gradient: .input,
     sweeps: [
-      ("target", 1, "the target held fixed (a probability, or a log-probability with --log-target; default 1)")
+      PlotSweep(
+        .tensor(.target), default: 1,
+        help: "the target held fixed (a probability, or a log-probability with --log-target; default 1)")
     ],
     position: { tensors in
       guard let x = tensors[.input], let y = tensors[.target], let first = y.storage.first,

@@ -92,5 +92,5 @@ extension LossTeaching {
 extension PlotProbe {
   static let poissonNLLLoss = PlotProbe(
     kind: .input, defaultRange: 0.05...4, setting: "target 2",
-    tensors: { t, _ in ["input": column(t), "target": filled(2, t.count)] }, gradientName: "input")
+    tensors: { t, _ in named([.input: column(t), .target: filled(2, t.count)]) }, gradient: .input)
 }
