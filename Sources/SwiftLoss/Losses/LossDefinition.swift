@@ -102,34 +102,113 @@ extension Array where Element == (name: String, gradient: Tensor) {
 ///
 /// Each loss is one file that defines a `static let` of this type; ``LossRegistry/all`` lists them.
 public struct LossDefinition: Sendable {
+  /// The declaration itself, behind one reference (see ``storage``).
+  struct Fields: Sendable {
+    var functionalName: String
+    var moduleName: String
+    var aliases: [String]
+    var teaching: LossTeaching
+    var summary: String
+    var tensors: [TensorSpec]
+    var tensorFamilies: [TensorFamily]
+    var options: [OptionSpec]
+    var acceptsLegacyReduction: Bool
+    var checkOptions: (@Sendable (LossOptions) throws(LossError) -> Void)?
+    var pointwiseKernel: (@Sendable (LossOptions) -> AnyPointwiseKernel?)?
+    var compute: @Sendable (LossCall) throws(LossError) -> LossResult
+  }
+
+  /// Shared, copied on write: a definition travels with every ``LossCall`` (each line of `batch`
+  /// makes one), and one reference is one retain where the fields (names, specs, closures, the
+  /// teaching) would be dozens.
+  final class Storage: @unchecked Sendable {
+    // Mutated only through `update`, when this instance is the sole owner.
+    var fields: Fields
+    init(_ fields: Fields) { self.fields = fields }
+  }
+
+  private var storage: Storage
+
+  private mutating func update(_ change: (inout Fields) -> Void) {
+    if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.fields) }
+    change(&storage.fields)
+  }
+
   /// PyTorch's functional name: `mse_loss` (the canonical name in output).
-  public internal(set) var functionalName: String
+  public internal(set) var functionalName: String {
+    get { storage.fields.functionalName }
+    set { update { $0.functionalName = newValue } }
+  }
+
   /// PyTorch's module name: `MSELoss`.
-  public internal(set) var moduleName: String
+  public internal(set) var moduleName: String {
+    get { storage.fields.moduleName }
+    set { update { $0.moduleName = newValue } }
+  }
+
   /// Further names from the contract (`mse`, `ce`, `NLLLoss2d`); the canonical and module names,
   /// with their `nn.`/`F.`/`torch.nn.` prefixes, resolve without being listed.
-  public internal(set) var aliases: [String]
+  public internal(set) var aliases: [String] {
+    get { storage.fields.aliases }
+    set { update { $0.aliases = newValue } }
+  }
+
   /// What `explain`, the lesson page, `plot`, the traces and `--emit-python` show of this loss.
-  public internal(set) var teaching: LossTeaching
+  public internal(set) var teaching: LossTeaching {
+    get { storage.fields.teaching }
+    set { update { $0.teaching = newValue } }
+  }
+
   /// One line for `list` and help.
-  public internal(set) var summary: String
-  public internal(set) var tensors: [TensorSpec]
+  public internal(set) var summary: String {
+    get { storage.fields.summary }
+    set { update { $0.summary = newValue } }
+  }
+
+  public internal(set) var tensors: [TensorSpec] {
+    get { storage.fields.tensors }
+    set { update { $0.tensors = newValue } }
+  }
+
   /// Parameters whose number follows from the options (a module's `state_dict` entries), after
   /// ``tensors``; see ``tensorSpecs(for:)``.
-  public internal(set) var tensorFamilies: [TensorFamily]
-  public internal(set) var options: [OptionSpec]
+  public internal(set) var tensorFamilies: [TensorFamily] {
+    get { storage.fields.tensorFamilies }
+    set { update { $0.tensorFamilies = newValue } }
+  }
+
+  public internal(set) var options: [OptionSpec] {
+    get { storage.fields.options }
+    set { update { $0.options = newValue } }
+  }
+
   /// Whether PyTorch accepts the deprecated `size_average`/`reduce` arguments for this loss.
-  public internal(set) var acceptsLegacyReduction: Bool
+  public internal(set) var acceptsLegacyReduction: Bool {
+    get { storage.fields.acceptsLegacyReduction }
+    set { update { $0.acceptsLegacyReduction = newValue } }
+  }
+
   /// PyTorch's constructor checks of the options alone (AdaptiveLogSoftmaxWithLoss's cutoffs), run
   /// before any tensor is looked at.
-  public internal(set) var checkOptions: (@Sendable (LossOptions) throws(LossError) -> Void)?
+  public internal(set) var checkOptions: (@Sendable (LossOptions) throws(LossError) -> Void)? {
+    get { storage.fields.checkOptions }
+    set { update { $0.checkOptions = newValue } }
+  }
+
   /// For a loss of `input` and `target` element by element (and nothing else when only those two
   /// are given): its kernel under the given options, or nil when the options are invalid (the
   /// ordinary path then reports them). The engine uses it to compute the value alone without
   /// storing the tensors (``pairedValue(sources:options:outputs:readOptions:)``).
-  public internal(set) var pointwiseKernel: (@Sendable (LossOptions) -> AnyPointwiseKernel?)?
+  public internal(set) var pointwiseKernel: (@Sendable (LossOptions) -> AnyPointwiseKernel?)? {
+    get { storage.fields.pointwiseKernel }
+    set { update { $0.pointwiseKernel = newValue } }
+  }
+
   /// Computes the loss. Throws `.data` for bad tensors and `.usage` for bad option values.
-  public internal(set) var compute: @Sendable (LossCall) throws(LossError) -> LossResult
+  public internal(set) var compute: @Sendable (LossCall) throws(LossError) -> LossResult {
+    get { storage.fields.compute }
+    set { update { $0.compute = newValue } }
+  }
 
   public init(
     functionalName: String, moduleName: String, aliases: [String] = [], teaching: LossTeaching, summary: String,
@@ -138,18 +217,20 @@ public struct LossDefinition: Sendable {
     checkOptions: (@Sendable (LossOptions) throws(LossError) -> Void)? = nil,
     compute: @escaping @Sendable (LossCall) throws(LossError) -> LossResult
   ) {
-    self.functionalName = functionalName
-    self.moduleName = moduleName
-    self.aliases = aliases
-    self.teaching = teaching
-    self.summary = summary
-    self.tensors = tensors
-    self.tensorFamilies = tensorFamilies
-    self.options = options
-    self.acceptsLegacyReduction = acceptsLegacyReduction
-    self.pointwiseKernel = pointwiseKernel
-    self.checkOptions = checkOptions
-    self.compute = compute
+    storage = Storage(
+      Fields(
+        functionalName: functionalName,
+        moduleName: moduleName,
+        aliases: aliases,
+        teaching: teaching,
+        summary: summary,
+        tensors: tensors,
+        tensorFamilies: tensorFamilies,
+        options: options,
+        acceptsLegacyReduction: acceptsLegacyReduction,
+        checkOptions: checkOptions,
+        pointwiseKernel: pointwiseKernel,
+        compute: compute))
   }
 
   /// The short name users type most (`mse`), else the functional name.
