@@ -19,25 +19,6 @@ import Testing
       .init("--svg", .file, "write an SVG"),
     ])
 
-  /// Runs `executable` with `input` on its standard input: its status and its output (stdout and
-  /// stderr together).
-  static func run(_ executable: String, _ arguments: [String], input: String) throws -> (status: Int32, output: String)
-  {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    let stdin = Pipe(), stdout = Pipe()
-    process.standardInput = stdin
-    process.standardOutput = stdout
-    process.standardError = stdout
-    try process.run()
-    stdin.fileHandleForWriting.write(Data(input.utf8))
-    try stdin.fileHandleForWriting.close()
-    let data = stdout.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-  }
-
   @Test(arguments: Completions.Shell.allCases)
   func everyLossAndFlagIsThere(_ shell: Completions.Shell) {
     let script = Completions.script(shell, Self.model)
@@ -56,7 +37,7 @@ import Testing
 
   @Test func bashScriptIsSyntacticallyValidAndCompletes() throws {
     let script = Completions.script(.bash, Self.model)
-    let check = try Self.run("/bin/bash", ["-n"], input: script)
+    let check = try runProgram("/bin/bash", ["-n"], input: script)
     #expect(check.status == 0, "\(check.output)")
     let probe =
       script + """
@@ -66,7 +47,7 @@ import Testing
         COMP_WORDS=(swiftloss --format json Huber-Loss --de); COMP_CWORD=4; _swiftloss; printf '%s\\n' "${COMPREPLY[@]}"
         COMP_WORDS=(swiftloss plot hu); COMP_CWORD=2; _swiftloss; printf '%s\\n' "${COMPREPLY[@]}"
         """
-    let run = try Self.run("/bin/bash", [], input: probe)
+    let run = try runProgram("/bin/bash", [], input: probe)
     #expect(run.status == 0, "\(run.output)")
     let lines = Set(run.output.split(separator: "\n").map(String.init))
     #expect(
@@ -79,7 +60,7 @@ import Testing
       (Completions.Shell.zsh, "/usr/bin/zsh", "-n"), (.fish, "/usr/bin/fish", "--no-execute"),
     ]
     where FileManager.default.isExecutableFile(atPath: path) {
-      let check = try Self.run(path, [flag], input: Completions.script(shell, Self.model))
+      let check = try runProgram(path, [flag], input: Completions.script(shell, Self.model))
       #expect(check.status == 0, "\(shell): \(check.output)")
     }
   }

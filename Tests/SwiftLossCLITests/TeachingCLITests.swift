@@ -38,24 +38,6 @@ import Testing
       err: String(decoding: capture.err, as: UTF8.self))
   }
 
-  static func shell(_ executable: String, _ arguments: [String], input: String) throws -> (
-    status: Int32, output: String
-  ) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    let stdin = Pipe(), stdout = Pipe()
-    process.standardInput = stdin
-    process.standardOutput = stdout
-    process.standardError = stdout
-    try process.run()
-    stdin.fileHandleForWriting.write(Data(input.utf8))
-    try stdin.fileHandleForWriting.close()
-    let data = stdout.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-  }
-
   @Test func explainEveryLoss() {
     for definition in LossRegistry.all {
       let run = Self.run(["explain", definition.shortName])
@@ -122,7 +104,7 @@ import Testing
       script.out.contains("F.cross_entropy(input, target, weight=weight, label_smoothing=0.1, size_average=False)"))
     #expect(script.err.contains("deprecated"))
     if FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") {
-      let check = try Self.shell(
+      let check = try runProgram(
         "/usr/bin/python3", ["-c", "import ast,sys; ast.parse(sys.stdin.read())"], input: script.out)
       #expect(check.status == 0, "\(check.output)")
     }
@@ -216,7 +198,7 @@ import Testing
       #expect(run.out.contains(shell == "fish" ? "-l " + flag.dropFirst(2) : flag))
     }
     if shell == "bash" {
-      let check = try Self.shell("/bin/bash", ["-n"], input: run.out)
+      let check = try runProgram("/bin/bash", ["-n"], input: run.out)
       #expect(check.status == 0, "\(check.output)")
     }
     #expect(Self.run(["completions", "tcsh"]).status == 2)

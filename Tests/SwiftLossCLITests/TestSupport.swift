@@ -147,3 +147,21 @@ func runBinary(_ arguments: [String], stdoutPath: String? = nil) throws -> (
   process.waitUntilExit()
   return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
 }
+
+/// Runs `executable` with `input` on its standard input: its status and its output (stdout and
+/// stderr together).
+func runProgram(_ executable: String, _ arguments: [String], input: String) throws -> (status: Int32, output: String) {
+  let process = Process()
+  process.executableURL = URL(fileURLWithPath: executable)
+  process.arguments = arguments
+  let stdin = Pipe(), stdout = Pipe()
+  process.standardInput = stdin
+  process.standardOutput = stdout
+  process.standardError = stdout
+  try process.run()
+  stdin.fileHandleForWriting.write(Data(input.utf8))
+  try stdin.fileHandleForWriting.close()
+  let data = stdout.fileHandleForReading.readDataToEndOfFile()
+  process.waitUntilExit()
+  return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+}
