@@ -61,6 +61,13 @@ import Testing
     #expect(noCutoffs.status == 2 && noCutoffs.stderr.contains("needs --cutoffs"))
     let wrongClasses = run(base + ["--cutoffs", "3,6", "--head-bias", "--n-classes", "9"], realReaders: true)
     #expect(wrongClasses.status == 1 && wrongClasses.stderr.contains("size mismatch for tail.1.1.weight"))
+    // n_classes at Int's minimum is refused like any too small n_classes (its check once computed
+    // n_classes - 1 and trapped on the overflow; found by the losses fuzz target).
+    let minimumClasses = run(
+      base + ["--cutoffs", "3,6", "--head-bias", "--n-classes", "-9223372036854775808"], realReaders: true)
+    #expect(
+      minimumClasses.status == 2
+        && minimumClasses.stderr.contains("cutoffs should be a sequence of unique, positive integers"))
     let reduction = run(base + ["--cutoffs", "3,6", "--head-bias", "--reduction", "sum"], realReaders: true)
     #expect(reduction.status == 2)
     let badTarget = run(

@@ -45,7 +45,7 @@ enum AdaptiveLogSoftmax {
     guard !cutoffs.isEmpty else { throw LossError.usage("cutoffs should be a sequence of length larger than 0") }
     let sortedUnique = zip(cutoffs, cutoffs.dropFirst()).allSatisfy { $0 < $1 }
     let maximum = cutoffs.max() ?? 0, minimum = cutoffs.min() ?? 0
-    if !sortedUnique || minimum <= 0 || nClasses.map({ maximum > $0 - 1 }) == true {
+    if !sortedUnique || minimum <= 0 || nClasses.map({ maximum >= $0 }) == true {
       throw LossError.usage(
         "cutoffs should be a sequence of unique, positive integers sorted in an increasing order, where each value "
           + "is between 1 and n_classes-1 (cutoffs \(OptionValue.ints(cutoffs))"
